@@ -1,0 +1,57 @@
+"""Versioned dataset exports and stored agreement reports."""
+
+from django.conf import settings
+from django.db import models
+
+
+class DatasetVersion(models.Model):
+    """A reproducible snapshot. Created before any work starts; a complete version is never edited."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        BUILDING = "building", "Building"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey("annotation.Project", related_name="dataset_versions", on_delete=models.CASCADE)
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    params = models.JSONField(default=dict, help_text="Filters, gold strategy, splits, seed, options.")
+    schema_version = models.PositiveIntegerField(default=1)
+    code_version = models.CharField(max_length=64, blank=True)
+    manifest = models.JSONField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Hash of manifest.json.")
+    folder = models.CharField(max_length=500, blank=True, help_text="Relative to EXPORT_ROOT.")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["project", "number"], name="dataset_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.project} v{self.number} ({self.status})"
+
+
+class AgreementReport(models.Model):
+    project = models.ForeignKey("annotation.Project", related_name="agreement_reports", on_delete=models.CASCADE)
+    dataset_version = models.ForeignKey(DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="agreement_reports")
+    params = models.JSONField(default=dict, blank=True)
+    inputs_hash = models.CharField(max_length=64)
+    result = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Agreement report {self.pk} for {self.project}"
