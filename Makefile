@@ -31,13 +31,14 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
+demo: export DEBUG := 1
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=1 $(PY) manage.py demo_setup --corpus "$(CORPUS)"
+	$(PY) manage.py demo_setup --corpus "$(CORPUS)"
 	@echo ""
 	@echo "Standpoint is serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 services:
 	@bash .ci/services.sh
@@ -48,13 +49,20 @@ browser:
 test: venv services browser
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
-up: venv services
+var/secret_key:
+	@mkdir -p var && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+# `make up` and `make worker` run like a deployment: DEBUG off, a key kept in var/, PostgreSQL + Redis.
+up worker: export SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
+up worker: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+up: venv services var/secret_key
+	@[ -n "$$DATABASE_URL" ] || createdb -h 127.0.0.1 -U postgres standpoint 2>/dev/null || true
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) manage.py migrate --noinput
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(REDIS_URL)} \
 		$(VENV)/bin/honcho start -f Procfile
 
-worker: venv
+worker: venv var/secret_key
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(REDIS_URL)} \
 		$(VENV)/bin/celery -A config worker -Q default,prelabel,exports -l info --concurrency $${CONCURRENCY:-2}
 
