@@ -1,5 +1,6 @@
 # Standpoint: `make demo` sets up and serves the app; `make test` sets up and runs every test.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 # Django 6 needs Python >= 3.12: take python3.12 (or 3.13) from PATH or pyenv.
@@ -25,8 +26,8 @@ help:
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12+ is needed (Django 6): install python3.12 and retry." >&2; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location"; test $${PIPESTATUS[0]} -eq 0
+	$(PY) -m pip install --quiet -r requirements.txt 2>&1 | grep -v "^WARNING: Location"; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 venv: $(VENV)/.installed
