@@ -1,0 +1,1 @@
+"""Services of the exports app (writes: dataset versions, agreement reports)."""
