@@ -1,6 +1,42 @@
-"""REST API routes of the annotation app (mounted under /api/)."""
+"""REST API routes of the annotation app (mounted under /api/). See annotation/api/CONTRACT.md."""
 
 from django.urls import path
 
+from .api import auth, projects, registry, work
+
 app_name = "annotation-api"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("auth/token/", auth.TokenObtainApi.as_view(), name="token"),
+    # projects and members
+    path("projects/", projects.ProjectListCreateApi.as_view(), name="project-list"),
+    path("projects/<int:project_id>/", projects.ProjectDetailApi.as_view(), name="project-detail"),
+    path("projects/<int:project_id>/members/", projects.MemberListApi.as_view(), name="member-list"),
+    path("projects/<int:project_id>/members/<int:user_id>/", projects.MemberDetailApi.as_view(),
+         name="member-detail"),
+    path("projects/<int:project_id>/tasks/", projects.TaskListApi.as_view(), name="task-list"),
+    path("projects/<int:project_id>/tasks/sync/", projects.TaskSyncApi.as_view(), name="task-sync"),
+    path("projects/<int:project_id>/progress/", projects.ProgressApi.as_view(), name="progress"),
+    # registries
+    path("projects/<int:project_id>/actors/", registry.ActorListCreateApi.as_view(), name="actor-list"),
+    path("actors/<int:actor_id>/", registry.ActorDetailApi.as_view(), name="actor-detail"),
+    path("actors/<int:actor_id>/approve/", registry.ActorApproveApi.as_view(), name="actor-approve"),
+    path("actors/<int:actor_id>/merge/", registry.ActorMergeApi.as_view(), name="actor-merge"),
+    path("projects/<int:project_id>/claims/", registry.ClaimListCreateApi.as_view(), name="claim-list"),
+    path("claims/<int:claim_id>/", registry.ClaimDetailApi.as_view(), name="claim-detail"),
+    path("claims/<int:claim_id>/approve/", registry.ClaimApproveApi.as_view(), name="claim-approve"),
+    path("claims/<int:claim_id>/merge/", registry.ClaimMergeApi.as_view(), name="claim-merge"),
+    # work
+    path("projects/<int:project_id>/next-task/", work.NextTaskApi.as_view(), name="next-task"),
+    path("assignments/<int:assignment_id>/", work.AssignmentDetailApi.as_view(), name="assignment-detail"),
+    path("assignments/<int:assignment_id>/renew/", work.AssignmentRenewApi.as_view(), name="assignment-renew"),
+    path("annotations/", work.AnnotationListApi.as_view(), name="annotation-list"),
+    path("annotations/<int:annotation_id>/", work.AnnotationDetailApi.as_view(), name="annotation-detail"),
+    path("annotations/<int:annotation_id>/submit/", work.AnnotationSubmitApi.as_view(), name="annotation-submit"),
+    path("annotations/<int:annotation_id>/skip/", work.AnnotationSkipApi.as_view(), name="annotation-skip"),
+    path("annotations/<int:annotation_id>/history/", work.AnnotationHistoryApi.as_view(),
+         name="annotation-history"),
+    path("statements/", work.StatementCreateApi.as_view(), name="statement-create"),
+    path("statements/<int:statement_id>/", work.StatementDetailApi.as_view(), name="statement-detail"),
+    path("predictions/<int:prediction_id>/decision/", work.PredictionDecisionApi.as_view(),
+         name="prediction-decision"),
+]

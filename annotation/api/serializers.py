@@ -1,0 +1,179 @@
+"""Output serializers shared by the annotation API views (input serializers live beside each view)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..guidelines import render_guidelines
+from ..models import Actor, Annotation, AnnotationRevision, Claim, Prediction, Project, Statement, Task
+
+
+class StanceLabelOut(serializers.Serializer):
+    value = serializers.CharField()
+    name = serializers.CharField()
+    key = serializers.CharField()
+    color = serializers.CharField()
+
+
+class ProjectOut(serializers.ModelSerializer):
+    guidelines_html = serializers.SerializerMethodField()
+    stance_labels = StanceLabelOut(many=True, read_only=True)
+    corpora = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "description", "guidelines", "guidelines_html", "guidelines_version",
+                  "annotators_per_task", "lease_minutes", "task_order", "paragraph_kinds", "languages",
+                  "min_paragraph_chars", "corpora", "stance_labels", "my_role", "created_at"]
+
+    def get_guidelines_html(self, obj: Project) -> str:
+        return render_guidelines(obj.guidelines)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["annotator", "manager", "ml_engineer"], allow_null=True))
+    def get_my_role(self, obj: Project) -> str | None:
+        user = self.context["request"].user
+        if user.is_superuser:
+            return "manager"
+        return getattr(obj, "member_role", None)
+
+
+class MemberOut(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    role = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+
+class ActorOut(serializers.ModelSerializer):
+    aliases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "type", "external_id", "status", "aliases", "merged_into", "proposed_by",
+                  "created_at"]
+
+    def get_aliases(self, obj: Actor) -> list[str]:
+        return [a.alias for a in obj.aliases.all()]
+
+
+class ClaimOut(serializers.ModelSerializer):
+    class Meta:
+        model = Claim
+        fields = ["id", "text", "category_code", "description", "status", "merged_into", "proposed_by",
+                  "created_at"]
+
+
+class StatementOut(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    claim_text = serializers.CharField(source="claim.text", read_only=True)
+    stance = serializers.CharField(source="stance.value", read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = ["id", "annotation", "position", "actor_role", "actor", "actor_name", "actor_start", "actor_end",
+                  "claim", "claim_text", "stance", "evidence_start", "evidence_end", "note", "from_prediction"]
+
+    def get_actor_name(self, obj: Statement) -> str | None:
+        return obj.actor.name if obj.actor_id else None
+
+
+class AnnotationOut(serializers.ModelSerializer):
+    statements = StatementOut(many=True, read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = ["id", "task", "annotator", "status", "no_statement", "time_spent_ms", "revision", "created_at",
+                  "updated_at", "submitted_at", "statements"]
+
+
+class RevisionOut(serializers.ModelSerializer):
+    changed_by = serializers.CharField(source="changed_by.username", default=None)
+
+    class Meta:
+        model = AnnotationRevision
+        fields = ["id", "action", "changed_by", "changed_at", "before", "after"]
+
+
+class PredictionOut(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    claim_text = serializers.SerializerMethodField()
+    stance = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Prediction
+        fields = ["id", "kind", "model_name", "model_version", "score", "actor", "actor_name", "start", "end",
+                  "surface", "claim", "claim_text", "stance", "decision"]
+
+    def get_actor_name(self, obj: Prediction) -> str | None:
+        return obj.actor.name if obj.actor_id else None
+
+    def get_claim_text(self, obj: Prediction) -> str | None:
+        return obj.claim.text if obj.claim_id else None
+
+    def get_stance(self, obj: Prediction) -> str | None:
+        return obj.stance.value if obj.stance_id else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=["accepted", "rejected"], allow_null=True))
+    def get_decision(self, obj: Prediction) -> str | None:
+        return getattr(obj, "my_decision", None)
+
+
+class TaskOut(serializers.ModelSerializer):
+    article = serializers.IntegerField(source="paragraph.article_id", read_only=True)
+    position = serializers.IntegerField(source="paragraph.position", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "paragraph", "article", "position", "order", "submitted_count", "is_complete",
+                  "uncertainty"]
+
+
+class _AssignmentRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    leased_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
+class _TaskRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField()
+    uncertainty = serializers.FloatField(allow_null=True)
+
+
+class _ArticleRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    published = serializers.DateField(allow_null=True)
+    source_url = serializers.CharField()
+
+
+class _ParagraphRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+
+
+class _Context(serializers.Serializer):
+    previous = serializers.CharField(allow_null=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class _Progress(serializers.Serializer):
+    done = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class WorkspaceOut(serializers.Serializer):
+    assignment = _AssignmentRef()
+    task = _TaskRef()
+    project = serializers.IntegerField(source="task.project_id")
+    article = _ArticleRef()
+    paragraph = _ParagraphRef()
+    context = _Context()
+    annotation = AnnotationOut()
+    predictions = PredictionOut(many=True)
+    progress = _Progress()

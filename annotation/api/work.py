@@ -1,0 +1,263 @@
+"""Working on tasks: next task, the workspace, annotations, statements, prediction decisions."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..access import project_get_for, role_for
+from ..models import Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision, Role, Statement
+from ..selectors import annotation_list, annotations_visible_to, predictions_for, revisions_for, workspace_get
+from ..services.annotations import (annotation_save, annotation_skip, annotation_submit, statement_create,
+                                    statement_delete, statement_update)
+from ..services.assignment import assignment_claim_next, assignment_renew
+from ..services.predictions import prediction_decide, prediction_decision_clear
+from .serializers import AnnotationOut, PredictionOut, RevisionOut, StatementOut, WorkspaceOut
+
+WORKERS = (Role.ANNOTATOR, Role.MANAGER)
+
+
+class StatementIn(serializers.Serializer):
+    actor_role = serializers.ChoiceField(choices=Statement.ActorRole.choices, default=Statement.ActorRole.MENTION)
+    actor = serializers.IntegerField(allow_null=True, required=False, default=None)
+    actor_start = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
+    actor_end = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
+    claim = serializers.IntegerField()
+    stance = serializers.CharField(max_length=32)
+    evidence_start = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
+    evidence_end = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
+    note = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
+    from_prediction = serializers.IntegerField(allow_null=True, required=False, default=None)
+
+
+class AnnotationIn(serializers.Serializer):
+    revision = serializers.IntegerField(min_value=0, help_text="The revision you loaded; a stale one gets 409.")
+    no_statement = serializers.BooleanField(default=False)
+    time_spent_ms = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    statements = StatementIn(many=True, max_length=200)
+
+
+class RevisionIn(serializers.Serializer):
+    revision = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+def _workspace(request, assignment: Assignment) -> Response:
+    return Response(WorkspaceOut(workspace_get(assignment=assignment, user=request.user)).data)
+
+
+class NextTaskApi(APIView):
+    @extend_schema(request=None, responses={200: WorkspaceOut, 204: OpenApiResponse(description="Nothing left for you.")},
+                   description="Resume your active lease, or lease the next paragraph that still needs you "
+                               "(article order, or most uncertain first when the project says so).")
+    def post(self, request, project_id: int):
+        project = project_get_for(user=request.user, project_id=project_id, roles=WORKERS)
+        assignment = assignment_claim_next(user=request.user, project=project)
+        if assignment is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return _workspace(request, assignment)
+
+
+def _own_assignment(request, assignment_id: int) -> Assignment:
+    assignment = Assignment.objects.filter(pk=assignment_id, annotator=request.user).select_related("task__project").first()
+    if assignment is None:
+        raise Http404("No such assignment.")
+    project_get_for(user=request.user, project_id=assignment.task.project_id, roles=WORKERS)
+    return assignment
+
+
+class AssignmentDetailApi(APIView):
+    @extend_schema(responses=WorkspaceOut)
+    def get(self, request, assignment_id: int):
+        return _workspace(request, _own_assignment(request, assignment_id))
+
+
+class AssignmentRenewApi(APIView):
+    @extend_schema(request=None, responses=WorkspaceOut, description="Extend your active lease.")
+    def post(self, request, assignment_id: int):
+        return _workspace(request, assignment_renew(assignment=_own_assignment(request, assignment_id)))
+
+
+class AnnotationFilter(filters.FilterSet):
+    project = filters.NumberFilter(field_name="task__project_id")
+    task = filters.NumberFilter(field_name="task_id")
+    annotator = filters.NumberFilter(field_name="annotator_id")
+    status = filters.ChoiceFilter(choices=Annotation.Status.choices)
+    no_statement = filters.BooleanFilter()
+    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+
+    class Meta:
+        model = Annotation
+        fields = ["project", "task", "annotator", "status", "no_statement", "submitted_after"]
+
+
+class AnnotationListApi(generics.ListAPIView):
+    """Annotators see only their own annotations; managers and ML engineers see their projects'."""
+
+    serializer_class = AnnotationOut
+    filterset_class = AnnotationFilter
+    queryset = Annotation.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return annotation_list(user=self.request.user)
+
+
+def _visible_annotation(request, annotation_id: int) -> Annotation:
+    annotation = annotations_visible_to(user=request.user).filter(pk=annotation_id).first()
+    if annotation is None:
+        raise Http404("No such annotation.")
+    return annotation
+
+
+def _own_annotation(request, annotation_id: int) -> Annotation:
+    annotation = _visible_annotation(request, annotation_id)
+    if annotation.annotator_id != request.user.pk:
+        raise PermissionDenied("Only the annotator who made this annotation may change it.")
+    project_get_for(user=request.user, project_id=annotation.task.project_id, roles=WORKERS)
+    return annotation
+
+
+def _annotation_out(annotation_id: int) -> dict:
+    return AnnotationOut(annotation_list(user=None).get(pk=annotation_id)).data
+
+
+class AnnotationDetailApi(APIView):
+    @extend_schema(responses=AnnotationOut)
+    def get(self, request, annotation_id: int):
+        return Response(_annotation_out(_visible_annotation(request, annotation_id).pk))
+
+    @extend_schema(request=AnnotationIn, responses=AnnotationOut,
+                   description="Save (draft stays draft; a submitted annotation is edited and the change recorded).")
+    def put(self, request, annotation_id: int):
+        annotation = _own_annotation(request, annotation_id)
+        data = AnnotationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation_save(annotation=annotation, user=request.user, **data.validated_data)
+        return Response(_annotation_out(annotation.pk))
+
+
+class AnnotationSubmitApi(APIView):
+    @extend_schema(request=AnnotationIn, responses=AnnotationOut)
+    def post(self, request, annotation_id: int):
+        annotation = _own_annotation(request, annotation_id)
+        data = AnnotationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation_submit(annotation=annotation, user=request.user, **data.validated_data)
+        return Response(_annotation_out(annotation.pk))
+
+
+class AnnotationSkipApi(APIView):
+    @extend_schema(request=RevisionIn, responses=AnnotationOut)
+    def post(self, request, annotation_id: int):
+        annotation = _own_annotation(request, annotation_id)
+        data = RevisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation_skip(annotation=annotation, user=request.user, revision=data.validated_data["revision"])
+        return Response(_annotation_out(annotation.pk))
+
+
+class AnnotationHistoryApi(generics.ListAPIView):
+    serializer_class = RevisionOut
+    queryset = AnnotationRevision.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return revisions_for(annotation=_visible_annotation(self.request, self.kwargs["annotation_id"]))
+
+
+class StatementCreateIn(StatementIn):
+    annotation = serializers.IntegerField()
+    revision = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
+                                        help_text="The annotation's revision you loaded (optional; stale -> 409).")
+
+
+class StatementPatchIn(StatementIn):
+    revision = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+def _statement_out(statement_id: int) -> dict:
+    return StatementOut(Statement.objects.select_related("actor", "claim", "stance").get(pk=statement_id)).data
+
+
+class StatementCreateApi(APIView):
+    @extend_schema(request=StatementCreateIn, responses={201: StatementOut})
+    def post(self, request):
+        data = StatementCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        annotation = Annotation.objects.filter(pk=values.pop("annotation"), annotator=request.user).first()
+        if annotation is None:
+            raise serializers.ValidationError({"annotation": ["No annotation of yours with that id."]})
+        project_get_for(user=request.user, project_id=annotation.task.project_id, roles=WORKERS)
+        revision = values.pop("revision")
+        statement = statement_create(annotation=annotation, user=request.user, data=values, revision=revision)
+        return Response(_statement_out(statement.pk), status=status.HTTP_201_CREATED)
+
+
+class StatementDetailApi(APIView):
+    def _own(self, request, statement_id: int) -> Statement:
+        statement = get_object_or_404(Statement.objects.select_related("annotation__task"), pk=statement_id)
+        _own_annotation(request, statement.annotation_id)
+        return statement
+
+    @extend_schema(responses=StatementOut)
+    def get(self, request, statement_id: int):
+        statement = get_object_or_404(Statement, pk=statement_id)
+        _visible_annotation(request, statement.annotation_id)
+        return Response(_statement_out(statement.pk))
+
+    @extend_schema(request=StatementPatchIn, responses=StatementOut)
+    def patch(self, request, statement_id: int):
+        statement = self._own(request, statement_id)
+        data = StatementPatchIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        revision = values.pop("revision", None)
+        statement_update(statement=statement, user=request.user, data=values, revision=revision)
+        return Response(_statement_out(statement.pk))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, statement_id: int):
+        statement = self._own(request, statement_id)
+        revision = request.query_params.get("revision")
+        statement_delete(statement=statement, user=request.user,
+                         revision=int(revision) if revision and revision.isdigit() else None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PredictionDecisionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        decision = serializers.ChoiceField(choices=PredictionDecision.Decision.choices)
+
+    def _prediction(self, request, prediction_id: int) -> Prediction:
+        prediction = get_object_or_404(Prediction.objects.select_related("task"), pk=prediction_id)
+        project_get_for(user=request.user, project_id=prediction.task.project_id, roles=WORKERS)
+        role = role_for(user=request.user, project=prediction.task.project_id)
+        if role != Role.MANAGER and not Assignment.objects.filter(task_id=prediction.task_id,
+                                                                  annotator=request.user).exists():
+            raise Http404("No such suggestion on your tasks.")
+        return prediction
+
+    def _out(self, request, prediction: Prediction) -> dict:
+        row = next(p for p in predictions_for(task_id=prediction.task_id, user=request.user) if p.pk == prediction.pk)
+        return PredictionOut(row).data
+
+    @extend_schema(request=InputSerializer, responses=PredictionOut)
+    def post(self, request, prediction_id: int):
+        prediction = self._prediction(request, prediction_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        prediction_decide(prediction=prediction, user=request.user, decision=data.validated_data["decision"])
+        return Response(self._out(request, prediction))
+
+    @extend_schema(request=None, responses=PredictionOut, description="Undo: forget your decision.")
+    def delete(self, request, prediction_id: int):
+        prediction = self._prediction(request, prediction_id)
+        prediction_decision_clear(prediction=prediction, user=request.user)
+        return Response(self._out(request, prediction))

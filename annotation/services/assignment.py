@@ -1,0 +1,133 @@
+"""Who gets which paragraph: leasing tasks to annotators, safely under concurrency.
+
+Invariants (checked by tests/annotation/test_assignment_concurrency.py):
+  * a task never has more than k submitted annotations (k = project.annotators_per_task);
+  * an annotator never works twice on a task (unique (task, annotator) on Assignment and Annotation);
+  * Task.submitted_count equals the number of submitted annotations; it only changes while the
+    task row is locked (annotation_submit in annotation.services.annotations);
+  * active, unexpired leases count against k, so k annotators are not sent to the same paragraph
+    while a (k+1)-th waits; an expired lease simply stops counting and the task is back in the pool.
+
+Locks: claiming takes the candidate task's row lock with SELECT ... FOR UPDATE SKIP LOCKED (two
+annotators never wait on each other; the second skips to the next task), then re-counts in a new
+statement, which under READ COMMITTED sees every lease committed by whoever held that lock before.
+Submit takes the same row lock without SKIP LOCKED, then the annotation's. On SQLite (the demo)
+select_for_update is a no-op and IMMEDIATE transactions serialise writers instead.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..models import Annotation, Assignment, Project, Task
+
+DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
+MAX_CLAIM_ATTEMPTS = 50
+
+
+def _live_leases(*, now, user) -> Subquery:
+    """Number of other annotators' active, unexpired leases on the outer task."""
+    rows = (Assignment.objects.filter(task=OuterRef("pk"), status=Assignment.Status.ACTIVE, expires_at__gt=now)
+            .exclude(annotator=user).order_by().values("task").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def _done_by(user) -> Exists:
+    return Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user, status__in=DONE_STATUSES))
+
+
+def assignment_active_for(*, user, project: Project, now=None) -> Assignment | None:
+    now = now or timezone.now()
+    return (Assignment.objects.filter(annotator=user, task__project=project, status=Assignment.Status.ACTIVE,
+                                      expires_at__gt=now).order_by("leased_at").first())
+
+
+def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
+    base = Task.objects.filter(project=project, is_complete=False)
+    if exclude:
+        base = base.exclude(pk__in=exclude)
+    base = (base.alias(leases=_live_leases(now=now, user=user))
+            .filter(submitted_count__lt=Value(project.annotators_per_task) - F("leases"))
+            .filter(~_done_by(user)))
+    if project.task_order == Project.TaskOrder.UNCERTAINTY:
+        # Scored tasks, most uncertain first (index task_next_by_uncertainty), then the rest in article order.
+        return [base.filter(uncertainty__isnull=False).order_by("-uncertainty", "order"),
+                base.filter(uncertainty__isnull=True).order_by("order")]
+    return [base.order_by("order")]
+
+
+def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None:
+    for qs in _candidate_ids(project=project, user=user, now=now, exclude=exclude):
+        task_id = (qs.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True).first())
+        if task_id is not None:
+            return task_id
+    return None
+
+
+def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
+    """(still has room for `user`, `user` already has an assignment row) - read in a fresh snapshot."""
+    row = (Task.objects.filter(pk=task_id)
+           .annotate(leases=_live_leases(now=now, user=user), done=_done_by(user),
+                     mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)))
+           .values("submitted_count", "leases", "done", "mine").get())
+    return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
+
+
+def assignment_claim_next(*, user, project: Project) -> Assignment | None:
+    """The annotator's current lease, or a new one on the next task that still needs them; None if none.
+
+    Resumes the annotator's own active, unexpired lease first. A new lease also creates (or re-links)
+    the annotator's draft Annotation for the task. Each attempt is one short transaction holding one
+    task row lock; see the module docstring.
+    """
+    now = timezone.now()
+    current = assignment_active_for(user=user, project=project, now=now)
+    if current is not None:
+        return current
+    k = project.annotators_per_task
+    expires = now + timedelta(minutes=project.lease_minutes)
+    tried: list[int] = []
+    for _ in range(MAX_CLAIM_ATTEMPTS):
+        with transaction.atomic():
+            task_id = _lock_next(project=project, user=user, now=now, exclude=tried)
+            if task_id is None:
+                return None
+            has_room, has_row = _recheck(task_id=task_id, user=user, now=now, k=k)
+            if not has_room:  # filled up between our snapshot and our lock
+                tried.append(task_id)
+                continue
+            return _lease(task_id=task_id, user=user, now=now, expires=expires, reuse=has_row)
+    return None
+
+
+def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
+    if reuse:  # an earlier lease of ours expired: take the same row again, keep the draft
+        Assignment.objects.filter(task_id=task_id, annotator=user).update(
+            status=Assignment.Status.ACTIVE, leased_at=now, expires_at=expires, finished_at=None)
+        assignment = Assignment.objects.get(task_id=task_id, annotator=user)
+        Annotation.objects.filter(task_id=task_id, annotator=user).update(assignment=assignment)
+    else:
+        assignment = Assignment.objects.create(task_id=task_id, annotator=user, leased_at=now, expires_at=expires)
+    Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment=assignment)],
+                                   ignore_conflicts=True)
+    return assignment
+
+
+def assignment_renew(*, assignment: Assignment) -> Assignment:
+    """Extend an active lease (the page calls this while the annotator is still working)."""
+    if assignment.status == Assignment.Status.ACTIVE:
+        assignment.expires_at = timezone.now() + timedelta(minutes=assignment.task.project.lease_minutes)
+        Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACTIVE).update(
+            expires_at=assignment.expires_at)
+    return assignment
+
+
+def leases_expire(*, now=None) -> int:
+    """Mark active leases past their time as expired (bookkeeping only: claims ignore them already)."""
+    now = now or timezone.now()
+    return Assignment.objects.filter(status=Assignment.Status.ACTIVE, expires_at__lte=now).update(
+        status=Assignment.Status.EXPIRED)
+
