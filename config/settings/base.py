@@ -150,6 +150,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegistryStatusEnum": "annotation.models.registry.RegistryStatus",
+        "AnnotationStatusEnum": "annotation.models.work.Annotation.Status",
+        "AssignmentStatusEnum": "annotation.models.work.Assignment.Status",
+    },
 }
 
 # Celery. Unset broker: run tasks in-process, eagerly (the demo default).
