@@ -1,0 +1,113 @@
+"""Reads behind the server-rendered pages (home, project dashboard, registries).
+
+Read-only: every write on these pages goes through the JSON API. Counts are plain aggregate queries
+on indexed columns, so a dashboard over 100,000 tasks stays a handful of queries.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from .models import Actor, Annotation, Assignment, Claim, PrelabelJob, Project, ProjectMembership, RegistryStatus, Task
+
+REGISTRY_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    tasks: int
+    complete_tasks: int
+    submitted: int  # submitted annotations
+    needed: int  # tasks x k
+
+    @property
+    def percent(self) -> int:
+        return round(100 * min(self.submitted, self.needed) / self.needed) if self.needed else 0
+
+
+@dataclass(frozen=True)
+class AnnotatorProgress:
+    done: int
+    remaining: int
+
+    @property
+    def percent(self) -> int:
+        total = self.done + self.remaining
+        return round(100 * self.done / total) if total else 0
+
+
+def project_progress(*, project: Project) -> ProjectProgress:
+    tasks = Task.objects.filter(project=project).aggregate(
+        total=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
+    submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).count()
+    return ProjectProgress(tasks=tasks["total"], complete_tasks=tasks["complete"], submitted=submitted,
+                           needed=tasks["total"] * project.annotators_per_task)
+
+
+def annotator_progress(*, project: Project, user) -> AnnotatorProgress:
+    """Done: this user's submitted annotations. Remaining: open tasks they have not finished or skipped."""
+    finished = Assignment.objects.filter(task__project=project, annotator=user,
+                                         status__in=[Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED])
+    done = Annotation.objects.filter(task__project=project, annotator=user,
+                                     status=Annotation.Status.SUBMITTED).count()
+    remaining = (Task.objects.filter(project=project, is_complete=False)
+                 .exclude(pk__in=finished.values("task_id")).count())
+    return AnnotatorProgress(done=done, remaining=remaining)
+
+
+def project_members(*, project: Project) -> list[dict]:
+    """Members with their role and number of submitted annotations, managers first."""
+    counts = dict(Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED)
+                  .values_list("annotator_id").annotate(n=Count("id")).values_list("annotator_id", "n"))
+    memberships = ProjectMembership.objects.filter(project=project).select_related("user").order_by("role", "user__username")
+    return [{"membership": m, "user": m.user, "role": m.role, "submitted": counts.get(m.user_id, 0)}
+            for m in memberships]
+
+
+def registry_counts(*, project: Project) -> dict:
+    def by_status(model) -> dict:
+        rows = model.objects.filter(project=project).values_list("status").annotate(n=Count("id"))
+        return {status: n for status, n in rows}
+    return {"actors": by_status(Actor), "claims": by_status(Claim)}
+
+
+def prelabel_jobs_recent(*, project: Project, limit: int = 5) -> QuerySet[PrelabelJob]:
+    return PrelabelJob.objects.filter(project=project).order_by("-created_at")[:limit]
+
+
+def actor_page(*, project: Project, search: str = "", status: str = "", page: int | str = 1) -> Page:
+    """Actors matching `search` in their name or an alias, with statement counts; proposed ones first."""
+    qs = Actor.objects.filter(project=project)
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        matching = Actor.objects.filter(project=project).filter(
+            Q(name__icontains=search) | Q(aliases__alias__icontains=search)).values("pk")
+        qs = qs.filter(pk__in=matching)
+    qs = (qs.annotate(n_statements=Count("statements", distinct=True))
+          .select_related("merged_into").prefetch_related("aliases")
+          .order_by(_proposed_first(), "name"))
+    return Paginator(qs, REGISTRY_PAGE_SIZE).get_page(page)
+
+
+def claim_page(*, project: Project, search: str = "", status: str = "", page: int | str = 1) -> Page:
+    qs = Claim.objects.filter(project=project)
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(text__icontains=search) | Q(category_code__iexact=search))
+    qs = (qs.annotate(n_statements=Count("statements", distinct=True)).select_related("merged_into")
+          .order_by(_proposed_first(), "text"))
+    return Paginator(qs, REGISTRY_PAGE_SIZE).get_page(page)
+
+
+def merge_targets(*, project: Project, kind: str) -> QuerySet:
+    """Entries an entry may be merged into: everything not itself merged away."""
+    model = Actor if kind == "actors" else Claim
+    order = "name" if kind == "actors" else "text"
+    return model.objects.filter(project=project).exclude(status=RegistryStatus.MERGED).order_by(order)
+
+
+def _proposed_first() -> Case:
+    return Case(When(status=RegistryStatus.PROPOSED, then=Value(0)), default=Value(1), output_field=IntegerField())
