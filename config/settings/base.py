@@ -103,7 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "annotation:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -125,6 +125,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Pre-labelling: an optional local Hugging Face model directory may be set per project; this is
 # the folder such paths must live under (no arbitrary file-system reads from the web UI).
 STANDPOINT_MODEL_DIR = Path(env_str("STANDPOINT_MODEL_DIR", str(VAR_DIR / "models")))
+# Sentence embedder of the pre-labelling pipeline: "minilm" (all-MiniLM-L6-v2) or "hashing" (tiny, for tests).
+STANDPOINT_PRELABEL_EMBEDDER = env_str("STANDPOINT_PRELABEL_EMBEDDER", "minilm")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,6 +178,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# `celery -A config beat` (or a worker with -B) retrains stance models that have enough new labels.
+CELERY_BEAT_SCHEDULE = {
+    "prelabel-stance-retrain-check": {"task": "annotation.prelabel_stance_retrain_check",
+                                      "schedule": env_int("STANCE_RETRAIN_CHECK_SECONDS", 600)},
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
