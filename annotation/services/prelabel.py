@@ -1,0 +1,308 @@
+"""Pre-labelling jobs: create, split into batches, store predictions, report progress and precision.
+
+Flow: `prelabel_job_create` (web or command) -> task `annotation.prelabel_job_start` pins the model
+versions on the job and enqueues one `annotation.prelabel_batch` per batch of task ids -> each batch
+runs the plain-Python pipeline once over its paragraphs and `prediction_store` writes one task's
+PredictionSet and predictions in one transaction.
+
+Idempotency: the PredictionSet of a task is unique per (task, pipeline name, pinned pipeline
+version). A batch first skips the tasks that already have one, and `prediction_store` uses
+get_or_create on that key, so a retried batch, a redelivered message after a worker died, or two
+copies of the same batch running at once leave exactly one set per task. Predictions are
+suggestions only: nothing here writes annotations or statements.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from annotation.prelabel import registry
+from annotation.prelabel.base import ActorEntry, ClaimEntry, ModelUnavailable
+from annotation.prelabel.pipeline import PIPELINE_NAME, ParagraphResult, PipelineConfig, PrelabelPipeline
+
+from ..models import (Actor, Claim, Prediction, PredictionDecision, PredictionSet, PrelabelJob, Project,
+                      RegistryStatus, StanceLabel, StanceModelVersion, Task)
+
+logger = logging.getLogger(__name__)
+MAX_BATCH_SIZE = 1000
+
+
+def embedder_key() -> str:
+    return getattr(settings, "STANDPOINT_PRELABEL_EMBEDDER", "minilm")
+
+
+def pipeline_config_for(*, project: Project, stance_version: int | None | str = "latest") -> PipelineConfig:
+    """The project's registries and stance model as plain data for the pipeline.
+
+    stance_version: "latest", a version number, or None for no stance model.
+    """
+    actors = tuple(
+        ActorEntry(key=str(a.pk), name=a.name, aliases=tuple(al.alias for al in a.aliases.all()))
+        for a in Actor.objects.filter(project=project, status=RegistryStatus.APPROVED).prefetch_related("aliases"))
+    claims = tuple(ClaimEntry(key=str(c.pk), text=c.text)
+                   for c in Claim.objects.filter(project=project, status=RegistryStatus.APPROVED).order_by("pk"))
+    stance = None
+    if stance_version == "latest":
+        stance = StanceModelVersion.objects.filter(project=project).order_by("-version").first()
+    elif stance_version is not None:
+        stance = StanceModelVersion.objects.filter(project=project, version=stance_version).first()
+    transformer_dir = project.transformer_model_path or None
+    return PipelineConfig(
+        actors=actors, claims=claims, claim_threshold=project.claim_threshold,
+        stance_labels=tuple(project.stance_labels.values_list("value", flat=True)),
+        stance_version=str(stance.version) if stance else None,
+        stance_artifact=bytes(stance.artifact) if stance else None,
+        transformer_dir=transformer_dir,
+        transformer_root=str(settings.STANDPOINT_MODEL_DIR) if transformer_dir else None,
+    )
+
+
+def _job_tasks(job: PrelabelJob):
+    tasks = Task.objects.filter(project_id=job.project_id)
+    if job.task_ids is not None:
+        tasks = tasks.filter(pk__in=job.task_ids)
+    return tasks
+
+
+@transaction.atomic
+def prelabel_job_create(*, project: Project, user=None, task_ids: list[int] | None = None,
+                        batch_size: int = 64) -> PrelabelJob:
+    """Create a pending job for the whole project (task_ids None) or a selection; enqueue its start
+    after commit. Raises ValidationError naming what is wrong with the input."""
+    if not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise ValidationError({"batch_size": [f"Must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}."]})
+    tasks = Task.objects.filter(project=project)
+    if task_ids is not None:
+        task_ids = sorted(set(int(t) for t in task_ids))
+        if not task_ids:
+            raise ValidationError({"task_ids": ["Give at least one task, or leave it out for the whole project."]})
+        found = set(tasks.filter(pk__in=task_ids).values_list("pk", flat=True))
+        missing = [t for t in task_ids if t not in found]
+        if missing:
+            raise ValidationError({"task_ids": [f"Not tasks of this project: {missing[:20]}"]})
+        tasks = tasks.filter(pk__in=task_ids)
+    total = tasks.count()
+    if total == 0:
+        raise ValidationError({"task_ids": ["This project has no tasks yet: sync tasks from its corpora first."]})
+    job = PrelabelJob.objects.create(project=project, created_by=user if getattr(user, "pk", None) else None,
+                                     task_ids=task_ids, batch_size=batch_size, total=total)
+    from annotation.tasks import prelabel_job_start_task
+
+    transaction.on_commit(partial(prelabel_job_start_task.delay, job.pk))
+    return job
+
+
+def prelabel_job_start(*, job_id: int) -> list[list[int]]:
+    """Pin the model versions on the job (first run only), then enqueue the batches still to do.
+
+    Safe to run twice: a redelivered start re-enqueues only tasks without a prediction set, and
+    batches are idempotent. Returns the batches enqueued.
+    """
+    from annotation.services.stance_model import claim_merge_proposals_compute, stance_model_retrain_if_due
+
+    job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
+    if job is None or job.status not in (PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING):
+        return []
+    project = job.project
+    if job.status == PrelabelJob.Status.PENDING:
+        try:
+            stance_model_retrain_if_due(project=project)
+        except Exception:  # a failed retrain must not stop pre-labelling with the previous model
+            logger.exception("Stance retraining before job %s failed", job.pk)
+        config = pipeline_config_for(project=project)
+        try:
+            pipeline = PrelabelPipeline(config, registry.EMBEDDERS[embedder_key()]())
+        except ModelUnavailable as exc:
+            prelabel_job_fail(job_id=job.pk, error=str(exc))
+            return []
+        pinned = {"pipeline": {"name": PIPELINE_NAME, "version": pipeline.version, "embedder": embedder_key(),
+                               "stance_version": config.stance_version},
+                  "components": pipeline.components,
+                  "claim_merge_proposals": claim_merge_proposals_compute(project=project)}
+        claimed = PrelabelJob.objects.filter(pk=job.pk, status=PrelabelJob.Status.PENDING).update(
+            status=PrelabelJob.Status.RUNNING, started_at=timezone.now(), models_used=pinned,
+            total=_job_tasks(job).count())
+        job.refresh_from_db()
+        if not claimed and job.status != PrelabelJob.Status.RUNNING:
+            return []
+    version = job.models_used["pipeline"]["version"]
+    todo = list(_job_tasks(job).exclude(prediction_sets__model_name=PIPELINE_NAME,
+                                        prediction_sets__model_version=version)
+                .order_by("order").values_list("pk", flat=True))
+    batches = [todo[i:i + job.batch_size] for i in range(0, len(todo), job.batch_size)]
+    from annotation.tasks import prelabel_batch_task
+
+    for batch in batches:
+        transaction.on_commit(partial(prelabel_batch_task.delay, job.pk, batch))
+    if not batches:
+        prelabel_job_refresh(job_id=job.pk)
+    return batches
+
+
+def prelabel_batch_run(*, job_id: int, task_ids: list[int]) -> int:
+    """Pre-label the tasks of one batch that have no prediction set yet; returns how many it stored."""
+    job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
+    if job is None or job.status != PrelabelJob.Status.RUNNING:
+        return 0
+    pinned = job.models_used["pipeline"]
+    done = set(PredictionSet.objects.filter(task_id__in=task_ids, model_name=PIPELINE_NAME,
+                                            model_version=pinned["version"]).values_list("task_id", flat=True))
+    rows = list(Task.objects.filter(project_id=job.project_id, pk__in=[t for t in task_ids if t not in done])
+                .order_by("pk").values_list("pk", "paragraph__text"))
+    if rows:
+        stance = int(pinned["stance_version"]) if pinned.get("stance_version") else None
+        config = pipeline_config_for(project=job.project, stance_version=stance)
+        try:
+            pipeline = registry.get_pipeline(config, pinned.get("embedder", embedder_key()))
+        except ModelUnavailable as exc:
+            prelabel_job_fail(job_id=job.pk, error=str(exc))
+            return 0
+        results = pipeline.run([text for _, text in rows])
+        context = _StoreContext.for_project(job.project_id)
+        stored = sum(prediction_store(task_id=task_id, result=result, job_id=job.pk, model_version=pinned["version"],
+                                      context=context)
+                     for (task_id, _), result in zip(rows, results))
+    else:
+        stored = 0
+    prelabel_job_refresh(job_id=job.pk)
+    return stored
+
+
+@dataclass
+class _StoreContext:
+    actor_ids: set[int]
+    claim_ids: set[int]
+    stance_ids: dict[str, int]
+
+    @classmethod
+    def for_project(cls, project_id: int) -> "_StoreContext":
+        return cls(actor_ids=set(Actor.objects.filter(project_id=project_id).values_list("pk", flat=True)),
+                   claim_ids=set(Claim.objects.filter(project_id=project_id).values_list("pk", flat=True)),
+                   stance_ids=dict(StanceLabel.objects.filter(project_id=project_id).values_list("value", "pk")))
+
+
+@transaction.atomic
+def prediction_store(*, task_id: int, result: ParagraphResult, job_id: int | None, model_version: str,
+                     context: _StoreContext) -> bool:
+    """Write one task's prediction set and its predictions in one transaction.
+
+    Returns False (and writes nothing) when the task already has a set for this pipeline version.
+    Suggestions pointing at registry rows deleted meanwhile are dropped. Updates Task.uncertainty
+    (used for uncertainty-first ordering); never touches annotations or statements.
+    """
+    prediction_set, created = PredictionSet.objects.get_or_create(
+        task_id=task_id, model_name=PIPELINE_NAME, model_version=model_version, defaults={"job_id": job_id})
+    if not created:
+        return False
+    rows = []
+    for s in result.suggestions:
+        fields = {"kind": s.kind, "score": s.score, "start": s.start, "end": s.end, "surface": s.surface[:300],
+                  "model_name": s.model_name, "model_version": s.model_version[:100]}
+        if s.kind == "actor":
+            if int(s.label) not in context.actor_ids:
+                continue
+            fields["actor_id"] = int(s.label)
+        elif s.kind == "claim":
+            if int(s.label) not in context.claim_ids:
+                continue
+            fields["claim_id"] = int(s.label)
+        elif s.kind == "stance":
+            if s.label not in context.stance_ids or int(s.actor) not in context.actor_ids \
+                    or int(s.claim) not in context.claim_ids:
+                continue
+            fields.update(stance_id=context.stance_ids[s.label], actor_id=int(s.actor), claim_id=int(s.claim))
+        rows.append(Prediction(prediction_set=prediction_set, task_id=task_id, **fields))
+    Prediction.objects.bulk_create(rows)
+    if result.uncertainty is not None:
+        Task.objects.filter(pk=task_id).update(uncertainty=result.uncertainty)
+    return True
+
+
+def prelabel_job_refresh(*, job_id: int) -> PrelabelJob | None:
+    """Recount done from the prediction sets (exact under retries) and complete the job when all are done."""
+    job = PrelabelJob.objects.filter(pk=job_id).first()
+    if job is None or not job.models_used:
+        return job
+    version = job.models_used["pipeline"]["version"]
+    done = (_job_tasks(job).filter(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
+            .count())
+    PrelabelJob.objects.filter(pk=job_id).update(done=done)
+    if done >= job.total:
+        PrelabelJob.objects.filter(pk=job_id, status=PrelabelJob.Status.RUNNING).update(
+            status=PrelabelJob.Status.COMPLETE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def prelabel_job_fail(*, job_id: int, error: str) -> None:
+    PrelabelJob.objects.filter(pk=job_id, status__in=[PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING]).update(
+        status=PrelabelJob.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def prelabel_job_cancel(*, job: PrelabelJob) -> bool:
+    """Stop a pending or running job: queued batches see the status and do nothing."""
+    return bool(PrelabelJob.objects.filter(pk=job.pk, status__in=[PrelabelJob.Status.PENDING,
+                                                                 PrelabelJob.Status.RUNNING])
+                .update(status=PrelabelJob.Status.CANCELLED, finished_at=timezone.now()))
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    job_id: int
+    status: str
+    done: int
+    total: int
+    percent: float
+    rate: float | None           # tasks per second since the job started
+    eta_seconds: float | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str
+
+
+def prelabel_job_progress(*, job: PrelabelJob, now: datetime | None = None) -> JobProgress:
+    now = now or timezone.now()
+    end = job.finished_at or now
+    elapsed = (end - job.started_at).total_seconds() if job.started_at else 0.0
+    rate = job.done / elapsed if elapsed > 0 and job.done else None
+    remaining = max(job.total - job.done, 0)
+    eta = 0.0 if remaining == 0 else (remaining / rate if rate else None)
+    if job.status not in (PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING):
+        eta = None if remaining else 0.0
+    return JobProgress(job_id=job.pk, status=job.status, done=job.done, total=job.total,
+                       percent=round(100.0 * job.done / job.total, 1) if job.total else 100.0,
+                       rate=round(rate, 2) if rate else None, eta_seconds=round(eta, 1) if eta is not None else None,
+                       started_at=job.started_at, finished_at=job.finished_at, error=job.error)
+
+
+def prediction_precision(*, project: Project) -> list[dict]:
+    """Per model name/version/kind: predictions made, accepted, rejected and precision as annotators judged.
+
+    precision = accepted / (accepted + rejected); None until someone has judged one.
+    """
+    made = (Prediction.objects.filter(task__project=project).values("model_name", "model_version", "kind")
+            .annotate(predictions=Count("pk")))
+    judged = (PredictionDecision.objects.filter(prediction__task__project=project)
+              .values("prediction__model_name", "prediction__model_version", "prediction__kind")
+              .annotate(accepted=Count("pk", filter=Q(decision=PredictionDecision.Decision.ACCEPTED)),
+                        rejected=Count("pk", filter=Q(decision=PredictionDecision.Decision.REJECTED))))
+    decisions = {(d["prediction__model_name"], d["prediction__model_version"], d["prediction__kind"]): d
+                 for d in judged}
+    rows = []
+    for m in made:
+        d = decisions.get((m["model_name"], m["model_version"], m["kind"]), {})
+        accepted, rejected = d.get("accepted", 0), d.get("rejected", 0)
+        rows.append({"model_name": m["model_name"], "model_version": m["model_version"], "kind": m["kind"],
+                     "predictions": m["predictions"], "accepted": accepted, "rejected": rejected,
+                     "precision": round(accepted / (accepted + rejected), 4) if accepted + rejected else None})
+    rows.sort(key=lambda r: (r["model_name"], r["model_version"], r["kind"]))
+    return rows
