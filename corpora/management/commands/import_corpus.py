@@ -1,0 +1,36 @@
+"""python manage.py import_corpus PATH --corpus NAME: import files, a folder or a zip, with a progress bar."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from corpora.services import ImportProgress, corpus_import
+
+
+class Command(BaseCommand):
+    help = ("Import .txt/.md/.html/.jsonl files, a folder of them, or a .zip into a corpus (created if "
+            "missing). Re-importing skips articles already there. Exit status 1 if any file failed.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="a file, a folder (read recursively) or a .zip")
+        parser.add_argument("--corpus", required=True, help="corpus name (created if it does not exist)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (e.g. in logs)")
+
+    def handle(self, *args, path: str, corpus: str, no_progress: bool, **options):
+        bar = tqdm(total=0, unit="file", disable=no_progress, file=self.stderr._out, dynamic_ncols=True)
+
+        def progress(event: ImportProgress) -> None:
+            bar.total = event.files_total
+            bar.n = event.files_done
+            bar.set_postfix_str(f"{event.paragraphs} paragraphs  {event.current[-40:]}", refresh=False)
+            bar.refresh()
+
+        try:
+            report = corpus_import(path=path, corpus_name=corpus, progress=progress)
+        finally:
+            bar.close()
+        for i, line in enumerate(report.lines()):
+            style = self.style.SUCCESS if i == 0 and not report.failed else (
+                self.style.ERROR if "  failed" in line else (lambda s: s))
+            self.stdout.write(style(line))
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} file(s) failed; see the report above.")
