@@ -64,6 +64,8 @@ class LabelTable:
 
     def per_rater_agreement(self) -> dict:
         """For each rater: pairs with another rater on the same unit, and the share that agree."""
+        if not len(self.unit_codes):
+            return {}
         same = np.asarray(self.counts[self.unit_codes, self.label_codes]).ravel() - 1
         others = self.m[self.unit_codes] - 1
         agree = np.bincount(self.rater_codes, weights=same, minlength=len(self.raters))
