@@ -111,7 +111,7 @@ def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
         Annotation.objects.filter(task_id=task_id, annotator=user).update(assignment=assignment)
     else:
         assignment = Assignment.objects.create(task_id=task_id, annotator=user, leased_at=now, expires_at=expires)
-    Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment=assignment)],
+    Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment_id=assignment.pk)],
                                    ignore_conflicts=True)
     return assignment
 

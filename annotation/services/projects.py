@@ -140,7 +140,7 @@ def tasks_sync(*, project: Project) -> SyncResult:
     NOTHING, so a concurrent or repeated sync is a no-op), and removes tasks whose paragraph no
     longer matches only when nobody has worked on them. Idempotent.
     """
-    Project.objects.select_for_update().filter(pk=project.pk).first()  # one sync per project at a time
+    project = Project.objects.select_for_update().get(pk=project.pk)  # one sync per project at a time
     wanted = matching_paragraphs(project=project)
     missing = (wanted.exclude(tasks__project=project).order_by("article_id", "position")
                .values_list("id", "article_id", "position"))
