@@ -6,5 +6,8 @@ from . import views
 
 app_name = "corpora"
 urlpatterns = [
-    path("", views.corpus_list, name="list"),
+    path("", views.corpus_list_page, name="list"),
+    path("upload/", views.corpus_upload_page, name="upload"),
+    path("<int:corpus_id>/", views.corpus_detail_page, name="detail"),
+    path("articles/<int:article_id>/", views.article_page, name="article"),
 ]
