@@ -53,7 +53,7 @@ class TrainedStance:
 def train_stance(paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels: Sequence[str], *,
                  min_labels: int, seed: int = 0) -> TrainedStance:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
     from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
     import joblib
 
@@ -76,7 +76,8 @@ def train_stance(paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels
     label_list = sorted(counts)
     f1 = f1_score(y, predicted, labels=label_list, average=None, zero_division=0)
     params.update(cv_folds=folds.get_n_splits(), macro_f1=round(float(np.mean(f1)), 4),
-                  label_counts=dict(sorted(counts.items())))
+                  label_counts=dict(sorted(counts.items())),
+                  cv_confusion=confusion_matrix(y, predicted, labels=label_list).tolist())
     classifier.fit(X, y)
     buffer = io.BytesIO()
     joblib.dump(classifier, buffer)
