@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .api import auth, projects, registry, work
+from .api import adjudication as adjudication_api
+from .api import auth, prelabel, projects, registry, work
 
 app_name = "annotation-api"
 urlpatterns: list = [
@@ -39,4 +40,22 @@ urlpatterns: list = [
     path("statements/<int:statement_id>/", work.StatementDetailApi.as_view(), name="statement-detail"),
     path("predictions/<int:prediction_id>/decision/", work.PredictionDecisionApi.as_view(),
          name="prediction-decision"),
+    # pre-labelling
+    path("projects/<int:project_id>/prelabel-jobs/", prelabel.JobListCreateApi.as_view(), name="prelabel-job-list"),
+    path("prelabel-jobs/<int:job_id>/", prelabel.JobDetailApi.as_view(), name="prelabel-job-detail"),
+    path("prelabel-jobs/<int:job_id>/cancel/", prelabel.JobCancelApi.as_view(), name="prelabel-job-cancel"),
+    path("projects/<int:project_id>/stance-models/", prelabel.StanceModelListApi.as_view(), name="stance-model-list"),
+    path("projects/<int:project_id>/stance-models/train/", prelabel.StanceModelTrainApi.as_view(),
+         name="stance-model-train"),
+    path("projects/<int:project_id>/prediction-precision/", prelabel.PrecisionApi.as_view(),
+         name="prediction-precision"),
+    path("projects/<int:project_id>/claim-merge-proposals/", prelabel.ClaimMergeProposalsApi.as_view(),
+         name="claim-merge-proposals"),
+    path("projects/<int:project_id>/gazetteer/", prelabel.GazetteerLoadApi.as_view(), name="gazetteer-load"),
+    # adjudication (managers)
+    path("projects/<int:project_id>/adjudication/", adjudication_api.DisagreementListApi.as_view(),
+         name="adjudication-list"),
+    path("tasks/<int:task_id>/adjudication/", adjudication_api.AdjudicationApi.as_view(), name="adjudication"),
+    path("tasks/<int:task_id>/adjudication/pick/", adjudication_api.AdjudicationPickApi.as_view(),
+         name="adjudication-pick"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from exports import api as export_api
+from exports import api_agreement
 
 app_name = "exports-api"
 urlpatterns: list = [
@@ -14,4 +15,12 @@ urlpatterns: list = [
          name="dataset-version-file"),
     path("dataset-versions/<int:version_id>/diff/<int:other_id>/", export_api.DatasetVersionDiffApi.as_view(),
          name="dataset-version-diff"),
+    # agreement (H5)
+    path("projects/<int:project_id>/agreement/", api_agreement.AgreementReportApi.as_view(), name="agreement"),
+    path("projects/<int:project_id>/agreement/report.html", api_agreement.AgreementReportHtmlApi.as_view(),
+         name="agreement-html"),
+    path("projects/<int:project_id>/agreement/reports/", api_agreement.StoredReportListApi.as_view(),
+         name="agreement-reports"),
+    path("projects/<int:project_id>/agreement/reports/<int:report_id>/", api_agreement.StoredReportDetailApi.as_view(),
+         name="agreement-report-detail"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from exports import views as export_views
+from exports import views_agreement
 
 app_name = "exports"
 urlpatterns: list = [
@@ -11,4 +12,6 @@ urlpatterns: list = [
     path("projects/<int:project_id>/datasets/compare/", export_views.dataset_version_compare, name="compare"),
     path("datasets/<int:version_id>/", export_views.dataset_version_detail, name="detail"),
     path("datasets/<int:version_id>/files/<path:name>", export_views.dataset_version_download, name="download"),
+    # agreement (H5)
+    path("projects/<int:project_id>/agreement/", views_agreement.agreement, name="agreement"),
 ]

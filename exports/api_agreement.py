@@ -1,0 +1,83 @@
+"""Agreement report API for managers and ML engineers: live JSON (with filters), HTML, stored reports."""
+
+from django.http import HttpResponse
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation.access import project_get_for
+from annotation.models import Role
+from exports.models import AgreementReport
+from exports.report_html import render_report_html
+from exports.services.agreement import agreement_report_build, agreement_report_store
+
+ROLES = [Role.MANAGER, Role.ML_ENGINEER]
+
+
+class AgreementQuery(serializers.Serializer):
+    article = serializers.IntegerField(required=False, allow_null=True)
+    annotator = serializers.IntegerField(required=False, allow_null=True)
+    label = serializers.CharField(required=False, allow_blank=True)
+    n_boot = serializers.IntegerField(required=False, min_value=0, max_value=5000, default=1000)
+    seed = serializers.IntegerField(required=False, default=0)
+
+
+def build_from_query(project, params) -> dict:
+    query = AgreementQuery(data={k: v for k, v in params.items() if v != ""})
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    try:
+        return agreement_report_build(project=project, n_boot=data["n_boot"], seed=data["seed"],
+                                      article=data.get("article"), annotator=data.get("annotator"),
+                                      label=data.get("label") or None)
+    except ValueError as exc:
+        raise ValidationError({"label": [str(exc)]}) from exc
+
+
+class AgreementReportApi(APIView):
+    """GET the report computed now: ?article=&annotator=&label=&n_boot=&seed=."""
+
+    def get(self, request, project_id: int):
+        project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
+        return Response(build_from_query(project, request.query_params))
+
+
+class AgreementReportHtmlApi(APIView):
+    def get(self, request, project_id: int):
+        project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
+        html = render_report_html(build_from_query(project, request.query_params))
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="agreement-project-{project.pk}.html"'
+        return response
+
+
+class StoredReportListApi(APIView):
+    """GET stored reports (newest first, without results); POST stores the current one (idempotent)."""
+
+    class InputSerializer(serializers.Serializer):
+        n_boot = serializers.IntegerField(required=False, min_value=0, max_value=5000, default=1000)
+        seed = serializers.IntegerField(required=False, default=0)
+
+    def get(self, request, project_id: int):
+        project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
+        rows = AgreementReport.objects.filter(project=project).values("id", "inputs_hash", "params", "created_at")[:100]
+        return Response(list(rows))
+
+    def post(self, request, project_id: int):
+        project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = agreement_report_store(project=project, user=request.user, **data.validated_data)
+        return Response({"id": report.pk, "inputs_hash": report.inputs_hash, "created_at": report.created_at,
+                         "result": report.result}, status=201)
+
+
+class StoredReportDetailApi(APIView):
+    def get(self, request, project_id: int, report_id: int):
+        project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
+        report = AgreementReport.objects.filter(project=project, pk=report_id).first()
+        if report is None:
+            return Response({"detail": "No such report."}, status=404)
+        return Response({"id": report.pk, "inputs_hash": report.inputs_hash, "params": report.params,
+                         "created_at": report.created_at, "result": report.result})

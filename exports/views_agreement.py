@@ -1,0 +1,42 @@
+"""The manager's agreement page (server-rendered; figures come from the agreement service)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
+from rest_framework.exceptions import ValidationError
+
+from annotation.access import project_get_for
+from annotation.models import Role
+from exports.api_agreement import build_from_query
+from exports.charts import all_charts
+from exports.report_html import kappa_rows
+
+
+@login_required
+def agreement(request, project_id: int):
+    try:
+        project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
+    except DrfPermissionDenied as exc:
+        raise PermissionDenied(str(exc.detail)) from exc
+    params = request.GET.copy()
+    params.setdefault("n_boot", "500")
+    try:
+        report = build_from_query(project, params)
+    except ValidationError:
+        params = {"n_boot": "500"}
+        report = build_from_query(project, params)
+    filters = report["params"]["filters"]
+    annotators = report["filter_options"]["annotators"]
+    query = request.GET.urlencode()
+    try:
+        adjudicate_base = reverse("annotation:adjudicate", args=[0])[:-2]
+    except Exception:  # noqa: BLE001 - the adjudication page may be missing in a partial build
+        adjudicate_base = None
+    return render(request, "exports/agreement.html", {
+        "project": project, "report": report, "charts": all_charts(report), "kappa_rows": kappa_rows(report),
+        "filters": filters, "annotators": annotators, "adjudicate_base": adjudicate_base,
+        "html_url": reverse("exports-api:agreement-html", args=[project.pk]) + (f"?{query}" if query else ""),
+        "json_url": reverse("exports-api:agreement", args=[project.pk]) + (f"?{query}" if query else ""),
+    })
