@@ -165,6 +165,7 @@
 
   function open(payload) {
     ws = payload;
+    ws.predictions = (ws.predictions || []).slice().sort((x, y) => (y.score || 0) - (x.score || 0));
     text = ws.paragraph.text;
     const annotation = ws.annotation || {};
     revision = annotation.revision || 0;
