@@ -21,9 +21,9 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, ConflictError):
-        exc = Conflict(detail=exc.detail)
-    elif isinstance(exc, DjangoValidationError) and getattr(exc, "api_detail", None) is not None:
+    if isinstance(exc, ConflictError):  # keeps numbers (the current revision) as numbers
+        return Response(exc.detail, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "api_detail", None) is not None:
         exc = exceptions.ValidationError(detail=exc.api_detail)
     elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
