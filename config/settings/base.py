@@ -159,6 +159,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Label Studio server for `manage.py label_studio push|pull` (optional; both unset: no server).
+LABEL_STUDIO_URL = env_str("LABEL_STUDIO_URL")
+LABEL_STUDIO_API_KEY = env_secret("LABEL_STUDIO_API_KEY")
+
 # Celery. Unset broker: run tasks in-process, eagerly (the demo default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_IN_PROCESS = CELERY_BROKER_URL is None
