@@ -341,8 +341,12 @@ def _with_baseline_history(paragraphs: Sequence[Paragraph]) -> None:
     known = set(Paragraph.history.filter(id__in=ids).values_list("id", flat=True).distinct())
     missing = [p for p in paragraphs if p.pk not in known]
     if missing:
+        for p in missing:
+            p._history_user = None  # the detector, not whoever is logged in now
         Paragraph.history.bulk_history_create(missing, default_change_reason="detected at import",
                                               default_date=missing[0].article.created_at)
+        for p in missing:
+            del p._history_user
 
 
 def _check_kind(kind: str) -> None:

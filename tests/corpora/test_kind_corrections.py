@@ -1,0 +1,81 @@
+"""Managers' kind corrections: services, history, and the pages that show them."""
+
+from django.urls import reverse
+
+from corpora.models import Paragraph
+from corpora.selectors import paragraph_history
+from corpora.services import article_mark_comments_from, corpus_import, paragraph_kind_set
+from tests.factories import UserFactory
+
+
+def imported_002(shared_corpus_dir):
+    corpus_import(path=shared_corpus_dir / "002_b8aa54d3edd41c2c.txt", corpus_name="c")
+    return Paragraph.objects.get(position=0).article
+
+
+def test_setting_a_kind_records_the_detected_kind_then_the_change(db, shared_corpus_dir):
+    article = imported_002(shared_corpus_dir)
+    boss = UserFactory(username="boss", is_staff=True)
+    paragraph = article.paragraphs.get(position=9)  # "A Growing Challenge", detected as a section title
+    assert paragraph.kind == "title"
+    paragraph_kind_set(paragraph=paragraph, kind="body", user=boss)
+    paragraph_kind_set(paragraph=paragraph, kind="noise", user=boss)
+    paragraph.refresh_from_db()
+    assert (paragraph.kind, paragraph.kind_source, paragraph.kind_reason) == ("noise", "manual", "set by boss")
+    history = paragraph_history(paragraph=paragraph)
+    assert [(h["kind"], h["user"]) for h in history] == [("noise", "boss"), ("body", "boss"), ("title", None)]
+    assert history[-1]["reason"] == "detected at import"
+
+
+def test_mark_comments_from_here_keeps_history_for_each_changed_paragraph(db, shared_corpus_dir):
+    article = imported_002(shared_corpus_dir)
+    boss = UserFactory(username="boss", is_staff=True)
+    changed = article_mark_comments_from(article=article, position=36, user=boss)
+    assert changed == 95 - 36
+    assert set(article.paragraphs.filter(position__gte=36).values_list("kind", "kind_source")) == {("comment", "manual")}
+    last = article.paragraphs.get(position=94)
+    assert [(h["kind"], h["user"]) for h in paragraph_history(paragraph=last)] == [("comment", "boss"), ("comment", None)]
+    assert article_mark_comments_from(article=article, position=36, user=boss) == 0  # idempotent
+
+
+def test_article_page_shows_kinds_and_history_to_staff(client, db, shared_corpus_dir):
+    article = imported_002(shared_corpus_dir)
+    boss = UserFactory(username="boss", is_staff=True)
+    paragraph_kind_set(paragraph=article.paragraphs.get(position=4), kind="noise", user=boss)
+    client.force_login(boss)
+    html = client.get(reverse("corpora:article", args=[article.pk])).content.decode()
+    assert html.count('class="corp-para ') == 95
+    assert "history (2)" in html and "set by boss" in html
+    assert 'data-mark-url="/api/articles/%d/mark-comments/"' % article.pk in html
+
+
+def test_corpus_pages_are_for_staff_only(client, db, shared_corpus_dir):
+    article = imported_002(shared_corpus_dir)
+    client.force_login(UserFactory(username="someone"))
+    for url in (reverse("corpora:list"), reverse("corpora:upload"), reverse("corpora:detail", args=[article.corpus_id]),
+                reverse("corpora:article", args=[article.pk])):
+        assert client.get(url).status_code == 302  # to the admin login: not for non-staff
+
+
+def test_corpus_list_and_detail_pages_show_counts(client, db, shared_corpus_dir):
+    corpus_import(path=shared_corpus_dir, corpus_name="shared")
+    client.force_login(UserFactory(username="boss", is_staff=True))
+    listing = client.get(reverse("corpora:list")).content.decode()
+    assert "shared" in listing
+    corpus_id = Paragraph.objects.first().article.corpus_id
+    detail = client.get(reverse("corpora:detail", args=[corpus_id])).content.decode()
+    assert "<strong>154</strong> paragraphs" in detail and "Body: 80" in detail
+    filtered = client.get(reverse("corpora:detail", args=[corpus_id]), {"q": "zzz"}).content.decode()
+    assert "No article matches these filters." in filtered
+
+
+def test_upload_page_imports_and_shows_the_report(client, db, settings):
+    client.force_login(UserFactory(username="boss", is_staff=True))
+    sample = settings.BASE_DIR / "corpora" / "sample_corpus"
+    with open(sample / "04_wire.jsonl", "rb") as good, open(sample / "03_summit.html", "rb") as html:
+        response = client.post(reverse("corpora:upload"), {"new_name": "Uploaded", "file": [good, html]})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Import report: Uploaded" in page and "<strong>2</strong> file(s) imported" in page
+    response = client.post(reverse("corpora:upload"), {"new_name": "Uploaded"})
+    assert "Choose at least one file" in response.content.decode()
