@@ -149,7 +149,7 @@ def article_prepare(*, corpus: Corpus, document: Document) -> tuple[Article, lis
             kind, reason = kind_rules.FOOTER, f"in {lang}, not the article's language ({language})"
         if kind == kind_rules.TITLE and not article.title:
             article.title = span.text[:500]
-        elif kind == kind_rules.META and reason.startswith("byline") and not article.author:
+        elif kind == kind_rules.META and reason.startswith(("byline", "republication byline")) and not article.author:
             article.author = _byline_author(span.text)
         elif kind == kind_rules.META and reason == "author name line" and not article.author:
             article.author = span.text[:300]
