@@ -22,7 +22,7 @@ ARTICLE = pa.struct([
     ("id", pa.int64()), ("title", pa.string()), ("author", pa.string()), ("published", pa.string()),
     ("source_url", pa.string()), ("source_name", pa.string()), ("language", pa.string()),
 ])
-GOLD = pa.struct([("method", pa.string()), ("no_statement", pa.bool_())])
+GOLD = pa.struct([("method", pa.string()), ("no_statement", pa.bool_()), ("unresolved", pa.int64())])
 ANNOTATION = pa.struct([("annotator", pa.string()), ("no_statement", pa.bool_()),
                         ("statements", pa.list_(STATEMENT))])
 PREDICTION = pa.struct([

@@ -242,8 +242,7 @@ def _build_into(version: DatasetVersion, folder: Path, *, fail_after_rows: int |
                          published_from=params["published_from"], published_to=params["published_to"],
                          adjudicated_only=params["gold_strategy"] == "adjudicated")
     gold_lookup = _external_gold(project, params["gold_strategy"])
-    need_annotations = params["include_annotations"] or (gold_lookup is None and params["gold_strategy"] != "adjudicated") \
-        or params["min_agreement"] is not None
+    need_annotations = params["include_annotations"] or params["min_agreement"] is not None
     options = {
         "actors": [regs.actors[i] for i in sorted(regs.actors, key=lambda i: (regs.actors[i], i))],
         "claims": [regs.claims[i] for i in sorted(regs.claims, key=lambda i: (regs.claims[i], i))],
@@ -384,25 +383,21 @@ def _row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_lookup, st
                             "statements": [_statement(s, regs, text, with_note=True) for s in statements or ()]})
     annotations.sort(key=lambda a: a["annotator"])
     agreement = paragraph_agreement(annotations) if anns is not None else None
+    unresolved = 0
     if adjudicated:
         method, no_statement = "adjudicated", adj_no_statement
         statements = [_statement(s, regs, text) for s in gold or ()]
     elif gold_lookup is not None:
         found = gold_lookup.get(task_id)
-        if found is None:
-            stats.skipped_without_gold += 1
+        if found is None or (found["unresolved"] and not found["statements"]):
+            stats.skipped_without_gold += 1  # no aggregation, or only ties
             return None
         method, no_statement, statements = found["method"], found["no_statement"], [
             _statement(s, regs, text) for s in found["statements"]]
-    else:
-        # FALLBACK until H5's exports.gold.gold_for_project lands: a per-paragraph majority vote.
-        voted = majority_vote(annotations)
-        if voted is None:
-            stats.skipped_without_gold += 1
-            return None
-        method, no_statement, statements = "majority", voted[0], voted[1]
-        for s in statements:
-            s["actor_text"] = text[s["actor_start"]:s["actor_end"]] if s["actor_start"] is not None else None
+        unresolved = found["unresolved"]
+    else:  # the adjudicated-only strategy: paragraphs without an adjudication have no gold
+        stats.skipped_without_gold += 1
+        return None
     if params["min_agreement"] is not None and not adjudicated and (agreement is None or agreement < params["min_agreement"]):
         stats.skipped_agreement += 1
         return None
@@ -412,7 +407,7 @@ def _row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_lookup, st
         "article": {"id": art_id, "title": title, "author": author,
                     "published": published.isoformat() if published else None, "source_url": url,
                     "source_name": source_name, "language": language},
-        "gold": {"method": method, "no_statement": bool(no_statement and not statements)},
+        "gold": {"method": method, "no_statement": bool(no_statement and not statements), "unresolved": unresolved},
         "agreement": agreement, "n_annotators": len(annotations), "statements": statements,
     }
     if params["include_annotations"]:
@@ -440,94 +435,37 @@ def paragraph_agreement(annotations: list[dict]) -> float | None:
     return round(sum(scores) / len(scores), 6)
 
 
-def majority_vote(annotations: list[dict]) -> tuple[bool, list[dict]] | None:
-    """FALLBACK gold (used only while exports.gold is missing): an (actor, claim) pair is gold when
-    more than half of the annotators named it, with the stance most of them gave (a tie leaves
-    the pair out). The span is the one most annotators marked (earliest on a tie)."""
-    if not annotations:
-        return None
-    n = len(annotations)
-    by_pair: dict[tuple, list[dict]] = {}
-    for a in annotations:
-        seen = set()
-        for s in a["statements"]:
-            pair = (s["actor_role"], s["actor_id"], s["claim_id"])
-            if pair not in seen:
-                seen.add(pair)
-                by_pair.setdefault(pair, []).append(s)
-    gold = []
-    for pair in sorted(by_pair, key=lambda p: tuple("" if v is None else str(v) for v in p)):
-        votes = by_pair[pair]
-        if len(votes) * 2 <= n:
-            continue
-        tally: dict[str, int] = {}
-        for s in votes:
-            tally[s["stance"]] = tally.get(s["stance"], 0) + 1
-        ranked = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            continue
-        stance = ranked[0][0]
-        spans: dict[tuple, int] = {}
-        for s in votes:
-            if s["stance"] == stance:
-                spans[(s["actor_start"], s["actor_end"], s["evidence_start"], s["evidence_end"])] = spans.get(
-                    (s["actor_start"], s["actor_end"], s["evidence_start"], s["evidence_end"]), 0) + 1
-        span = sorted(spans.items(), key=lambda kv: (-kv[1], tuple(-1 if v is None else v for v in kv[0])))[0][0]
-        first = next(s for s in votes if s["stance"] == stance)
-        gold.append({**{k: v for k, v in first.items() if k != "note"}, "actor_start": span[0], "actor_end": span[1],
-                     "actor_text": None, "evidence_start": span[2], "evidence_end": span[3]})
-    no_statement = sum(1 for a in annotations if not a["statements"]) * 2 > n
-    return no_statement, gold
-
-
 def _external_gold(project: Project, strategy: str) -> dict | None:
-    """Gold from H5's aggregation (exports.gold) for non-adjudicated paragraphs, normalised to
-    {task_id: {"method", "no_statement", "statements": [8-tuples]}}. None means: use the fallback."""
+    """Aggregated gold (exports.gold: majority vote, or Dawid-Skene for "model") for the paragraphs
+    without an adjudication, as {task_id: {"method", "no_statement", "unresolved", "statements":
+    [8-tuples like the SQL rows]}}. None for the adjudicated-only strategy.
+
+    Adjudicated paragraphs are taken from the streamed rows themselves (adjudicated first). The
+    aggregation needs every vote at once, so it is held in memory (one small tuple per statement).
+    """
     if strategy == "adjudicated":
         return None
-    try:
-        from exports.gold import gold_for_project
-    except ImportError:  # FALLBACK: H5's module is not there yet; majority_vote above stands in.
-        return None
-    return normalise_external_gold(gold_for_project(project=project, strategy=strategy), project)
+    from exports.gold import gold_for_project
 
-
-def normalise_external_gold(result, project) -> dict:
     stance_ids = dict(StanceLabel.objects.filter(project=project).values_list("value", "id"))
-    items = result.items() if isinstance(result, dict) else ((_get(r, "task_id"), r) for r in result)
     out = {}
-    for task_id, entry in items:
-        statements = entry if isinstance(entry, list) else _get(entry, "statements") or []
-        method = (None if isinstance(entry, list) else _get(entry, "method")) or "majority"
-        no_statement = bool(None if isinstance(entry, list) else _get(entry, "no_statement"))
-        tuples = []
-        for s in statements:
-            stance = _get(s, "stance_id") or _get(s, "stance")
-            if isinstance(stance, str):
-                stance = stance_ids.get(stance)
-            elif hasattr(stance, "pk"):
-                stance = stance.pk
-            actor = _get(s, "actor_id") if _get(s, "actor_id") is not None else _get(s, "actor")
-            claim = _get(s, "claim_id") if _get(s, "claim_id") is not None else _get(s, "claim")
-            tuples.append((_get(s, "actor_role") or ("mention" if _get(s, "actor_start") is not None else "author"),
-                           getattr(actor, "pk", actor), _get(s, "actor_start"), _get(s, "actor_end"),
-                           getattr(claim, "pk", claim), stance, _get(s, "evidence_start"), _get(s, "evidence_end")))
-        out[int(task_id)] = {"method": str(method), "no_statement": no_statement, "statements": tuples}
+    for task_id, result in gold_for_project(project=project, strategy=strategy).items():
+        out[int(task_id)] = {
+            "method": result.method, "no_statement": result.no_statement, "unresolved": len(result.unresolved),
+            "statements": [(s.actor_role, s.actor_id, s.actor_start, s.actor_end, s.claim_id, stance_ids.get(s.stance),
+                            s.evidence_start, s.evidence_end) for s in result.statements]}
     return out
 
 
-def _get(obj, key):
-    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
-
-
 def _agreement_summary(project: Project) -> dict:
+    """The agreement issue's headline figures, minus when they were computed (files must not depend on time)."""
+    from exports.services.agreement import agreement_summary
+
     try:
-        from exports.services.agreement import agreement_summary
-    except ImportError:  # FALLBACK until H5's agreement service lands.
-        return {"available": False, "note": "The agreement service is not installed in this build."}
-    try:
-        return orjson.loads(orjson.dumps(agreement_summary(project=project), option=orjson.OPT_SORT_KEYS
-                                         | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY, default=str))
+        summary = dict(agreement_summary(project=project))
+        summary.pop("generated_at", None)
+        return orjson.loads(orjson.dumps(summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+                                         | orjson.OPT_SERIALIZE_NUMPY, default=str))
     except Exception as exc:  # noqa: BLE001 - a missing summary must not sink the dataset
         log.exception("agreement summary failed for project %s", project.pk)
         return {"available": False, "note": f"The agreement summary failed: {type(exc).__name__}: {exc}"}

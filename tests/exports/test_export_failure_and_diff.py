@@ -70,3 +70,14 @@ def test_diff_reports_relabelled_added_and_removed(project, annotated, build):
     assert any(r["paragraph_id"] == tasks[3].paragraph_id for r in diff["statements_removed"] + diff["statements_added"])
     same = diff_versions(old=new, new=new)
     assert all(v == 0 for v in same["counts"].values())
+
+
+@pytest.mark.parametrize("strategy, methods", [("majority", {"adjudicated", "majority"}),
+                                               ("model", {"adjudicated", "dawid_skene"}),
+                                               ("adjudicated", {"adjudicated"})])
+def test_gold_strategies_use_adjudication_first_then_the_chosen_aggregation(project, annotated, build, strategy,
+                                                                            methods):
+    version = build(gold_strategy=strategy, formats=["jsonl"])
+    assert version.status == "complete", version.error
+    assert set(version.manifest["counts"]["gold_methods"]) == methods
+    assert version.manifest["agreement"].get("alpha") is not None and "generated_at" not in version.manifest["agreement"]
