@@ -166,6 +166,8 @@ LABEL_STUDIO_API_KEY = env_secret("LABEL_STUDIO_API_KEY")
 # Celery. Unset broker: run tasks in-process, eagerly (the demo default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_IN_PROCESS = CELERY_BROKER_URL is None
+if CELERY_IN_PROCESS:
+    CELERY_BROKER_URL = "memory://"  # never contacted: tasks run eagerly
 CELERY_TASK_ALWAYS_EAGER = CELERY_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
