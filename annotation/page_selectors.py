@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from .models import Actor, Annotation, Assignment, Claim, PrelabelJob, Project, ProjectMembership, RegistryStatus, Task
+from .models import Actor, Annotation, Claim, PrelabelJob, Project, ProjectMembership, RegistryStatus, Task
+from .selectors import progress_for_annotator
 
 REGISTRY_PAGE_SIZE = 25
 
@@ -46,14 +47,10 @@ def project_progress(*, project: Project) -> ProjectProgress:
 
 
 def annotator_progress(*, project: Project, user) -> AnnotatorProgress:
-    """Done: this user's submitted annotations. Remaining: open tasks they have not finished or skipped."""
-    finished = Assignment.objects.filter(task__project=project, annotator=user,
-                                         status__in=[Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED])
-    done = Annotation.objects.filter(task__project=project, annotator=user,
-                                     status=Annotation.Status.SUBMITTED).count()
-    remaining = (Task.objects.filter(project=project, is_complete=False)
-                 .exclude(pk__in=finished.values("task_id")).count())
-    return AnnotatorProgress(done=done, remaining=remaining)
+    """The same figures the workspace API reports: done = submitted or skipped; remaining = open tasks
+    this user has not finished (an upper bound, since others may complete some first)."""
+    figures = progress_for_annotator(user=user, project=project)
+    return AnnotatorProgress(done=figures["done"], remaining=figures["remaining"])
 
 
 def project_members(*, project: Project) -> list[dict]:
@@ -77,10 +74,10 @@ def prelabel_jobs_recent(*, project: Project, limit: int = 5) -> QuerySet[Prelab
 
 
 def actor_page(*, project: Project, search: str = "", status: str = "", page: int | str = 1) -> Page:
-    """Actors matching `search` in their name or an alias, with statement counts; proposed ones first."""
+    """Actors matching `search` in their name or an alias, with statement counts; proposed ones first.
+    Merged entries show only when asked for by status, as in the API."""
     qs = Actor.objects.filter(project=project)
-    if status:
-        qs = qs.filter(status=status)
+    qs = qs.filter(status=status) if status else qs.exclude(status=RegistryStatus.MERGED)
     if search:
         matching = Actor.objects.filter(project=project).filter(
             Q(name__icontains=search) | Q(aliases__alias__icontains=search)).values("pk")
@@ -93,8 +90,7 @@ def actor_page(*, project: Project, search: str = "", status: str = "", page: in
 
 def claim_page(*, project: Project, search: str = "", status: str = "", page: int | str = 1) -> Page:
     qs = Claim.objects.filter(project=project)
-    if status:
-        qs = qs.filter(status=status)
+    qs = qs.filter(status=status) if status else qs.exclude(status=RegistryStatus.MERGED)
     if search:
         qs = qs.filter(Q(text__icontains=search) | Q(category_code__iexact=search))
     qs = (qs.annotate(n_statements=Count("statements", distinct=True)).select_related("merged_into")

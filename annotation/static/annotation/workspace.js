@@ -221,8 +221,9 @@
     el.title.textContent = "All done";
     el.meta.textContent = "";
     el.suggestions.hidden = true;
+    if (config.progress) config.progress.remaining = 0;  // the server just said nothing is left for you
     const done = config.progress ? config.progress.done : null;
-    el.emptyDone.textContent = done !== null ? `You have submitted ${done} paragraph${done === 1 ? "" : "s"} in this project.` : "";
+    el.emptyDone.textContent = done !== null ? `You have finished ${done} paragraph${done === 1 ? "" : "s"} in this project.` : "";
     setProgress(config.progress);
     setState("empty");
   }
@@ -752,6 +753,12 @@
 
   /* ---------- Submit and skip ---------- */
 
+  /* The next workspace brings fresh figures; until then (or when none is left) count locally. */
+  function countFinished() {
+    if (!config.progress) return;
+    config.progress = { done: config.progress.done + 1, remaining: Math.max(0, config.progress.remaining - 1) };
+  }
+
   async function submit() {
     if (!ws || busy) return;
     if (conflict) { toast("Reload the page first: this annotation changed elsewhere.", "error"); return; }
@@ -770,6 +777,7 @@
       setSaveStatus("Submitting…", "pending");
       await api("POST", `/api/annotations/${ws.annotation.id}/submit/`, body());
       dirty = false;
+      countFinished();
       toast("Submitted.", "ok");
       busy = false;
       await loadNext();
@@ -789,6 +797,7 @@
       if (saving) await saving.catch(() => {});
       await api("POST", `/api/annotations/${ws.annotation.id}/skip/`, { revision });
       dirty = false;
+      countFinished();
       toast("Skipped.", "info");
       busy = false;
       await loadNext();

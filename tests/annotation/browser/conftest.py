@@ -16,7 +16,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 30_000  # generous: CI machines are shared and slow
 
 
 @pytest.fixture(scope="session")
