@@ -99,7 +99,7 @@ def stance_status(*, project: Project) -> dict:
     elif latest is None:
         message = f"{n} labels: a first model will be trained before the next job."
     else:
-        left = max(project.stance_retrain_every - (n - latest.n_labels), 0)
+        left = max(project.stance_retrain_every - max(n - latest.n_labels, 0), 0)
         message = (f"Version {latest.version} trained on {latest.n_labels} labels; "
                    + ("retraining is due." if left == 0 else f"retrains after {left} more labels."))
     return {"labels": n, "min_labels": need, "retrain_every": project.stance_retrain_every,
