@@ -120,3 +120,10 @@ def test_forbidden_page_is_a_plain_403_not_a_server_error(client, project):
     MembershipFactory(project=project, user=annotator, role="annotator")
     client.raise_request_exception = True
     assert _get(client, annotator, "annotation:project", project).status_code == 403
+
+
+def test_error_pages_explain_and_link_home(client, annotator, outsider, project):
+    forbidden = _get(client, annotator, "annotation:registry-claims", project)
+    assert b"Not allowed" in forbidden.content and b"(annotator) does not allow" in forbidden.content
+    missing = _get(client, outsider, "annotation:project", project)
+    assert b"Not found" in missing.content and project.name.encode() not in missing.content
