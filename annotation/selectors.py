@@ -68,11 +68,11 @@ def progress_for_annotator(*, user, project: Project) -> dict:
     done: tasks this annotator submitted or skipped. remaining: open tasks they have not finished
     (an upper bound on what is left for them, since others may complete some first).
     """
-    done = Assignment.objects.filter(annotator=user, task__project=project,
-                                     status__in=(Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)).count()
+    finished = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
+    mine = Assignment.objects.filter(annotator=user, task__project=project, status__in=finished).aggregate(
+        done=Count("pk"), done_open=Count("pk", filter=Q(task__is_complete=False)))
+    done, done_open = mine["done"], mine["done_open"]
     open_tasks = Task.objects.filter(project=project, is_complete=False).count()
-    done_open = Assignment.objects.filter(annotator=user, task__project=project, task__is_complete=False,
-                                          status__in=(Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)).count()
     return {"done": done, "remaining": max(open_tasks - done_open, 0)}
 
 

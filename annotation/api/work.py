@@ -115,9 +115,15 @@ def _visible_annotation(request, annotation_id: int) -> Annotation:
 
 
 def _own_annotation(request, annotation_id: int) -> Annotation:
-    annotation = _visible_annotation(request, annotation_id)
+    """The caller's own annotation, for writing: 404 if they cannot see it, 403 if they only may read it."""
+    annotation = Annotation.objects.select_related("task").filter(pk=annotation_id).first()
+    if annotation is None:
+        raise Http404("No such annotation.")
     if annotation.annotator_id != request.user.pk:
-        raise PermissionDenied("Only the annotator who made this annotation may change it.")
+        if request.user.is_superuser or role_for(user=request.user, project=annotation.task.project_id) in (
+                Role.MANAGER, Role.ML_ENGINEER):
+            raise PermissionDenied("Only the annotator who made this annotation may change it.")
+        raise Http404("No such annotation.")
     project_get_for(user=request.user, project_id=annotation.task.project_id, roles=WORKERS)
     return annotation
 

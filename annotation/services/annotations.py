@@ -55,11 +55,21 @@ class _Context:
                                .values_list("pk", flat=True)) if pred_ids else set()
 
     def _resolved(self, model, ids: set[int]) -> dict[int, int]:
-        """{given id: surviving id} for ids in this project; merged entries redirect to their target."""
-        if not ids:
-            return {}
-        rows = {r["pk"]: r for r in model.objects.filter(project_id=self.project_id)
-                .values("pk", "status", "merged_into_id")}
+        """{given id: surviving id} for ids in this project; merged entries redirect to their target.
+
+        Reads only the given ids (and, for merged ones, their targets), never the whole registry.
+        """
+        rows: dict[int, dict] = {}
+        wanted = set(ids)
+        for _ in range(20):  # merge chains are kept flat; this bounds a corrupt cycle
+            wanted -= rows.keys()
+            if not wanted:
+                break
+            rows.update({r["pk"]: r for r in model.objects.filter(project_id=self.project_id, pk__in=wanted)
+                         .values("pk", "status", "merged_into_id")})
+            wanted = {r["merged_into_id"] for r in rows.values()
+                      if r["status"] == RegistryStatus.MERGED and r["merged_into_id"] not in rows}
+            wanted.discard(None)
         out = {}
         for given in ids:
             current, hops = given, 0
