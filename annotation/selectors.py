@@ -1,6 +1,7 @@
 """Reads for the annotation API and pages. Blind annotation is enforced here: an annotator's
 querysets only ever hold their own annotations, statements and decisions."""
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from corpora.models import Paragraph
@@ -10,6 +11,7 @@ from .models import (Actor, ActorAlias, Annotation, AnnotationRevision, Assignme
                      Project, ProjectMembership, RegistryStatus, Role, Statement, Task)
 
 READ_ALL_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
+OPEN_TASKS_CACHE_SECONDS = 5
 
 
 def _roles_by_project(user) -> dict[int, str]:
@@ -72,7 +74,11 @@ def progress_for_annotator(*, user, project: Project) -> dict:
     mine = Assignment.objects.filter(annotator=user, task__project=project, status__in=finished).aggregate(
         done=Count("pk"), done_open=Count("pk", filter=Q(task__is_complete=False)))
     done, done_open = mine["done"], mine["done_open"]
-    open_tasks = Task.objects.filter(project=project, is_complete=False).count()
+    # Counting 100,000 open tasks on every next-task costs more than the claim itself; a few seconds
+    # of staleness in a progress figure is fine (per-process cache).
+    open_tasks = cache.get_or_set(f"standpoint:open-tasks:{project.pk}",
+                                  lambda: Task.objects.filter(project=project, is_complete=False).count(),
+                                  OPEN_TASKS_CACHE_SECONDS)
     return {"done": done, "remaining": max(open_tasks - done_open, 0)}
 
 
