@@ -458,6 +458,8 @@
       return li;
     });
     el.sgList.replaceChildren(...items);
+    const active = el.sgList.querySelector(".suggestion.active");
+    if (active) active.scrollIntoView({ block: "nearest" });
   }
 
   async function decide(prediction, decision) {

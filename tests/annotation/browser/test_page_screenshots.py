@@ -4,6 +4,7 @@ spills sideways, and a screenshot lands in test-artifacts/ for a person to look 
 import pytest
 from playwright.sync_api import expect
 
+from annotation.models import Prediction, PredictionSet
 from corpora.models import Corpus
 from tests.factories import ActorFactory, ClaimFactory
 
@@ -33,6 +34,20 @@ def test_every_page_renders_at_desktop_and_tablet_width(transactional_db, live_s
     Corpus.objects.create(name="Op-eds")
     ActorFactory(project=scene.project, name="Kremlin spokesperson", status="proposed", type="person")
     ClaimFactory(project=scene.project, text="Talks should resume", status="proposed")
+    favor = scene.project.stance_labels.get(value="favor")
+    task = scene.tasks[0]
+    prediction_set = PredictionSet.objects.create(task=task, model_name="stance-keywords", model_version="1")
+    start = TEXT.index("The European Union")
+    eu = scene.project.actors.get(name="European Union")
+    for kind, score, extra in [("statement", 0.88, {"claim": scene.claim, "stance": favor, "actor": eu}),
+                               ("actor", 0.71, {}),
+                               ("actor_candidate", 0.35, {})]:
+        surface = "Beijing" if kind != "statement" else "The European Union"
+        at = TEXT.index(surface)
+        Prediction.objects.create(prediction_set=prediction_set, task=task, kind=kind, model_name="stance-keywords",
+                                  model_version="1", score=score, start=at, end=at + len(surface), surface=surface,
+                                  **({"actor": scene.china} if kind == "actor" else {}), **extra)
+    assert start == 0
     pid = scene.project.pk
     size = "tablet" if viewport is TABLET else "desktop"
 
@@ -51,8 +66,12 @@ def test_every_page_renders_at_desktop_and_tablet_width(transactional_db, live_s
     shoot(annotator, "home-annotator")
     annotator.goto(f"{live_server.url}/projects/{pid}/annotate/")
     expect(annotator.locator("#paragraph")).to_have_text(TEXT)
+    annotator.keyboard.press("y")  # accept the best suggestion: a whole statement
+    expect(annotator.locator("#statements li")).to_have_count(1)
+    annotator.locator("#claim-input").focus()  # an open autocomplete in the picture
+    expect(annotator.locator("#claim-list li").first).to_be_visible()
     shoot(annotator, "workspace")
-    annotator.keyboard.press("n")
+    annotator.keyboard.press("Escape")
     annotator.keyboard.press("s")
     expect(annotator.locator("#ws")).to_have_attribute("data-state", "empty")
     shoot(annotator, "workspace-empty")
