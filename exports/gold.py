@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from annotation.models import Project
@@ -100,6 +101,15 @@ def _dawid_skene(votes: pd.DataFrame) -> dict[tuple, tuple[str, float]]:
     return out
 
 
+def _grouped_lists(counts: pd.DataFrame) -> tuple[list, list]:
+    """Labels and vote counts of each (task, actor, claim), in the order of ``counts``."""
+    key = counts[["task", "actor", "claim"]].to_numpy()
+    change = np.flatnonzero((key[1:] != key[:-1]).any(axis=1)) + 1
+    starts = [0, *change.tolist(), len(key)]
+    labels, ns = counts["label"].to_list(), counts["n"].to_list()
+    return ([labels[a:b] for a, b in zip(starts, starts[1:])], [ns[a:b] for a, b in zip(starts, starts[1:])])
+
+
 def gold_for_project(*, project: Project, strategy: str = "adjudicated_then_majority") -> dict[int, GoldResult]:
     """Gold for every task with a submitted annotation or an adjudication, keyed by task id."""
     if strategy not in STRATEGIES:
@@ -111,23 +121,27 @@ def gold_for_project(*, project: Project, strategy: str = "adjudicated_then_majo
     out: dict[int, GoldResult] = {}
     by_task: dict[int, list] = defaultdict(list)
     if not votes.empty:
-        for (task, actor, claim), group in votes.groupby(["task", "actor", "claim"], sort=True):
-            by_task[int(task)].append((int(actor), int(claim), Counter(group["label"])))
+        # Vote counts per item and label, most voted first (vectorised; the loop below only reads them).
+        counts = (votes.groupby(["task", "actor", "claim", "label"], sort=False).size().rename("n").reset_index()
+                  .sort_values(["task", "actor", "claim", "n"], ascending=[True, True, True, False], kind="stable"))
+        for (task, actor, claim), labels, ns in zip(
+                counts[["task", "actor", "claim"]].drop_duplicates().itertuples(index=False, name=None),
+                *_grouped_lists(counts)):
+            by_task[int(task)].append((int(actor), int(claim), list(zip(labels, ns))))
     for task, annotators in raters.items():
         statements, unresolved = [], []
-        for actor, claim, tally in by_task.get(task, []):
+        for actor, claim, ranked in by_task.get(task, []):
             infos = named[(task, actor, claim)]
             if use_model:
                 label, score = model_labels[(task, actor, claim)]
                 if label != NONE:
                     statements.append(_statement(task, actor, claim, label, "dawid_skene", infos, score=score))
                 continue
-            ranked = tally.most_common()
             if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
                 top = ranked[0][1]
                 unresolved.append({"actor_id": actor if actor > 0 else None,
                                    "actor_role": next(iter(infos.values()))[4], "claim_id": claim,
-                                   "votes": {("none" if k == NONE else k): v for k, v in ranked if v == top}})
+                                   "votes": {("none" if k == NONE else k): int(v) for k, v in ranked if v == top}})
                 continue
             if ranked[0][0] != NONE:
                 statements.append(_statement(task, actor, claim, ranked[0][0], "majority", infos))

@@ -59,11 +59,11 @@ class AlphaParts:
     """Per-unit sufficient statistics of alpha; ``alpha(W)`` recomputes it for each row of W."""
 
     def __init__(self, units: Sequence[Hashable], values: Sequence, level: str = "nominal"):
-        if level not in LEVELS:
+        if level not in LEVELS and level != "masi_codes":
             raise ValueError(f"Unknown level of measurement {level!r}; use one of {', '.join(LEVELS)}.")
         self.level = level
         units = pd.Series(list(units) if not isinstance(units, (np.ndarray, pd.Series)) else units)
-        if len(units) != len(values):
+        if level != "masi_codes" and len(units) != len(values):
             raise ValueError(f"units and values differ in length ({len(units)} != {len(values)}).")
         unit_codes, unit_keys = pd.factorize(units, sort=True)
         counts_per_unit = np.bincount(unit_codes, minlength=len(unit_keys))
@@ -86,6 +86,12 @@ class AlphaParts:
         if level == "masi":
             value_codes, value_keys = _factorize_sets([v for v, k in zip(values, keep) if k])
             self.sim = masi_similarity_matrix(value_keys)
+        elif level == "masi_codes":
+            # values: (set code per value, list of distinct frozensets) from factorize_set_rows.
+            set_codes, value_keys = values
+            value_codes = np.asarray(set_codes)[keep]
+            self.sim = masi_similarity_matrix(value_keys)
+            self.level = "masi"
         else:
             value_codes, value_keys = pd.factorize(pd.Series(np.asarray(values, dtype=object)[keep]), sort=True)
             self.sim = sparse.identity(len(value_keys), format="csr")
@@ -95,6 +101,9 @@ class AlphaParts:
         # Few distinct values (nominal labels): dense products are much faster than sparse ones.
         self._counts_w = self.counts.toarray() if len(value_keys) <= 64 else self.counts
         quad = np.asarray(self.counts.multiply(self.counts @ self.sim).sum(axis=1)).ravel()
+        # For replicates: S = D + U + U' (U strictly upper), so n'Sn = n'Dn + 2 n'Un, in float32.
+        self._sim_diag = self.sim.diagonal().astype(np.float32)
+        self._sim_lower = sparse.triu(self.sim, k=1).T.tocsr().astype(np.float32)
         self.a = (quad - self.m) / (self.m - 1)
 
     @property
@@ -115,7 +124,12 @@ class AlphaParts:
                 A = _mul(W, self.a)
                 Nv = W @ self._counts_w
                 Nv = Nv.toarray() if sparse.issparse(Nv) else np.asarray(Nv)
-                quad = np.einsum("ij,ij->i", Nv, np.asarray((self.sim @ Nv.T).T))
+                if weights is None:
+                    quad = np.einsum("ij,ij->i", Nv, np.asarray((self.sim @ Nv.T).T))
+                else:
+                    N32 = np.ascontiguousarray(Nv, dtype=np.float32)
+                    upper = np.einsum("ij,ji->i", N32, self._sim_lower @ np.ascontiguousarray(N32.T))
+                    quad = (N32 * N32) @ self._sim_diag + 2 * upper.astype(np.float64)
                 expected = n * n - quad
                 out = 1 - (n - 1) * (n - A) / expected
         # 0/0: every value identical -> alpha undefined; n < 2 likewise.
@@ -184,6 +198,30 @@ def alpha_results(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int 
 
 def _mul(W, v: np.ndarray) -> np.ndarray:
     return np.asarray(W @ v).ravel()
+
+
+def factorize_set_rows(n_rows: int, row: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, list[frozenset]]:
+    """Set code for each of ``n_rows`` rows whose members are the (row, item) pairs, vectorised.
+
+    Each distinct item gets a random 64-bit key and a row's set is identified by the sum of its
+    members' keys (collisions have probability ~ rows^2 / 2^64); rows without items hold the empty set.
+    """
+    row = np.asarray(row, dtype=np.int64)
+    item_codes, _items = pd.factorize(pd.Series(np.asarray(item)))
+    pairs = pd.DataFrame({"row": row, "item": item_codes}).drop_duplicates()
+    keys = np.random.default_rng(12345).integers(1, 2**63 - 1, size=max(len(_items), 1), dtype=np.uint64)
+    h = np.zeros(n_rows, dtype=np.uint64)
+    np.add.at(h, pairs["row"].to_numpy(), keys[pairs["item"].to_numpy()])
+    codes, uniques = pd.factorize(h)
+    first_row = np.full(len(uniques), -1, dtype=np.int64)
+    first_row[codes[::-1]] = np.arange(n_rows)[::-1]
+    sel = pairs[pairs["row"].isin(first_row)]
+    code_of_row = dict(zip(first_row.tolist(), range(len(uniques))))
+    members: dict[int, list] = {}
+    for r, i in zip(sel["row"].tolist(), sel["item"].tolist()):
+        members.setdefault(code_of_row[r], []).append(_items[i])
+    sets = [frozenset(members.get(c, ())) for c in range(len(uniques))]
+    return codes, sets
 
 
 def _factorize_sets(values: Iterable) -> tuple[np.ndarray, list[frozenset]]:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .alpha import AlphaParts, alpha_results, reading
+from .alpha import AlphaParts, alpha_results, factorize_set_rows, reading
 from .gold_accuracy import accuracy_against_gold
 from .kappa import LabelTable
 from .pairwise import exact_matches, f1_summary, overlap_matches, per_rater_f1, per_task_agreement
@@ -85,14 +85,15 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
     bearing_table = LabelTable(raters["task"], raters["rater"], bears, labels=[0, 1]) if len(raters) else None
 
     # 3. Actor and claim sets per (task, rater); empty when the annotator named none.
-    def sets(column: str) -> list[frozenset]:
-        found: dict[tuple, list] = {}
-        for t, r, v in st[["task", "rater", column]].itertuples(index=False, name=None):
-            found.setdefault((t, r), []).append(v)
-        return [frozenset(found.get(key, ())) for key in raters.itertuples(index=False, name=None)]
+    row_of = pd.Series(np.arange(len(raters)), index=pd.MultiIndex.from_frame(raters))
+    st_row = row_of.reindex(pd.MultiIndex.from_frame(st[["task", "rater"]])).to_numpy()
 
-    actor_parts = AlphaParts(raters["task"].to_numpy(), sets("actor"), "masi")
-    claim_parts = AlphaParts(raters["task"].to_numpy(), sets("claim"), "masi")
+    def set_parts(column: str) -> AlphaParts:
+        codes = factorize_set_rows(len(raters), st_row, st[column].to_numpy())
+        return AlphaParts(raters["task"].to_numpy(), codes, "masi_codes")
+
+    actor_parts = set_parts("actor")
+    claim_parts = set_parts("claim")
 
     # 4. Actor spans: exact and overlapping pairwise F1.
     spans = st.dropna(subset=["start", "end"])[["task", "rater", "start", "end"]]

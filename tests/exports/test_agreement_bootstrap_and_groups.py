@@ -59,3 +59,31 @@ def test_alpha_is_undefined_when_every_value_is_the_same():
     p = AlphaParts([0, 0, 1, 1], ["x", "x", "x", "x"], "nominal")
     assert p.value() is None
     assert p.result(n_boot=10).ci_low is None
+
+
+def test_report_set_alphas_equal_alphas_over_explicit_frozensets():
+    from exports.agreement import agreement_report
+    from exports.agreement.synthetic import synthetic_annotations
+
+    ann, st = synthetic_annotations(n_tasks=300, seed=4)
+    report = agreement_report(ann, st, n_boot=20)
+    for column, key in (("actor", "actors"), ("claim", "claims")):
+        sets = st.groupby(["task", "rater"])[column].agg(frozenset)
+        values = [sets.get((t, r), frozenset()) for t, r in zip(ann["task"], ann["rater"])]
+        expected = AlphaParts(ann["task"].to_numpy(), values, "masi").value()
+        assert report[key]["alpha_masi"]["value"] == pytest.approx(expected, abs=1e-12)
+
+
+def test_float32_replicates_match_float64_alpha_closely():
+    p, u, v = parts()
+    q = AlphaParts(u, [{x, x + 10} if x else {x} for x in v], "masi")
+    W = np.random.default_rng(0).integers(0, 3, size=(5, q.n_units)).astype(float)
+    for row in W:
+        # One replicate at a time through the float64 path (weights=None on re-expanded data).
+        units, values = [], []
+        for unit, weight in enumerate(row):
+            for copy in range(int(weight)):
+                mask = u == unit
+                units += [(unit, copy)] * int(mask.sum())
+                values += [{x, x + 10} if x else {x} for x in v[mask]]
+        assert q.alpha(row[None, :])[0] == pytest.approx(AlphaParts(units, values, "masi").value(), abs=1e-5)
