@@ -37,6 +37,13 @@ def test_suggestions_are_accepted_and_rejected_with_one_key(transactional_db, li
     expect(page.locator("#statements li").first).to_contain_text("from suggestion")
     page.keyboard.press("x")
     expect(page.locator("#suggestion-list li.decided")).to_have_count(2)
+    # A second statement in the same paragraph: the author against another claim.
+    page.keyboard.press("a")
+    page.keyboard.type("sanctions")
+    expect(page.locator("#claim-list li").first).to_contain_text("Sanctions against Russia work")
+    page.keyboard.press("Enter")
+    page.keyboard.press("2")
+    expect(page.locator("#statements li")).to_have_count(2)
     expect(page.locator("#save-status")).to_have_text("Saved")
 
     page.keyboard.press("s")
@@ -46,10 +53,13 @@ def test_suggestions_are_accepted_and_rejected_with_one_key(transactional_db, li
     decisions = dict(PredictionDecision.objects.filter(annotator=scene.annotator)
                      .values_list("prediction_id", "decision"))
     assert decisions == {whole.pk: "accepted", wrong.pk: "rejected"}
-    statement = Statement.objects.get(annotation__annotator=scene.annotator)
+    statement, by_author = Statement.objects.filter(annotation__annotator=scene.annotator).order_by("position")
     assert (statement.actor_id, statement.actor_start, statement.actor_end) == (scene.china.pk, 0, 7)
     assert statement.claim_id == scene.claim.pk and statement.stance_id == favor.pk
     assert statement.from_prediction_id == whole.pk
+    assert (by_author.actor_role, by_author.actor_id, by_author.claim.text, by_author.stance.value) == (
+        "author", None, "Sanctions against Russia work", "against")
+    assert by_author.from_prediction_id is None
     assert not page.errors, page.errors
 
 
