@@ -38,8 +38,17 @@ def adjudicate(request, task_id: int):
     task = get_object_or_404(Task.objects.select_related("project", "paragraph__article"), pk=task_id)
     project = _managed(request, task.project_id)
     view = adjudication_view(task=task)
+    text = view["paragraph"].text
+    for column in view["annotations"]:
+        for s in column["statements"]:
+            s.surface = text[s.actor_start:s.actor_end] if s.actor_start is not None else ""
+    # Next disagreement without gold, for working through the list.
+    open_tasks = [r["task"] for r in disagreement_list(project=project, only_open=True)]
+    later = [t for t in open_tasks if t != task.pk]
+    next_task = later[open_tasks.index(task.pk)] if task.pk in open_tasks and open_tasks.index(task.pk) < len(later) \
+        else (later[0] if later else None)
     return render(request, "annotation/adjudication_task.html", {
-        "project": project, "task": task, "view": view,
+        "project": project, "task": task, "view": view, "next_task": next_task, "open_left": len(later),
         "data_json": json.dumps(adjudication_out(task), default=str),
         "stance_labels": list(project.stance_labels.values_list("value", flat=True)),
     })

@@ -41,7 +41,8 @@ def per_annotator_chart(report: dict) -> str:
     ax.set_xticks(x, names, rotation=30 if len(rows) > 6 else 0, ha="right" if len(rows) > 6 else "center")
     ax.set_ylim(0, 1)
     ax.set_ylabel("agreement with the others")
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(rows) <= 6 else -0.3), ncol=3, fontsize=7,
+              frameon=False)
     return _svg(fig)
 
 
@@ -76,8 +77,11 @@ def over_time_chart(report: dict) -> str:
     ax.axhline(0.8, color="#999", lw=0.8, ls="--")
     ax.axhline(0.667, color="#bbb", lw=0.8, ls=":")
     ax.set_xticks(x, [r["week"] for r in rows], rotation=30, ha="right")
-    ax.set_ylim(min(0, np.nanmin([r["alpha_stance"] or 0 for r in rows])), 1)
-    ax.legend(loc="lower left", fontsize=7, frameon=False)
+    lowest = min([0.0] + [r[k] for r in rows for k in ("alpha_stance_bearing", "alpha_stance", "triple_f1")
+                          if r[k] is not None])
+    ax.set_ylim(lowest - 0.05 if lowest < 0 else 0, 1)
+    ax.set_ylabel("agreement")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=7, frameon=False)
     return _svg(fig)
 
 
