@@ -28,3 +28,22 @@ class DatasetVersionAdmin(admin.ModelAdmin):
         for version in queryset:
             new = dataset_version_create(project=version.project, params=version.params, user=request.user)
             self.message_user(request, f"Queued {new}.", messages.SUCCESS)
+
+
+# Agreement reports (H5): stored results keyed by the hash of their inputs; read-only.
+from exports.models import AgreementReport  # noqa: E402
+
+
+@admin.register(AgreementReport)
+class AgreementReportAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "project", "inputs_hash", "created_by", "created_at")
+    list_filter = ("project",)
+    search_fields = ("project__name", "inputs_hash")
+    readonly_fields = [f.name for f in AgreementReport._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
