@@ -20,7 +20,7 @@
     ws: $("ws"), title: $("ws-title"), meta: $("ws-meta"), bar: $("ws-progress-bar"), barText: $("ws-progress-text"),
     empty: $("ws-empty"), emptyDone: $("ws-empty-done"), error: $("ws-error"), task: $("ws-task"),
     prev: $("ctx-prev"), para: $("paragraph"), next: $("ctx-next"),
-    actorDesc: $("c-actor-desc"), author: $("c-author"), actorInput: $("actor-input"), actorList: $("actor-list"),
+    actorDesc: $("c-actor-desc"), author: $("c-author"), evidenceDesc: $("c-evidence-desc"), evidence: $("c-evidence"), actorInput: $("actor-input"), actorList: $("actor-list"),
     actorType: $("actor-type"), claimInput: $("claim-input"), claimList: $("claim-list"), hint: $("c-hint"),
     statements: $("statements"), stCount: $("st-count"), stEmpty: $("st-empty"),
     noStatement: $("no-statement"), saveStatus: $("save-status"), undo: $("undo"), skip: $("skip"), submit: $("submit"),
@@ -65,11 +65,13 @@
   let busy = false;         // submit/skip/next in progress
   let activeSuggestion = 0;
   let focusedStatement = null;
+  let evidenceMode = false;  // the next selection marks the evidence instead of the actor
   let clock = { spent: 0, since: performance.now() };
 
   function emptyComposer() {
     return { actor_role: null, actor_start: null, actor_end: null, actor: null, actor_name: "",
-             claim: null, claim_text: "", stance: null, from_prediction: null };
+             claim: null, claim_text: "", stance: null, from_prediction: null,
+             evidence_start: null, evidence_end: null };
   }
 
   function emptyDoc() {
@@ -125,7 +127,8 @@
   }
 
   function composerStarted(c) {
-    return c.actor_role !== null || c.actor !== null || c.claim !== null || c.stance !== null;
+    return c.actor_role !== null || c.actor !== null || c.claim !== null || c.stance !== null
+      || c.evidence_start !== null;
   }
 
   /* A complete composer becomes a statement right away (no extra "add" key). */
@@ -138,7 +141,7 @@
       actor_start: c.actor_role === "mention" ? c.actor_start : null,
       actor_end: c.actor_role === "mention" ? c.actor_end : null,
       claim: c.claim, claim_text: c.claim_text, stance: c.stance,
-      evidence_start: null, evidence_end: null, note: "", from_prediction: c.from_prediction,
+      evidence_start: c.evidence_start, evidence_end: c.evidence_end, note: "", from_prediction: c.from_prediction,
     });
     doc.no_statement = false;
     doc.composer = emptyComposer();
@@ -283,8 +286,12 @@
     doc.statements.forEach((s, i) => {
       if (s.actor_start !== null) marks.push({ start: s.actor_start, end: s.actor_end, cls: `m-statement stance-${s.stance}`, st: i });
     });
+    doc.statements.forEach((s, i) => {
+      if (s.evidence_start !== null && focusedStatement === i) marks.push({ start: s.evidence_start, end: s.evidence_end, cls: "m-evidence" });
+    });
     const c = doc.composer;
     if (c.actor_role === "mention" && c.actor_start !== null) marks.push({ start: c.actor_start, end: c.actor_end, cls: "m-pending" });
+    if (c.evidence_start !== null) marks.push({ start: c.evidence_start, end: c.evidence_end, cls: "m-evidence" });
     pendingSuggestions().forEach((p, i) => {
       if (p.start !== null && p.start !== undefined && p.end !== null) {
         marks.push({ start: p.start, end: p.end, cls: i === activeSuggestion ? "m-suggestion active" : "m-suggestion" });
@@ -322,6 +329,12 @@
     else if (c.actor_role === "implied") desc = `${c.actor_name} (implied, no words selected)`;
     else desc = "Select the actor's words in the paragraph, or press a for the author.";
     el.actorDesc.textContent = desc;
+    el.evidenceDesc.textContent = c.evidence_start !== null
+      ? `“${sliceCp(text, c.evidence_start, c.evidence_end)}”`
+      : evidenceMode ? "Now select the words that carry the stance…" : "optional: press e, then select the words";
+    el.evidenceDesc.classList.toggle("muted", c.evidence_start === null);
+    el.evidence.classList.toggle("selected", evidenceMode);
+    el.para.classList.toggle("evidence-mode", evidenceMode);
     el.actorDesc.classList.toggle("muted", !c.actor_role);
     el.author.classList.toggle("selected", c.actor_role === "author");
     if (c.actor && document.activeElement !== el.actorInput) el.actorInput.value = c.actor_name;
@@ -364,6 +377,10 @@
       const claim = document.createElement("div");
       claim.className = "st-claim";
       claim.textContent = s.claim_text || `claim #${s.claim}`;
+      if (s.evidence_start !== null && s.evidence_start !== undefined) {
+        claim.append(Object.assign(document.createElement("div"), {
+          className: "muted small", textContent: `evidence: “${sliceCp(text, s.evidence_start, s.evidence_end)}”` }));
+      }
       const stances = document.createElement("div");
       stances.className = "st-stances";
       for (const label of LABELS) {
@@ -382,6 +399,16 @@
       remove.setAttribute("aria-label", `Remove statement ${i + 1}`);
       remove.addEventListener("click", () => change((d) => { d.statements.splice(i, 1); }));
       stances.append(remove);
+      const note = document.createElement("input");
+      note.type = "text";
+      note.className = "st-note";
+      note.value = s.note || "";
+      note.placeholder = "note (optional)";
+      note.maxLength = 4000;
+      note.setAttribute("aria-label", `Note on statement ${i + 1}`);
+      note.addEventListener("change", () => change((d) => { d.statements[i].note = note.value.trim(); }));
+      note.addEventListener("keydown", (event) => { if (event.key === "Enter") note.blur(); });
+      stances.append(note);
       if (s.from_prediction) {
         stances.append(Object.assign(document.createElement("span"), { className: "badge suggestion", textContent: "from suggestion" }));
       }
@@ -537,6 +564,12 @@
     const span = selectionSpan();
     if (!span) return;
     window.getSelection().removeAllRanges();
+    if (evidenceMode) {
+      evidenceMode = false;
+      change((d) => { d.composer.evidence_start = span.start; d.composer.evidence_end = span.end; });
+      renderComposer();
+      return;
+    }
     const words = sliceCp(text, span.start, span.end);
     const keepActor = doc.composer.actor && doc.composer.actor_role !== "author";
     change((d) => {
@@ -827,8 +860,14 @@
     if (!doc.composer.claim && composerStarted(doc.composer)) el.claimInput.focus();
   }
 
+  function toggleEvidenceMode() {
+    evidenceMode = !evidenceMode;
+    renderComposer();
+  }
+
   function clearComposer() {
-    if (!composerStarted(doc.composer)) return;
+    evidenceMode = false;
+    if (!composerStarted(doc.composer) && doc.composer.evidence_start === null) { renderComposer(); return; }
     change((d) => { d.composer = emptyComposer(); });
     el.actorInput.value = "";
     el.claimInput.value = "";
@@ -861,6 +900,7 @@
     if (label) { event.preventDefault(); setStance(label.value); return; }
     const commands = {
       a: setAuthor,
+      e: toggleEvidenceMode,
       f: () => el.actorInput.focus(),
       c: () => el.claimInput.focus(),
       n: toggleNoStatement,
@@ -877,6 +917,7 @@
 
   el.para.addEventListener("mouseup", onParagraphMouseUp);
   el.author.addEventListener("click", setAuthor);
+  el.evidence.addEventListener("click", toggleEvidenceMode);
   el.noStatement.addEventListener("change", toggleNoStatement);
   el.undo.addEventListener("click", undo);
   el.skip.addEventListener("click", skip);

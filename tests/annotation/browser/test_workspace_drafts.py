@@ -68,3 +68,47 @@ def test_a_stale_second_tab_gets_a_conflict_and_does_not_overwrite(transactional
     annotation = Annotation.objects.get(annotator=scene.annotator)
     assert not annotation.no_statement
     assert list(annotation.statements.values_list("actor_role", "stance__value")) == [("author", "favor")]
+
+
+def _select(page, words: str) -> None:
+    page.evaluate("""(words) => {
+        const root = document.querySelector('#paragraph');
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(words);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at); range.setEnd(node, at + words.length);
+            getSelection().removeAllRanges(); getSelection().addRange(range);
+            root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+            return;
+        }
+        throw new Error('not found: ' + words);
+    }""", words)
+
+
+def test_evidence_span_and_note_are_saved_with_the_statement(transactional_db, live_server, page):
+    scene = build_scene(paragraphs=[TEXT])
+    log_in(page, live_server, "ann", next_url=f"/projects/{scene.project.pk}/annotate/")
+    expect(page.locator("#paragraph")).to_have_text(TEXT)
+
+    page.keyboard.press("e")
+    expect(page.locator("#paragraph")).to_have_class("paragraph evidence-mode")
+    _select(page, "the pipeline deal is good")
+    expect(page.locator("#c-evidence-desc")).to_have_text("“the pipeline deal is good”")
+    page.keyboard.press("a")
+    page.keyboard.type("pipeline")
+    expect(page.locator("#claim-list li").first).to_contain_text("The pipeline deal is good")
+    page.keyboard.press("Enter")
+    page.keyboard.press("1")
+    expect(page.locator("#statements li")).to_contain_text("evidence: “the pipeline deal is good”")
+    page.fill(".st-note", "quoted, not paraphrased")
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-status")).to_have_text("Saved")
+
+    statement = Statement.objects.get(annotation__annotator=scene.annotator)
+    start = TEXT.index("the pipeline deal is good")
+    assert (statement.evidence_start, statement.evidence_end) == (start, start + len("the pipeline deal is good"))
+    assert statement.note == "quoted, not paraphrased"
+    assert statement.actor_role == "author"
+    assert not page.errors, page.errors
