@@ -114,8 +114,16 @@ def gold_for_project(*, project: Project, strategy: str = "adjudicated_then_majo
     """Gold for every task with a submitted annotation or an adjudication, keyed by task id."""
     if strategy not in STRATEGIES:
         raise ValueError(f"Unknown gold strategy {strategy!r}; use one of {', '.join(STRATEGIES)}.")
-    votes, raters, named = _votes(selectors.submitted_statement_rows(project=project),
-                                  selectors.submitted_annotation_rows(project=project))
+    return gold_from_rows(statement_rows=selectors.submitted_statement_rows(project=project),
+                          annotation_rows=selectors.submitted_annotation_rows(project=project),
+                          project=project, strategy=strategy)
+
+
+def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strategy: str) -> dict[int, GoldResult]:
+    """gold_for_project on rows already read (exports.selectors layouts), so a caller reads them once."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"Unknown gold strategy {strategy!r}; use one of {', '.join(STRATEGIES)}.")
+    votes, raters, named = _votes(statement_rows, annotation_rows)
     use_model = strategy in ("model", "adjudicated_then_model")
     model_labels = _dawid_skene(votes) if use_model else {}
     out: dict[int, GoldResult] = {}

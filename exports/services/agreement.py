@@ -20,15 +20,16 @@ DEFAULT_BOOT = 1000
 
 
 def _frames(project: Project):
+    """Reads the project's rows once; returns the report's frames and the raw rows (for gold)."""
     import pandas as pd
 
-    ann = pd.DataFrame([r[:4] for r in selectors.submitted_annotation_rows(project=project)],
-                       columns=ANNOTATION_COLUMNS)
-    st = pd.DataFrame([r[:7] for r in selectors.submitted_statement_rows(project=project)],
-                      columns=STATEMENT_COLUMNS).astype({"start": float, "end": float})
+    ann_rows = list(selectors.submitted_annotation_rows(project=project))
+    st_rows = list(selectors.submitted_statement_rows(project=project))
+    ann = pd.DataFrame([r[:4] for r in ann_rows], columns=ANNOTATION_COLUMNS)
+    st = pd.DataFrame([r[:7] for r in st_rows], columns=STATEMENT_COLUMNS).astype({"start": float, "end": float})
     gold = pd.DataFrame([(t, a, c, s) for t, a, _s, _e, c, s, *_ in selectors.gold_statement_rows(project=project)],
                         columns=["task", "actor", "claim", "stance"])
-    return ann, st, gold
+    return ann, st, gold, ann_rows, st_rows
 
 
 def agreement_report_build(*, project: Project, n_boot: int = DEFAULT_BOOT, seed: int = 0, article: int | None = None,
@@ -37,7 +38,7 @@ def agreement_report_build(*, project: Project, n_boot: int = DEFAULT_BOOT, seed
     labels = selectors.stance_label_values(project=project)
     if label is not None and label not in labels:
         raise ValueError(f"Unknown stance label {label!r}; this project has {', '.join(labels)}.")
-    ann, st, gold = _frames(project)
+    ann, st, gold, ann_rows, st_rows = _frames(project)
     st = st[st["stance"].isin(labels)]
     report = agreement_report(ann, st, gold_tasks=selectors.gold_task_ids(project=project), gold=gold, labels=labels,
                               n_boot=n_boot, seed=seed, worst=worst, article=article, rater=annotator, label=label)
@@ -52,7 +53,7 @@ def agreement_report_build(*, project: Project, n_boot: int = DEFAULT_BOOT, seed
         row["article_title"] = titles.get(row["article"], "")
     report["project"] = {"id": project.pk, "name": project.name}
     report["generated_at"] = timezone.now().isoformat()
-    report["gold"] = _gold_summary(project)
+    report["gold"] = _gold_summary(project, ann_rows, st_rows)
     report["filter_options"] = {
         "articles": sorted(({"id": a, "title": titles.get(a, "")} for a in {r["article"] for r in report["by_article"]}),
                            key=lambda x: x["id"]) if article is None else [{"id": article, "title": titles.get(article, "")}],
@@ -62,10 +63,12 @@ def agreement_report_build(*, project: Project, n_boot: int = DEFAULT_BOOT, seed
     return report
 
 
-def _gold_summary(project: Project) -> dict:
-    from exports.gold import gold_for_project, gold_method_counts
+def _gold_summary(project: Project, ann_rows: list, st_rows: list) -> dict:
+    """Which method would produce each paragraph's gold (adjudicated, else majority), and open ties."""
+    from exports.gold import gold_from_rows, gold_method_counts
 
-    return gold_method_counts(gold_for_project(project=project, strategy="adjudicated_then_majority"))
+    return gold_method_counts(gold_from_rows(statement_rows=st_rows, annotation_rows=ann_rows, project=project,
+                                             strategy="adjudicated_then_majority"))
 
 
 @transaction.atomic
