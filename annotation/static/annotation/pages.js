@@ -73,7 +73,10 @@
     const elt = event.detail.elt;
     const xhr = event.detail.xhr;
     const path = event.detail.requestConfig && event.detail.requestConfig.path;
-    if (!path || !path.startsWith("/api/")) return;
+    if (!path || !path.startsWith("/api/")) {
+      if (event.detail.failed && xhr.status) toast(`This part of the page could not be refreshed (HTTP ${xhr.status}).`, "error");
+      return;
+    }
     if (event.detail.successful) {
       const data = xhr.status === 204 ? null : parseJson(xhr.responseText);
       const message = elt.getAttribute("data-success");

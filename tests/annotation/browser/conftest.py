@@ -2,7 +2,9 @@
 
 The live server runs in a thread of this process, so the database is shared through real commits
 (`transactional_db`). Playwright's sync API runs an event loop in this thread, which trips Django's
-async-safety check when the test touches the ORM; the flag below allows that for this folder.
+async-safety check when a test touches the ORM. The browser is session-scoped (one Chromium for all
+browser tests), so its loop outlives this folder's tests: the flag is set for the whole process,
+not per test. It only relaxes a check; no code here runs concurrently with the ORM.
 """
 
 import os
