@@ -2,7 +2,7 @@
 querysets only ever hold their own annotations, statements and decisions."""
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 
 from corpora.models import Paragraph
 
@@ -103,17 +103,24 @@ def project_progress(*, project: Project, user, role: str | None) -> dict:
 
 def workspace_get(*, assignment: Assignment, user) -> dict:
     """Everything the annotator's page needs for one leased task, in a handful of queries."""
-    task = Task.objects.select_related("paragraph__article", "project").get(pk=assignment.task_id)
+    def neighbour(offset: int) -> Subquery:
+        return Subquery(Paragraph.objects.filter(article_id=OuterRef("paragraph__article_id"),
+                                                 position=OuterRef("paragraph__position") + offset)
+                        .values("text")[:1])
+
+    task = (Task.objects.select_related("paragraph__article", "project")
+            .annotate(previous_text=neighbour(-1), next_text=neighbour(1)).get(pk=assignment.task_id))
     paragraph = task.paragraph
-    around = dict(Paragraph.objects.filter(article_id=paragraph.article_id,
-                                           position__in=(paragraph.position - 1, paragraph.position + 1))
-                  .values_list("position", "text"))
-    annotation = (Annotation.objects.filter(task=task, annotator=assignment.annotator_id)
-                  .prefetch_related(Prefetch("statements", queryset=Statement.objects.select_related(
-                      "actor", "claim", "stance").order_by("position", "id"))).first())
+    annotation = Annotation.objects.filter(task=task, annotator=assignment.annotator_id).first()
+    if annotation is not None and annotation.revision == 0:
+        # Every write bumps the revision, so a revision-0 draft has no statements: skip that query.
+        annotation._prefetched_objects_cache = {"statements": Statement.objects.none()}
+    elif annotation is not None:
+        prefetch_related_objects([annotation], Prefetch("statements", queryset=Statement.objects.select_related(
+            "actor", "claim", "stance").order_by("position", "id")))
     return {
         "assignment": assignment, "task": task, "article": paragraph.article, "paragraph": paragraph,
-        "context": {"previous": around.get(paragraph.position - 1), "next": around.get(paragraph.position + 1)},
+        "context": {"previous": task.previous_text, "next": task.next_text},
         "annotation": annotation, "predictions": predictions_for(task_id=task.pk, user=user),
         "progress": progress_for_annotator(user=user, project=task.project),
     }

@@ -136,15 +136,16 @@ class MemberListApi(generics.ListAPIView):
         return Response(MemberOut(membership).data, status=status.HTTP_201_CREATED)
 
 
-class MemberDetailApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        role = serializers.ChoiceField(choices=Role.choices)
+class MemberRoleIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
 
-    @extend_schema(request=InputSerializer, responses=MemberOut)
+
+class MemberDetailApi(APIView):
+    @extend_schema(request=MemberRoleIn, responses=MemberOut)
     def patch(self, request, project_id: int, user_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         membership = get_object_or_404(ProjectMembership, project=project, user_id=user_id)
-        data = self.InputSerializer(data=request.data)
+        data = MemberRoleIn(data=request.data)
         data.is_valid(raise_exception=True)
         membership = membership_set(project=project, user=membership.user, role=data.validated_data["role"])
         return Response(MemberOut(membership).data)

@@ -237,9 +237,11 @@ class StatementDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class DecisionIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=PredictionDecision.Decision.choices)
+
+
 class PredictionDecisionApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=PredictionDecision.Decision.choices)
 
     def _prediction(self, request, prediction_id: int) -> Prediction:
         prediction = get_object_or_404(Prediction.objects.select_related("task"), pk=prediction_id)
@@ -254,10 +256,10 @@ class PredictionDecisionApi(APIView):
         row = next(p for p in predictions_for(task_id=prediction.task_id, user=request.user) if p.pk == prediction.pk)
         return PredictionOut(row).data
 
-    @extend_schema(request=InputSerializer, responses=PredictionOut)
+    @extend_schema(request=DecisionIn, responses=PredictionOut)
     def post(self, request, prediction_id: int):
         prediction = self._prediction(request, prediction_id)
-        data = self.InputSerializer(data=request.data)
+        data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
         prediction_decide(prediction=prediction, user=request.user, decision=data.validated_data["decision"])
         return Response(self._out(request, prediction))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..models import (Actor, Annotation, AnnotationRevision, Assignment, Claim, Prediction, RegistryStatus,
                       StanceLabel, Statement, Task)
 from .exceptions import ConflictError, StatementsInvalid
-from .snapshots import annotation_snapshot
+from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
 
 MENTION, AUTHOR, IMPLIED = Statement.ActorRole.MENTION, Statement.ActorRole.AUTHOR, Statement.ActorRole.IMPLIED
 
@@ -139,6 +139,11 @@ def statements_clean(*, task: Task, statements: Sequence[StatementInput]) -> lis
     Returns model field dicts (merged actors/claims already redirected to the surviving entry);
     raises StatementsInvalid with one error dict per statement, in input order.
     """
+    return _clean(task=task, statements=statements)[0]
+
+
+def _clean(*, task: Task, statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """statements_clean, plus {stance label id: value} for snapshots."""
     ctx = _Context(task=task, statements=statements)
     results = [_validate_one(ctx, s) for s in statements]
     errors = [e for e, _ in results]
@@ -154,7 +159,7 @@ def statements_clean(*, task: Task, statements: Sequence[StatementInput]) -> lis
         seen.setdefault(key, i)
     if any(errors):
         raise StatementsInvalid({"statements": errors})
-    return [clean for _, clean in results]
+    return [clean for _, clean in results], {pk: value for value, pk in ctx.stances.items()}
 
 
 # ---------------------------------------------------------------- writes
@@ -172,10 +177,12 @@ def _check_revision(annotation: Annotation, revision: int | None) -> None:
                             "since you loaded it. Reload it and try again.", revision=annotation.revision)
 
 
-def _replace_statements(annotation: Annotation, clean: list[dict[str, Any]]) -> None:
-    annotation.statements.all().delete()
-    Statement.objects.bulk_create(Statement(annotation=annotation, position=i, **fields)
-                                  for i, fields in enumerate(clean))
+def _replace_statements(annotation: Annotation, clean: list[dict[str, Any]], *, had_any: bool = True) -> None:
+    if had_any:
+        annotation.statements.all().delete()
+    if clean:
+        Statement.objects.bulk_create(Statement(annotation=annotation, position=i, **fields)
+                                      for i, fields in enumerate(clean))
 
 
 def _check_payload(*, no_statement: bool, clean: list, submitting: bool) -> None:
@@ -187,9 +194,9 @@ def _check_payload(*, no_statement: bool, clean: list, submitting: bool) -> None
                                                 "having no stance-bearing statement."]})
 
 
-def _record(annotation: Annotation, action: str, user, before: dict | None) -> None:
+def _record(annotation: Annotation, action: str, user, before: dict | None, after: dict | None = None) -> None:
     AnnotationRevision.objects.create(annotation=annotation, action=action, changed_by=user, before=before,
-                                      after=annotation_snapshot(annotation.pk))
+                                      after=after if after is not None else annotation_snapshot(annotation.pk))
 
 
 @transaction.atomic
@@ -201,9 +208,10 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
     """
     annotation, _ = _lock(annotation, with_task=False)
     _check_revision(annotation, revision)
-    clean = statements_clean(task=annotation.task, statements=statements)
+    clean, stance_values = _clean(task=annotation.task, statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=annotation.status == Annotation.Status.SUBMITTED)
-    before = annotation_snapshot(annotation.pk) if annotation.status == Annotation.Status.SUBMITTED else None
+    before = (snapshot_of(annotation, statements_snapshot(annotation.pk))
+              if annotation.status == Annotation.Status.SUBMITTED else None)
     _replace_statements(annotation, clean)
     annotation.no_statement = no_statement
     if time_spent_ms is not None:
@@ -211,7 +219,8 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
     annotation.revision += 1
     annotation.save(update_fields=["no_statement", "time_spent_ms", "revision", "updated_at"])
     if before is not None:
-        _record(annotation, AnnotationRevision.Action.EDIT, user, before)
+        _record(annotation, AnnotationRevision.Action.EDIT, user, before,
+                snapshot_of(annotation, clean_to_snapshot(clean, stance_values)))
     return annotation
 
 
@@ -226,15 +235,16 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     """
     annotation, task = _lock(annotation, with_task=True)
     _check_revision(annotation, revision)
-    clean = statements_clean(task=annotation.task, statements=statements)
+    clean, stance_values = _clean(task=annotation.task, statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=True)
     was_submitted = annotation.status == Annotation.Status.SUBMITTED
     k = annotation.task.project.annotators_per_task
     if not was_submitted and task.submitted_count >= k:
         raise ConflictError(f"This paragraph already has its {k} submitted annotations; your draft is kept.",
                             revision=annotation.revision)
-    before = annotation_snapshot(annotation.pk)
-    _replace_statements(annotation, clean)
+    old_statements = statements_snapshot(annotation.pk)
+    before = snapshot_of(annotation, old_statements)
+    _replace_statements(annotation, clean, had_any=bool(old_statements))
     now = timezone.now()
     annotation.no_statement = no_statement
     if time_spent_ms is not None:
@@ -251,7 +261,7 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
             status=Assignment.Status.SUBMITTED, finished_at=now)
     annotation.save(update_fields=fields)
     _record(annotation, AnnotationRevision.Action.EDIT if was_submitted else AnnotationRevision.Action.SUBMIT,
-            user, before)
+            user, before, snapshot_of(annotation, clean_to_snapshot(clean, stance_values)))
     return annotation
 
 
@@ -264,13 +274,14 @@ def annotation_skip(*, annotation: Annotation, user, revision: int | None = None
         raise StatementsInvalid({"non_field_errors": ["A submitted annotation cannot be skipped."]})
     if annotation.status == Annotation.Status.SKIPPED:
         return annotation
-    before = annotation_snapshot(annotation.pk)
+    statements = statements_snapshot(annotation.pk)
+    before = snapshot_of(annotation, statements)
     annotation.status = Annotation.Status.SKIPPED
     annotation.revision += 1
     annotation.save(update_fields=["status", "revision", "updated_at"])
     Assignment.objects.filter(task_id=annotation.task_id, annotator_id=annotation.annotator_id).update(
         status=Assignment.Status.SKIPPED, finished_at=timezone.now())
-    _record(annotation, AnnotationRevision.Action.SKIP, user, before)
+    _record(annotation, AnnotationRevision.Action.SKIP, user, before, snapshot_of(annotation, statements))
     return annotation
 
 

@@ -17,7 +17,7 @@ select_for_update is a no-op and IMMEDIATE transactions serialise writers instea
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -109,10 +109,34 @@ def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
             status=Assignment.Status.ACTIVE, leased_at=now, expires_at=expires, finished_at=None)
         assignment = Assignment.objects.get(task_id=task_id, annotator=user)
         Annotation.objects.filter(task_id=task_id, annotator=user).update(assignment=assignment)
+    elif connection.vendor == "postgresql":
+        assignment = _insert_lease_and_draft(task_id=task_id, user=user, now=now, expires=expires)
+        return assignment
     else:
         assignment = Assignment.objects.create(task_id=task_id, annotator=user, leased_at=now, expires_at=expires)
     Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment_id=assignment.pk)],
                                    ignore_conflicts=True)
+    return assignment
+
+
+def _insert_lease_and_draft(*, task_id: int, user, now, expires) -> Assignment:
+    """The lease and the draft annotation in one round trip (this is the hottest write of the app)."""
+    asg, ann = Assignment._meta.db_table, Annotation._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""WITH a AS (INSERT INTO {asg} (task_id, annotator_id, status, leased_at, expires_at)
+                           VALUES (%s, %s, %s, %s, %s) RETURNING id),
+                     d AS (INSERT INTO {ann} (task_id, annotator_id, assignment_id, status, no_statement,
+                                              time_spent_ms, revision, created_at, updated_at)
+                           SELECT %s, %s, a.id, %s, false, 0, 0, %s, %s FROM a
+                           ON CONFLICT (task_id, annotator_id) DO NOTHING)
+                SELECT id FROM a""",
+            [task_id, user.pk, Assignment.Status.ACTIVE, now, expires,
+             task_id, user.pk, Annotation.Status.DRAFT, now, now])
+        (assignment_id,) = cur.fetchone()
+    assignment = Assignment(id=assignment_id, task_id=task_id, annotator=user, status=Assignment.Status.ACTIVE,
+                            leased_at=now, expires_at=expires)
+    assignment._state.adding, assignment._state.db = False, "default"
     return assignment
 
 

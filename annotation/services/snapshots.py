@@ -33,3 +33,23 @@ def annotation_snapshots(annotation_ids: Iterable[int]) -> dict[int, dict]:
 
 def annotation_snapshot(annotation_id: int) -> dict:
     return annotation_snapshots([annotation_id])[annotation_id]
+
+
+def statements_snapshot(annotation_id: int) -> list[dict]:
+    rows = (Statement.objects.filter(annotation_id=annotation_id).order_by("position", "id")
+            .values("annotation_id", *STATEMENT_FIELDS))
+    return [_statement_dict(row) for row in rows]
+
+
+def snapshot_of(annotation: Annotation, statements: list[dict]) -> dict:
+    """A snapshot from an annotation already in memory and its statements in snapshot form (no query)."""
+    return {"status": annotation.status, "no_statement": annotation.no_statement,
+            "time_spent_ms": annotation.time_spent_ms, "revision": annotation.revision, "statements": statements}
+
+
+def clean_to_snapshot(clean: list[dict], stance_values: dict[int, str]) -> list[dict]:
+    """Validated statement field dicts (as written) in snapshot form."""
+    return [{"actor_role": c["actor_role"], "actor": c["actor_id"], "actor_start": c["actor_start"],
+             "actor_end": c["actor_end"], "claim": c["claim_id"], "stance": stance_values[c["stance_id"]],
+             "evidence_start": c["evidence_start"], "evidence_end": c["evidence_end"], "note": c["note"],
+             "from_prediction": c["from_prediction_id"]} for c in clean]
