@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from playwright.sync_api import expect
 
-from annotation.models import Project, ProjectMembership, Task
+from annotation.models import Actor, Project, ProjectMembership, Task
 from corpora.models import Article, Corpus, Paragraph
 from tests.factories import ActorFactory, AnnotationFactory, ClaimFactory, ProjectFactory, StatementFactory, UserFactory
 
@@ -39,6 +39,15 @@ def test_manager_approves_renames_and_merges_registry_entries(transactional_db, 
     prc.refresh_from_db()
     statement.refresh_from_db()
     assert (prc.status, prc.merged_into_id, statement.actor_id) == ("merged", scene.china.pk, scene.china.pk)
+
+    page.locator("summary", has_text="Add an actor").click()
+    page.fill("input[name=name]", "NATO")
+    page.select_option("select[name=type]", "organisation")
+    page.fill("input[name=external_id]", "Q7184")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#registry-table")).to_contain_text("NATO")
+    nato = Actor.objects.get(project=scene.project, name="NATO")
+    assert (nato.type, nato.external_id, nato.status) == ("organisation", "Q7184", "approved")  # a manager's entry
 
     page.goto(f"{live_server.url}/projects/{scene.project.pk}/claims/")
     row = page.locator("tr", has_text="Sanctoins work")
