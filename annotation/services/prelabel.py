@@ -2,8 +2,8 @@
 
 Flow: `prelabel_job_create` (web or command) -> task `annotation.prelabel_job_start` pins the model
 versions on the job and enqueues one `annotation.prelabel_batch` per batch of task ids -> each batch
-runs the plain-Python pipeline once over its paragraphs and `prediction_store` writes one task's
-PredictionSet and predictions in one transaction.
+runs the plain-Python pipeline once over its paragraphs and `prediction_store_many` writes every
+task's PredictionSet and predictions, the batch in one transaction (one commit per batch, not per task).
 
 Idempotency: the PredictionSet of a task is unique per (task, pipeline name, pinned pipeline
 version). A batch first skips the tasks that already have one, and `prediction_store` uses
@@ -21,7 +21,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -167,10 +167,9 @@ def prelabel_batch_run(*, job_id: int, task_ids: list[int]) -> int:
             prelabel_job_fail(job_id=job.pk, error=str(exc))
             return 0
         results = pipeline.run([text for _, text in rows])
-        context = _StoreContext.for_project(job.project_id)
-        stored = sum(prediction_store(task_id=task_id, result=result, job_id=job.pk, model_version=pinned["version"],
-                                      context=context)
-                     for (task_id, _), result in zip(rows, results))
+        stored = prediction_store_many(items=[(task_id, result) for (task_id, _), result in zip(rows, results)],
+                                       job_id=job.pk, model_version=pinned["version"],
+                                       context=_StoreContext.for_project(job.project_id))
     else:
         stored = 0
     prelabel_job_refresh(job_id=job.pk)
@@ -190,19 +189,8 @@ class _StoreContext:
                    stance_ids=dict(StanceLabel.objects.filter(project_id=project_id).values_list("value", "pk")))
 
 
-@transaction.atomic
-def prediction_store(*, task_id: int, result: ParagraphResult, job_id: int | None, model_version: str,
-                     context: _StoreContext) -> bool:
-    """Write one task's prediction set and its predictions in one transaction.
-
-    Returns False (and writes nothing) when the task already has a set for this pipeline version.
-    Suggestions pointing at registry rows deleted meanwhile are dropped. Updates Task.uncertainty
-    (used for uncertainty-first ordering); never touches annotations or statements.
-    """
-    prediction_set, created = PredictionSet.objects.get_or_create(
-        task_id=task_id, model_name=PIPELINE_NAME, model_version=model_version, defaults={"job_id": job_id})
-    if not created:
-        return False
+def _prediction_rows(*, prediction_set_id: int, task_id: int, result: ParagraphResult,
+                     context: _StoreContext) -> list[Prediction]:
     rows = []
     for s in result.suggestions:
         fields = {"kind": s.kind, "score": s.score, "start": s.start, "end": s.end, "surface": s.surface[:300],
@@ -220,11 +208,62 @@ def prediction_store(*, task_id: int, result: ParagraphResult, job_id: int | Non
                     or int(s.claim) not in context.claim_ids:
                 continue
             fields.update(stance_id=context.stance_ids[s.label], actor_id=int(s.actor), claim_id=int(s.claim))
-        rows.append(Prediction(prediction_set=prediction_set, task_id=task_id, **fields))
-    Prediction.objects.bulk_create(rows)
-    if result.uncertainty is not None:
-        Task.objects.filter(pk=task_id).update(uncertainty=result.uncertainty)
-    return True
+        rows.append(Prediction(prediction_set_id=prediction_set_id, task_id=task_id, **fields))
+    return rows
+
+
+def _insert_sets(*, task_ids: list[int], job_id: int | None, model_version: str) -> dict[int, int]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: {task_id: new set id} for the tasks that had none.
+
+    A task that already has a set for this version (an earlier run, or a copy of this batch running
+    at the same moment: the unique index makes us wait for its commit) is left out.
+    """
+    if not task_ids:
+        return {}
+    meta = PredictionSet._meta
+    columns = [meta.get_field(f).column for f in ("task", "model_name", "model_version", "job", "created_at")]
+    now = timezone.now()
+    params: list = []
+    for task_id in task_ids:
+        params += [task_id, PIPELINE_NAME, model_version, job_id, now]
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(task_ids))
+    sql = (f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES {values} '
+           f'ON CONFLICT ({columns[0]}, {columns[1]}, {columns[2]}) DO NOTHING RETURNING id, {columns[0]}')
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {task_id: set_id for set_id, task_id in cursor.fetchall()}
+
+
+@transaction.atomic
+def prediction_store_many(*, items: list[tuple[int, ParagraphResult]], job_id: int | None, model_version: str,
+                          context: _StoreContext) -> int:
+    """Write each task's prediction set and predictions, the whole batch in one transaction.
+
+    Tasks that already have a set for this pipeline version are skipped (nothing written for them);
+    suggestions pointing at registry rows deleted meanwhile are dropped. Updates Task.uncertainty
+    (uncertainty-first ordering); never touches annotations or statements. Returns how many sets it
+    wrote.
+    """
+    new_sets = _insert_sets(task_ids=[task_id for task_id, _ in items], job_id=job_id, model_version=model_version)
+    predictions, uncertain = [], []
+    for task_id, result in items:
+        if task_id not in new_sets:
+            continue
+        predictions += _prediction_rows(prediction_set_id=new_sets[task_id], task_id=task_id, result=result,
+                                        context=context)
+        if result.uncertainty is not None:
+            uncertain.append(Task(pk=task_id, uncertainty=result.uncertainty))
+    Prediction.objects.bulk_create(predictions, batch_size=1000)
+    Task.objects.bulk_update(uncertain, ["uncertainty"], batch_size=1000)
+    return len(new_sets)
+
+
+def prediction_store(*, task_id: int, result: ParagraphResult, job_id: int | None, model_version: str,
+                     context: _StoreContext | None = None) -> bool:
+    """One task's prediction set and predictions in one transaction; False if it already had a set."""
+    project_id = Task.objects.values_list("project_id", flat=True).get(pk=task_id)
+    return prediction_store_many(items=[(task_id, result)], job_id=job_id, model_version=model_version,
+                                 context=context or _StoreContext.for_project(project_id)) == 1
 
 
 def prelabel_job_refresh(*, job_id: int) -> PrelabelJob | None:

@@ -290,3 +290,21 @@ def test_other_projects_tasks_are_never_touched(corpus_project, django_capture_o
         prelabel_job_start_task(job.pk)
     prelabel_batch_task(job.pk, callbacks[0].args[1] + [elsewhere.pk])
     assert not PredictionSet.objects.filter(task=elsewhere).exists()
+
+
+def test_storing_the_same_task_twice_writes_one_set_and_reports_the_skip(project):
+    from annotation.prelabel.base import Suggestion
+    from annotation.prelabel.pipeline import ParagraphResult
+    from annotation.services.prelabel import prediction_store
+
+    task = TaskFactory(project=project)
+    actor = Actor.objects.create(project=project, name="China")
+    result = ParagraphResult([Suggestion(kind="actor", label=str(actor.pk), score=0.9, start=0, end=7,
+                                         surface="Beijing", model_name="actors-spacy", model_version="1-x"),
+                              Suggestion(kind="actor", label="999999", score=0.9, start=0, end=3, surface="Gone",
+                                         model_name="actors-spacy", model_version="1-x")], uncertainty=0.25)
+    assert prediction_store(task_id=task.pk, result=result, job_id=None, model_version="v") is True
+    assert prediction_store(task_id=task.pk, result=result, job_id=None, model_version="v") is False
+    assert PredictionSet.objects.filter(task=task).count() == 1
+    assert list(Prediction.objects.filter(task=task).values_list("actor", "surface")) == [(actor.pk, "Beijing")]
+    assert Task.objects.get(pk=task.pk).uncertainty == 0.25
