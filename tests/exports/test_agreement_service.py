@@ -74,3 +74,17 @@ def test_empty_project_gives_an_empty_report_not_an_error(project):
     assert report["counts"]["units"] == 0
     assert report["headline"][0]["value"] is None
     assert report["worst_units"] == []
+
+
+def test_per_annotator_accuracy_against_adjudicated_gold(data, project, manager):
+    from annotation.services.adjudication import adjudication_save
+
+    t1 = data["tasks"][0]
+    adjudication_save(task=t1, adjudicator=manager, statements=[
+        {"actor_role": "mention", "actor": data["actor"].pk, "actor_start": 0, "actor_end": 7,
+         "claim": data["claim"].pk, "stance": "against"}])
+    report = agreement_report_build(project=project, n_boot=0)
+    by_name = {row["name"]: row["gold"] for row in report["per_annotator"]}
+    assert by_name["cat"]["stance_accuracy"] == 1.0 and by_name["ann"]["stance_accuracy"] == 0.0
+    assert by_name["cat"]["gold_tasks"] == 1
+    assert report["gold"]["tasks"]["adjudicated"] == 1
