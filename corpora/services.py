@@ -15,11 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from simple_history.utils import bulk_update_with_history
 
 from . import kinds as kind_rules
-from .languages import article_language, paragraph_language
+from .languages import article_language, paragraph_languages
 from .models import Article, Corpus, Paragraph
 from .readers import (Document, ReadError, Source, check_size, format_of, read_source, sources_in,
                       unsupported_reason, zip_members)
@@ -128,8 +128,29 @@ def _date_of(text: str):
         return None
 
 
-def article_prepare(*, corpus: Corpus, document: Document) -> tuple[Article, list[Paragraph]]:
-    """Unsaved Article and Paragraph rows for one document: offsets, kinds, languages, hashes."""
+@dataclass(slots=True)
+class ParagraphRow:
+    """A paragraph ready to insert: plain data, cheaper than a model instance by ~50 µs."""
+
+    position: int
+    kind: str
+    kind_reason: str
+    text: str
+    start: int
+    end: int
+    text_hash: str
+    language: str
+    is_repeated: bool = False
+    article_id: int | None = None
+    kind_source: str = Paragraph.KindSource.AUTO
+
+
+PARAGRAPH_COLUMNS = ["article_id", "position", "kind", "kind_source", "kind_reason", "text", "start", "end",
+                     "text_hash", "language", "is_repeated"]
+
+
+def article_prepare(*, corpus: Corpus, document: Document) -> tuple[Article, list[ParagraphRow]]:
+    """An unsaved Article and its paragraph rows: offsets, kinds, languages, hashes."""
     text = document.text
     spans = split_paragraphs(text)
     if not spans:
@@ -142,9 +163,9 @@ def article_prepare(*, corpus: Corpus, document: Document) -> tuple[Article, lis
                       source_url=document.url, source_name=document.source_name[:500], format=document.format,
                       text=text, content_hash=content_hash(text), language=language)
     paragraphs = []
-    for position, (span, decision) in enumerate(zip(spans, decisions, strict=True)):
+    languages = paragraph_languages(texts, language)
+    for position, (span, decision, (lang, differs)) in enumerate(zip(spans, decisions, languages, strict=True)):
         kind, reason = decision
-        lang, differs = paragraph_language(span.text, language)
         if differs and kind == kind_rules.BODY:
             kind, reason = kind_rules.FOOTER, f"in {lang}, not the article's language ({language})"
         if kind == kind_rules.TITLE and not article.title:
@@ -155,9 +176,9 @@ def article_prepare(*, corpus: Corpus, document: Document) -> tuple[Article, lis
             article.author = span.text[:300]
         elif kind == kind_rules.META and reason == "date line" and article.published is None:
             article.published = _date_of(span.text)
-        paragraphs.append(Paragraph(position=position, kind=kind, kind_reason=reason[:200], text=span.text,
-                                    start=span.start, end=span.end, language=lang,
-                                    text_hash=hashlib.sha256(span.text.encode()).hexdigest()))
+        paragraphs.append(ParagraphRow(position=position, kind=kind, kind_reason=reason[:200], text=span.text,
+                                       start=span.start, end=span.end, language=lang,
+                                       text_hash=hashlib.sha256(span.text.encode()).hexdigest()))
     return article, paragraphs
 
 
@@ -176,10 +197,27 @@ def _hashes_in_corpus(corpus: Corpus, hashes: Sequence[str]) -> set[str]:
     return found
 
 
-def _store_batch(corpus: Corpus, batch: list[tuple[Article, list[Paragraph]]]) -> int:
+def _insert_paragraphs(rows: list[ParagraphRow], *, use_copy: bool | None = None) -> None:
+    """PostgreSQL: one ``COPY ... FROM STDIN`` in the current transaction (no per-row SQL to build
+    or parse). Other databases (the SQLite demo): ``bulk_create`` in batches."""
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
+    if use_copy:
+        table = connection.ops.quote_name(Paragraph._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in PARAGRAPH_COLUMNS)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r.article_id, r.position, r.kind, r.kind_source, r.kind_reason, r.text, r.start,
+                                r.end, r.text_hash, r.language, r.is_repeated))
+        return
+    for chunk in _chunks(rows, PARAGRAPHS_PER_INSERT):
+        Paragraph.objects.bulk_create([Paragraph(**{c: getattr(r, c) for c in PARAGRAPH_COLUMNS}) for r in chunk])
+
+
+def _store_batch(corpus: Corpus, batch: list[tuple[Article, list[ParagraphRow]]]) -> int:
     """Insert a batch of new articles; flag paragraphs repeated across articles. Returns paragraphs."""
     Article.objects.bulk_create([article for article, _ in batch])
-    rows: list[Paragraph] = []
+    rows: list[ParagraphRow] = []
     per_hash: Counter = Counter()
     for article, paragraphs in batch:
         for h in {p.text_hash for p in paragraphs}:
@@ -190,8 +228,7 @@ def _store_batch(corpus: Corpus, batch: list[tuple[Article, list[Paragraph]]]) -
     earlier = _hashes_in_corpus(corpus, list(per_hash))
     for p in rows:
         p.is_repeated = p.text_hash in earlier or per_hash[p.text_hash] > 1
-    for chunk in _chunks(rows, PARAGRAPHS_PER_INSERT):
-        Paragraph.objects.bulk_create(chunk)
+    _insert_paragraphs(rows)
     for chunk in _chunks(sorted(earlier), HASHES_PER_QUERY):
         (Paragraph.objects.filter(article__corpus=corpus, text_hash__in=chunk, is_repeated=False)
          .update(is_repeated=True))
@@ -257,6 +294,27 @@ def _unpack(name: str, data: bytes, max_bytes: int) -> tuple[list[Source], list[
     return members, [FileResult(member, "skipped", why) for member, why in skipped]
 
 
+class _PlannerStatistics:
+    """Refresh PostgreSQL's table statistics while a big import fills the tables.
+
+    The duplicate and repeated-paragraph lookups use the text_hash index only if the planner
+    knows the table is large; on a table analysed while nearly empty it picks sequential scans
+    and an import slows down quadratically (measured: 85 s of server CPU for 100,000 paragraphs
+    instead of ~10 s). Autovacuum reacts too late within one import, so ANALYZE runs between
+    files each time the rows this import wrote have doubled (from 5,000): a handful of times.
+    """
+
+    def __init__(self):
+        self.next_at = 5000
+
+    def maybe_analyze(self, inserted: int) -> None:
+        if inserted < self.next_at or connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Article._meta.db_table}, {Paragraph._meta.db_table}")
+        self.next_at = inserted * 2
+
+
 def corpus_get_or_create(*, name: str, user=None) -> Corpus:
     name = name.strip()
     if not name:
@@ -288,6 +346,7 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
     files = list(sources_in(root)) if root is not None else []
     uploads = list(uploads)
     totals = {"files": len(files) + len(uploads), "done": 0, "articles": 0, "paragraphs": 0}
+    statistics = _PlannerStatistics()
 
     def tick(current: str) -> None:
         if progress:
@@ -321,6 +380,7 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
                 current = member.name
                 report.files.append(_import_source(corpus, member, limit, on_batch))
                 totals["done"] += 1
+                statistics.maybe_analyze(totals["paragraphs"])
                 tick(current)
             if not members:
                 totals["done"] += 1

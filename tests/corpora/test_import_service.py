@@ -172,3 +172,33 @@ def test_import_writes_no_per_paragraph_queries(db, django_assert_max_num_querie
     data = (shared_corpus_dir / "002_b8aa54d3edd41c2c.txt").read_bytes()  # 95 paragraphs
     with django_assert_max_num_queries(12):
         corpus_import(uploads=[("002.txt", data)], corpus=corpus)
+
+
+def test_copy_and_bulk_create_store_the_same_paragraph_rows(db, shared_corpus_dir, monkeypatch):
+    """PostgreSQL imports with COPY; other databases (the SQLite demo) with bulk_create."""
+    import corpora.services as services
+
+    fields = ["position", "kind", "kind_source", "kind_reason", "text", "start", "end", "text_hash", "language",
+              "is_repeated"]
+    corpus_import(path=shared_corpus_dir, corpus_name="copy")
+    real = services._insert_paragraphs
+    monkeypatch.setattr(services, "_insert_paragraphs", lambda rows: real(rows, use_copy=False))
+    corpus_import(path=shared_corpus_dir, corpus_name="orm")
+    rows = {name: list(Paragraph.objects.filter(article__corpus__name=name)
+                       .order_by("article__source_name", "position").values_list(*fields))
+            for name in ("copy", "orm")}
+    assert len(rows["copy"]) == 154 and rows["copy"] == rows["orm"]
+
+
+def test_planner_statistics_are_refreshed_as_a_big_import_grows(db, monkeypatch):
+    import corpora.services as services
+
+    analysed = []
+    stats = services._PlannerStatistics()
+    monkeypatch.setattr(stats, "next_at", 5000)
+    for inserted in (100, 4999, 5000, 6000, 9999, 10_000, 25_000):
+        before = stats.next_at
+        stats.maybe_analyze(inserted)
+        if stats.next_at != before:
+            analysed.append(inserted)
+    assert analysed == [5000, 10_000, 25_000]

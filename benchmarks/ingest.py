@@ -1,0 +1,223 @@
+"""Benchmark: corpus ingestion of >= 100,000 paragraphs into PostgreSQL, end to end.
+
+Input: the four shared articles (../shared/corpus), repeated with variations until there are at
+least 100,000 paragraphs: each copy appends a numbered sentence to about half of its long
+paragraphs, so every article has its own content hash and about half of the paragraphs repeat
+across articles (which exercises the repeated-paragraph flag). The copies are written as files
+(JSONL files of 100 articles, plus a folder of .txt files) and imported with
+``corpora.services.corpus_import(path=...)``: the same code path as ``manage.py import_corpus``
+(reading, charset detection, splitting, kind and language detection, dedup, bulk inserts).
+
+Figures (median of RUNS runs, each into emptied tables of a fresh database ``sp_bench_ingest``,
+dropped at the end):
+* end-to-end paragraphs/s and peak resident memory of this process (psutil, sampled every 20 ms);
+* the same documents through ``article_prepare`` only (no database): the cost of detection;
+* reference limit: a raw PostgreSQL ``COPY ... FROM STDIN`` of the resulting paragraph rows into a
+  table like ``corpora_paragraph`` (same indexes and constraints), rows/s.
+Targets (issue 2): >= 3,000 paragraphs/s end to end, peak memory < 500 MB.
+"""
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "sp_bench_ingest"
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+SHARED = ROOT.parent / "shared" / "corpus"
+MIN_PARAGRAPHS, RUNS, ARTICLES_PER_JSONL, TXT_COPIES = 100_000, 3, 100, 25
+TARGET_PPS, TARGET_MB = 3000.0, 500.0
+COLUMNS = ["id", "article_id", "position", "kind", "kind_source", "kind_reason", "text", "start", '"end"', "text_hash",
+           "language", "is_repeated"]
+ADDED = ["Analysts counted {k} such cases this year.", "The ministry declined to comment on report {k}.",
+         "Trade figures for quarter {k} were not yet available.", "Officials met {k} times before the deal.",
+         "A source close to the talks spoke of {k} open points."]
+
+
+class PeakRss:
+    """Samples this process's resident memory every 20 ms; ``peak_mb`` after the block."""
+
+    def __init__(self):
+        import psutil
+        self.proc, self.peak, self._stop = psutil.Process(), 0, threading.Event()
+
+    def __enter__(self):
+        self.peak = self.proc.memory_info().rss
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.proc.memory_info().rss)
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak / 1e6
+
+
+def admin(sql: str) -> None:
+    import psycopg
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def variant(text: str, k: int, rng: random.Random) -> str:
+    """Copy k of an article: about half of the long paragraphs get one extra, numbered sentence."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if len(line) > 200 and line.rstrip()[-1:] in ".”\"" and rng.random() < 0.5:
+            lines[i] = f"{line.rstrip()} {rng.choice(ADDED).format(k=k)}"
+    return "\n".join(lines)
+
+
+def write_input(folder: Path) -> tuple[int, int]:
+    """Files in ``folder`` holding >= MIN_PARAGRAPHS paragraphs; returns (articles, paragraphs)."""
+    from corpora.splitting import normalize_newlines, split_paragraphs
+
+    originals = [normalize_newlines(p.read_text(encoding="utf-8")) for p in sorted(SHARED.glob("*.txt"))]
+    per_set = sum(len(split_paragraphs(t)) for t in originals)
+    sets = -(-MIN_PARAGRAPHS // per_set)
+    rng = random.Random(20261122)
+    texts = [variant(t, k, rng) for k in range(sets) for t in originals]
+    (folder / "txt").mkdir()
+    for i, text in enumerate(texts[:TXT_COPIES * len(originals)]):
+        (folder / "txt" / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+    rest = texts[TXT_COPIES * len(originals):]
+    for start in range(0, len(rest), ARTICLES_PER_JSONL):
+        with open(folder / f"batch_{start // ARTICLES_PER_JSONL:03d}.jsonl", "w", encoding="utf-8") as out:
+            for j, text in enumerate(rest[start:start + ARTICLES_PER_JSONL]):
+                out.write(json.dumps({"title": "", "text": text, "url": f"https://example.org/{start + j}"}) + "\n")
+    return len(texts), sum(len(split_paragraphs(t)) for t in texts)
+
+
+def empty_tables() -> None:
+    from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE corpora_paragraph, corpora_article, corpora_corpus RESTART IDENTITY CASCADE")
+        cursor.execute("VACUUM ANALYZE corpora_paragraph")
+
+
+def run_import(folder: Path) -> dict:
+    from corpora.services import corpus_import
+
+    empty_tables()
+    with PeakRss() as rss:
+        started = time.perf_counter()
+        report = corpus_import(path=folder, corpus_name="bench")
+        seconds = time.perf_counter() - started
+    assert not report.failed, report.lines()[:5]
+    return {"seconds": seconds, "paragraphs": report.paragraphs, "articles": report.articles,
+            "pps": report.paragraphs / seconds, "peak_mb": rss.peak_mb}
+
+
+def run_prepare_only(folder: Path) -> float:
+    """Paragraphs/s of reading + splitting + kinds + languages, without the database."""
+    from corpora.models import Corpus
+    from corpora.readers import read_source, sources_in
+    from corpora.services import article_prepare
+
+    corpus, count = Corpus(name="x"), 0
+    started = time.perf_counter()
+    for path in sources_in(folder):
+        for document in read_source(path.name, path.read_bytes()):
+            count += len(article_prepare(corpus=corpus, document=document)[1])
+    return count / (time.perf_counter() - started)
+
+
+def run_copy_reference() -> float:
+    """rows/s of COPY FROM STDIN of the imported paragraph rows into an identical table."""
+    import psycopg
+    url = os.environ["DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as conn:
+        buffer = bytearray()
+        with conn.cursor().copy(f"COPY (SELECT {', '.join(COLUMNS)} FROM corpora_paragraph) TO STDOUT") as copy:
+            for chunk in copy:
+                buffer += chunk
+        conn.execute("DROP TABLE IF EXISTS bench_copy")
+        conn.execute("CREATE TABLE bench_copy (LIKE corpora_paragraph INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+                     "INCLUDING INDEXES)")
+        rows = conn.execute("SELECT count(*) FROM corpora_paragraph").fetchone()[0]
+        started = time.perf_counter()
+        with conn.transaction():
+            with conn.cursor().copy(f"COPY bench_copy ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                view = memoryview(buffer)
+                for i in range(0, len(view), 1 << 20):
+                    copy.write(view[i:i + (1 << 20)])
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_copy")
+    return rows / seconds
+
+
+def main() -> int:
+    admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    admin(f"CREATE DATABASE {DB_NAME}")
+    try:
+        import django
+        django.setup()
+        from django.core.management import call_command
+        call_command("migrate", verbosity=0)
+
+        with tempfile.TemporaryDirectory(prefix="sp_bench_ingest_") as tmp:
+            folder = Path(tmp)
+            articles, paragraphs = write_input(folder)
+            size_mb = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+            print(f"input: {articles} articles, {paragraphs} paragraphs, {size_mb:.1f} MB in "
+                  f"{len(list(folder.rglob('*.*')))} files")
+            runs, copies = [], []
+            for i in range(RUNS):
+                result = run_import(folder)
+                copy_rate = run_copy_reference()
+                runs.append(result)
+                copies.append(copy_rate)
+                print(f"run {i + 1}: {result['paragraphs']} paragraphs in {result['seconds']:.1f} s = "
+                      f"{result['pps']:,.0f} paragraphs/s, peak RSS {result['peak_mb']:.0f} MB; "
+                      f"raw COPY of the same rows {copy_rate:,.0f} rows/s")
+            prepare = run_prepare_only(folder)
+            print(f"without the database (read + split + kinds + languages): {prepare:,.0f} paragraphs/s")
+
+        from corpora.models import Paragraph
+        repeated = Paragraph.objects.filter(is_repeated=True).count()
+        by_kind = {k: Paragraph.objects.filter(kind=k).count() for k in Paragraph.Kind.values}
+        pps = statistics.median(r["pps"] for r in runs)
+        peak = max(r["peak_mb"] for r in runs)
+        copy_rate = statistics.median(copies)
+        figures = {
+            "paragraphs": runs[0]["paragraphs"], "articles": runs[0]["articles"],
+            "paragraphs_per_s": round(pps), "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+            "peak_rss_mb": round(peak), "prepare_only_paragraphs_per_s": round(prepare),
+            "copy_reference_rows_per_s": round(copy_rate), "share_of_copy_rate": round(pps / copy_rate, 3),
+            "repeated_paragraphs": repeated, "kinds": by_kind,
+        }
+        print(f"median: {pps:,.0f} paragraphs/s end to end ({pps / copy_rate:.1%} of raw COPY at "
+              f"{copy_rate:,.0f} rows/s); peak RSS {peak:.0f} MB")
+        ok = pps >= TARGET_PPS and peak < TARGET_MB and runs[0]["paragraphs"] >= MIN_PARAGRAPHS
+        print(json.dumps({"benchmark": "ingest", "figures": figures,
+                          "targets": {"paragraphs_per_s": f">= {TARGET_PPS:.0f}", "peak_rss_mb": f"< {TARGET_MB:.0f}",
+                                      "paragraphs": f">= {MIN_PARAGRAPHS}"}, "ok": ok}))
+        return 0 if ok else 1
+    finally:
+        from django.db import connections
+        connections.close_all()
+        admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
