@@ -1,5 +1,6 @@
 """The manager's agreement page (server-rendered; figures come from the agreement service)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -24,9 +25,9 @@ def agreement(request, project_id: int):
     params.setdefault("n_boot", "500")
     try:
         report = build_from_query(project, params)
-    except ValidationError:
-        params = {"n_boot": "500"}
-        report = build_from_query(project, params)
+    except ValidationError as exc:
+        messages.error(request, f"Filters ignored: {exc.detail}")
+        report = build_from_query(project, {"n_boot": "500"})
     filters = report["params"]["filters"]
     annotators = report["filter_options"]["annotators"]
     query = request.GET.urlencode()

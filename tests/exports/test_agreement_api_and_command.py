@@ -82,3 +82,10 @@ def test_command_writes_json_and_html(units, tmp_path):
 def test_command_names_a_missing_project(db, tmp_path):
     with pytest.raises(CommandError, match="'nope'"):
         call_command("agreement_report", "nope", "--out", str(tmp_path))
+
+
+def test_agreement_page_says_when_a_filter_is_ignored(units, manager, client):
+    client.force_login(manager)
+    page = client.get(reverse("exports:agreement", args=[units.pk]) + "?label=maybe")
+    assert page.status_code == 200
+    assert "Filters ignored" in page.content.decode() and "maybe" in page.content.decode()
