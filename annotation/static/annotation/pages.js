@@ -82,6 +82,8 @@
       const message = elt.getAttribute("data-success");
       if (message) toast(fillTemplate(message, data), "ok");
       if (elt.tagName === "FORM" && elt.hasAttribute("data-reset")) elt.reset();
+      const redirect = elt.getAttribute("data-redirect");
+      if (redirect) { window.location.assign(fillTemplate(redirect, data)); return; }
       document.body.dispatchEvent(new CustomEvent("refresh"));
     } else {
       toast(formatError(parseJson(xhr.responseText), xhr.status), "error");

@@ -103,3 +103,19 @@ def test_manager_adds_a_member_selects_corpora_syncs_tasks_and_edits_settings(tr
     expect(page.locator("#toast.error")).to_be_visible()
     assert Project.objects.get(pk=scene.project.pk).name == scene.project.name
     assert not [e for e in page.errors if "400" not in e], page.errors
+
+
+def test_staff_creates_a_project_from_the_home_page_and_lands_on_its_dashboard(transactional_db, live_server, page):
+    build_scene(paragraphs=["Anything."])
+    log_in(page, live_server, "boss")
+    page.get_by_text("New project").click()
+    page.fill("form input[name=name]", "Energy security 2026")
+    page.fill("form input[name=annotators_per_task]", "2")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.locator("h1")).to_have_text("Energy security 2026")
+    project = Project.objects.get(name="Energy security 2026")
+    assert page.url.endswith(f"/projects/{project.pk}/")
+    assert project.annotators_per_task == 2
+    assert list(project.stance_labels.values_list("key", flat=True)) == ["1", "2", "3", "4"]
+    assert ProjectMembership.objects.get(project=project, user__username="boss").role == "manager"
+    assert not page.errors, page.errors
