@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from annotation.prelabel import registry
@@ -135,9 +136,11 @@ def prelabel_job_start(*, job_id: int) -> list[list[int]]:
         if not claimed and job.status != PrelabelJob.Status.RUNNING:
             return []
     version = job.models_used["pipeline"]["version"]
+    # Batches of paragraphs of similar length: the model pads each batch to its longest text, so
+    # mixing a title with a long paragraph wastes most of the work (about 2.5x on CPU).
     todo = list(_job_tasks(job).exclude(prediction_sets__model_name=PIPELINE_NAME,
                                         prediction_sets__model_version=version)
-                .order_by("order").values_list("pk", flat=True))
+                .order_by(Length("paragraph__text"), "pk").values_list("pk", flat=True))
     batches = [todo[i:i + job.batch_size] for i in range(0, len(todo), job.batch_size)]
     from annotation.tasks import prelabel_batch_task
 

@@ -82,6 +82,10 @@ def test_a_job_runs_in_batches_and_every_task_gets_one_prediction_set(corpus_pro
         job = prelabel_job_create(project=corpus_project, batch_size=40)
     batches = run_job(job, django_capture_on_commit_callbacks)
     assert [len(b) for b in batches] == [40, 40, 40, 34]
+    # batches hold paragraphs of similar length (less padding in the model)
+    lengths = [[len(t.paragraph.text) for t in Task.objects.filter(pk__in=b).select_related("paragraph")]
+               for b in batches]
+    assert all(max(a) <= min(b) for a, b in zip(lengths, lengths[1:]))
     assert job.status == "complete" and job.done == job.total == 154 and job.finished_at
     assert job.models_used["pipeline"]["name"] == PIPELINE_NAME
     assert {c["name"] for c in job.models_used["components"]} == {"actors-spacy", "claims-cosine"}
