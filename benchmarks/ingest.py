@@ -10,7 +10,9 @@ across articles (which exercises the repeated-paragraph flag). The copies are wr
 
 Figures (median of RUNS runs, each into emptied tables of a fresh database ``sp_bench_ingest``,
 dropped at the end):
-* end-to-end paragraphs/s and peak resident memory of this process (psutil, sampled every 20 ms);
+* end-to-end paragraphs/s (wall clock) and peak resident memory of this process (psutil, sampled
+  every 20 ms); also paragraphs per CPU second, counting this process and its PostgreSQL backend,
+  which is what the import costs when other jobs share the two cores (the load average is printed);
 * the same documents through ``article_prepare`` only (no database): the cost of detection;
 * reference limit: a raw PostgreSQL ``COPY ... FROM STDIN`` of the resulting paragraph rows into a
   table like ``corpora_paragraph`` (same indexes and constraints), rows/s.
@@ -116,16 +118,26 @@ def empty_tables() -> None:
 
 
 def run_import(folder: Path) -> dict:
+    """One import, timed by the wall clock and by CPU: this process and its PostgreSQL backend."""
+    import psutil
+    from django.db import connection
+
     from corpora.services import corpus_import
 
     empty_tables()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = psutil.Process(cursor.fetchone()[0])
+    server_before, client_before = sum(backend.cpu_times()[:2]), time.process_time()
     with PeakRss() as rss:
         started = time.perf_counter()
         report = corpus_import(path=folder, corpus_name="bench")
         seconds = time.perf_counter() - started
+    cpu = (time.process_time() - client_before) + (sum(backend.cpu_times()[:2]) - server_before)
     assert not report.failed, report.lines()[:5]
     return {"seconds": seconds, "paragraphs": report.paragraphs, "articles": report.articles,
-            "pps": report.paragraphs / seconds, "peak_mb": rss.peak_mb}
+            "pps": report.paragraphs / seconds, "peak_mb": rss.peak_mb, "cpu_s": cpu,
+            "cpu_pps": report.paragraphs / cpu}
 
 
 def run_prepare_only(folder: Path) -> float:
@@ -188,8 +200,9 @@ def main() -> int:
                 runs.append(result)
                 copies.append(copy_rate)
                 print(f"run {i + 1}: {result['paragraphs']} paragraphs in {result['seconds']:.1f} s = "
-                      f"{result['pps']:,.0f} paragraphs/s, peak RSS {result['peak_mb']:.0f} MB; "
-                      f"raw COPY of the same rows {copy_rate:,.0f} rows/s")
+                      f"{result['pps']:,.0f} paragraphs/s, peak RSS {result['peak_mb']:.0f} MB; CPU (Python + "
+                      f"PostgreSQL backend) {result['cpu_s']:.1f} s = {result['cpu_pps']:,.0f} paragraphs per CPU "
+                      f"second; raw COPY of the same rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}")
             prepare = run_prepare_only(folder)
             print(f"without the database (read + split + kinds + languages): {prepare:,.0f} paragraphs/s")
 
@@ -204,6 +217,8 @@ def main() -> int:
             "paragraphs_per_s": round(pps), "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
             "peak_rss_mb": round(peak), "prepare_only_paragraphs_per_s": round(prepare),
             "copy_reference_rows_per_s": round(copy_rate), "share_of_copy_rate": round(pps / copy_rate, 3),
+            "paragraphs_per_cpu_s": round(statistics.median(r["cpu_pps"] for r in runs)),
+            "load_average_1min": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
             "repeated_paragraphs": repeated, "kinds": by_kind,
         }
         print(f"median: {pps:,.0f} paragraphs/s end to end ({pps / copy_rate:.1%} of raw COPY at "
