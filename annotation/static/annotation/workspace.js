@@ -232,9 +232,24 @@
   }
 
   function showError(error) {
+    if (loggedOut(error)) return;
     el.error.textContent = `Could not load a task: ${error.message}`;
     el.title.textContent = "Something went wrong";
     setState("error");
+  }
+
+  /* A session that ended (logout elsewhere, expiry) answers 401/403 "credentials": say so, offer to log in. */
+  function loggedOut(error) {
+    const detail = error && error.payload && error.payload.detail;
+    if (!(error.status === 401 || (error.status === 403 && /credentials|authenticat/i.test(detail || "")))) return false;
+    el.error.replaceChildren("You are logged out, so nothing more can be saved. ");
+    const link = document.createElement("a");
+    link.href = `/accounts/login/?next=${encodeURIComponent(location.pathname)}`;
+    link.textContent = "Log in again";
+    el.error.append(link, " — your last saved draft is kept.");
+    el.title.textContent = "Logged out";
+    setState("error");
+    return true;
   }
 
   function setProgress(progress) {
@@ -760,6 +775,7 @@
         } else {
           dirty = true;
           setSaveStatus(`Not saved: ${error.message}`, "error");
+          loggedOut(error);
         }
         throw error;
       })
@@ -860,6 +876,14 @@
     if (!doc.composer.claim && composerStarted(doc.composer)) el.claimInput.focus();
   }
 
+  /* Enter outside a field jumps to what the statement still needs. */
+  function focusMissing() {
+    const c = doc.composer;
+    if (!(c.actor_role === "author" || c.actor)) el.actorInput.focus();
+    else if (!c.claim) el.claimInput.focus();
+    else toast("Press a stance key to finish the statement.", "info");
+  }
+
   function toggleEvidenceMode() {
     evidenceMode = !evidenceMode;
     renderComposer();
@@ -894,6 +918,7 @@
     const mod = event.ctrlKey || event.metaKey;
     if (mod && key === "Enter") { event.preventDefault(); submit(); return; }
     if (isTyping(event.target)) return;
+    if (key === "Enter" && event.target.closest("button, a, summary")) return;  // let Enter press buttons
     if (mod && (key === "z" || key === "Z") && !event.shiftKey) { event.preventDefault(); undo(); return; }
     if (mod) return;
     const label = LABELS.find((l) => l.key === key);
@@ -911,6 +936,7 @@
       s: submit,
       k: skip,
       Escape: clearComposer,
+      Enter: focusMissing,
     };
     if (commands[key]) { event.preventDefault(); commands[key](); }
   });

@@ -112,3 +112,16 @@ def test_evidence_span_and_note_are_saved_with_the_statement(transactional_db, l
     assert statement.note == "quoted, not paraphrased"
     assert statement.actor_role == "author"
     assert not page.errors, page.errors
+
+
+def test_a_logged_out_annotator_is_told_and_offered_the_login_page(transactional_db, live_server, page):
+    scene = build_scene(paragraphs=[TEXT])
+    log_in(page, live_server, "ann", next_url=f"/projects/{scene.project.pk}/annotate/")
+    expect(page.locator("#paragraph")).to_have_text(TEXT)
+    page.context.clear_cookies()  # the session ends (logout in another tab, expiry)
+
+    page.keyboard.press("n")
+    expect(page.locator("#ws-error")).to_contain_text("You are logged out")
+    link = page.get_by_role("link", name="Log in again")
+    assert link.get_attribute("href") == f"/accounts/login/?next=%2Fprojects%2F{scene.project.pk}%2Fannotate%2F"
+    assert not Annotation.objects.get(annotator=scene.annotator).no_statement
