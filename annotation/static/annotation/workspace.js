@@ -177,6 +177,7 @@
     undoStack = [];
     activeSuggestion = 0;
     focusedStatement = null;
+    evidenceMode = false;
     clock = { spent: annotation.time_spent_ms || 0, since: performance.now() };
     doc = emptyDoc();
     doc.no_statement = !!annotation.no_statement;
