@@ -110,23 +110,39 @@ class AlphaParts:
     def n_values(self) -> int:
         return int(self.m.sum())
 
+    def _linear(self) -> np.ndarray:
+        """Per-unit columns every alpha is linear in, so one matrix product serves a whole weight matrix."""
+        if getattr(self, "_lin", None) is None:
+            if self.level == "interval":
+                cols = [self.m, self.d, self.s1, self.s2]
+            else:
+                cols = [self.m, self.a]
+                if not sparse.issparse(self._counts_w):
+                    cols += list(np.asarray(self._counts_w, dtype=float).T)
+            self._lin = np.ascontiguousarray(np.column_stack(cols), dtype=np.float64)
+        return self._lin
+
     def alpha(self, weights=None) -> np.ndarray:
         """Alpha for each row of ``weights`` (R x units, dense or sparse); one value when None."""
         W = np.ones((1, self.n_units)) if weights is None else weights
+        R = np.asarray(W @ self._linear(), dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            n = _mul(W, self.m)
+            n = R[:, 0]
             if self.level == "interval":
-                D = _mul(W, self.d)
-                S1, S2 = _mul(W, self.s1), _mul(W, self.s2)
+                D, S1, S2 = R[:, 1], R[:, 2], R[:, 3]
                 expected = 2 * n * S2 - 2 * S1 * S1
                 out = 1 - (n - 1) * D / expected
             else:
-                A = _mul(W, self.a)
-                Nv = W @ self._counts_w
-                Nv = Nv.toarray() if sparse.issparse(Nv) else np.asarray(Nv)
-                if weights is None:
+                A = R[:, 1]
+                if sparse.issparse(self._counts_w):
+                    Nv = W @ self._counts_w
+                    Nv = Nv.toarray() if sparse.issparse(Nv) else np.asarray(Nv)
+                else:
+                    Nv = R[:, 2:]
+                if weights is None or not sparse.issparse(self._counts_w):
                     quad = np.einsum("ij,ij->i", Nv, np.asarray((self.sim @ Nv.T).T))
                 else:
+                    # Replicates over many distinct sets: symmetric half of S, float32 (counts are exact).
                     N32 = np.ascontiguousarray(Nv, dtype=np.float32)
                     upper = np.einsum("ij,ji->i", N32, self._sim_lower @ np.ascontiguousarray(N32.T))
                     quad = (N32 * N32) @ self._sim_diag + 2 * upper.astype(np.float64)
