@@ -63,14 +63,15 @@ class PeakRss:
 
 def statistics_only(ann, st):
     from exports.agreement import agreement_report
-    times, report, peak = [], None, 0.0
+    times, cpu, report, peak = [], [], None, 0.0
     for _ in range(RUNS):
         with PeakRss() as mem:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             report = agreement_report(ann, st, labels=["favor", "against", "neutral", "unclear"], n_boot=N_BOOT, seed=0)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         peak = max(peak, mem.mib)
-    return report, statistics.median(times), peak
+    return report, statistics.median(times), statistics.median(cpu), peak
 
 
 def reference(ann, st):
@@ -165,7 +166,8 @@ def main():
     from exports.agreement.synthetic import expected_alpha, synthetic_annotations
     ann, st = synthetic_annotations(n_tasks=N_TASKS, n_raters=N_RATERS, error=ERROR, seed=42)
     expected = expected_alpha(ERROR)
-    report, median_s, peak_mib = statistics_only(ann, st)
+    load_before = os.getloadavg()[0]
+    report, median_s, median_cpu_s, peak_mib = statistics_only(ann, st)
     alpha = {h["key"]: h for h in report["headline"]}
     ref_value, ref_s = reference(ann, st)
     try:
@@ -189,7 +191,8 @@ def main():
                                     round(alpha["alpha_stance_bearing"]["ci_high"], 4)],
         "alpha_stance": round(alpha["alpha_stance"]["value"], 4),
         "alpha_actors_masi": round(alpha["alpha_actors"]["value"], 4),
-        "report_median_s": round(median_s, 2), "report_peak_rss_mib": round(peak_mib, 1),
+        "report_median_s": round(median_s, 2), "report_median_cpu_s": round(median_cpu_s, 2),
+        "report_peak_rss_mib": round(peak_mib, 1), "load_average_at_start": round(load_before, 2),
         "reference_krippendorff_pkg_alpha": round(ref_value, 6), "reference_krippendorff_pkg_s": round(ref_s, 3),
         "reference_abs_diff": abs(ref_value - alpha["alpha_stance_bearing"]["value"]),
         "db_load_s": round(load_s, 1), "db_end_to_end_s": round(db_s, 2), "db_end_to_end_peak_rss_mib": round(db_peak, 1),
