@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from .models import Actor, Annotation, Claim, PrelabelJob, Project, ProjectMembership, RegistryStatus, Task
-from .selectors import progress_for_annotator
+from . import selectors
+from .models import Actor, Claim, PrelabelJob, Project, ProjectMembership, RegistryStatus, Role
 
 REGISTRY_PAGE_SIZE = 25
 
@@ -39,26 +39,28 @@ class AnnotatorProgress:
 
 
 def project_progress(*, project: Project) -> ProjectProgress:
-    tasks = Task.objects.filter(project=project).aggregate(
-        total=Count("id"), complete=Count("id", filter=Q(is_complete=True)))
-    submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).count()
-    return ProjectProgress(tasks=tasks["total"], complete_tasks=tasks["complete"], submitted=submitted,
-                           needed=tasks["total"] * project.annotators_per_task)
+    figures = selectors.project_progress(project=project, user=None, role=Role.MANAGER)
+    return ProjectProgress(tasks=figures["total"], complete_tasks=figures["complete"],
+                           submitted=figures["submitted_annotations"],
+                           needed=figures["total"] * project.annotators_per_task)
 
 
 def annotator_progress(*, project: Project, user) -> AnnotatorProgress:
     """The same figures the workspace API reports: done = submitted or skipped; remaining = open tasks
     this user has not finished (an upper bound, since others may complete some first)."""
-    figures = progress_for_annotator(user=user, project=project)
+    figures = selectors.progress_for_annotator(user=user, project=project)
     return AnnotatorProgress(done=figures["done"], remaining=figures["remaining"])
 
 
 def project_members(*, project: Project) -> list[dict]:
-    """Members with their role and number of submitted annotations, managers first."""
-    counts = dict(Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED)
-                  .values_list("annotator_id").annotate(n=Count("id")).values_list("annotator_id", "n"))
+    """Members with their role and their submitted / skipped / draft annotations, by role then name.
+
+    The page is for managers and ML engineers, who may see every annotator's counts."""
+    figures = selectors.project_progress(project=project, user=None, role=Role.MANAGER)
+    counts = {row["annotator"]: row for row in figures["per_annotator"]}
     memberships = ProjectMembership.objects.filter(project=project).select_related("user").order_by("role", "user__username")
-    return [{"membership": m, "user": m.user, "role": m.role, "submitted": counts.get(m.user_id, 0)}
+    empty = {"submitted": 0, "skipped": 0, "drafts": 0}
+    return [{"membership": m, "user": m.user, "role": m.role, **{k: counts.get(m.user_id, empty)[k] for k in empty}}
             for m in memberships]
 
 
