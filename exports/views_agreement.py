@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.exceptions import ValidationError
 
@@ -31,13 +31,14 @@ def agreement(request, project_id: int):
     filters = report["params"]["filters"]
     annotators = report["filter_options"]["annotators"]
     query = request.GET.urlencode()
-    try:
-        adjudicate_base = reverse("annotation:adjudicate", args=[0])[:-2]
-    except Exception:  # noqa: BLE001 - the adjudication page may be missing in a partial build
-        adjudicate_base = None
+    for unit in report["worst_units"]:
+        try:
+            unit["adjudicate_url"] = reverse("annotation:adjudicate", args=[unit["task"]])
+        except NoReverseMatch:  # the adjudication page may be missing in a partial build
+            unit["adjudicate_url"] = None
     return render(request, "exports/agreement.html", {
         "project": project, "report": report, "charts": all_charts(report), "kappa_rows": kappa_rows(report),
-        "filters": filters, "annotators": annotators, "adjudicate_base": adjudicate_base,
+        "filters": filters, "annotators": annotators,
         "html_url": reverse("exports-api:agreement-html", args=[project.pk]) + (f"?{query}" if query else ""),
         "json_url": reverse("exports-api:agreement", args=[project.pk]) + (f"?{query}" if query else ""),
     })

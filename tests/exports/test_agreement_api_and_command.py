@@ -64,6 +64,8 @@ def test_agreement_page_shows_figures_charts_and_filters(units, manager, client)
     assert "Stance for the same actor and claim" in text and "<svg" in text
     assert '<option value="against" selected' in text
     assert "1 paragraph with two or more" in text
+    worst = page.context["report"]["worst_units"][0]["task"]
+    assert f'href="{reverse("annotation:adjudicate", args=[worst])}"' in text
 
 
 def test_agreement_page_is_for_managers(units, annotator, client):
