@@ -6,13 +6,14 @@ again elsewhere; the services make that second run a no-op for work already stor
 known to be transient (database or broker connections) are retried, with exponential backoff.
 """
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from annotation.models import Project
 from annotation.prelabel.stance import NotEnoughLabels
-from annotation.services.prelabel import prelabel_batch_run, prelabel_job_start
+from annotation.services.prelabel import prelabel_batch_failed, prelabel_batch_run, prelabel_job_start
 from annotation.services.stance_model import stance_model_train, stance_retrain_due
 
 TRANSIENT = (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError, TimeoutError)
@@ -25,9 +26,26 @@ def prelabel_job_start_task(job_id: int) -> None:
     prelabel_job_start(job_id=job_id)
 
 
-@shared_task(name="annotation.prelabel_batch", soft_time_limit=600, time_limit=660, **COMMON)
+class PrelabelBatchTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Called once a batch has failed for good: record it on the job so the job can finish."""
+        job_id, task_ids = (list(args) + [kwargs.get("job_id"), kwargs.get("task_ids")])[:2]
+        if job_id is not None and task_ids:
+            prelabel_batch_failed(job_id=job_id, task_ids=task_ids, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(base=PrelabelBatchTask, name="annotation.prelabel_batch", soft_time_limit=600, time_limit=660,
+             **COMMON)
 def prelabel_batch_task(job_id: int, task_ids: list[int]) -> None:
-    prelabel_batch_run(job_id=job_id, task_ids=task_ids)
+    try:
+        prelabel_batch_run(job_id=job_id, task_ids=task_ids)
+    except SoftTimeLimitExceeded:
+        if len(task_ids) < 2:
+            raise
+        # too slow as one batch (a slow machine, very long paragraphs): run it again as two halves
+        half = len(task_ids) // 2
+        prelabel_batch_task.delay(job_id, task_ids[:half])
+        prelabel_batch_task.delay(job_id, task_ids[half:])
 
 
 @shared_task(name="annotation.prelabel_stance_train", soft_time_limit=900, time_limit=960, **COMMON)

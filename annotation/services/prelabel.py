@@ -22,7 +22,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -278,11 +278,29 @@ def prelabel_job_refresh(*, job_id: int) -> PrelabelJob | None:
     done = (_job_tasks(job).filter(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
             .count())
     PrelabelJob.objects.filter(pk=job_id).update(done=done)
+    job.refresh_from_db(fields=["failed"])
     if done >= job.total:
         PrelabelJob.objects.filter(pk=job_id, status=PrelabelJob.Status.RUNNING).update(
             status=PrelabelJob.Status.COMPLETE, finished_at=timezone.now())
+    elif job.failed and done + job.failed >= job.total:
+        PrelabelJob.objects.filter(pk=job_id, status=PrelabelJob.Status.RUNNING).update(
+            status=PrelabelJob.Status.FAILED, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+def prelabel_batch_failed(*, job_id: int, task_ids: list[int], error: str) -> None:
+    """A batch failed for good (not a transient error, or retries exhausted): count its tasks that
+    have no set as failed, keep the reason, and finish the job when nothing else is outstanding.
+    Re-running the project later only redoes the tasks without a set."""
+    job = PrelabelJob.objects.filter(pk=job_id).first()
+    if job is None or not job.models_used:
+        return
+    version = job.models_used["pipeline"]["version"]
+    missing = (Task.objects.filter(pk__in=task_ids).exclude(prediction_sets__model_name=PIPELINE_NAME,
+                                                            prediction_sets__model_version=version).count())
+    PrelabelJob.objects.filter(pk=job_id).update(failed=F("failed") + missing, error=error[:2000])
+    prelabel_job_refresh(job_id=job_id)
 
 
 def prelabel_job_fail(*, job_id: int, error: str) -> None:

@@ -312,3 +312,26 @@ def test_storing_the_same_task_twice_writes_one_set_and_reports_the_skip(project
     assert PredictionSet.objects.filter(task=task).count() == 1
     assert list(Prediction.objects.filter(task=task).values_list("actor", "surface")) == [(actor.pk, "Beijing")]
     assert Task.objects.get(pk=task.pk).uncertainty == 0.25
+
+
+def test_a_batch_that_fails_for_good_is_recorded_and_the_job_finishes_as_failed(corpus_project, monkeypatch,
+                                                                               django_capture_on_commit_callbacks):
+    from annotation.prelabel import registry
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = prelabel_job_create(project=corpus_project, batch_size=100)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        prelabel_job_start_task(job.pk)
+    batches = [cb.args[1] for cb in callbacks]
+    for batch in batches[1:]:
+        prelabel_batch_task(job.pk, batch)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(registry, "get_pipeline", broken)
+    result = prelabel_batch_task.apply(args=(job.pk, batches[0]), throw=False)
+    assert result.failed()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.failed) == ("failed", 154 - len(batches[0]), len(batches[0]))
+    assert job.error == "RuntimeError: model exploded"
