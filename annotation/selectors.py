@@ -2,9 +2,10 @@
 querysets only ever hold their own annotations, statements and decisions."""
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from corpora.models import Paragraph
+from corpora.models import Article, Paragraph
 
 from .access import projects_for
 from .models import (Actor, ActorAlias, Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision,
@@ -64,20 +65,23 @@ def predictions_for(*, task_id: int, user) -> list[Prediction]:
                 .annotate(my_decision=Subquery(mine)).order_by("kind", "-score", "id"))
 
 
-def progress_for_annotator(*, user, project: Project) -> dict:
+def progress_for_annotator(*, user, project: Project | None = None, project_id: int | None = None) -> dict:
     """{done, remaining} for the annotator's own queue.
 
     done: tasks this annotator submitted or skipped. remaining: open tasks they have not finished
     (an upper bound on what is left for them, since others may complete some first).
     """
-    finished = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
-    mine = Assignment.objects.filter(annotator=user, task__project=project, status__in=finished).aggregate(
-        done=Count("pk"), done_open=Count("pk", filter=Q(task__is_complete=False)))
-    done, done_open = mine["done"], mine["done_open"]
+    project_id = project.pk if project is not None else project_id
+    with connection.cursor() as cur:
+        cur.execute(f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete)
+                        FROM {Assignment._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id
+                        WHERE a.annotator_id = %s AND a.status IN ('submitted', 'skipped') AND t.project_id = %s""",
+                    [user.pk, project_id])
+        done, done_open = cur.fetchone()
     # Counting 100,000 open tasks on every next-task costs more than the claim itself; a few seconds
     # of staleness in a progress figure is fine (per-process cache).
-    open_tasks = cache.get_or_set(f"standpoint:open-tasks:{project.pk}",
-                                  lambda: Task.objects.filter(project=project, is_complete=False).count(),
+    open_tasks = cache.get_or_set(f"standpoint:open-tasks:{project_id}",
+                                  lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
                                   OPEN_TASKS_CACHE_SECONDS)
     return {"done": done, "remaining": max(open_tasks - done_open, 0)}
 
@@ -101,28 +105,55 @@ def project_progress(*, project: Project, user, role: str | None) -> dict:
             "per_annotator": per}
 
 
-def workspace_get(*, assignment: Assignment, user) -> dict:
-    """Everything the annotator's page needs for one leased task, in a handful of queries."""
-    def neighbour(offset: int) -> Subquery:
-        return Subquery(Paragraph.objects.filter(article_id=OuterRef("paragraph__article_id"),
-                                                 position=OuterRef("paragraph__position") + offset)
-                        .values("text")[:1])
+_WORKSPACE_SQL = """
+SELECT t.id, t."order", t.uncertainty, t.project_id,
+       p.id, p.text, p.position, p.kind,
+       ar.id, ar.title, ar.author, ar.published, ar.source_url,
+       (SELECT x.text FROM {par} x WHERE x.article_id = p.article_id AND x.position = p.position - 1),
+       (SELECT x.text FROM {par} x WHERE x.article_id = p.article_id AND x.position = p.position + 1),
+       an.id, an.status, an.no_statement, an.time_spent_ms, an.revision, an.created_at, an.updated_at,
+       an.submitted_at,
+       EXISTS (SELECT 1 FROM {pred} pr WHERE pr.task_id = t.id)
+FROM {task} t
+JOIN {par} p ON p.id = t.paragraph_id
+JOIN {art} ar ON ar.id = p.article_id
+LEFT JOIN {ann} an ON an.task_id = t.id AND an.annotator_id = %s
+WHERE t.id = %s"""
 
-    task = (Task.objects.select_related("paragraph__article", "project")
-            .annotate(previous_text=neighbour(-1), next_text=neighbour(1)).get(pk=assignment.task_id))
-    paragraph = task.paragraph
-    annotation = Annotation.objects.filter(task=task, annotator=assignment.annotator_id).first()
-    if annotation is not None and annotation.revision == 0:
-        # Every write bumps the revision, so a revision-0 draft has no statements: skip that query.
-        annotation._prefetched_objects_cache = {"statements": Statement.objects.none()}
-    elif annotation is not None:
-        prefetch_related_objects([annotation], Prefetch("statements", queryset=Statement.objects.select_related(
-            "actor", "claim", "stance").order_by("position", "id")))
+
+def workspace_get(*, assignment: Assignment, user) -> dict:
+    """Everything the annotator's page needs for one leased task.
+
+    One plain SQL read for task, paragraph, article, neighbouring paragraphs and the draft (this runs
+    on every next-task); statements and suggestions are read only when there are any.
+    """
+    tables = {"task": Task._meta.db_table, "par": Paragraph._meta.db_table, "art": Article._meta.db_table,
+              "ann": Annotation._meta.db_table, "pred": Prediction._meta.db_table}
+    with connection.cursor() as cur:
+        cur.execute(_WORKSPACE_SQL.format(**tables), [assignment.annotator_id, assignment.task_id])
+        row = cur.fetchone()
+    (task_id, order, uncertainty, project_id, pid, text, position, kind, aid, title, author, published, url,
+     previous, following, ann_id, status, no_statement, spent, revision, created, updated, submitted,
+     has_predictions) = row
+    annotation = None
+    if ann_id is not None:
+        # Every write bumps the revision, so a revision-0 draft has no statements: no query needed.
+        statements = [] if revision == 0 else list(
+            Statement.objects.filter(annotation_id=ann_id).select_related("actor", "claim", "stance")
+            .order_by("position", "id"))
+        annotation = {"id": ann_id, "task": task_id, "annotator": assignment.annotator_id, "status": status,
+                      "no_statement": bool(no_statement), "time_spent_ms": spent, "revision": revision,
+                      "created_at": created, "updated_at": updated, "submitted_at": submitted,
+                      "statements": statements}
     return {
-        "assignment": assignment, "task": task, "article": paragraph.article, "paragraph": paragraph,
-        "context": {"previous": task.previous_text, "next": task.next_text},
-        "annotation": annotation, "predictions": predictions_for(task_id=task.pk, user=user),
-        "progress": progress_for_annotator(user=user, project=task.project),
+        "assignment": assignment,
+        "task": {"id": task_id, "order": order, "uncertainty": uncertainty, "project_id": project_id},
+        "article": {"id": aid, "title": title, "author": author, "published": published, "source_url": url},
+        "paragraph": {"id": pid, "text": text, "position": position, "kind": kind},
+        "context": {"previous": previous, "next": following},
+        "annotation": annotation,
+        "predictions": predictions_for(task_id=task_id, user=user) if has_predictions else [],
+        "progress": progress_for_annotator(user=user, project_id=project_id),
     }
 
 

@@ -138,6 +138,10 @@ class Client:
                                          "Connection": "keep-alive"}
         self.conn = HTTPConnection("127.0.0.1", port, timeout=30)
 
+    def reset(self) -> None:
+        self.conn.close()
+        self.conn = HTTPConnection("127.0.0.1", self.port, timeout=30)
+
     def call(self, method: str, path: str, body=None) -> tuple[int, dict | None, float]:
         """One request on the kept-alive connection. Reconnects once if the server had closed it; a
         timeout is not retried (a submit may have gone through), it raises."""
@@ -165,8 +169,20 @@ def annotator_loop(client: Client, fx: dict, stop_at: float, think: tuple[float,
     rnd = random.Random()
     pid = fx["project"]
     local = {"next": [], "submit": [], "acks": [], "errors": [], "conflicts": 0, "empty": 0}
+
+    def settle(annotation_id: int) -> None:
+        """After a 409 or a timeout on submit, ask the server whether our submit went through."""
+        check, row, _ = client.call("GET", f"/api/annotations/{annotation_id}/")
+        if check == 200 and row["status"] == "submitted":
+            local["acks"].append(row["id"])
+
     while time.perf_counter() < stop_at:
-        status, ws, ms = client.call("POST", f"/api/projects/{pid}/next-task/")
+        try:
+            status, ws, ms = client.call("POST", f"/api/projects/{pid}/next-task/")
+        except TimeoutError:
+            local["errors"].append("next-task timed out (30 s)")
+            client.reset()
+            continue
         if status == 204:
             local["empty"] += 1
             break
@@ -183,16 +199,19 @@ def annotator_loop(client: Client, fx: dict, stop_at: float, think: tuple[float,
             body = {"revision": ann["revision"], "time_spent_ms": 2000, "statements": [
                 {"actor_role": "mention", "actor": fx["actor"], "actor_start": 0, "actor_end": 7, "claim": fx["claim"],
                  "stance": rnd.choice(["favor", "against", "neutral"])}]}
-        status, res, ms = client.call("POST", f"/api/annotations/{ann['id']}/submit/", body)
+        try:
+            status, res, ms = client.call("POST", f"/api/annotations/{ann['id']}/submit/", body)
+        except TimeoutError:
+            local["errors"].append("submit timed out (30 s)")
+            client.reset()
+            settle(ann["id"])
+            continue
         if status == 200:
             local["submit"].append(ms)
             local["acks"].append(res["id"])
         elif status == 409:
-            # A reconnect-and-resend may make our own first attempt the "conflict": ask the server.
             local["conflicts"] += 1
-            check, row, _ = client.call("GET", f"/api/annotations/{ann['id']}/")
-            if check == 200 and row["status"] == "submitted":
-                local["acks"].append(row["id"])
+            settle(ann["id"])
         else:
             local["errors"].append(f"submit {status} {str(res)[:200]}")
             break
@@ -270,7 +289,8 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "_workspace_wsgi:application", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}",
+           "--preload", "--bind", f"127.0.0.1:{port}",
            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
            "--keep-alive", "30", "--log-level", "warning", "--timeout", "60"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)

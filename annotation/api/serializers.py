@@ -167,6 +167,22 @@ class _Progress(serializers.Serializer):
     remaining = serializers.IntegerField()
 
 
+class _WorkspaceAnnotation(serializers.Serializer):
+    """The Annotation shape, read from the workspace selector's plain dict."""
+
+    id = serializers.IntegerField()
+    task = serializers.IntegerField()
+    annotator = serializers.IntegerField()
+    status = serializers.CharField()
+    no_statement = serializers.BooleanField()
+    time_spent_ms = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    statements = StatementOut(many=True)
+
+
 class WorkspaceOut(serializers.Serializer):
     assignment = _AssignmentRef()
     task = _TaskRef()
@@ -174,6 +190,6 @@ class WorkspaceOut(serializers.Serializer):
     article = _ArticleRef()
     paragraph = _ParagraphRef()
     context = _Context()
-    annotation = AnnotationOut()
+    annotation = _WorkspaceAnnotation()
     predictions = PredictionOut(many=True)
     progress = _Progress()

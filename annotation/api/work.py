@@ -1,5 +1,6 @@
 """Working on tasks: next task, the workspace, annotations, statements, prediction decisions."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -132,6 +133,16 @@ def _annotation_out(annotation_id: int) -> dict:
     return AnnotationOut(annotation_list(user=None).get(pk=annotation_id)).data
 
 
+def _written_out(annotation: Annotation, *, has_statements: bool) -> dict:
+    """Serialize an annotation a service just wrote (already in memory): read only its statements, if any."""
+    if has_statements:
+        prefetch_related_objects([annotation], Prefetch("statements", queryset=Statement.objects.select_related(
+            "actor", "claim", "stance").order_by("position", "id")))
+    else:
+        annotation._prefetched_objects_cache = {"statements": Statement.objects.none()}
+    return AnnotationOut(annotation).data
+
+
 class AnnotationDetailApi(APIView):
     @extend_schema(responses=AnnotationOut)
     def get(self, request, annotation_id: int):
@@ -143,8 +154,8 @@ class AnnotationDetailApi(APIView):
         annotation = _own_annotation(request, annotation_id)
         data = AnnotationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation_save(annotation=annotation, user=request.user, **data.validated_data)
-        return Response(_annotation_out(annotation.pk))
+        saved = annotation_save(annotation=annotation, user=request.user, **data.validated_data)
+        return Response(_written_out(saved, has_statements=bool(data.validated_data["statements"])))
 
 
 class AnnotationSubmitApi(APIView):
@@ -153,8 +164,8 @@ class AnnotationSubmitApi(APIView):
         annotation = _own_annotation(request, annotation_id)
         data = AnnotationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        annotation_submit(annotation=annotation, user=request.user, **data.validated_data)
-        return Response(_annotation_out(annotation.pk))
+        saved = annotation_submit(annotation=annotation, user=request.user, **data.validated_data)
+        return Response(_written_out(saved, has_statements=bool(data.validated_data["statements"])))
 
 
 class AnnotationSkipApi(APIView):

@@ -60,6 +60,8 @@ def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
 
 
 def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None:
+    if connection.vendor == "postgresql":
+        return _lock_next_sql(project=project, user=user, now=now, exclude=exclude)
     for qs in _candidate_ids(project=project, user=user, now=now, exclude=exclude):
         task_id = (qs.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True).first())
         if task_id is not None:
@@ -69,11 +71,57 @@ def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None
 
 def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     """(still has room for `user`, `user` already has an assignment row) - read in a fresh snapshot."""
+    if connection.vendor == "postgresql":
+        return _recheck_sql(task_id=task_id, user=user, now=now, k=k)
     row = (Task.objects.filter(pk=task_id)
            .annotate(leases=_live_leases(now=now, user=user), done=_done_by(user),
                      mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)))
            .values("submitted_count", "leases", "done", "mine").get())
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
+
+
+# The same two reads as plain SQL on PostgreSQL: they run on every claim, and compiling the ORM
+# expressions (subqueries, EXISTS, COALESCE) cost more CPU than PostgreSQL spends answering them.
+_LIVE = """(SELECT count(*) FROM {asg} a WHERE a.task_id = t.id AND a.status = 'active'
+              AND a.expires_at > %(now)s AND a.annotator_id <> %(user)s)"""
+_DONE = """EXISTS (SELECT 1 FROM {asg} m WHERE m.task_id = t.id AND m.annotator_id = %(user)s
+                   AND m.status IN ('submitted', 'skipped'))"""
+_CANDIDATE = """SELECT t.id FROM {task} t
+    WHERE t.project_id = %(project)s AND NOT t.is_complete {extra}
+      AND t.submitted_count + {live} < %(k)s AND NOT {done} AND NOT (t.id = ANY(%(exclude)s::bigint[]))
+    ORDER BY {order} LIMIT 1 FOR UPDATE OF t SKIP LOCKED"""
+_RECHECK = """SELECT (t.submitted_count + {live} < %(k)s) AND NOT {done},
+                     EXISTS (SELECT 1 FROM {asg} x WHERE x.task_id = t.id AND x.annotator_id = %(user)s)
+              FROM {task} t WHERE t.id = %(task)s"""
+
+
+def _sql(template: str, **parts) -> str:
+    tables = {"asg": Assignment._meta.db_table, "task": Task._meta.db_table}
+    return template.format(live=_LIVE.format(**tables), done=_DONE.format(**tables), **tables, **parts)
+
+
+def _lock_next_sql(*, project: Project, user, now, exclude: list[int]) -> int | None:
+    params = {"project": project.pk, "now": now, "user": user.pk, "k": project.annotators_per_task,
+              "exclude": exclude}
+    if project.task_order == Project.TaskOrder.UNCERTAINTY:
+        passes = [("AND t.uncertainty IS NOT NULL", 't.uncertainty DESC, t."order"'),
+                  ("AND t.uncertainty IS NULL", 't."order"')]
+    else:
+        passes = [("", 't."order"')]
+    with connection.cursor() as cur:
+        for extra, order in passes:
+            cur.execute(_sql(_CANDIDATE, extra=extra, order=order), params)
+            row = cur.fetchone()
+            if row is not None:
+                return row[0]
+    return None
+
+
+def _recheck_sql(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
+    with connection.cursor() as cur:
+        cur.execute(_sql(_RECHECK), {"task": task_id, "now": now, "user": user.pk, "k": k})
+        has_room, has_row = cur.fetchone()
+    return bool(has_room), bool(has_row)
 
 
 def assignment_claim_next(*, user, project: Project) -> Assignment | None:
