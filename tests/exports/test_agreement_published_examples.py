@@ -76,3 +76,14 @@ def test_percent_agreement_and_confusion_of_the_cohen_example():
     assert confusion["labels"] == ["no", "yes"]
     assert confusion["matrix"] == [[30, 15], [15, 40]]
     assert np.array(confusion["matrix"]).sum() == 100
+
+
+def test_statistics_package_imports_without_django():
+    import subprocess
+    import sys
+
+    code = "import sys, exports.agreement; print('django' in sys.modules or 'celery' in sys.modules)"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
+                         cwd=__import__("pathlib").Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "False"
