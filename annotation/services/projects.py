@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.functions import Length
 
@@ -136,26 +136,45 @@ def matching_paragraphs(*, project: Project):
 def tasks_sync(*, project: Project) -> SyncResult:
     """Make the task pool match the project's paragraph filter.
 
-    Creates a task for every matching paragraph that has none (bulk, in batches, ON CONFLICT DO
-    NOTHING, so a concurrent or repeated sync is a no-op), and removes tasks whose paragraph no
-    longer matches only when nobody has worked on them. Idempotent.
+    Creates a task for every matching paragraph that has none (one INSERT ... SELECT on PostgreSQL,
+    batches elsewhere; ON CONFLICT DO NOTHING, so a concurrent or repeated sync is a no-op), and
+    removes tasks whose paragraph no longer matches only when nobody has worked on them. Idempotent.
     """
     project = Project.objects.select_for_update().get(pk=project.pk)  # one sync per project at a time
     wanted = matching_paragraphs(project=project)
-    missing = (wanted.exclude(tasks__project=project).order_by("article_id", "position")
-               .values_list("id", "article_id", "position"))
     before = Task.objects.filter(project=project).count()
-    batch: list[Task] = []
-    for pid, article_id, position in missing.iterator(chunk_size=SYNC_BATCH):
-        batch.append(Task(project=project, paragraph_id=pid, order=article_id * ORDER_STRIDE + position))
-        if len(batch) >= SYNC_BATCH:
-            Task.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    if batch:
-        Task.objects.bulk_create(batch, ignore_conflicts=True)
+    missing = wanted.exclude(tasks__project=project).order_by("article_id", "position")
+    if connection.vendor == "postgresql":
+        _insert_tasks_sql(project=project, missing=missing)
+    else:
+        _insert_tasks_batched(project=project, missing=missing)
     created = Task.objects.filter(project=project).count() - before
     stale = (Task.objects.filter(project=project).exclude(paragraph__in=wanted.values("id"))
              .filter(assignments__isnull=True, annotations__isnull=True))
     _, per_model = Task.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     removed = per_model.get(Task._meta.label, 0)
     return SyncResult(created=created, removed=removed, total=before + created - removed)
+
+
+def _insert_tasks_sql(*, project: Project, missing) -> None:
+    """One INSERT ... SELECT: 100,000 tasks in a few seconds instead of a Python loop."""
+    sql, params = missing.values("id", "article_id", "position").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""INSERT INTO {Task._meta.db_table} (project_id, paragraph_id, "order", submitted_count, is_complete,
+                                                  created_at)
+                SELECT %s, m.id, m.article_id * %s + m.position, 0, false, now() FROM ({sql}) m
+                ON CONFLICT (project_id, paragraph_id) DO NOTHING""",
+            [project.pk, ORDER_STRIDE, *params])
+
+
+def _insert_tasks_batched(*, project: Project, missing) -> None:
+    batch: list[Task] = []
+    for pid, article_id, position in missing.values_list("id", "article_id", "position").iterator(
+            chunk_size=SYNC_BATCH):
+        batch.append(Task(project=project, paragraph_id=pid, order=article_id * ORDER_STRIDE + position))
+        if len(batch) >= SYNC_BATCH:
+            Task.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch:
+        Task.objects.bulk_create(batch, ignore_conflicts=True)
