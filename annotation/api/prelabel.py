@@ -34,6 +34,7 @@ class JobOut(serializers.Serializer):
     task_ids = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     batch_size = serializers.IntegerField()
     models_used = serializers.JSONField()
+    failed = serializers.IntegerField(help_text="Tasks whose batch failed for good (a new job redoes them).")
     error = serializers.CharField()
     created_by = serializers.CharField(source="created_by.username", default=None)
     created_at = serializers.DateTimeField()
