@@ -12,25 +12,23 @@ from .base import FileResult, RowWriter, SPLITS
 __all__ = ["FileResult", "RowWriter", "SPLITS", "FORMATS", "writer_for"]
 
 
-def _registry() -> dict[str, type]:
-    # Imported lazily: spaCy, pyarrow and networkx are heavy, and a build only pays for what it writes.
-    from .csv_file import CsvWriter
-    from .graphml import GraphmlWriter
-    from .jsonl_file import JsonlWriter
-    from .label_studio import LabelStudioWriter
-    from .parquet_file import ParquetWriter
-    from .spacy_docbin import DocBinWriter
-
-    return {w.format: w for w in (JsonlWriter, CsvWriter, ParquetWriter, DocBinWriter, LabelStudioWriter,
-                                  GraphmlWriter)}
-
-
-FORMATS = ("jsonl", "csv", "parquet", "spacy", "label_studio", "graphml")
+# format -> (module, class). Imported on use: spaCy, pyarrow and networkx are heavy (hundreds of MB
+# together), and a build only pays for the formats it writes.
+_WRITERS = {
+    "jsonl": ("jsonl_file", "JsonlWriter"),
+    "csv": ("csv_file", "CsvWriter"),
+    "parquet": ("parquet_file", "ParquetWriter"),
+    "spacy": ("spacy_docbin", "DocBinWriter"),
+    "label_studio": ("label_studio", "LabelStudioWriter"),
+    "graphml": ("graphml", "GraphmlWriter"),
+}
+FORMATS = tuple(_WRITERS)
 
 
 def writer_for(fmt: str, folder, options: dict) -> RowWriter:
-    try:
-        cls = _registry()[fmt]
-    except KeyError:
-        raise ValueError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.") from None
-    return cls(folder, options)
+    if fmt not in _WRITERS:
+        raise ValueError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.")
+    from importlib import import_module
+
+    module, cls = _WRITERS[fmt]
+    return getattr(import_module(f"{__name__}.{module}"), cls)(folder, options)

@@ -405,7 +405,7 @@ def _row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_lookup, st
         "id": par_id, "task_id": task_id, "split": split_of.get(art_id, "train"), "text": text,
         "position": position, "start": start, "end": end,
         "article": {"id": art_id, "title": title, "author": author,
-                    "published": published.isoformat() if published else None, "source_url": url,
+                    "published": published or None, "source_url": url,
                     "source_name": source_name, "language": language},
         "gold": {"method": method, "no_statement": bool(no_statement and not statements), "unresolved": unresolved},
         "agreement": agreement, "n_annotators": len(annotations), "statements": statements,
