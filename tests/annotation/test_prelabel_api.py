@@ -120,10 +120,10 @@ def test_annotators_cannot_open_the_page(client, project, annotator):
 
 
 def test_commands_load_the_gazetteer_and_queue_a_job(project, tasks, capsys, django_capture_on_commit_callbacks):
-    call_command("load_gazetteer", project=project.pk)
+    call_command("load_gazetteer", str(project.pk))
     assert "actors added" in capsys.readouterr().out
     with django_capture_on_commit_callbacks(execute=False):
-        call_command("prelabel", project=project.pk, no_wait=True, batch_size=2)
+        call_command("prelabel", str(project.pk), "--no-wait", "--batch-size", "2")
     job = PrelabelJob.objects.get()
     assert (job.total, job.batch_size) == (3, 2)
     assert f"Job {job.pk}: 3 tasks" in capsys.readouterr().out
@@ -134,3 +134,14 @@ def test_the_command_follows_a_job_to_the_end_with_a_progress_bar(project, capsy
     call_command("prelabel", job=job.pk, poll=0.01)
     captured = capsys.readouterr()
     assert "complete: 5/5" in captured.out and "5/5" in captured.out
+
+
+def test_the_command_names_what_is_missing(project):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Give a project id"):
+        call_command("prelabel")
+    with pytest.raises(CommandError, match="no tasks yet"):
+        call_command("prelabel", str(project.pk), "--no-wait")
+    with pytest.raises(CommandError, match="No project with id 999999"):
+        call_command("load_gazetteer", "999999")

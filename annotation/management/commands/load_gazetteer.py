@@ -11,10 +11,14 @@ class Command(BaseCommand):
     help = "Add states (with capitals as metonyms), international organisations and leaders to a project."
 
     def add_arguments(self, parser):
-        parser.add_argument("--project", type=int, required=True)
+        parser.add_argument("project", type=int, nargs="?", help="Project id.")
+        parser.add_argument("--project", type=int, dest="project_option", help="The same, as an option.")
         parser.add_argument("--file", help="A gazetteer JSON file; default: the shipped starter gazetteer.")
 
     def handle(self, *args, **opts):
+        opts["project"] = opts["project"] if opts["project"] is not None else opts["project_option"]
+        if opts["project"] is None:
+            raise CommandError("Give the project id: load_gazetteer PROJECT [--file FILE].")
         project = Project.objects.filter(pk=opts["project"]).first()
         if project is None:
             raise CommandError(f"No project with id {opts['project']}.")

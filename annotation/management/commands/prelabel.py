@@ -1,9 +1,9 @@
 """Start a pre-labelling job and follow it with a progress bar.
 
-    python manage.py prelabel --project 3                 # whole project, through the Celery workers
-    python manage.py prelabel --project 3 --tasks 10 11   # a selection
-    python manage.py prelabel --project 3 --no-wait       # queue it and return
-    python manage.py prelabel --job 12                    # follow an existing job
+    python manage.py prelabel 3                 # whole project 3, through the Celery workers
+    python manage.py prelabel 3 --tasks 10 11   # a selection
+    python manage.py prelabel 3 --no-wait       # queue it and return
+    python manage.py prelabel --job 12          # follow an existing job
 Without CELERY_BROKER_URL the tasks run in-process (eager) and the bar fills as batches finish.
 """
 
@@ -23,9 +23,9 @@ class Command(BaseCommand):
     help = "Pre-label a project's tasks (actors, claims, stance) and show the job's progress."
 
     def add_arguments(self, parser):
-        target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--project", type=int, help="Project id: start a new job.")
-        target.add_argument("--job", type=int, help="Follow an existing job.")
+        parser.add_argument("project", type=int, nargs="?", help="Project id: start a new job.")
+        parser.add_argument("--project", type=int, dest="project_option", help="The same, as an option.")
+        parser.add_argument("--job", type=int, help="Follow an existing job instead.")
         parser.add_argument("--tasks", type=int, nargs="+", help="Only these task ids.")
         parser.add_argument("--batch-size", type=int, default=64)
         parser.add_argument("--no-wait", action="store_true", help="Queue the job and return.")
@@ -33,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=1.0)
 
     def handle(self, *args, **opts):
+        if opts["project"] is None:
+            opts["project"] = opts["project_option"]
+        if (opts["project"] is None) == (opts["job"] is None):
+            raise CommandError("Give a project id (prelabel PROJECT) or --job JOB, not both.")
         if opts["project"] is not None:
             project = Project.objects.filter(pk=opts["project"]).first()
             if project is None:
