@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 
-ARTICLE_SAMPLE = 2000
+ARTICLE_SAMPLE = 800
 PARAGRAPH_SAMPLE = 160
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.9
