@@ -114,7 +114,7 @@ class CorpusUploadApi(APIView):
         if not files:
             return Response({"file": ["Attach at least one file (field name: file)."]},
                             status=status.HTTP_400_BAD_REQUEST)
-        uploads = [(f.name, f.read()) for f in files]
+        uploads = [(f.name, f) for f in files]
         report = corpus_import(uploads=uploads, corpus=corpus, user=request.user)
         body = report.as_dict()
         if report.imported:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -323,10 +324,13 @@ def corpus_get_or_create(*, name: str, user=None) -> Corpus:
     return corpus
 
 
-def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str, bytes]] = (),
+def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str, bytes | Any]] = (),
                   corpus: Corpus | None = None, corpus_name: str | None = None, user=None,
                   progress: ProgressCallback | None = None, max_bytes: int | None = None) -> ImportReport:
-    """Import a file or a folder (``path``) and/or uploaded ``(name, bytes)`` pairs into a corpus.
+    """Import a file or a folder (``path``) and/or uploads into a corpus.
+
+    ``uploads`` are ``(name, bytes)`` pairs, or ``(name, file)`` with a Django UploadedFile, whose
+    size is checked before it is read.
 
     Side effects: creates the corpus named ``corpus_name`` if needed; writes each file's articles
     and paragraphs in its own transaction (a failing file leaves nothing behind); sets
@@ -367,6 +371,13 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
                 continue
             yield label, file.read_bytes(), ""
         for name, data in uploads:
+            if not isinstance(data, bytes | bytearray):  # an uploaded file: check its size before reading it
+                try:
+                    check_size(name, data.size, limit)
+                except ReadError as exc:
+                    yield name, None, exc.reason
+                    continue
+                data = data.read()
             yield name, data, ""
 
     for current, data, problem in pending():

@@ -47,7 +47,7 @@ def corpus_upload_page(request):
         elif not files:
             messages.error(request, "Choose at least one file (.txt, .md, .html, .jsonl or .zip).")
         else:
-            report = corpus_import(uploads=[(f.name, f.read()) for f in files], corpus=corpus, user=request.user)
+            report = corpus_import(uploads=[(f.name, f) for f in files], corpus=corpus, user=request.user)
             selected = str(corpus.pk)
     return render(request, "corpora/upload.html", {
         "corpora": Corpus.objects.order_by("name"), "selected": selected, "report": report})

@@ -131,3 +131,12 @@ def test_mark_comments_from_a_position_changes_that_paragraph_and_all_after_it(s
     assert article.paragraphs.filter(position__lt=30, kind_source="manual").count() == 0
     missing = client.post(reverse("corpora-api:article-mark-comments", args=[article.pk]), {"from_position": 500})
     assert missing.status_code == 400
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff, settings):
+    settings.STANDPOINT_MAX_UPLOAD_BYTES = 1000
+    corpus = CorpusFactory()
+    response = upload(client_for(staff), corpus, SimpleUploadedFile("big.txt", b"word " * 1000))
+    assert response.status_code == 400
+    assert response.json()["file"] == ["big.txt: the file is 4.9 KB, over the 1000 bytes limit "
+                                       "(STANDPOINT_MAX_UPLOAD_BYTES)"]
