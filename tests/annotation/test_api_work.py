@@ -189,3 +189,17 @@ def test_openapi_schema_and_offline_docs(ann_client):
     docs = ann_client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content.lower()
     assert b"cdn.jsdelivr" not in docs.content  # served from the sidecar, no internet needed
+
+
+def test_next_task_and_submit_stay_a_bounded_number_of_queries(project, tasks, annotator, actor, claim,
+                                                               django_assert_max_num_queries):
+    """No N+1 on the hot path: the claim is a few statements, the workspace read is one."""
+    client = client_for(annotator)
+    body = {"revision": 0, "statements": [{"actor_role": "mention", "actor": actor.pk, "actor_start": 0,
+                                           "actor_end": 7, "claim": claim.pk, "stance": "favor"}]}
+    for _ in range(2):
+        with django_assert_max_num_queries(11):
+            ws = _next(client, project)
+        with django_assert_max_num_queries(18):
+            response = client.post(f"/api/annotations/{ws['annotation']['id']}/submit/", body, format="json")
+        assert response.status_code == 200
