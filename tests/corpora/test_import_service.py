@@ -4,7 +4,6 @@ import io
 import json
 import zipfile
 
-import pytest
 from django.db import connection
 
 from corpora.models import Article, Corpus, Paragraph
