@@ -9,6 +9,7 @@ winner means no gold statement. The method that produced each gold statement is 
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -90,8 +91,12 @@ def _dawid_skene(votes: pd.DataFrame) -> dict[tuple, tuple[str, float]]:
     keys = votes[["task", "actor", "claim"]].drop_duplicates().reset_index(drop=True)
     keys["item"] = range(len(keys))
     df = votes.merge(keys, on=["task", "actor", "claim"])
-    model = DawidSkene(n_iter=100).fit(df[["item", "annotator", "label"]].rename(columns={"item": "task",
-                                                                                        "annotator": "worker"}))
+    with warnings.catch_warnings():
+        # crowd-kit 1.4 still passes keywords pandas 3 deprecates; the results are unaffected.
+        warnings.simplefilter("ignore", category=FutureWarning)
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        model = DawidSkene(n_iter=100).fit(df[["item", "annotator", "label"]].rename(
+            columns={"item": "task", "annotator": "worker"}))
     probas = model.probas_
     out = {}
     labels = model.labels_
