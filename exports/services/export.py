@@ -260,9 +260,9 @@ def _build_into(version: DatasetVersion, folder: Path, *, fail_after_rows: int |
             if own_snapshot:  # one consistent snapshot for the label counts and the rows
                 with connection.cursor() as cur:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            label_counts = article_label_counts(filters)
+            label_counts, units = article_label_counts(filters)
             split_of = assign_splits(label_counts, ratios=params["split_ratios"], seed=params["seed"])
-            progress = _Progress(version.pk, _unit_count(filters))
+            progress = _Progress(version.pk, units)
             writers = [writer_for(fmt, folder, options) for fmt in params["formats"]]
             raw_rows = stream_paragraph_rows(filters, annotations=need_annotations,
                                              predictions=params["include_predictions"])
@@ -312,15 +312,6 @@ def _build_into(version: DatasetVersion, folder: Path, *, fail_after_rows: int |
     return manifest
 
 
-def _unit_count(f: RowFilters) -> int:
-    from .export_rows import FROM, _where
-
-    where, params = _where(f)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) {FROM} WHERE {where}", params)
-        return cur.fetchone()[0]
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -359,13 +350,16 @@ class _Stats:
 # ---------------------------------------------------------------------------------------------
 # One row
 
+_STATEMENT_KEYS = ("actor_role", "actor_id", "actor", "actor_start", "actor_end", "actor_text", "claim_id", "claim",
+                   "stance", "evidence_start", "evidence_end")
+
+
 def _statement(t, regs: _Registries, text: str, with_note: bool = False) -> dict:
     role, actor_id, a_start, a_end, claim_id, stance_id, e_start, e_end = t[:8]
-    out = {"actor_role": role, "actor_id": actor_id, "actor": regs.actors.get(actor_id) if actor_id else None,
-           "actor_start": a_start, "actor_end": a_end,
-           "actor_text": text[a_start:a_end] if a_start is not None else None,
-           "claim_id": claim_id, "claim": regs.claims.get(claim_id), "stance": regs.stances.get(stance_id),
-           "evidence_start": e_start, "evidence_end": e_end}
+    out = dict(zip(_STATEMENT_KEYS, (
+        role, actor_id, regs.actors.get(actor_id), a_start, a_end,
+        text[a_start:a_end] if a_start is not None else None, claim_id, regs.claims.get(claim_id),
+        regs.stances.get(stance_id), e_start, e_end)))
     if with_note:
         out["note"] = t[8] or ""
     return out

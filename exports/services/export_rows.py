@@ -68,11 +68,11 @@ def paragraph_rows_sql(f: RowFilters, *, annotations: bool, predictions: bool) -
     return sql, params
 
 
-def article_label_counts(f: RowFilters) -> dict[int, dict[str, float]]:
+def article_label_counts(f: RowFilters) -> tuple[dict[int, dict[str, float]], int]:
     """Per article: stance label -> count (gold where adjudicated, else the annotators' statements
     weighted 1/number of annotators), plus "none" for paragraphs without a statement. Used only
     to stratify the split, so an estimate for non-adjudicated paragraphs is enough. Three
-    grouped scans rather than per-row subqueries."""
+    grouped scans rather than per-row subqueries. Also returns the number of paragraphs (units)."""
     where, params = _where(f)
     gold_sql = (f"SELECT p.article_id, sl.value, count(*)::float {FROM} "
                 "JOIN annotation_goldstatement g ON g.adjudication_id = adj.id "
@@ -83,21 +83,25 @@ def article_label_counts(f: RowFilters) -> dict[int, dict[str, float]]:
                "JOIN annotation_annotation an ON an.task_id = t.id AND an.status = 'submitted' "
                "JOIN annotation_statement s ON s.annotation_id = an.id "
                f"JOIN annotation_stancelabel sl ON sl.id = s.stance_id WHERE adj.id IS NULL AND {where} GROUP BY 1, 2")
-    none_sql = (f"SELECT p.article_id, 'none', count(*)::float {FROM} WHERE {where} AND CASE WHEN adj.id IS NOT NULL "
+    none_sql = (f"SELECT p.article_id, 'none', count(*) FILTER (WHERE CASE WHEN adj.id IS NOT NULL "
                 "THEN NOT EXISTS (SELECT 1 FROM annotation_goldstatement g WHERE g.adjudication_id = adj.id) "
                 "ELSE NOT EXISTS (SELECT 1 FROM annotation_annotation an JOIN annotation_statement s "
-                "ON s.annotation_id = an.id WHERE an.task_id = t.id AND an.status = 'submitted') END GROUP BY 1")
+                "ON s.annotation_id = an.id WHERE an.task_id = t.id AND an.status = 'submitted') END)::float, "
+                f"count(*) {FROM} WHERE {where} GROUP BY 1")
     out: dict[int, dict[str, float]] = {}
+    units = 0
     queries = [(gold_sql, params), (none_sql, params)]
     if not f.adjudicated_only:
         queries.append((raw_sql, [f.project_id, *params]))
     with connection.cursor() as cur:
         for sql, args in queries:
             cur.execute(sql, args)
-            for aid, label, n in cur.fetchall():
+            for aid, label, n, *total in cur.fetchall():
                 counts = out.setdefault(aid, {})
-                counts[label] = counts.get(label, 0.0) + float(n)
-    return {aid: dict(sorted(c.items())) for aid, c in sorted(out.items())}
+                if n:
+                    counts[label] = counts.get(label, 0.0) + float(n)
+                units += total[0] if total else 0
+    return {aid: dict(sorted(c.items())) for aid, c in sorted(out.items())}, units
 
 
 def stream_paragraph_rows(f: RowFilters, *, annotations: bool, predictions: bool) -> Iterator[list]:
@@ -116,9 +120,17 @@ def stream_paragraph_rows(f: RowFilters, *, annotations: bool, predictions: bool
     loads = orjson.loads
     with connection.connection.cursor() as cur:
         copy_sql = f"COPY ({json_sql}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')"
+        cur.execute("SET LOCAL jit = off")  # compiling this per-row query costs seconds and saves none
         with cur.copy(copy_sql, params) as cp:
             tail = b""
             for block in cp:
+                # libpq hands over one row per block; the buffered path below covers any other split.
+                if not tail:
+                    try:
+                        yield loads(block)
+                        continue
+                    except orjson.JSONDecodeError:
+                        pass
                 lines = (tail + bytes(block)).split(b"\n")
                 tail = lines.pop()
                 for line in lines:
