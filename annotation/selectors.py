@@ -39,23 +39,25 @@ def statements_visible_to(*, user) -> QuerySet[Statement]:
     return Statement.objects.filter(annotation__in=annotations_visible_to(user=user))
 
 
-def registry_list(*, model, project: Project, search: str | None = None, status: str | None = None) -> QuerySet:
-    """Actors or claims of a project. Merged entries are hidden unless asked for by status."""
-    qs = model.objects.filter(project=project)
+def registry_list(*, model, project: Project | None, search: str | None = None, status: str | None = None,
+                  include_merged: bool = False, base: QuerySet | None = None) -> QuerySet:
+    """Actors or claims of a project (or a narrower `base`), by name. Merged entries are hidden unless
+    `include_merged` or asked for by `status`. Actor search also matches aliases and the external id."""
+    qs = base if base is not None else model.objects.filter(project=project)
     if status:
         qs = qs.filter(status=status)
-    else:
+    elif base is None and not include_merged:
         qs = qs.exclude(status=RegistryStatus.MERGED)
-    if search:
+    if search and search.strip():
         search = search.strip()
         if model is Actor:
             alias_hit = Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), normalized__icontains=search.lower()))
             qs = qs.filter(Q(name__icontains=search) | Q(external_id__iexact=search) | alias_hit)
         else:
             qs = qs.filter(Q(text__icontains=search) | Q(category_code__iexact=search))
-    if model is Actor:
+    if base is None and model is Actor:
         qs = qs.prefetch_related("aliases")
-    return qs.order_by("name" if model is Actor else "text")
+    return qs.order_by("name" if model is Actor else "text") if base is None else qs
 
 
 def predictions_for(*, task_id: int, user) -> list[Prediction]:

@@ -1,7 +1,8 @@
 """Actor and claim registries: list/search, propose, edit, approve, merge."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,14 +16,6 @@ from .serializers import ActorOut, ClaimOut
 
 MANAGER = (Role.MANAGER,)
 PROPOSERS = (Role.ANNOTATOR, Role.MANAGER)
-
-_LIST_PARAMS = [
-    OpenApiParameter("search", str, description="Case-insensitive match on the name (actors: and aliases, "
-                                                 "or the exact external id; claims: or the exact category code)."),
-    OpenApiParameter("status", str, enum=RegistryStatus.values,
-                     description="Only entries with this status. Without it, merged entries are left out."),
-]
-
 
 class ActorIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -55,22 +48,45 @@ class MergeIn(serializers.Serializer):
     into = serializers.IntegerField(help_text="Id of the entry that survives.")
 
 
+def _search(queryset, name, value):
+    model = queryset.model
+    return registry_list(model=model, project=None, search=value, base=queryset)
+
+
+class ActorFilter(filters.FilterSet):
+    search = filters.CharFilter(method=_search, help_text="Name or alias contains (case-insensitive), or the "
+                                                          "exact external id.")
+    status = filters.ChoiceFilter(choices=RegistryStatus.choices)
+    type = filters.ChoiceFilter(choices=Actor.Type.choices)
+
+    class Meta:
+        model = Actor
+        fields = ["search", "status", "type"]
+
+
+class ClaimFilter(filters.FilterSet):
+    search = filters.CharFilter(method=_search, help_text="Text contains (case-insensitive), or the exact "
+                                                          "category code.")
+    status = filters.ChoiceFilter(choices=RegistryStatus.choices)
+    category_code = filters.CharFilter()
+
+    class Meta:
+        model = Claim
+        fields = ["search", "status", "category_code"]
+
+
 class _RegistryListApi(generics.ListAPIView):
+    """Merged entries are left out unless `status` asks for them."""
+
     model = Actor
     in_serializer = ActorIn
-    filterset_class = None
-    filter_backends: list = []
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
         project = project_get_for(user=self.request.user, project_id=self.kwargs["project_id"])
-        status_ = self.request.query_params.get("status") or None
-        if status_ and status_ not in RegistryStatus.values:
-            from django.core.exceptions import ValidationError
-            raise ValidationError({"status": [f"Use one of {', '.join(RegistryStatus.values)}."]})
-        return registry_list(model=self.model, project=project, search=self.request.query_params.get("search"),
-                             status=status_)
+        return registry_list(model=self.model, project=project,
+                             include_merged=bool(self.request.query_params.get("status")))
 
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=PROPOSERS)
@@ -82,9 +98,8 @@ class _RegistryListApi(generics.ListAPIView):
         return Response(self.serializer_class(obj).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(parameters=_LIST_PARAMS)
 class ActorListCreateApi(_RegistryListApi):
-    model, in_serializer, serializer_class = Actor, ActorIn, ActorOut
+    model, in_serializer, serializer_class, filterset_class = Actor, ActorIn, ActorOut, ActorFilter
 
     @extend_schema(request=ActorIn, responses={201: ActorOut},
                    description="An annotator's actor is a proposal (status proposed); a manager's is approved.")
@@ -92,9 +107,8 @@ class ActorListCreateApi(_RegistryListApi):
         return super().post(request, project_id)
 
 
-@extend_schema(parameters=_LIST_PARAMS)
 class ClaimListCreateApi(_RegistryListApi):
-    model, in_serializer, serializer_class = Claim, ClaimIn, ClaimOut
+    model, in_serializer, serializer_class, filterset_class = Claim, ClaimIn, ClaimOut, ClaimFilter
 
     @extend_schema(request=ClaimIn, responses={201: ClaimOut},
                    description="An annotator's claim is a proposal (status proposed); a manager's is approved.")

@@ -203,3 +203,13 @@ def test_next_task_and_submit_stay_a_bounded_number_of_queries(project, tasks, a
         with django_assert_max_num_queries(18):
             response = client.post(f"/api/annotations/{ws['annotation']['id']}/submit/", body, format="json")
         assert response.status_code == 200
+
+
+def test_registry_lists_filter_by_status_and_type_and_refuse_unknown_values(project, manager, actor):
+    client = client_for(manager)
+    client.post(f"/api/projects/{project.pk}/actors/", {"name": "Greenpeace", "type": "organisation"}, format="json")
+    orgs = client.get(f"/api/projects/{project.pk}/actors/?type=organisation").json()["results"]
+    assert [a["name"] for a in orgs] == ["Greenpeace"]
+    assert client.get(f"/api/projects/{project.pk}/actors/?status=proposed").json()["count"] == 0
+    assert client.get(f"/api/projects/{project.pk}/actors/?status=bogus").status_code == 400
+    assert client.get(f"/api/projects/{project.pk}/claims/?search=nothing-like-this").json()["count"] == 0
