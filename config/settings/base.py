@@ -156,6 +156,7 @@ SPECTACULAR_SETTINGS = {
         "RegistryStatusEnum": "annotation.models.registry.RegistryStatus",
         "AnnotationStatusEnum": "annotation.models.work.Annotation.Status",
         "AssignmentStatusEnum": "annotation.models.work.Assignment.Status",
+        "PredictionKindEnum": "annotation.models.prediction.Prediction.Kind",
     },
 }
 
