@@ -173,7 +173,8 @@ class AlphaParts:
                               shape=(len(keys), self.n_units))
         alphas = self.alpha(W)
         n_units = np.bincount(codes, minlength=len(keys))
-        return {k: {"alpha": _finite(a), "n_units": int(c)} for k, a, c in zip(keys, alphas, n_units)}
+        # A single unit gives a number but no evidence about reliability: report it as undefined.
+        return {k: {"alpha": _finite(a) if c >= 2 else None, "n_units": int(c)} for k, a, c in zip(keys, alphas, n_units)}
 
 
 def bootstrap_alphas(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int = 0,
