@@ -47,6 +47,7 @@ def test_agreement_page_shows_headline_charts_and_filters(live_server, page, dis
 def test_manager_picks_statements_into_gold_with_a_reason(live_server, page, disputed, artifacts_dir):
     task = disputed["task"]
     log_in(page, live_server, "boss", next_url=f"/projects/{disputed['project'].pk}/adjudication/")
+    page.screenshot(path=str(artifacts_dir / "h5-adjudication-list.png"), full_page=True)
     page.click(f"a[href='/tasks/{task.pk}/adjudicate/']")
     assert page.locator(".annotator-col").count() == 3
     page.fill("#reason", "Ana follows guideline 2")
