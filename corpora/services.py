@@ -7,9 +7,12 @@ articles, none per paragraph.
 """
 
 import hashlib
+import logging
+import multiprocessing
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,14 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from simple_history.utils import bulk_update_with_history
 
 from . import kinds as kind_rules
+from . import workers as workers_module
 from .languages import article_language, paragraph_languages
 from .models import Article, Corpus, Paragraph
 from .readers import (Document, ReadError, Source, check_size, format_of, read_source, sources_in,
                       unsupported_reason, zip_members)
 from .splitting import split_paragraphs
+
+log = logging.getLogger(__name__)
 
 ARTICLES_PER_BATCH = 200
 PARAGRAPHS_PER_INSERT = 2000
@@ -150,7 +156,7 @@ PARAGRAPH_COLUMNS = ["article_id", "position", "kind", "kind_source", "kind_reas
                      "text_hash", "language", "is_repeated"]
 
 
-def article_prepare(*, corpus: Corpus, document: Document) -> tuple[Article, list[ParagraphRow]]:
+def article_prepare(*, corpus: Corpus | None, document: Document) -> tuple[Article, list[ParagraphRow]]:
     """An unsaved Article and its paragraph rows: offsets, kinds, languages, hashes."""
     text = document.text
     spans = split_paragraphs(text)
@@ -236,49 +242,56 @@ def _store_batch(corpus: Corpus, batch: list[tuple[Article, list[ParagraphRow]]]
     return len(rows)
 
 
-def _import_documents(corpus: Corpus, name: str, documents: list[Document],
-                      on_batch: Callable[[int, int], None]) -> FileResult:
-    """All documents of one file in one transaction; duplicates (same content hash) are skipped."""
+def prepare_file(source: Source, max_bytes: int) -> tuple[list[tuple[Article, list[ParagraphRow]]] | None, str]:
+    """Read and prepare one file, without the database: (articles with their rows, "") or (None, why).
+
+    Runs in a worker process when the import has workers, so it must not touch the database.
+    """
+    try:
+        documents = read_source(source.name, source.data, max_bytes=max_bytes)
+        return [article_prepare(corpus=None, document=d) for d in documents], ""
+    except ReadError as exc:
+        return None, exc.reason
+    except Exception as exc:  # a library choking on odd input must not end the whole import
+        log.exception("Could not prepare %s", source.name)
+        return None, f"could not be processed ({type(exc).__name__}: {str(exc)[:150]})"
+
+
+def _import_prepared(corpus: Corpus, name: str, prepared: list[tuple[Article, list[ParagraphRow]]],
+                     on_batch: Callable[[int, int], None]) -> FileResult:
+    """All articles of one file in one transaction; duplicates (same content hash) are skipped."""
     result = FileResult(name=name, status="imported")
     seen: set[str] = set()
-    with transaction.atomic():
-        for docs in _chunks(documents, ARTICLES_PER_BATCH):
-            prepared = [article_prepare(corpus=corpus, document=d) for d in docs]
-            hashes = [a.content_hash for a, _ in prepared]
-            seen.update(Article.objects.filter(corpus=corpus, content_hash__in=hashes)
-                        .values_list("content_hash", flat=True))
-            batch = []
-            for article, paragraphs in prepared:
-                if article.content_hash in seen:
-                    result.duplicates += 1
-                    continue
-                seen.add(article.content_hash)
-                batch.append((article, paragraphs))
-            if batch:
-                count = _store_batch(corpus, batch)
-                result.articles += len(batch)
-                result.paragraphs += count
-                on_batch(len(batch), count)
+    try:
+        with transaction.atomic():
+            for chunk in _chunks(prepared, ARTICLES_PER_BATCH):
+                hashes = [article.content_hash for article, _ in chunk]
+                seen.update(Article.objects.filter(corpus=corpus, content_hash__in=hashes)
+                            .values_list("content_hash", flat=True))
+                batch = []
+                for article, paragraphs in chunk:
+                    if article.content_hash in seen:
+                        result.duplicates += 1
+                        continue
+                    seen.add(article.content_hash)
+                    article.corpus = corpus
+                    batch.append((article, paragraphs))
+                if batch:
+                    count = _store_batch(corpus, batch)
+                    result.articles += len(batch)
+                    result.paragraphs += count
+                    on_batch(len(batch), count)
+    except IntegrityError:
+        return FileResult(name, "failed", "another import wrote the same article at the same time; "
+                                          "nothing from this file was kept, import it again")
+    except DatabaseError as exc:
+        return FileResult(name, "failed", f"the database refused it ({str(exc).strip()[:150]}); "
+                                          f"nothing from this file was kept")
     if result.articles == 0:
         result.status = "skipped"
         result.reason = ("already in the corpus (same content)" if result.duplicates == 1
                          else f"all {result.duplicates} articles are already in the corpus (same content)")
     return result
-
-
-def _import_source(corpus: Corpus, source: Source, max_bytes: int,
-                   on_batch: Callable[[int, int], None]) -> FileResult:
-    try:
-        documents = read_source(source.name, source.data, max_bytes=max_bytes)
-        return _import_documents(corpus, source.name, documents, on_batch)
-    except ReadError as exc:
-        return FileResult(source.name, "failed", exc.reason)
-    except IntegrityError:
-        return FileResult(source.name, "failed", "another import wrote the same article at the same time; "
-                                                 "nothing from this file was kept, import it again")
-    except DatabaseError as exc:
-        return FileResult(source.name, "failed", f"the database refused it ({str(exc).strip()[:150]}); "
-                                                 f"nothing from this file was kept")
 
 
 def _unpack(name: str, data: bytes, max_bytes: int) -> tuple[list[Source], list[FileResult]]:
@@ -326,7 +339,8 @@ def corpus_get_or_create(*, name: str, user=None) -> Corpus:
 
 def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str, bytes | Any]] = (),
                   corpus: Corpus | None = None, corpus_name: str | None = None, user=None,
-                  progress: ProgressCallback | None = None, max_bytes: int | None = None) -> ImportReport:
+                  progress: ProgressCallback | None = None, max_bytes: int | None = None,
+                  workers: int = 0) -> ImportReport:
     """Import a file or a folder (``path``) and/or uploads into a corpus.
 
     ``uploads`` are ``(name, bytes)`` pairs, or ``(name, file)`` with a Django UploadedFile, whose
@@ -337,6 +351,10 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
     ``is_repeated`` on new and earlier paragraphs whose text appears in another article of the
     corpus. Idempotent: importing the same files again skips them (content hash per corpus).
     Never raises for bad input: every problem is a ``failed`` or ``skipped`` entry in the report.
+
+    ``workers`` > 0 (the command's default for several files): that many worker processes read
+    and prepare the next files (parsing, kinds, languages) while this process writes; at most
+    ``workers + 1`` prepared files wait in memory. Writes stay in this process and in file order.
     """
     started = time.perf_counter()
     if corpus is None:
@@ -380,22 +398,59 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
                 data = data.read()
             yield name, data, ""
 
-    for current, data, problem in pending():
-        if data is None:
-            report.files.append(FileResult(current, "failed", problem))
-        else:
-            members, notes = _unpack(current, data, limit)
-            report.files.extend(notes)
+    def items():
+        """In order: FileResult notes, and Sources to import."""
+        for name, data, problem in pending():
+            if data is None:
+                yield FileResult(name, "failed", problem)
+                continue
+            members, notes = _unpack(name, data, limit)
+            yield from notes
             totals["files"] += max(len(members) - 1, 0)
-            for member in members:
-                current = member.name
-                report.files.append(_import_source(corpus, member, limit, on_batch))
-                totals["done"] += 1
-                statistics.maybe_analyze(totals["paragraphs"])
-                tick(current)
             if not members:
                 totals["done"] += 1
-                tick(current)
+            yield from members
+
+    def finish(entry) -> None:
+        nonlocal current
+        if isinstance(entry, FileResult):
+            report.files.append(entry)
+            tick(entry.name)
+            return
+        source, future = entry
+        current = source.name
+        prepared, reason = future.result()
+        if prepared is None:
+            report.files.append(FileResult(source.name, "failed", reason))
+        else:
+            report.files.append(_import_prepared(corpus, source.name, prepared, on_batch))
+        totals["done"] += 1
+        statistics.maybe_analyze(totals["paragraphs"])
+        tick(current)
+
+    current = ""
+    pool = None
+    if workers and totals["files"] > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=workers_module.setup)
+    try:
+        queue: deque = deque()
+        for item in items():
+            if isinstance(item, FileResult):
+                queue.append(item)
+            elif pool is not None:  # read and prepare ahead in the workers while this process writes
+                queue.append((item, pool.submit(workers_module.prepare_file, item, limit)))
+            else:
+                done: Future = Future()
+                done.set_result(prepare_file(item, limit))
+                queue.append((item, done))
+            while len(queue) > (workers + 1 if pool else 0):
+                finish(queue.popleft())
+        while queue:
+            finish(queue.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     report.seconds = time.perf_counter() - started
     return report
 

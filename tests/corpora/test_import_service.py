@@ -201,3 +201,23 @@ def test_planner_statistics_are_refreshed_as_a_big_import_grows(db, monkeypatch)
         if stats.next_at != before:
             analysed.append(inserted)
     assert analysed == [5000, 10_000, 25_000]
+
+
+def test_worker_processes_give_the_same_rows_and_report_in_file_order(db, shared_corpus_dir, tmp_path):
+    for path in sorted(shared_corpus_dir.iterdir()):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "001b_bad.jsonl").write_text('{"text": "fine"}\n{oops\n')
+    fields = ["position", "kind", "kind_reason", "text", "start", "end", "text_hash", "language", "is_repeated"]
+    events = []
+    with_workers = corpus_import(path=tmp_path, corpus_name="workers", workers=1, progress=events.append)
+    in_process = corpus_import(path=tmp_path, corpus_name="inline", workers=0)
+    assert [(f.name, f.status, f.reason) for f in with_workers.files] == \
+           [(f.name, f.status, f.reason) for f in in_process.files]
+    assert [f.name for f in with_workers.files][:3] == ["000_372915233d0c467e.txt", "001_906daba6f3fdc6f9.txt",
+                                                        "001b_bad.jsonl"]
+    assert with_workers.files[2].status == "failed" and "line 2 is not valid JSON" in with_workers.files[2].reason
+    rows = {name: list(Paragraph.objects.filter(article__corpus__name=name)
+                       .order_by("article__source_name", "position").values_list(*fields))
+            for name in ("workers", "inline")}
+    assert len(rows["workers"]) == 154 and rows["workers"] == rows["inline"]
+    assert events[-1].files_done == events[-1].files_total == 5

@@ -14,8 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("path", help="a file, a folder (read recursively) or a .zip")
         parser.add_argument("--corpus", required=True, help="corpus name (created if it does not exist)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (e.g. in logs)")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="processes that read and classify the next files while this one writes "
+                                 "(default 1; 0: all in this process)")
 
-    def handle(self, *args, path: str, corpus: str, no_progress: bool, **options):
+    def handle(self, *args, path: str, corpus: str, no_progress: bool, workers: int, **options):
         bar = tqdm(total=0, unit="file", disable=no_progress, file=self.stderr._out, dynamic_ncols=True)
 
         def progress(event: ImportProgress) -> None:
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            report = corpus_import(path=path, corpus_name=corpus, progress=progress)
+            report = corpus_import(path=path, corpus_name=corpus, progress=progress, workers=max(workers, 0))
         finally:
             bar.close()
         for i, line in enumerate(report.lines()):
