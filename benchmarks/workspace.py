@@ -34,8 +34,8 @@ N_ARTICLES, PER_ARTICLE, K = 10_000, 10, 3
 REALISTIC_USERS, REALISTIC_SECONDS = 200, float(os.environ.get("BENCH_REALISTIC_SECONDS", 60))
 SATURATION_USERS, SATURATION_SECONDS = 16, float(os.environ.get("BENCH_SATURATION_SECONDS", 30))
 REFERENCE_SECONDS = 8.0
-WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 4))
-THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", 2))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 5))
+THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", 1))
 TARGETS = {"realistic_next_task_p95_ms": 50, "realistic_submit_p95_ms": 80, "saturation_pairs_per_s": 150}
 
 ENV = {**os.environ, "DATABASE_URL": DB_URL, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret",

@@ -63,27 +63,41 @@ class ClaimOut(serializers.ModelSerializer):
                   "created_at"]
 
 
-class StatementOut(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
-    claim_text = serializers.CharField(source="claim.text", read_only=True)
-    stance = serializers.CharField(source="stance.value", read_only=True)
+class StatementOut(serializers.Serializer):
+    """Plain fields, not a ModelSerializer: this is on the submit hot path and in every list."""
 
-    class Meta:
-        model = Statement
-        fields = ["id", "annotation", "position", "actor_role", "actor", "actor_name", "actor_start", "actor_end",
-                  "claim", "claim_text", "stance", "evidence_start", "evidence_end", "note", "from_prediction"]
+    id = serializers.IntegerField()
+    annotation = serializers.IntegerField(source="annotation_id")
+    position = serializers.IntegerField()
+    actor_role = serializers.ChoiceField(choices=Statement.ActorRole.choices)
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    actor_name = serializers.SerializerMethodField()
+    actor_start = serializers.IntegerField(allow_null=True)
+    actor_end = serializers.IntegerField(allow_null=True)
+    claim = serializers.IntegerField(source="claim_id")
+    claim_text = serializers.CharField(source="claim.text")
+    stance = serializers.CharField(source="stance.value")
+    evidence_start = serializers.IntegerField(allow_null=True)
+    evidence_end = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField()
+    from_prediction = serializers.IntegerField(source="from_prediction_id", allow_null=True)
 
     def get_actor_name(self, obj: Statement) -> str | None:
         return obj.actor.name if obj.actor_id else None
 
 
-class AnnotationOut(serializers.ModelSerializer):
-    statements = StatementOut(many=True, read_only=True)
-
-    class Meta:
-        model = Annotation
-        fields = ["id", "task", "annotator", "status", "no_statement", "time_spent_ms", "revision", "created_at",
-                  "updated_at", "submitted_at", "statements"]
+class AnnotationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    annotator = serializers.IntegerField(source="annotator_id")
+    status = serializers.ChoiceField(choices=Annotation.Status.choices)
+    no_statement = serializers.BooleanField()
+    time_spent_ms = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    statements = StatementOut(many=True, source="statements.all")
 
 
 class RevisionOut(serializers.ModelSerializer):
