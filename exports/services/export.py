@@ -266,17 +266,20 @@ def _build_into(version: DatasetVersion, folder: Path, *, fail_after_rows: int |
             writers = [writer_for(fmt, folder, options) for fmt in params["formats"]]
             raw_rows = stream_paragraph_rows(filters, annotations=need_annotations,
                                              predictions=params["include_predictions"])
-            for raw in raw_rows:
-                row = _row(raw, regs=regs, split_of=split_of, project_id=project.pk, pseudonyms=pseudonyms,
-                           params=params, gold_lookup=gold_lookup, stats=stats)
-                stats.seen += 1
-                if row is not None:
-                    for w in writers:
-                        w.write(row)
-                    stats.add(row)
-                    if fail_after_rows is not None and stats.paragraphs >= fail_after_rows:
-                        raise RuntimeError(f"simulated failure after {stats.paragraphs} rows")
-                progress.update(stats.seen)
+            try:
+                for raw in raw_rows:
+                    row = _row(raw, regs=regs, split_of=split_of, project_id=project.pk, pseudonyms=pseudonyms,
+                               params=params, gold_lookup=gold_lookup, stats=stats)
+                    stats.seen += 1
+                    if row is not None:
+                        for w in writers:
+                            w.write(row)
+                        stats.add(row)
+                        if fail_after_rows is not None and stats.paragraphs >= fail_after_rows:
+                            raise RuntimeError(f"simulated failure after {stats.paragraphs} rows")
+                    progress.update(stats.seen)
+            finally:
+                raw_rows.close()  # end the COPY before a failure rolls the transaction back
     except BaseException:
         for w in writers:
             w.abort()
