@@ -213,3 +213,12 @@ def test_registry_lists_filter_by_status_and_type_and_refuse_unknown_values(proj
     assert client.get(f"/api/projects/{project.pk}/actors/?status=proposed").json()["count"] == 0
     assert client.get(f"/api/projects/{project.pk}/actors/?status=bogus").status_code == 400
     assert client.get(f"/api/projects/{project.pk}/claims/?search=nothing-like-this").json()["count"] == 0
+
+
+def test_a_removed_member_can_no_longer_write_their_annotation(project, tasks, ann_client, annotator, manager):
+    ws = _next(ann_client, project)
+    from annotation.services.projects import membership_remove
+    membership_remove(project=project, user=annotator)
+    response = ann_client.put(f"/api/annotations/{ws['annotation']['id']}/", {"revision": 0, "statements": []},
+                              format="json")
+    assert response.status_code == 404
