@@ -289,7 +289,7 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "_workspace_wsgi:application", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks'}",
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "workspace_wsgi:application", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
            "--preload", "--bind", f"127.0.0.1:{port}",
            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
            "--keep-alive", "30", "--log-level", "warning", "--timeout", "60"]
