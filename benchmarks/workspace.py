@@ -116,7 +116,8 @@ def build_fixtures() -> dict:
     ProjectMembership.objects.bulk_create(ProjectMembership(project=project, user=u, role="annotator") for u in users)
     tokens = Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users + [boss])
     actor = Actor.objects.create(project=project, name="China", type="state")
-    claim = Claim.objects.create(project=project, text="The pipeline deal is good", normalized="the pipeline deal is good")
+    claim = Claim.objects.create(project=project, text="The pipeline deal is good",
+                                 normalized="the pipeline deal is good")
 
     t0 = time.perf_counter()
     result = tasks_sync(project=project)
@@ -289,7 +290,8 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "workspace_wsgi:application", "--pythonpath", f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "workspace_wsgi:application",
+           "--pythonpath", f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
            "--preload", "--bind", f"127.0.0.1:{port}",
            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
            "--keep-alive", "30", "--log-level", "warning", "--timeout", "60"]

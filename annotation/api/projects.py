@@ -83,8 +83,8 @@ class ProjectListCreateApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         labels = values.pop("stance_labels", None)
-        project = project_create(created_by=request.user, **values,
-                                 stance_labels=[(lb["value"], lb["name"], lb["key"]) for lb in labels] if labels else None)
+        triples = [(lb["value"], lb["name"], lb["key"]) for lb in labels] if labels else None
+        project = project_create(created_by=request.user, **values, stance_labels=triples)
         return Response(_project_out(request, project.pk), status=status.HTTP_201_CREATED)
 
 

@@ -51,7 +51,8 @@ def _workspace(request, assignment: Assignment) -> Response:
 
 
 class NextTaskApi(APIView):
-    @extend_schema(request=None, responses={200: WorkspaceOut, 204: OpenApiResponse(description="Nothing left for you.")},
+    @extend_schema(request=None,
+                   responses={200: WorkspaceOut, 204: OpenApiResponse(description="Nothing left for you.")},
                    description="Resume your active lease, or lease the next paragraph that still needs you "
                                "(article order, or most uncertain first when the project says so).")
     def post(self, request, project_id: int):
@@ -63,7 +64,8 @@ class NextTaskApi(APIView):
 
 
 def _own_assignment(request, assignment_id: int) -> Assignment:
-    assignment = Assignment.objects.filter(pk=assignment_id, annotator=request.user).select_related("task__project").first()
+    assignment = (Assignment.objects.filter(pk=assignment_id, annotator=request.user)
+                  .select_related("task__project").first())
     if assignment is None:
         raise Http404("No such assignment.")
     project_get_for(user=request.user, project_id=assignment.task.project_id, roles=WORKERS)

@@ -136,7 +136,8 @@ def test_authorization_matrix(world, role, name, method, url, payload, expected)
         user.save()
     response = getattr(client, method)(url(world), payload(world) if payload else None, format="json")
     want = expected.get(role, {"anonymous": 403, "outsider": 404}.get(role))
-    assert response.status_code == want, f"{role} {method.upper()} {name}: {response.status_code} {response.content[:300]!r}"
+    assert response.status_code == want, (
+        f"{role} {method.upper()} {name}: {response.status_code} {response.content[:300]!r}")
 
 
 def test_token_auth_works_for_an_ml_engineer_script(world):
