@@ -189,11 +189,16 @@ def _insert_lease_and_draft(*, task_id: int, user, now, expires) -> Assignment:
 
 
 def assignment_renew(*, assignment: Assignment) -> Assignment:
-    """Extend an active lease (the page calls this while the annotator is still working)."""
-    if assignment.status == Assignment.Status.ACTIVE:
-        assignment.expires_at = timezone.now() + timedelta(minutes=assignment.task.project.lease_minutes)
-        Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACTIVE).update(
-            expires_at=assignment.expires_at)
+    """Extend a live lease (the page calls this while the annotator is still working).
+
+    A lease that already ran out is not revived here: others may have taken its place, so the
+    annotator goes through assignment_claim_next again, which re-checks the room under the row lock.
+    """
+    now = timezone.now()
+    expires = now + timedelta(minutes=assignment.task.project.lease_minutes)
+    if Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACTIVE, expires_at__gt=now).update(
+            expires_at=expires):
+        assignment.expires_at = expires
     return assignment
 
 

@@ -109,3 +109,16 @@ def test_uncertainty_order_serves_the_most_uncertain_scored_task_first(project, 
     for _ in range(3):
         order.append(_submit(annotator, project).task_id)
     assert order == [tasks[5].pk, tasks[7].pk, tasks[0].pk]  # scored first, then article order
+
+
+def test_renew_extends_a_live_lease_but_not_an_expired_one(project, tasks, annotator):
+    from annotation.services.assignment import assignment_renew
+    assignment = assignment_claim_next(user=annotator, project=project)
+    soon = timezone.now() + timedelta(minutes=1)
+    Assignment.objects.filter(pk=assignment.pk).update(expires_at=soon)
+    renewed = assignment_renew(assignment=Assignment.objects.get(pk=assignment.pk))
+    assert renewed.expires_at > soon + timedelta(minutes=20)
+    past = timezone.now() - timedelta(seconds=1)
+    Assignment.objects.filter(pk=assignment.pk).update(expires_at=past)
+    assignment_renew(assignment=Assignment.objects.get(pk=assignment.pk))
+    assert Assignment.objects.get(pk=assignment.pk).expires_at == past
