@@ -6,6 +6,8 @@ Managers and ML engineers of the project only (annotators get 403, outsiders 404
 
 from django.http import FileResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,12 +28,14 @@ class DatasetVersionOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "number", "status", "params", "schema_version", "code_version", "row_count",
                   "sha256", "progress", "error", "created_at", "finished_at", "files"]
 
-    def get_progress(self, obj):
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_progress(self, obj) -> dict:
         return {"done": obj.progress_done, "total": obj.progress_total,
                 "percent": round(100 * obj.progress_done / obj.progress_total) if obj.progress_total else
                 (100 if obj.status == DatasetVersion.Status.COMPLETE else 0)}
 
-    def get_files(self, obj):
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    def get_files(self, obj) -> list:
         if obj.status != DatasetVersion.Status.COMPLETE or not obj.manifest:
             return []
         request = self.context.get("request")
@@ -64,6 +68,7 @@ class DatasetVersionListCreateApi(APIView):
                                              required=False)
         seed = serializers.IntegerField(required=False)
 
+    @extend_schema(responses=DatasetVersionOutputSerializer(many=True), summary="List a project's dataset versions")
     def get(self, request, project_id: int):
         project = export_project_get_for(user=request.user, project_id=project_id)
         paginator = StandardPagination()
@@ -71,6 +76,8 @@ class DatasetVersionListCreateApi(APIView):
         return paginator.get_paginated_response(
             DatasetVersionOutputSerializer(page, many=True, context={"request": request}).data)
 
+    @extend_schema(request=InputSerializer, responses={201: DatasetVersionOutputSerializer},
+                   summary="Queue a new dataset version (built by a Celery task)")
     def post(self, request, project_id: int):
         project = export_project_get_for(user=request.user, project_id=project_id)
         data = self.InputSerializer(data=request.data)
@@ -82,12 +89,15 @@ class DatasetVersionListCreateApi(APIView):
 
 
 class DatasetVersionDetailApi(APIView):
+    @extend_schema(responses=DatasetVersionDetailOutputSerializer, summary="A dataset version with its manifest")
     def get(self, request, version_id: int):
         version = dataset_version_get_for(user=request.user, version_id=version_id)
         return Response(DatasetVersionDetailOutputSerializer(version, context={"request": request}).data)
 
 
 class DatasetVersionFileApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+                   summary="Download one file of a complete version (names from its manifest)")
     def get(self, request, version_id: int, name: str):
         version = dataset_version_get_for(user=request.user, version_id=version_id)
         path = version_files_path(version, name)
@@ -96,6 +106,8 @@ class DatasetVersionFileApi(APIView):
 
 
 class DatasetVersionDiffApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT,
+                   summary="What changed between two versions: paragraphs added/removed, statements relabelled")
     def get(self, request, version_id: int, other_id: int):
         old = dataset_version_get_for(user=request.user, version_id=version_id)
         new = dataset_version_get_for(user=request.user, version_id=other_id)
