@@ -7,18 +7,39 @@ def _table(rows: list[list], header: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _figure(value: dict) -> str:
+    text = "n/a" if value.get("value") is None else f"{value['value']:.3f}"
+    low, high = value.get("ci_low"), value.get("ci_high")
+    if low is not None and high is not None:
+        text += f" (95% CI {low:.3f}–{high:.3f})"
+    if value.get("n_units") is not None:
+        text += f", {value['n_units']} units"
+    if value.get("reading"):
+        text += f": {value['reading']}"
+    return text
+
+
 def _agreement_lines(agreement: dict) -> str:
+    """The agreement issue's headline figures (exports.services.agreement.agreement_summary)."""
     if not agreement or agreement.get("available") is False:
         return agreement.get("note", "No agreement summary was available.") if agreement else "No agreement summary."
     lines = []
-    for key in sorted(agreement):
-        value = agreement[key]
-        if isinstance(value, (int, float, str)) or value is None:
-            lines.append(f"- `{key}`: {value}")
-        elif isinstance(value, dict) and "value" in value:
-            ci = value.get("ci") or value.get("ci95") or value.get("interval")
-            lines.append(f"- `{key}`: {value['value']}" + (f" (95% CI {ci})" if ci else ""))
-    return "\n".join(lines) or "See `agreement` in manifest.json."
+    if agreement.get("units") is not None:
+        lines.append(f"Paragraphs with two or more annotations: {agreement['units']}; annotators: "
+                     f"{agreement.get('annotators')}.")
+    for key, value in sorted((agreement.get("alpha") or {}).items()):
+        if isinstance(value, dict):
+            lines.append(f"- Krippendorff's alpha, {key.removeprefix('alpha_').replace('_', ' ')}: {_figure(value)}")
+    for key, label in (("fleiss_kappa", "Fleiss' kappa (stance)"), ("stance_percent_agreement", "Stance percent agreement"),
+                       ("triple_f1", "Pairwise F1 over (actor, claim, stance)")):
+        if isinstance(agreement.get(key), (int, float)):
+            lines.append(f"- {label}: {agreement[key]:.3f}")
+    spans = agreement.get("actor_span_f1") or {}
+    if isinstance(spans.get("exact"), (int, float)):
+        lines.append(f"- Actor span F1: exact {spans['exact']:.3f}, overlapping {spans.get('overlap') or 0:.3f}")
+    lines.append("Usual reading: alpha >= 0.8 reliable; 0.667-0.8 for tentative conclusions only. "
+                 "Full figures: `agreement` in manifest.json.")
+    return "\n".join(lines)
 
 
 def dataset_card(m: dict) -> str:

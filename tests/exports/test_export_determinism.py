@@ -50,7 +50,9 @@ def test_manifest_hashes_and_row_counts_match_the_files(annotated, build, export
     assert manifest["guidelines_version"] == version.project.guidelines_version
     assert "agreement" in manifest and manifest["code_version"]
     assert sum(sum(v.values()) for v in manifest["label_distribution"].values()) > 0
-    assert (folder / "README.md").read_text().startswith(f"# {version.project.name}: dataset version 1")
+    card = (folder / "README.md").read_text()
+    assert card.startswith(f"# {version.project.name}: dataset version 1")
+    assert "Krippendorff's alpha, stance" in card and "Grouped by article" in card and "Known limits" in card
 
 
 def test_annotators_appear_only_under_stable_pseudonyms(annotated, build, export_root):
