@@ -155,6 +155,9 @@ class _Progress:
         import psycopg
 
         self.version_id, self.total, self.last = version_id, total, 0.0
+        self.conn = None
+        if connection.vendor != "postgresql":  # the SQLite demo runs builds in-process; no live progress
+            return
         try:
             self.conn = psycopg.connect(**_psycopg_params(), autocommit=True)
         except Exception:  # noqa: BLE001 - progress is a nicety; never fail a build over it
@@ -162,6 +165,8 @@ class _Progress:
         self.update(0, force=True)
 
     def update(self, done: int, force: bool = False):
+        if self.conn is None:
+            return
         now = time.monotonic()
         if self.conn is None or (not force and now - self.last < 1.0):
             return
@@ -257,7 +262,7 @@ def _build_into(version: DatasetVersion, folder: Path, *, fail_after_rows: int |
     progress = None
     try:
         with transaction.atomic():
-            if own_snapshot:  # one consistent snapshot for the label counts and the rows
+            if own_snapshot and connection.vendor == "postgresql":  # one consistent snapshot for the label counts and the rows
                 with connection.cursor() as cur:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             label_counts, units = article_label_counts(filters)

@@ -73,6 +73,8 @@ def article_label_counts(f: RowFilters) -> tuple[dict[int, dict[str, float]], in
     weighted 1/number of annotators), plus "none" for paragraphs without a statement. Used only
     to stratify the split, so an estimate for non-adjudicated paragraphs is enough. Three
     grouped scans rather than per-row subqueries. Also returns the number of paragraphs (units)."""
+    if connection.vendor != "postgresql":
+        return _orm_label_counts(f)
     where, params = _where(f)
     gold_sql = (f"SELECT p.article_id, sl.value, count(*)::float {FROM} "
                 "JOIN annotation_goldstatement g ON g.adjudication_id = adj.id "
@@ -112,6 +114,9 @@ def stream_paragraph_rows(f: RowFilters, *, annotations: bool, predictions: bool
     row: no per-row protocol round trips, one orjson parse per paragraph, memory bounded by
     the copy block size. Call it inside a transaction to read one snapshot.
     """
+    if connection.vendor != "postgresql":
+        yield from _orm_rows(f, annotations=annotations, predictions=predictions)
+        return
     sql, params = paragraph_rows_sql(f, annotations=annotations, predictions=predictions)
     select = sql[len("SELECT "):sql.index(" FROM annotation_task t")]
     rest = sql[sql.index(" FROM annotation_task t"):]
@@ -137,3 +142,99 @@ def stream_paragraph_rows(f: RowFilters, *, annotations: bool, predictions: bool
                     yield loads(line)
             if tail:
                 yield loads(tail)
+
+
+# ------------------------------------------------------------------------------------------------
+# Portable path (the SQLite demo): the same rows through the ORM, a chunk of tasks at a time.
+
+ORM_CHUNK = 500
+
+
+def _orm_tasks(f: RowFilters):
+    from django.db.models import Exists, OuterRef
+
+    from annotation.models import Adjudication, Annotation, Task
+
+    qs = Task.objects.filter(project_id=f.project_id)
+    if f.article_ids:
+        qs = qs.filter(paragraph__article_id__in=f.article_ids)
+    if f.published_from:
+        qs = qs.filter(paragraph__article__published__gte=f.published_from)
+    if f.published_to:
+        qs = qs.filter(paragraph__article__published__lte=f.published_to)
+    adjudicated = Exists(Adjudication.objects.filter(task=OuterRef("pk")))
+    if f.adjudicated_only:
+        qs = qs.filter(adjudicated)
+    else:
+        qs = qs.filter(adjudicated | Exists(Annotation.objects.filter(task=OuterRef("pk"), status="submitted")))
+    return qs.select_related("paragraph__article").order_by("paragraph__article_id", "paragraph__position", "pk")
+
+
+def _orm_rows(f: RowFilters, *, annotations: bool, predictions: bool) -> Iterator[list]:
+    from annotation.models import Adjudication, Annotation, GoldStatement, Prediction, Statement
+
+    def st(s, note=False):
+        out = [s.actor_role, s.actor_id, s.actor_start, s.actor_end, s.claim_id, s.stance_id, s.evidence_start,
+               s.evidence_end]
+        return out + [s.note] if note else out
+
+    chunk: list = []
+
+    def flush(tasks):
+        ids = [t.pk for t in tasks]
+        adjs = {a.task_id: a for a in Adjudication.objects.filter(task_id__in=ids)}
+        gold: dict[int, list] = {}
+        for g in GoldStatement.objects.filter(adjudication__task_id__in=ids).order_by("position", "id"):
+            gold.setdefault(g.adjudication_id, []).append(st(g))
+        anns: dict[int, list] = {}
+        if annotations:
+            stmts: dict[int, list] = {}
+            for s in Statement.objects.filter(annotation__task_id__in=ids, annotation__status="submitted") \
+                    .order_by("position", "id"):
+                stmts.setdefault(s.annotation_id, []).append(st(s, note=True))
+            for a in Annotation.objects.filter(task_id__in=ids, status="submitted").order_by("annotator_id"):
+                anns.setdefault(a.task_id, []).append([a.annotator_id, a.no_statement, stmts.get(a.pk)])
+        preds: dict[int, list] = {}
+        if predictions:
+            for p in Prediction.objects.filter(task_id__in=ids).order_by("kind", "model_name", "model_version",
+                                                                          "start", "id"):
+                preds.setdefault(p.task_id, []).append([p.kind, p.model_name, p.model_version, p.score, p.actor_id,
+                                                        p.start, p.end, p.surface, p.claim_id, p.stance_id])
+        for t in tasks:
+            par, art, adj = t.paragraph, t.paragraph.article, adjs.get(t.pk)
+            yield [t.pk, par.pk, par.position, par.text, par.start, par.end, art.pk, art.title, art.author,
+                   art.published.isoformat() if art.published else None, art.source_url, art.source_name,
+                   art.language, adj is not None, bool(adj and adj.no_statement),
+                   gold.get(adj.pk) if adj else None, anns.get(t.pk) if annotations else None,
+                   preds.get(t.pk) if predictions else None]
+
+    for task in _orm_tasks(f).iterator(chunk_size=ORM_CHUNK):
+        chunk.append(task)
+        if len(chunk) >= ORM_CHUNK:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
+def _orm_label_counts(f: RowFilters) -> tuple[dict[int, dict[str, float]], int]:
+    from annotation.models import StanceLabel
+
+    values = dict(StanceLabel.objects.filter(project_id=f.project_id).values_list("id", "value"))
+    out: dict[int, dict[str, float]] = {}
+    units = 0
+    for row in _orm_rows(f, annotations=not f.adjudicated_only, predictions=False):
+        units += 1
+        counts = out.setdefault(row[6], {})
+        if row[13]:
+            stances = [values[s[5]] for s in row[15] or ()]
+            weight = 1.0
+        else:
+            anns = row[16] or []
+            stances = [values[s[5]] for a in anns for s in a[2] or ()]
+            weight = 1.0 / max(1, len(anns))
+        for v in stances:
+            counts[v] = counts.get(v, 0.0) + weight
+        if not stances:
+            counts["none"] = counts.get("none", 0.0) + 1.0
+    return {aid: dict(sorted(c.items())) for aid, c in sorted(out.items())}, units
