@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from tests.browser_support import browser, new_page, page  # noqa: F401  (one Chromium for every browser test)
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

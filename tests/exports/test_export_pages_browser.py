@@ -9,13 +9,9 @@ from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
 
 def test_the_exports_page_shows_versions_progress_errors_and_a_comparison(live_server, project, settings, tmp_path,
-                                                                          artifacts_dir):
-    from playwright.sync_api import sync_playwright
-
+                                                                          artifacts_dir, new_page):
     from exports.services.export import dataset_version_build, dataset_version_create
 
     settings.EXPORT_ROOT = tmp_path
@@ -29,22 +25,19 @@ def test_the_exports_page_shows_versions_progress_errors_and_a_comparison(live_s
     DatasetVersion.objects.create(project=project, number=4, status="building", progress_done=40, progress_total=100,
                                   params={"seed": 4, "gold_strategy": "majority", "split_ratios": [0.8, 0.1, 0.1]})
     first_pk = DatasetVersion.objects.get(project=project, number=1).pk
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", manager.username)
-        page.fill("input[name=password]", "pw")
-        page.click("button[type=submit], input[type=submit]")
-        page.goto(f"{live_server.url}/exports/projects/{project.pk}/datasets/")
-        assert page.locator("tr[data-status=complete]").count() == 2
-        assert "simulated failure after 5 rows" in page.locator("tr[data-status=failed]").inner_text()
-        assert page.locator("tr[data-status=building] .ds-bar > span").get_attribute("style") == "width: 40%"
-        page.screenshot(path=str(artifacts_dir / "exports-list.png"), full_page=True)
-        page.click("text=Compare the last two")
-        page.wait_for_selector("text=Paragraphs whose gold changed")
-        page.screenshot(path=str(artifacts_dir / "exports-compare.png"), full_page=True)
-        page.goto(f"{live_server.url}/exports/datasets/{first_pk}/")
-        assert page.locator("h2", has_text="Dataset card").count() == 1
-        page.screenshot(path=str(artifacts_dir / "exports-detail.png"), full_page=True)
-        browser.close()
+    page = new_page({"width": 1400, "height": 1000})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", manager.username)
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit], input[type=submit]")
+    page.goto(f"{live_server.url}/exports/projects/{project.pk}/datasets/")
+    assert page.locator("tr[data-status=complete]").count() == 2
+    assert "simulated failure after 5 rows" in page.locator("tr[data-status=failed]").inner_text()
+    assert page.locator("tr[data-status=building] .ds-bar > span").get_attribute("style") == "width: 40%"
+    page.screenshot(path=str(artifacts_dir / "exports-list.png"), full_page=True)
+    page.click("text=Compare the last two")
+    page.wait_for_selector("text=Paragraphs whose gold changed")
+    page.screenshot(path=str(artifacts_dir / "exports-compare.png"), full_page=True)
+    page.goto(f"{live_server.url}/exports/datasets/{first_pk}/")
+    assert page.locator("h2", has_text="Dataset card").count() == 1
+    page.screenshot(path=str(artifacts_dir / "exports-detail.png"), full_page=True)

@@ -5,27 +5,13 @@ The live server runs in a thread of this process and shares the database through
 when the test touches the ORM, hence the flag.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (make browser installs it).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The run's one Chromium (tests/browser_support.py)."""
+    return browser
 
 
 @pytest.fixture

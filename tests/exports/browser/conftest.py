@@ -1,3 +1,3 @@
-"""Browser fixtures shared with the annotation app's browser tests (same Chromium, same flags)."""
+"""The shared browser fixtures (one Chromium for the whole run) live in tests/browser_support.py."""
 
-from tests.annotation.browser.conftest import browser, log_in, new_page, page  # noqa: F401
+from tests.browser_support import log_in  # noqa: F401
