@@ -14,6 +14,8 @@ Measured in this run, all on the packaged all-MiniLM-L6-v2 on CPU with one torch
 * (b) the same job through Celery: ``celery -A config worker -Q default,prelabel -c 2 -P prefork``
   on Redis, from ``prelabel_job_create`` to the job's status "complete" (workers warmed up first on
   128 tasks, whose predictions are then deleted), with the worker tree's peak RSS sampled by psutil.
+Each reference is measured right before and right after the run it is compared with and the higher
+figure kept, since the machine is shared and its load changes within minutes.
 Target (issue 4): (b) reaches >= 70% of the raw 2-process model throughput.
 """
 
@@ -251,17 +253,22 @@ def main() -> int:
         texts = list(Task.objects.filter(project=project).order_by("order").values_list("paragraph__text", flat=True))
         log(f"setup: {len(texts)} paragraph tasks in {time.perf_counter() - t:.1f} s")
         sample = texts[:RAW_SAMPLE]
-        raw1 = statistics.median(raw_throughput(sample, 1) for _ in range(RAW_RUNS))
-        raw2 = raw_throughput(sample, 2)
-        log(f"raw model: {raw1:.1f} paragraphs/s (1 process), {raw2:.1f}/s (2 processes)")
         from django.db import connection
 
         connection.close()
+        # The machine is shared: each reference is measured right before and right after the run it is
+        # compared with, and the higher figure is kept (the stricter comparison).
+        raw1_runs = [raw_throughput(sample, 1) for _ in range(RAW_RUNS)]
         in_process = run_in_process(project)
-        log(f"(a) pipeline in one process: {in_process:.1f} paragraphs/s")
+        raw1_runs.append(raw_throughput(sample, 1))
+        raw1 = max(statistics.median(raw1_runs[:-1]), raw1_runs[-1])
+        log(f"(a) pipeline in one process: {in_process:.1f} paragraphs/s; raw model {raw1_runs} -> {raw1:.1f}")
+        raw2_runs = [raw_throughput(sample, 2)]
         celery_rate, peak_total, peak_child = run_celery(project)
-        log(f"(b) pipeline through Celery, 2 workers: {celery_rate:.1f} paragraphs/s; "
-            f"peak worker RSS {peak_total:.0f} MiB in all, {peak_child:.0f} MiB per process")
+        raw2_runs.append(raw_throughput(sample, 2))
+        raw2 = max(raw2_runs)
+        log(f"(b) pipeline through Celery, 2 workers: {celery_rate:.1f} paragraphs/s; raw model 2 processes "
+            f"{raw2_runs} -> {raw2:.1f}; peak worker RSS {peak_total:.0f} MiB in all, {peak_child:.0f} MiB per process")
         figures = {"paragraphs": len(texts), "raw_model_pps_1proc": round(raw1, 1),
                    "raw_model_pps_2proc": round(raw2, 1), "pipeline_in_process_pps": round(in_process, 1),
                    "pipeline_celery_2workers_pps": round(celery_rate, 1),
