@@ -58,10 +58,14 @@ def gold_statement_rows(*, project: Project) -> Iterator[tuple]:
         yield task, actor_key(actor, role), start, end, claim, stance, role, ev_s, ev_e, reason, actor
 
 
+def _adjudication_rows(*, project: Project):
+    return (Adjudication.objects.filter(task__project=project).order_by("task_id")
+            .values_list("task_id", "no_statement", "reason", "adjudicator_id", "updated_at"))
+
+
 def adjudications(*, project: Project) -> dict[int, dict]:
     return {t: {"no_statement": ns, "reason": r, "adjudicator": a, "updated_at": u}
-            for t, ns, r, a, u in Adjudication.objects.filter(task__project=project)
-            .values_list("task_id", "no_statement", "reason", "adjudicator_id", "updated_at")}
+            for t, ns, r, a, u in _adjudication_rows(project=project)}
 
 
 def stance_label_values(*, project: Project) -> list[str]:
@@ -87,6 +91,8 @@ def agreement_inputs_hash(*, project: Project, params: dict) -> str:
         h.update(name.encode())
         for row in rows:
             h.update(repr(row).encode())
-    h.update(repr(sorted(adjudications(project=project).items(), key=lambda kv: kv[0])).encode())
+    h.update(b"j")  # streamed, like the rows above: memory stays flat however many paragraphs are adjudicated
+    for row in _adjudication_rows(project=project).iterator(chunk_size=CHUNK):
+        h.update(repr(row).encode())
     h.update(repr(stance_label_values(project=project)).encode())
     return h.hexdigest()
