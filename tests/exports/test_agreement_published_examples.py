@@ -22,6 +22,39 @@ FLEISS_TABLE = [
     [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
 ]
 
+# Fleiss (1971), "Measuring nominal scale agreement among many raters", Table 1: 30 patients, each
+# diagnosed by 6 psychiatrists (not the same six for every patient) into depression, personality
+# disorder, schizophrenia, neurosis, other. Kappa = 0.430 (the paper; R's irr::kappam.fleiss on its
+# `diagnoses` data set, which is this table, gives 0.43). Rows are counts per category.
+FLEISS_1971 = [
+    [0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0],
+    [2, 0, 4, 0, 0], [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6],
+    [1, 0, 0, 5, 0], [1, 1, 0, 4, 0], [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1],
+    [0, 0, 5, 0, 1], [3, 0, 0, 1, 2], [5, 1, 0, 0, 0], [0, 2, 0, 4, 0], [1, 0, 2, 0, 3],
+    [0, 0, 0, 0, 6], [0, 1, 0, 5, 0], [0, 2, 0, 1, 3], [2, 0, 0, 4, 0], [1, 0, 0, 4, 1],
+    [0, 5, 0, 1, 0], [4, 0, 0, 0, 2], [0, 2, 0, 4, 0], [1, 0, 5, 0, 0], [0, 0, 0, 0, 6],
+]
+
+
+def test_fleiss_1971_psychiatric_diagnoses_example_is_0_430():
+    assert all(sum(row) == 6 for row in FLEISS_1971) and len(FLEISS_1971) == 30
+    assert fleiss_kappa_from_table(FLEISS_1971) == pytest.approx(0.430, abs=5e-4)
+
+
+def test_fleiss_1971_example_from_per_rater_labels_matches_the_table():
+    units, raters, labels = [], [], []
+    for u, row in enumerate(FLEISS_1971):
+        slot = 0
+        for category, count in enumerate(row):
+            for _ in range(count):
+                units.append(u)
+                raters.append(slot)  # raters differ per patient in the study; only counts matter to kappa
+                labels.append(category)
+                slot += 1
+    fleiss = LabelTable(units, raters, labels).fleiss()
+    assert fleiss["value"] == pytest.approx(0.430, abs=5e-4)
+    assert (fleiss["n_units"], fleiss["n_raters"]) == (30, 6)
+
 
 def test_krippendorff_2011_nominal_alpha_is_0_743():
     assert krippendorff_alpha(KRIPPENDORFF_2011, "nominal") == pytest.approx(0.743, abs=5e-4)
