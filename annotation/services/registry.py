@@ -124,23 +124,22 @@ def _record_repoints(annotation_ids: set[int], before: dict[int, dict], user) ->
         for aid in sorted(annotation_ids))
 
 
-@transaction.atomic
-def actor_merge(*, source: Actor, into_id: int, user) -> Actor:
-    """Merge `source` into actor `into_id`; returns the target. See the module docstring."""
-    locked = {a.pk: a for a in Actor.objects.select_for_update().filter(pk__in=[source.pk, into_id])
-              .order_by("pk")}
+def _merge(model, field: str, source, into_id: int, user, before_mark=None):
+    """Merge registry entry `source` into `into_id` (Actor or Claim, `field` is the FK name on
+    Statement, GoldStatement and Prediction); returns the target. Locks both rows in pk order,
+    re-points every reference, records a `repoint` revision on affected submitted annotations.
+    `before_mark(source, target)` runs after re-pointing, before `source` is marked merged."""
+    locked = {o.pk: o for o in model.objects.select_for_update().filter(pk__in=[source.pk, into_id]).order_by("pk")}
     source, target = locked[source.pk], locked.get(into_id)
-    _check_merge(source, target, "actor")
-    affected = set(Annotation.objects.filter(statements__actor=source, status=Annotation.Status.SUBMITTED)
+    _check_merge(source, target, field)
+    affected = set(Annotation.objects.filter(**{f"statements__{field}": source}, status=Annotation.Status.SUBMITTED)
                    .values_list("pk", flat=True))
     before = annotation_snapshots(affected)
-    Statement.objects.filter(actor=source).update(actor=target)
-    GoldStatement.objects.filter(actor=source).update(actor=target)
-    Prediction.objects.filter(actor=source).update(actor=target)
-    Actor.objects.filter(merged_into=source).update(merged_into=target)
-    aliases = list(source.aliases.values_list("alias", flat=True)) + [source.name]
-    source.aliases.all().delete()
-    _set_aliases(target, list(target.aliases.values_list("alias", flat=True)) + aliases)
+    for referencing in (Statement, GoldStatement, Prediction):
+        referencing.objects.filter(**{field: source}).update(**{field: target})
+    model.objects.filter(merged_into=source).update(merged_into=target)
+    if before_mark is not None:
+        before_mark(source, target)
     source.status = RegistryStatus.MERGED
     source.merged_into = target
     source.save(update_fields=["status", "merged_into"])
@@ -148,13 +147,29 @@ def actor_merge(*, source: Actor, into_id: int, user) -> Actor:
     return target
 
 
-def resolve_actor(actor: Actor) -> Actor:
-    """Follow merged_into to the surviving actor."""
+def _resolve(model, entry):
+    """Follow merged_into to the surviving entry."""
     seen = set()
-    while actor.status == RegistryStatus.MERGED and actor.merged_into_id and actor.pk not in seen:
-        seen.add(actor.pk)
-        actor = Actor.objects.get(pk=actor.merged_into_id)
-    return actor
+    while entry.status == RegistryStatus.MERGED and entry.merged_into_id and entry.pk not in seen:
+        seen.add(entry.pk)
+        entry = model.objects.get(pk=entry.merged_into_id)
+    return entry
+
+
+def _move_aliases(source: Actor, target: Actor) -> None:
+    aliases = list(source.aliases.values_list("alias", flat=True)) + [source.name]
+    source.aliases.all().delete()
+    _set_aliases(target, list(target.aliases.values_list("alias", flat=True)) + aliases)
+
+
+@transaction.atomic
+def actor_merge(*, source: Actor, into_id: int, user) -> Actor:
+    """Merge `source` into actor `into_id`, its name and aliases becoming the target's aliases."""
+    return _merge(Actor, "actor", source, into_id, user, before_mark=_move_aliases)
+
+
+def resolve_actor(actor: Actor) -> Actor:
+    return _resolve(Actor, actor)
 
 
 # ---------------------------------------------------------------- claims
@@ -206,28 +221,9 @@ def claim_approve(*, claim: Claim) -> Claim:
 
 @transaction.atomic
 def claim_merge(*, source: Claim, into_id: int, user) -> Claim:
-    """Merge `source` into claim `into_id`; returns the target. See the module docstring."""
-    locked = {c.pk: c for c in Claim.objects.select_for_update().filter(pk__in=[source.pk, into_id])
-              .order_by("pk")}
-    source, target = locked[source.pk], locked.get(into_id)
-    _check_merge(source, target, "claim")
-    affected = set(Annotation.objects.filter(statements__claim=source, status=Annotation.Status.SUBMITTED)
-                   .values_list("pk", flat=True))
-    before = annotation_snapshots(affected)
-    Statement.objects.filter(claim=source).update(claim=target)
-    GoldStatement.objects.filter(claim=source).update(claim=target)
-    Prediction.objects.filter(claim=source).update(claim=target)
-    Claim.objects.filter(merged_into=source).update(merged_into=target)
-    source.status = RegistryStatus.MERGED
-    source.merged_into = target
-    source.save(update_fields=["status", "merged_into"])
-    _record_repoints(affected, before, user)
-    return target
+    """Merge `source` into claim `into_id`; returns the target."""
+    return _merge(Claim, "claim", source, into_id, user)
 
 
 def resolve_claim(claim: Claim) -> Claim:
-    seen = set()
-    while claim.status == RegistryStatus.MERGED and claim.merged_into_id and claim.pk not in seen:
-        seen.add(claim.pk)
-        claim = Claim.objects.get(pk=claim.merged_into_id)
-    return claim
+    return _resolve(Claim, claim)
