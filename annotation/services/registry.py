@@ -93,15 +93,20 @@ def actor_update(*, actor: Actor, name: str | None = None, type: str | None = No
     return actor
 
 
+def _approve(model, entry, kind: str):
+    """Approve a proposed registry entry (idempotent); a merged one cannot be approved."""
+    entry = model.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == RegistryStatus.MERGED:
+        raise ValidationError({"non_field_errors": [f"This {kind} was merged into {kind} {entry.merged_into_id}."]})
+    if entry.status != RegistryStatus.APPROVED:
+        entry.status = RegistryStatus.APPROVED
+        entry.save(update_fields=["status"])
+    return entry
+
+
 @transaction.atomic
 def actor_approve(*, actor: Actor) -> Actor:
-    actor = Actor.objects.select_for_update().get(pk=actor.pk)
-    if actor.status == RegistryStatus.MERGED:
-        raise ValidationError({"non_field_errors": [f"This actor was merged into actor {actor.merged_into_id}."]})
-    if actor.status != RegistryStatus.APPROVED:
-        actor.status = RegistryStatus.APPROVED
-        actor.save(update_fields=["status"])
-    return actor
+    return _approve(Actor, actor, "actor")
 
 
 def _check_merge(source, target, kind: str) -> None:
@@ -210,13 +215,7 @@ def claim_update(*, claim: Claim, text: str | None = None, category_code: str | 
 
 @transaction.atomic
 def claim_approve(*, claim: Claim) -> Claim:
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status == RegistryStatus.MERGED:
-        raise ValidationError({"non_field_errors": [f"This claim was merged into claim {claim.merged_into_id}."]})
-    if claim.status != RegistryStatus.APPROVED:
-        claim.status = RegistryStatus.APPROVED
-        claim.save(update_fields=["status"])
-    return claim
+    return _approve(Claim, claim, "claim")
 
 
 @transaction.atomic
