@@ -1,18 +1,16 @@
 """Reads for the annotation API and pages. Blind annotation is enforced here: an annotator's
 querysets only ever hold their own annotations, statements and decisions."""
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from corpora.models import Article, Paragraph
 
 from .access import projects_for
 from .models import (Actor, ActorAlias, Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision,
                      Project, ProjectMembership, RegistryStatus, Role, Statement, Task)
+from .payloads import open_tasks
 
 READ_ALL_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
-OPEN_TASKS_CACHE_SECONDS = 5
 
 
 def _roles_by_project(user) -> dict[int, str]:
@@ -80,12 +78,7 @@ def progress_for_annotator(*, user, project: Project | None = None, project_id: 
                         WHERE a.annotator_id = %s AND a.status IN ('submitted', 'skipped') AND t.project_id = %s""",
                     [user.pk, project_id])
         done, done_open = cur.fetchone()
-    # Counting 100,000 open tasks on every next-task costs more than the claim itself; a few seconds
-    # of staleness in a progress figure is fine (per-process cache).
-    open_tasks = cache.get_or_set(f"standpoint:open-tasks:{project_id}",
-                                  lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
-                                  OPEN_TASKS_CACHE_SECONDS)
-    return {"done": done, "remaining": max(open_tasks - done_open, 0)}
+    return {"done": done, "remaining": max(open_tasks(project_id) - done_open, 0)}
 
 
 def project_progress(*, project: Project, user, role: str | None) -> dict:
@@ -105,58 +98,6 @@ def project_progress(*, project: Project, user, role: str | None) -> dict:
     return {"total": totals["total"], "complete": totals["complete"], "submitted_annotations": submitted,
             "needed_annotations": max(totals["total"] * k - submitted, 0), "annotators_per_task": k,
             "per_annotator": per}
-
-
-_WORKSPACE_SQL = """
-SELECT t.id, t."order", t.uncertainty, t.project_id,
-       p.id, p.text, p.position, p.kind,
-       ar.id, ar.title, ar.author, ar.published, ar.source_url,
-       (SELECT x.text FROM {par} x WHERE x.article_id = p.article_id AND x.position = p.position - 1),
-       (SELECT x.text FROM {par} x WHERE x.article_id = p.article_id AND x.position = p.position + 1),
-       an.id, an.status, an.no_statement, an.time_spent_ms, an.revision, an.created_at, an.updated_at,
-       an.submitted_at,
-       EXISTS (SELECT 1 FROM {pred} pr WHERE pr.task_id = t.id)
-FROM {task} t
-JOIN {par} p ON p.id = t.paragraph_id
-JOIN {art} ar ON ar.id = p.article_id
-LEFT JOIN {ann} an ON an.task_id = t.id AND an.annotator_id = %s
-WHERE t.id = %s"""
-
-
-def workspace_get(*, assignment: Assignment, user) -> dict:
-    """Everything the annotator's page needs for one leased task.
-
-    One plain SQL read for task, paragraph, article, neighbouring paragraphs and the draft (this runs
-    on every next-task); statements and suggestions are read only when there are any.
-    """
-    tables = {"task": Task._meta.db_table, "par": Paragraph._meta.db_table, "art": Article._meta.db_table,
-              "ann": Annotation._meta.db_table, "pred": Prediction._meta.db_table}
-    with connection.cursor() as cur:
-        cur.execute(_WORKSPACE_SQL.format(**tables), [assignment.annotator_id, assignment.task_id])
-        row = cur.fetchone()
-    (task_id, order, uncertainty, project_id, pid, text, position, kind, aid, title, author, published, url,
-     previous, following, ann_id, status, no_statement, spent, revision, created, updated, submitted,
-     has_predictions) = row
-    annotation = None
-    if ann_id is not None:
-        # Every write bumps the revision, so a revision-0 draft has no statements: no query needed.
-        statements = [] if revision == 0 else list(
-            Statement.objects.filter(annotation_id=ann_id).select_related("actor", "claim", "stance")
-            .order_by("position", "id"))
-        annotation = {"id": ann_id, "task": task_id, "annotator": assignment.annotator_id, "status": status,
-                      "no_statement": bool(no_statement), "time_spent_ms": spent, "revision": revision,
-                      "created_at": created, "updated_at": updated, "submitted_at": submitted,
-                      "statements": statements}
-    return {
-        "assignment": assignment,
-        "task": {"id": task_id, "order": order, "uncertainty": uncertainty, "project_id": project_id},
-        "article": {"id": aid, "title": title, "author": author, "published": published, "source_url": url},
-        "paragraph": {"id": pid, "text": text, "position": position, "kind": kind},
-        "context": {"previous": previous, "next": following},
-        "annotation": annotation,
-        "predictions": predictions_for(task_id=task_id, user=user) if has_predictions else [],
-        "progress": progress_for_annotator(user=user, project_id=project_id),
-    }
 
 
 def revisions_for(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:

@@ -11,3 +11,4 @@ class TokenObtainApi(ObtainAuthToken):
                    responses=inline_serializer("TokenOut", {"token": serializers.CharField()}), auth=[])
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+

@@ -10,36 +10,19 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..access import project_get_for, role_for
+from ..access import annotation_and_role, project_get_for, role_for
 from ..models import Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision, Role, Statement
-from ..selectors import annotation_list, annotations_visible_to, predictions_for, revisions_for, workspace_get
+from ..payloads import annotation_payload, statements_payload, workspace_payload
+from ..selectors import annotation_list, annotations_visible_to, predictions_for, revisions_for
 from ..services.annotations import (annotation_save, annotation_skip, annotation_submit, statement_create,
                                     statement_delete, statement_update)
 from ..services.assignment import assignment_claim_next, assignment_renew
 from ..services.predictions import prediction_decide, prediction_decision_clear
+from .inputs import AnnotationIn, StatementIn, annotation_in
+from .lean import LeanApiView, json_body
 from .serializers import AnnotationOut, PredictionOut, RevisionOut, StatementOut, WorkspaceOut
 
 WORKERS = (Role.ANNOTATOR, Role.MANAGER)
-
-
-class StatementIn(serializers.Serializer):
-    actor_role = serializers.ChoiceField(choices=Statement.ActorRole.choices, default=Statement.ActorRole.MENTION)
-    actor = serializers.IntegerField(allow_null=True, required=False, default=None)
-    actor_start = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
-    actor_end = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
-    claim = serializers.IntegerField()
-    stance = serializers.CharField(max_length=32)
-    evidence_start = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
-    evidence_end = serializers.IntegerField(min_value=0, allow_null=True, required=False, default=None)
-    note = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
-    from_prediction = serializers.IntegerField(allow_null=True, required=False, default=None)
-
-
-class AnnotationIn(serializers.Serializer):
-    revision = serializers.IntegerField(min_value=0, help_text="The revision you loaded; a stale one gets 409.")
-    no_statement = serializers.BooleanField(default=False)
-    time_spent_ms = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
-    statements = StatementIn(many=True, max_length=200)
 
 
 class RevisionIn(serializers.Serializer):
@@ -47,10 +30,10 @@ class RevisionIn(serializers.Serializer):
 
 
 def _workspace(request, assignment: Assignment) -> Response:
-    return Response(WorkspaceOut(workspace_get(assignment=assignment, user=request.user)).data)
+    return Response(workspace_payload(assignment=assignment, user=request.user))
 
 
-class NextTaskApi(APIView):
+class NextTaskApi(LeanApiView):
     @extend_schema(request=None,
                    responses={200: WorkspaceOut, 204: OpenApiResponse(description="Nothing left for you.")},
                    description="Resume your active lease, or lease the next paragraph that still needs you "
@@ -59,8 +42,8 @@ class NextTaskApi(APIView):
         project = project_get_for(user=request.user, project_id=project_id, roles=WORKERS)
         assignment = assignment_claim_next(user=request.user, project=project)
         if assignment is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        return _workspace(request, assignment)
+            return status.HTTP_204_NO_CONTENT, None
+        return status.HTTP_200_OK, workspace_payload(assignment=assignment, user=request.user)
 
 
 def _own_assignment(request, assignment_id: int) -> Assignment:
@@ -120,12 +103,12 @@ def _visible_annotation(request, annotation_id: int) -> Annotation:
 def _own_annotation(request, annotation_id: int) -> Annotation:
     """The caller's own annotation, for writing: 404 if they cannot see it, 403 if they only may read it.
 
-    Same rules as access.project_get_for, asked with one role query (this runs on every submit).
+    Same rules as access.project_get_for, asked in one query (this runs on every submit); returns the
+    annotation with only id, task and annotator loaded (the services re-read it under its row lock).
     """
-    annotation = Annotation.objects.select_related("task").filter(pk=annotation_id).first()
+    annotation, role = annotation_and_role(user=request.user, annotation_id=annotation_id)
     if annotation is None:
         raise Http404("No such annotation.")
-    role = role_for(user=request.user, project=annotation.task.project_id)
     if annotation.annotator_id != request.user.pk:
         if role in (Role.MANAGER, Role.ML_ENGINEER):
             raise PermissionDenied("Only the annotator who made this annotation may change it.")
@@ -166,14 +149,14 @@ class AnnotationDetailApi(APIView):
         return Response(_written_out(saved, has_statements=bool(data.validated_data["statements"])))
 
 
-class AnnotationSubmitApi(APIView):
+class AnnotationSubmitApi(LeanApiView):
     @extend_schema(request=AnnotationIn, responses=AnnotationOut)
     def post(self, request, annotation_id: int):
         annotation = _own_annotation(request, annotation_id)
-        data = AnnotationIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        saved = annotation_submit(annotation=annotation, user=request.user, **data.validated_data)
-        return Response(_written_out(saved, has_statements=bool(data.validated_data["statements"])))
+        data = annotation_in(json_body(request))
+        saved = annotation_submit(annotation=annotation, user=request.user, **data)
+        statements = statements_payload(saved.pk) if data["statements"] else []
+        return status.HTTP_200_OK, annotation_payload(vars(saved), statements)
 
 
 class AnnotationSkipApi(APIView):

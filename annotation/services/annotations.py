@@ -9,14 +9,18 @@ that takes both), so the k check and the submitted_count increment are one criti
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.db import transaction
-from django.db.models import F
+import orjson
+from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import (Actor, Annotation, AnnotationRevision, Assignment, Claim, Prediction, RegistryStatus,
+from corpora.models import Paragraph
+
+from ..models import (Actor, Annotation, AnnotationRevision, Assignment, Claim, Prediction, Project, RegistryStatus,
                       StanceLabel, Statement, Task)
+from ..payloads import aware, instance
 from .exceptions import ConflictError, StatementsInvalid
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
 
@@ -38,44 +42,76 @@ class StatementInput(TypedDict, total=False):
 
 # ---------------------------------------------------------------- validation
 
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+_REGISTRIES = {"actor": (Actor, "name"), "claim": (Claim, "text")}
+
+
 class _Context:
-    """What validating statements for one task needs, loaded in a few queries."""
+    """What validating statements for one task needs: the project's stance labels and the named
+    actors, claims and suggestions, in one plain SQL query (this runs on every submit)."""
 
-    def __init__(self, *, task: Task, statements: Sequence[StatementInput]):
-        self.text = task.paragraph.text
-        self.project_id = task.project_id
-        self.task_id = task.pk
-        self.stances = dict(StanceLabel.objects.filter(project_id=task.project_id).values_list("value", "pk"))
-        actor_ids = {s.get("actor") for s in statements if s.get("actor") is not None}
-        claim_ids = {s.get("claim") for s in statements if s.get("claim") is not None}
-        pred_ids = {s.get("from_prediction") for s in statements if s.get("from_prediction") is not None}
-        self.actors = self._resolved(Actor, actor_ids)
-        self.claims = self._resolved(Claim, claim_ids)
-        self.predictions = set(Prediction.objects.filter(pk__in=pred_ids, task_id=task.pk)
-                               .values_list("pk", flat=True)) if pred_ids else set()
+    def __init__(self, *, text: str, project_id: int, task_id: int, statements: Sequence[StatementInput]):
+        self.text = text
+        self.project_id = project_id
+        self.task_id = task_id
+        wanted = {kind: {s.get(kind) for s in statements if isinstance(s.get(kind), int)} for kind in _REGISTRIES}
+        pred_ids = {s.get("from_prediction") for s in statements if isinstance(s.get("from_prediction"), int)}
+        parts = [(f"SELECT 'stance', id, value, NULL, NULL FROM {_table(StanceLabel)} WHERE project_id = %s",
+                  [project_id])]
+        parts += [self._registry_part(kind, ids) for kind, ids in wanted.items() if ids]
+        if pred_ids:
+            parts.append((f"SELECT 'prediction', id, NULL, NULL, NULL FROM {_table(Prediction)} "
+                          f"WHERE task_id = %s AND id IN ({_marks(pred_ids)})", [task_id, *pred_ids]))
+        self.stances: dict[str, int] = {}
+        self.predictions: set[int] = set()
+        rows: dict[str, dict[int, tuple]] = {kind: {} for kind in _REGISTRIES}
+        with connection.cursor() as cur:
+            cur.execute(" UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params])
+            for kind, pk, value, into, label in cur.fetchall():
+                if kind == "stance":
+                    self.stances[value] = pk
+                elif kind == "prediction":
+                    self.predictions.add(pk)
+                else:
+                    rows[kind][pk] = (value, into, label)
+            self._follow_merges(cur, rows)
+        self.actors = self._resolved(rows["actor"], wanted["actor"])
+        self.claims = self._resolved(rows["claim"], wanted["claim"])
+        self.labels = {kind: {pk: row[2] for pk, row in kind_rows.items()} for kind, kind_rows in rows.items()}
 
-    def _resolved(self, model, ids: set[int]) -> dict[int, int]:
-        """{given id: surviving id} for ids in this project; merged entries redirect to their target.
+    def _registry_part(self, kind: str, ids: set[int]) -> tuple[str, list]:
+        model, label = _REGISTRIES[kind]
+        return (f"SELECT '{kind}', id, status, merged_into_id, {label} FROM {_table(model)} "
+                f"WHERE project_id = %s AND id IN ({_marks(ids)})", [self.project_id, *ids])
 
-        Reads only the given ids (and, for merged ones, their targets), never the whole registry.
-        """
-        rows: dict[int, dict] = {}
-        wanted = set(ids)
-        for _ in range(20):  # merge chains are kept flat; this bounds a corrupt cycle
-            wanted -= rows.keys()
-            if not wanted:
-                break
-            rows.update({r["pk"]: r for r in model.objects.filter(project_id=self.project_id, pk__in=wanted)
-                         .values("pk", "status", "merged_into_id")})
-            wanted = {r["merged_into_id"] for r in rows.values()
-                      if r["status"] == RegistryStatus.MERGED and r["merged_into_id"] not in rows}
-            wanted.discard(None)
+    def _follow_merges(self, cur, rows: dict[str, dict[int, tuple]]) -> None:
+        """Load the targets of merged entries (merge chains are kept flat; 20 hops bound a corrupt cycle)."""
+        for kind, kind_rows in rows.items():
+            for _ in range(20):
+                missing = {into for status, into, _ in kind_rows.values()
+                           if status == RegistryStatus.MERGED and into is not None and into not in kind_rows}
+                if not missing:
+                    break
+                sql, params = self._registry_part(kind, missing)
+                cur.execute(sql, params)
+                kind_rows.update({pk: (status, into, label) for _, pk, status, into, label in cur.fetchall()})
+
+    @staticmethod
+    def _resolved(rows: dict[int, tuple], ids: set[int]) -> dict[int, int]:
+        """{given id: surviving id} for ids in this project; merged entries redirect to their target."""
         out = {}
         for given in ids:
             current, hops = given, 0
-            while current in rows and rows[current]["status"] == RegistryStatus.MERGED and hops < 20:
-                current, hops = rows[current]["merged_into_id"], hops + 1
-            if current in rows and rows[current]["status"] != RegistryStatus.MERGED:
+            while current in rows and rows[current][0] == RegistryStatus.MERGED and hops < 20:
+                current, hops = rows[current][1], hops + 1
+            if current in rows and rows[current][0] != RegistryStatus.MERGED:
                 out[given] = current
         return out
 
@@ -139,12 +175,13 @@ def statements_clean(*, task: Task, statements: Sequence[StatementInput]) -> lis
     Returns model field dicts (merged actors/claims already redirected to the surviving entry);
     raises StatementsInvalid with one error dict per statement, in input order.
     """
-    return _clean(task=task, statements=statements)[0]
+    return _clean(text=task.paragraph.text, project_id=task.project_id, task_id=task.pk, statements=statements)[0]
 
 
-def _clean(*, task: Task, statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], dict[int, str]]:
+def _clean(*, text: str, project_id: int, task_id: int,
+           statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """statements_clean, plus {stance label id: value} for snapshots."""
-    ctx = _Context(task=task, statements=statements)
+    ctx = _Context(text=text, project_id=project_id, task_id=task_id, statements=statements)
     results = [_validate_one(ctx, s) for s in statements]
     errors = [e for e, _ in results]
     seen: dict[tuple, int] = {}
@@ -163,12 +200,55 @@ def _clean(*, task: Task, statements: Sequence[StatementInput]) -> tuple[list[di
 
 
 # ---------------------------------------------------------------- writes
+#
+# Plain SQL (portable between PostgreSQL and the demo's SQLite): submit is the app's hottest write,
+# and compiling ORM queries cost several times the database's own work. Row locks are PostgreSQL's
+# FOR UPDATE; on SQLite IMMEDIATE transactions serialise writers instead.
 
-def _lock(annotation: Annotation, *, with_task: bool) -> tuple[Annotation, Task | None]:
-    task = Task.objects.select_for_update().get(pk=annotation.task_id) if with_task else None
-    locked = (Annotation.objects.select_for_update(of=("self",)).select_related("task__paragraph", "task__project")
-              .get(pk=annotation.pk))
-    return locked, task
+_ANNOTATION_FIELDS = ("id", "task_id", "annotator_id", "assignment_id", "status", "no_statement", "time_spent_ms",
+                      "revision", "created_at", "updated_at", "submitted_at")
+
+
+@dataclass
+class _Locked:
+    """An annotation read under its row lock, with what validating and counting it needs."""
+
+    annotation: Annotation
+    text: str
+    project_id: int
+    k: int
+    submitted_count: int | None  # the task's, read under the task's row lock (submit only)
+
+
+def _for_update(of: str = "") -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    return f" FOR UPDATE OF {of}" if of else " FOR UPDATE"
+
+
+def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
+    """Lock the task row (submit: it holds the count) and then the annotation's, in that order."""
+    with connection.cursor() as cur:
+        submitted_count = None
+        if with_task:
+            cur.execute(f"SELECT submitted_count FROM {_table(Task)} WHERE id = %s{_for_update()}",
+                        [annotation.task_id])
+            (submitted_count,) = cur.fetchone()
+        columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
+        cur.execute(f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task
+                        FROM {_table(Annotation)} a JOIN {_table(Task)} t ON t.id = a.task_id
+                        JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
+                        JOIN {_table(Project)} p ON p.id = t.project_id
+                        WHERE a.id = %s{_for_update("a")}""", [annotation.pk])
+        row = cur.fetchone()
+    if row is None:
+        raise Annotation.DoesNotExist(f"Annotation {annotation.pk} no longer exists.")
+    values = dict(zip(_ANNOTATION_FIELDS, row, strict=False))
+    values.update(no_statement=bool(values["no_statement"]), created_at=aware(values["created_at"]),
+                  updated_at=aware(values["updated_at"]), submitted_at=aware(values["submitted_at"]))
+    locked = instance(Annotation, values)
+    project_id, text, k = row[len(_ANNOTATION_FIELDS):]
+    return _Locked(locked, text, project_id, k, submitted_count)
 
 
 def _check_revision(annotation: Annotation, revision: int | None) -> None:
@@ -177,12 +257,48 @@ def _check_revision(annotation: Annotation, revision: int | None) -> None:
                             "since you loaded it. Reload it and try again.", revision=annotation.revision)
 
 
-def _replace_statements(annotation: Annotation, clean: list[dict[str, Any]], *, had_any: bool = True) -> None:
+_STATEMENT_COLUMNS = ("annotation_id", "position", "actor_role", "actor_id", "actor_start", "actor_end", "claim_id",
+                      "stance_id", "evidence_start", "evidence_end", "note", "from_prediction_id", "created_at")
+
+
+def _statement_writes(annotation: Annotation, clean: list[dict[str, Any]], *, now, had_any: bool = True) -> list:
+    """The writes that replace the annotation's statements with `clean` (see _write_all)."""
+    writes = []
     if had_any:
-        annotation.statements.all().delete()
+        writes.append((f"DELETE FROM {_table(Statement)} WHERE annotation_id = %s", [annotation.pk]))
     if clean:
-        Statement.objects.bulk_create(Statement(annotation=annotation, position=i, **fields)
-                                      for i, fields in enumerate(clean))
+        row = f"({_marks(_STATEMENT_COLUMNS)})"
+        params = [v for i, fields in enumerate(clean)
+                  for v in (annotation.pk, i, *(fields[c] for c in _STATEMENT_COLUMNS[2:-1]), now)]
+        writes.append((f"INSERT INTO {_table(Statement)} ({', '.join(_STATEMENT_COLUMNS)}) "
+                       f"VALUES {', '.join([row] * len(clean))}", params))
+    return writes
+
+
+def _save(annotation: Annotation) -> tuple[str, list]:
+    """Write the annotation's mutable fields (the caller has bumped the revision and set updated_at)."""
+    return (f"""UPDATE {_table(Annotation)} SET status = %s, no_statement = %s, time_spent_ms = %s,
+                revision = %s, updated_at = %s, submitted_at = %s WHERE id = %s""",
+            [annotation.status, annotation.no_statement, annotation.time_spent_ms, annotation.revision,
+             annotation.updated_at, annotation.submitted_at, annotation.pk])
+
+
+def _finish_assignment(annotation: Annotation, status: str, now) -> tuple[str, list]:
+    return (f"UPDATE {_table(Assignment)} SET status = %s, finished_at = %s WHERE task_id = %s "
+            "AND annotator_id = %s", [status, now, annotation.task_id, annotation.annotator_id])
+
+
+def _write_all(writes: list[tuple[str, list]]) -> None:
+    """Run writes that touch different rows, in one round trip on PostgreSQL (data-modifying CTEs,
+    each executed exactly once) and one after another elsewhere."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and len(writes) > 1:
+            *head, (last, _) = writes
+            cur.execute("WITH " + ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(head)) + " " + last,
+                        [p for _, params in writes for p in params])
+        else:
+            for sql, params in writes:
+                cur.execute(sql, params)
 
 
 def _check_payload(*, no_statement: bool, clean: list, submitting: bool) -> None:
@@ -194,9 +310,22 @@ def _check_payload(*, no_statement: bool, clean: list, submitting: bool) -> None
                                                 "having no stance-bearing statement."]})
 
 
-def _record(annotation: Annotation, action: str, user, before: dict | None, after: dict | None = None) -> None:
-    AnnotationRevision.objects.create(annotation=annotation, action=action, changed_by=user, before=before,
-                                      after=after if after is not None else annotation_snapshot(annotation.pk))
+def _record(annotation: Annotation, action: str, user, before: dict | None, after: dict | None = None,
+            *, now) -> tuple[str, list]:
+    after = after if after is not None else annotation_snapshot(annotation.pk)
+    json = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    return (f"""INSERT INTO {_table(AnnotationRevision)} (annotation_id, action, changed_by_id, changed_at,
+                before, after) VALUES (%s, %s, %s, %s, {json}, {json})""",
+            [annotation.pk, action, user.pk if user is not None else None, now,
+             None if before is None else orjson.dumps(before).decode(), orjson.dumps(after).decode()])
+
+
+def _apply(annotation: Annotation, *, no_statement: bool, time_spent_ms: int | None, now) -> None:
+    annotation.no_statement = no_statement
+    if time_spent_ms is not None:
+        annotation.time_spent_ms = time_spent_ms
+    annotation.revision += 1
+    annotation.updated_at = now
 
 
 @transaction.atomic
@@ -206,21 +335,21 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
 
     Replaces the statement list. On a submitted annotation this is an edit: recorded with before/after.
     """
-    annotation, _ = _lock(annotation, with_task=False)
+    locked = _lock(annotation, with_task=False)
+    annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, stance_values = _clean(task=annotation.task, statements=statements)
+    clean, stance_values = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
+                                  statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=annotation.status == Annotation.Status.SUBMITTED)
     before = (snapshot_of(annotation, statements_snapshot(annotation.pk))
               if annotation.status == Annotation.Status.SUBMITTED else None)
-    _replace_statements(annotation, clean)
-    annotation.no_statement = no_statement
-    if time_spent_ms is not None:
-        annotation.time_spent_ms = time_spent_ms
-    annotation.revision += 1
-    annotation.save(update_fields=["no_statement", "time_spent_ms", "revision", "updated_at"])
+    now = timezone.now()
+    _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
+    writes = [*_statement_writes(annotation, clean, now=now), _save(annotation)]
     if before is not None:
-        _record(annotation, AnnotationRevision.Action.EDIT, user, before,
-                snapshot_of(annotation, clean_to_snapshot(clean, stance_values)))
+        writes.append(_record(annotation, AnnotationRevision.Action.EDIT, user, before,
+                              snapshot_of(annotation, clean_to_snapshot(clean, stance_values)), now=now))
+    _write_all(writes)
     return annotation
 
 
@@ -233,42 +362,40 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     and others filled the task meanwhile); the draft is kept. Submitting an already submitted
     annotation is an edit (no second count).
     """
-    annotation, task = _lock(annotation, with_task=True)
+    locked = _lock(annotation, with_task=True)
+    annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, stance_values = _clean(task=annotation.task, statements=statements)
+    clean, stance_values = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
+                                  statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=True)
     was_submitted = annotation.status == Annotation.Status.SUBMITTED
-    k = annotation.task.project.annotators_per_task
-    if not was_submitted and task.submitted_count >= k:
+    k = locked.k
+    if not was_submitted and locked.submitted_count >= k:
         raise ConflictError(f"This paragraph already has its {k} submitted annotations; your draft is kept.",
                             revision=annotation.revision)
     old_statements = statements_snapshot(annotation.pk)
     before = snapshot_of(annotation, old_statements)
-    _replace_statements(annotation, clean, had_any=bool(old_statements))
     now = timezone.now()
-    annotation.no_statement = no_statement
-    if time_spent_ms is not None:
-        annotation.time_spent_ms = time_spent_ms
-    annotation.revision += 1
-    fields = ["no_statement", "time_spent_ms", "revision", "updated_at"]
+    _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
+    writes = _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     if not was_submitted:
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
-        fields += ["status", "submitted_at"]
-        Task.objects.filter(pk=task.pk).update(submitted_count=F("submitted_count") + 1,
-                                               is_complete=task.submitted_count + 1 >= k)
-        Assignment.objects.filter(task_id=task.pk, annotator_id=annotation.annotator_id).update(
-            status=Assignment.Status.SUBMITTED, finished_at=now)
-    annotation.save(update_fields=fields)
-    _record(annotation, AnnotationRevision.Action.EDIT if was_submitted else AnnotationRevision.Action.SUBMIT,
-            user, before, snapshot_of(annotation, clean_to_snapshot(clean, stance_values)))
+        writes.append((f"UPDATE {_table(Task)} SET submitted_count = submitted_count + 1, is_complete = %s "
+                       "WHERE id = %s", [locked.submitted_count + 1 >= k, annotation.task_id]))
+        writes.append(_finish_assignment(annotation, Assignment.Status.SUBMITTED, now))
+    writes.append(_save(annotation))
+    writes.append(_record(annotation,
+                          AnnotationRevision.Action.EDIT if was_submitted else AnnotationRevision.Action.SUBMIT,
+                          user, before, snapshot_of(annotation, clean_to_snapshot(clean, stance_values)), now=now))
+    _write_all(writes)
     return annotation
 
 
 @transaction.atomic
 def annotation_skip(*, annotation: Annotation, user, revision: int | None = None) -> Annotation:
     """Skip the paragraph: the lease ends, the task goes back to others, the draft is kept."""
-    annotation, _ = _lock(annotation, with_task=False)
+    annotation = _lock(annotation, with_task=False).annotation
     _check_revision(annotation, revision)
     if annotation.status == Annotation.Status.SUBMITTED:
         raise StatementsInvalid({"non_field_errors": ["A submitted annotation cannot be skipped."]})
@@ -276,12 +403,13 @@ def annotation_skip(*, annotation: Annotation, user, revision: int | None = None
         return annotation
     statements = statements_snapshot(annotation.pk)
     before = snapshot_of(annotation, statements)
+    now = timezone.now()
     annotation.status = Annotation.Status.SKIPPED
     annotation.revision += 1
-    annotation.save(update_fields=["status", "revision", "updated_at"])
-    Assignment.objects.filter(task_id=annotation.task_id, annotator_id=annotation.annotator_id).update(
-        status=Assignment.Status.SKIPPED, finished_at=timezone.now())
-    _record(annotation, AnnotationRevision.Action.SKIP, user, before, snapshot_of(annotation, statements))
+    annotation.updated_at = now
+    _write_all([_save(annotation), _finish_assignment(annotation, Assignment.Status.SKIPPED, now),
+                _record(annotation, AnnotationRevision.Action.SKIP, user, before,
+                        snapshot_of(annotation, statements), now=now)])
     return annotation
 
 
@@ -295,22 +423,26 @@ def _statement_input(st: Statement) -> StatementInput:
 
 
 def _one_statement_change(annotation: Annotation, user, revision: int | None, change) -> Statement | None:
-    annotation, _ = _lock(annotation, with_task=False)
+    locked = _lock(annotation, with_task=False)
+    annotation = locked.annotation
     _check_revision(annotation, revision)
     current = list(annotation.statements.select_related("stance"))
     before = annotation_snapshot(annotation.pk) if annotation.status == Annotation.Status.SUBMITTED else None
-    result = change(annotation, current)
+    result = change(locked, current)
+    now = timezone.now()
     annotation.revision += 1
-    annotation.save(update_fields=["revision", "updated_at"])
-    if before is not None:
-        _record(annotation, AnnotationRevision.Action.EDIT, user, before)
+    annotation.updated_at = now
+    _write_all([_save(annotation)])
+    if before is not None:  # the after snapshot is read back once the change is written
+        _write_all([_record(annotation, AnnotationRevision.Action.EDIT, user, before, now=now)])
     return result
 
 
-def _clean_against(annotation: Annotation, others: list[Statement], new: StatementInput) -> dict[str, Any]:
+def _clean_against(locked: _Locked, others: list[Statement], new: StatementInput) -> dict[str, Any]:
     inputs = [_statement_input(s) for s in others] + [new]
     try:
-        return statements_clean(task=annotation.task, statements=inputs)[-1]
+        return _clean(text=locked.text, project_id=locked.project_id, task_id=locked.annotation.task_id,
+                      statements=inputs)[0][-1]
     except StatementsInvalid as exc:
         errs = exc.api_detail["statements"]
         mine = errs[-1] or {"non_field_errors": ["Another statement of this annotation is invalid."]}
@@ -319,22 +451,22 @@ def _clean_against(annotation: Annotation, others: list[Statement], new: Stateme
 
 @transaction.atomic
 def statement_create(*, annotation: Annotation, user, data: StatementInput, revision: int | None = None) -> Statement:
-    def change(ann, current):
-        if ann.no_statement:
+    def change(locked, current):
+        if locked.annotation.no_statement:
             raise StatementsInvalid({"annotation": ["This annotation is marked as having no stance-bearing "
                                                     "statement; clear that first."]})
-        fields = _clean_against(ann, current, data)
+        fields = _clean_against(locked, current, data)
         position = max((s.position for s in current), default=-1) + 1
-        return Statement.objects.create(annotation=ann, position=position, **fields)
+        return Statement.objects.create(annotation=locked.annotation, position=position, **fields)
     return _one_statement_change(annotation, user, revision, change)
 
 
 @transaction.atomic
 def statement_update(*, statement: Statement, user, data: StatementInput, revision: int | None = None) -> Statement:
-    def change(ann, current):
+    def change(locked, current):
         target = next(s for s in current if s.pk == statement.pk)
         merged = {**_statement_input(target), **data}
-        fields = _clean_against(ann, [s for s in current if s.pk != statement.pk], merged)
+        fields = _clean_against(locked, [s for s in current if s.pk != statement.pk], merged)
         for name, value in fields.items():
             setattr(target, name, value)
         target.save()
@@ -344,7 +476,8 @@ def statement_update(*, statement: Statement, user, data: StatementInput, revisi
 
 @transaction.atomic
 def statement_delete(*, statement: Statement, user, revision: int | None = None) -> None:
-    def change(ann, current):
+    def change(locked, current):
+        ann = locked.annotation
         if ann.status == Annotation.Status.SUBMITTED and len(current) == 1 and not ann.no_statement:
             raise StatementsInvalid({"non_field_errors": ["A submitted annotation keeps at least one statement; "
                                                           "mark it 'no stance-bearing statement' instead."]})

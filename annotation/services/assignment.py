@@ -9,8 +9,10 @@ Invariants (checked by tests/annotation/test_assignment_concurrency.py):
     while a (k+1)-th waits; an expired lease simply stops counting and the task is back in the pool.
 
 Locks: claiming takes the candidate task's row lock with SELECT ... FOR UPDATE SKIP LOCKED (two
-annotators never wait on each other; the second skips to the next task), then re-counts in a new
-statement, which under READ COMMITTED sees every lease committed by whoever held that lock before.
+annotators never wait on each other; the second skips to the next task; only when every remaining
+candidate is locked does it wait for one), then re-counts in a new statement, which under READ
+COMMITTED sees every lease committed by whoever held that lock before; on PostgreSQL that same
+statement inserts the lease and the draft.
 Submit takes the same row lock without SKIP LOCKED, then the annotation's. On SQLite (the demo)
 select_for_update is a no-op and IMMEDIATE transactions serialise writers instead.
 """
@@ -23,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Annotation, Assignment, Project, Task
+from ..payloads import aware, instance
 
 DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
 MAX_CLAIM_ATTEMPTS = 50
@@ -39,10 +42,24 @@ def _done_by(user) -> Exists:
     return Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user, status__in=DONE_STATUSES))
 
 
+_ACTIVE_SQL = """SELECT a.id, a.task_id, a.status, a.leased_at, a.expires_at, a.finished_at
+    FROM {asg} a JOIN {task} t ON t.id = a.task_id
+    WHERE a.annotator_id = %s AND t.project_id = %s AND a.status = 'active' AND a.expires_at > %s
+    ORDER BY a.leased_at LIMIT 1"""
+
+
 def assignment_active_for(*, user, project: Project, now=None) -> Assignment | None:
+    """The annotator's live lease in the project, if any (plain SQL: every next-task asks this first)."""
     now = now or timezone.now()
-    return (Assignment.objects.filter(annotator=user, task__project=project, status=Assignment.Status.ACTIVE,
-                                      expires_at__gt=now).order_by("leased_at").first())
+    with connection.cursor() as cur:
+        cur.execute(_ACTIVE_SQL.format(asg=Assignment._meta.db_table, task=Task._meta.db_table),
+                    [user.pk, project.pk, now])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return instance(Assignment, {"id": row[0], "task_id": row[1], "annotator_id": user.pk, "status": row[2],
+                                 "leased_at": aware(row[3]), "expires_at": aware(row[4]),
+                                 "finished_at": aware(row[5])})
 
 
 def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
@@ -71,8 +88,6 @@ def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None
 
 def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     """(still has room for `user`, `user` already has an assignment row) - read in a fresh snapshot."""
-    if connection.vendor == "postgresql":
-        return _recheck_sql(task_id=task_id, user=user, now=now, k=k)
     row = (Task.objects.filter(pk=task_id)
            .annotate(leases=_live_leases(now=now, user=user), done=_done_by(user),
                      mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)))
@@ -89,9 +104,9 @@ _DONE = """EXISTS (SELECT 1 FROM {asg} m WHERE m.task_id = t.id AND m.annotator_
 _CANDIDATE = """SELECT t.id FROM {task} t
     WHERE t.project_id = %(project)s AND NOT t.is_complete {extra}
       AND t.submitted_count + {live} < %(k)s AND NOT {done} AND NOT (t.id = ANY(%(exclude)s::bigint[]))
-    ORDER BY {order} LIMIT 1 FOR UPDATE OF t SKIP LOCKED"""
-_RECHECK = """SELECT (t.submitted_count + {live} < %(k)s) AND NOT {done},
-                     EXISTS (SELECT 1 FROM {asg} x WHERE x.task_id = t.id AND x.annotator_id = %(user)s)
+    ORDER BY {order} LIMIT 1 FOR UPDATE OF t {wait}"""
+_RECHECK = """SELECT (t.submitted_count + {live} < %(k)s) AND NOT {done} AS room,
+                     EXISTS (SELECT 1 FROM {asg} x WHERE x.task_id = t.id AND x.annotator_id = %(user)s) AS mine
               FROM {task} t WHERE t.id = %(task)s"""
 
 
@@ -109,19 +124,38 @@ def _lock_next_sql(*, project: Project, user, now, exclude: list[int]) -> int | 
     else:
         passes = [("", 't."order"')]
     with connection.cursor() as cur:
-        for extra, order in passes:
-            cur.execute(_sql(_CANDIDATE, extra=extra, order=order), params)
-            row = cur.fetchone()
-            if row is not None:
-                return row[0]
+        # SKIP LOCKED first, so annotators never queue behind each other. If that finds nothing, the
+        # only tasks left may be locked for a moment by someone's claim or submit: wait for one rather
+        # than telling the annotator that nothing is left.
+        for wait in ("SKIP LOCKED", ""):
+            for extra, order in passes:
+                cur.execute(_sql(_CANDIDATE, extra=extra, order=order, wait=wait), params)
+                row = cur.fetchone()
+                if row is not None:
+                    return row[0]
     return None
 
 
-def _recheck_sql(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
+_RECHECK_AND_LEASE = """WITH chk AS ({recheck}),
+    a AS (INSERT INTO {asg} (task_id, annotator_id, status, leased_at, expires_at)
+          SELECT %(task)s, %(user)s, 'active', %(now)s, %(expires)s FROM chk WHERE chk.room AND NOT chk.mine
+          RETURNING id),
+    d AS (INSERT INTO {ann} (task_id, annotator_id, assignment_id, status, no_statement, time_spent_ms, revision,
+                             created_at, updated_at)
+          SELECT %(task)s, %(user)s, a.id, 'draft', false, 0, 0, %(now)s, %(now)s FROM a
+          ON CONFLICT (task_id, annotator_id) DO NOTHING)
+    SELECT chk.room, chk.mine, (SELECT id FROM a) FROM chk"""
+
+
+def _recheck_and_lease_sql(*, task_id: int, user, now, expires, k: int) -> tuple[bool, bool, int | None]:
+    """The re-count under the lock and, when there is room and no earlier row of ours, the new lease and
+    its draft annotation: one round trip (this is the app's hottest write).
+    Returns (has room, an earlier assignment row of ours exists, new assignment id or None)."""
+    sql = _sql(_RECHECK_AND_LEASE, recheck=_sql(_RECHECK), ann=Annotation._meta.db_table)
     with connection.cursor() as cur:
-        cur.execute(_sql(_RECHECK), {"task": task_id, "now": now, "user": user.pk, "k": k})
-        has_room, has_row = cur.fetchone()
-    return bool(has_room), bool(has_row)
+        cur.execute(sql, {"task": task_id, "now": now, "expires": expires, "user": user.pk, "k": k})
+        room, mine, assignment_id = cur.fetchone()
+    return bool(room), bool(mine), assignment_id
 
 
 def assignment_claim_next(*, user, project: Project) -> Assignment | None:
@@ -143,7 +177,15 @@ def assignment_claim_next(*, user, project: Project) -> Assignment | None:
             task_id = _lock_next(project=project, user=user, now=now, exclude=tried)
             if task_id is None:
                 return None
-            has_room, has_row = _recheck(task_id=task_id, user=user, now=now, k=k)
+            if connection.vendor == "postgresql":
+                has_room, has_row, new_id = _recheck_and_lease_sql(task_id=task_id, user=user, now=now,
+                                                                   expires=expires, k=k)
+                if new_id is not None:
+                    return instance(Assignment, {"id": new_id, "task_id": task_id, "annotator_id": user.pk,
+                                                 "status": Assignment.Status.ACTIVE, "leased_at": now,
+                                                 "expires_at": expires, "finished_at": None})
+            else:
+                has_room, has_row = _recheck(task_id=task_id, user=user, now=now, k=k)
             if not has_room:  # filled up between our snapshot and our lock
                 tried.append(task_id)
                 continue
@@ -157,9 +199,6 @@ def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
             status=Assignment.Status.ACTIVE, leased_at=now, expires_at=expires, finished_at=None)
         assignment = Assignment.objects.get(task_id=task_id, annotator=user)
         Annotation.objects.filter(task_id=task_id, annotator=user).update(assignment=assignment)
-    elif connection.vendor == "postgresql":
-        assignment = _insert_lease_and_draft(task_id=task_id, user=user, now=now, expires=expires)
-        return assignment
     else:
         assignment = Assignment.objects.create(task_id=task_id, annotator=user, leased_at=now, expires_at=expires)
     Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment_id=assignment.pk)],

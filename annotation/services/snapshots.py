@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 
-from ..models import Annotation, Statement
+from django.db import connection
+
+from ..models import Annotation, StanceLabel, Statement
 
 STATEMENT_FIELDS = ("actor_role", "actor_id", "actor_start", "actor_end", "claim_id", "stance__value",
                     "evidence_start", "evidence_end", "note", "from_prediction_id")
@@ -35,10 +37,19 @@ def annotation_snapshot(annotation_id: int) -> dict:
     return annotation_snapshots([annotation_id])[annotation_id]
 
 
+_SNAPSHOT_SQL = """SELECT s.actor_role, s.actor_id, s.actor_start, s.actor_end, s.claim_id, st.value,
+    s.evidence_start, s.evidence_end, s.note, s.from_prediction_id
+    FROM {stmt} s JOIN {stance} st ON st.id = s.stance_id WHERE s.annotation_id = %s ORDER BY s.position, s.id"""
+_SNAPSHOT_KEYS = ("actor_role", "actor", "actor_start", "actor_end", "claim", "stance", "evidence_start",
+                  "evidence_end", "note", "from_prediction")
+
+
 def statements_snapshot(annotation_id: int) -> list[dict]:
-    rows = (Statement.objects.filter(annotation_id=annotation_id).order_by("position", "id")
-            .values("annotation_id", *STATEMENT_FIELDS))
-    return [_statement_dict(row) for row in rows]
+    """One annotation's statements in snapshot form (plain SQL: submit reads this every time)."""
+    with connection.cursor() as cur:
+        cur.execute(_SNAPSHOT_SQL.format(stmt=Statement._meta.db_table, stance=StanceLabel._meta.db_table),
+                    [annotation_id])
+        return [dict(zip(_SNAPSHOT_KEYS, row, strict=True)) for row in cur.fetchall()]
 
 
 def snapshot_of(annotation: Annotation, statements: list[dict]) -> dict:

@@ -1,0 +1,190 @@
+"""The annotator's hot reads as API-shaped plain dicts, each in one plain SQL query.
+
+Next task, submit and the workspace page's reloads return these directly (annotation.api.lean
+renders them with orjson): the shapes are the API contract's Workspace, Annotation, Statement and
+Prediction, the same as the DRF serializers in annotation.api.serializers produce (a test holds the
+two together). Portable SQL (PostgreSQL and the demo's SQLite); datetimes come back timezone-aware.
+"""
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.utils.dateparse import parse_datetime
+
+from corpora.models import Article, Paragraph
+
+from .models import (Actor, Annotation, Assignment, Claim, Prediction, PredictionDecision, StanceLabel, Statement,
+                     Task)
+
+OPEN_TASKS_CACHE_SECONDS = 5
+
+
+def _tables() -> dict[str, str]:
+    return {"task": Task._meta.db_table, "par": Paragraph._meta.db_table, "art": Article._meta.db_table,
+            "ann": Annotation._meta.db_table, "pred": Prediction._meta.db_table, "asg": Assignment._meta.db_table,
+            "stmt": Statement._meta.db_table, "actor": Actor._meta.db_table, "claim": Claim._meta.db_table,
+            "stance": StanceLabel._meta.db_table, "dec": PredictionDecision._meta.db_table}
+
+
+def aware(value) -> datetime | None:
+    """A UTC-aware datetime from what a raw cursor returns (SQLite may give text or naive values)."""
+    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def select_columns(model, alias: str) -> str:
+    """Every concrete column of `model` for a SELECT, in field order (for model_from_row)."""
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+@lru_cache(maxsize=None)
+def _converters(model, vendor: str) -> list[list[tuple]]:
+    """The ORM's own value converters per concrete field (JSON text, SQLite dates and booleans...)."""
+    out = []
+    for field in model._meta.concrete_fields:
+        col = field.get_col(model._meta.db_table)
+        out.append([(conv, col) for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection)])
+    return out
+
+
+def model_from_row(model, row):
+    """A model instance from a row of select_columns(model), converted as the ORM would."""
+    values = []
+    for value, converters in zip(row, _converters(model, connection.vendor), strict=True):
+        for conv, col in converters:
+            value = conv(value, col, connection)
+        values.append(value)
+    return model.from_db(DEFAULT_DB_ALIAS, None, values)
+
+
+def instance(model, values: dict):
+    """A model instance from a plain SQL row ({attname: value}); fields not given are deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[n] for n in names])
+
+
+# ------------------------------------------------------------------------------------------ statements
+
+_STATEMENTS_SQL = """
+SELECT s.id, s.annotation_id, s.position, s.actor_role, s.actor_id, a.name, s.actor_start, s.actor_end,
+       s.claim_id, c.text, st.value, s.evidence_start, s.evidence_end, s.note, s.from_prediction_id
+FROM {stmt} s
+LEFT JOIN {actor} a ON a.id = s.actor_id
+JOIN {claim} c ON c.id = s.claim_id
+JOIN {stance} st ON st.id = s.stance_id
+WHERE s.annotation_id = %s
+ORDER BY s.position, s.id"""
+
+STATEMENT_KEYS = ("id", "annotation", "position", "actor_role", "actor", "actor_name", "actor_start", "actor_end",
+                  "claim", "claim_text", "stance", "evidence_start", "evidence_end", "note", "from_prediction")
+
+
+def statements_payload(annotation_id: int) -> list[dict]:
+    """The annotation's statements in the API's Statement shape, in order."""
+    with connection.cursor() as cur:
+        cur.execute(_STATEMENTS_SQL.format(**_tables()), [annotation_id])
+        return [dict(zip(STATEMENT_KEYS, row, strict=True)) for row in cur.fetchall()]
+
+
+def annotation_payload(row: dict, statements: list[dict]) -> dict:
+    """The API's Annotation shape from the annotation's fields (by model attribute name)."""
+    return {"id": row["id"], "task": row["task_id"], "annotator": row["annotator_id"], "status": row["status"],
+            "no_statement": bool(row["no_statement"]), "time_spent_ms": row["time_spent_ms"],
+            "revision": row["revision"], "created_at": aware(row["created_at"]),
+            "updated_at": aware(row["updated_at"]), "submitted_at": aware(row["submitted_at"]),
+            "statements": statements}
+
+
+# ------------------------------------------------------------------------------------------ predictions
+
+_PREDICTIONS_SQL = """
+SELECT p.id, p.kind, p.model_name, p.model_version, p.score, p.actor_id, a.name, p.start, p."end", p.surface,
+       p.claim_id, c.text, st.value,
+       (SELECT d.decision FROM {dec} d WHERE d.prediction_id = p.id AND d.annotator_id = %s)
+FROM {pred} p
+LEFT JOIN {actor} a ON a.id = p.actor_id
+LEFT JOIN {claim} c ON c.id = p.claim_id
+LEFT JOIN {stance} st ON st.id = p.stance_id
+WHERE p.task_id = %s
+ORDER BY p.kind, p.score DESC, p.id"""
+
+PREDICTION_KEYS = ("id", "kind", "model_name", "model_version", "score", "actor", "actor_name", "start", "end",
+                   "surface", "claim", "claim_text", "stance", "decision")
+
+
+def predictions_payload(*, task_id: int, user) -> list[dict]:
+    """The task's suggestions in the API's Prediction shape, with this user's own decision only."""
+    with connection.cursor() as cur:
+        cur.execute(_PREDICTIONS_SQL.format(**_tables()), [user.pk, task_id])
+        return [dict(zip(PREDICTION_KEYS, row, strict=True)) for row in cur.fetchall()]
+
+
+# ------------------------------------------------------------------------------------------ workspace
+
+_WORKSPACE_SQL = """
+SELECT t.id, t."order", t.uncertainty, t.project_id,
+       p.id, p.text, p.position, p.kind,
+       ar.id, ar.title, ar.author, ar.published, ar.source_url,
+       (SELECT x.text FROM {par} x WHERE x.article_id = p.article_id AND x.position = p.position - 1),
+       (SELECT x.text FROM {par} x WHERE x.article_id = p.article_id AND x.position = p.position + 1),
+       an.id, an.status, an.no_statement, an.time_spent_ms, an.revision, an.created_at, an.updated_at,
+       an.submitted_at,
+       EXISTS (SELECT 1 FROM {pred} pr WHERE pr.task_id = t.id),
+       (SELECT count(*) FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
+        WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped') AND dt.project_id = t.project_id),
+       (SELECT count(*) FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
+        WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped') AND dt.project_id = t.project_id
+          AND NOT dt.is_complete)
+FROM {task} t
+JOIN {par} p ON p.id = t.paragraph_id
+JOIN {art} ar ON ar.id = p.article_id
+LEFT JOIN {ann} an ON an.task_id = t.id AND an.annotator_id = %s
+WHERE t.id = %s"""
+
+
+def open_tasks(project_id: int) -> int:
+    """Open tasks in the project. Counting 100,000 of them on every next-task would cost more than the
+    claim itself, and a few seconds of staleness in a progress figure is fine (per-process cache)."""
+    return cache.get_or_set(f"standpoint:open-tasks:{project_id}",
+                            lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
+                            OPEN_TASKS_CACHE_SECONDS)
+
+
+def workspace_payload(*, assignment: Assignment, user) -> dict:
+    """Everything the annotator's page needs for one leased task, in the API's Workspace shape.
+
+    One query for task, paragraph, article, neighbouring paragraphs, the draft and the progress
+    counts; statements and suggestions are read only when there are any.
+    """
+    with connection.cursor() as cur:
+        cur.execute(_WORKSPACE_SQL.format(**_tables()), [user.pk, user.pk, assignment.annotator_id, assignment.task_id])
+        (task_id, order, uncertainty, project_id, pid, text, position, kind, aid, title, author, published, url,
+         previous, following, ann_id, status, no_statement, spent, revision, created, updated, submitted,
+         has_predictions, done, done_open) = cur.fetchone()
+    annotation = None
+    if ann_id is not None:
+        # Every write bumps the revision, so a revision-0 draft has no statements: no query needed.
+        annotation = annotation_payload(
+            {"id": ann_id, "task_id": task_id, "annotator_id": assignment.annotator_id, "status": status,
+             "no_statement": no_statement, "time_spent_ms": spent, "revision": revision, "created_at": created,
+             "updated_at": updated, "submitted_at": submitted},
+            statements_payload(ann_id) if revision else [])
+    return {
+        "assignment": {"id": assignment.pk, "status": assignment.status, "leased_at": aware(assignment.leased_at),
+                       "expires_at": aware(assignment.expires_at)},
+        "task": {"id": task_id, "order": order, "uncertainty": uncertainty},
+        "project": project_id,
+        "article": {"id": aid, "title": title, "author": author,
+                    "published": published.isoformat() if hasattr(published, "isoformat") else published,
+                    "source_url": url},
+        "paragraph": {"id": pid, "text": text, "position": position, "kind": kind},
+        "context": {"previous": previous, "next": following},
+        "annotation": annotation,
+        "predictions": predictions_payload(task_id=task_id, user=user) if has_predictions else [],
+        "progress": {"done": done, "remaining": max(open_tasks(project_id) - done_open, 0)},
+    }
