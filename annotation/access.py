@@ -8,13 +8,12 @@ members with the wrong role get 403.
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework.exceptions import PermissionDenied
 
 from .models import Annotation, Project, ProjectMembership, Role, Task
-from .payloads import instance, model_from_row, select_columns
+from .db import cursor, instance, model_from_row, select_columns
 
 READ_ROLES = (Role.ANNOTATOR, Role.MANAGER, Role.ML_ENGINEER)
 
@@ -25,7 +24,7 @@ def role_for(*, user, project: Project | int) -> str | None:
     if user.is_superuser:
         return Role.MANAGER
     project_id = project.pk if isinstance(project, Project) else project
-    with connection.cursor() as cur:  # plain SQL: this runs on every submit
+    with cursor() as cur:  # plain SQL: this runs on every submit
         cur.execute(f'SELECT "role" FROM "{ProjectMembership._meta.db_table}" WHERE "project_id" = %s '
                     'AND "user_id" = %s', [project_id, user.pk])
         row = cur.fetchone()
@@ -66,7 +65,7 @@ def _project_and_role(*, user, project_id) -> tuple[Project | None, str | None]:
         project_id = int(project_id)
     except (TypeError, ValueError):
         return None, None
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_project_role_sql(), [user.pk, project_id])
         row = cur.fetchone()
     if row is None:
@@ -78,7 +77,7 @@ def annotation_and_role(*, user, annotation_id) -> tuple[Annotation | None, str 
     """(the annotation with id, task and annotator loaded, the user's role in its project) in one query."""
     if not user or not user.is_authenticated:
         return None, None
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(f'''SELECT a."id", a."task_id", a."annotator_id", m."role"
                         FROM "{Annotation._meta.db_table}" a JOIN "{Task._meta.db_table}" t ON t."id" = a."task_id"
                         LEFT JOIN "{ProjectMembership._meta.db_table}" m

@@ -6,15 +6,11 @@ Prediction, the same as the DRF serializers in annotation.api.serializers produc
 two together). Portable SQL (PostgreSQL and the demo's SQLite); datetimes come back timezone-aware.
 """
 
-from datetime import UTC, datetime
-from functools import lru_cache
-
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection
-from django.utils.dateparse import parse_datetime
 
 from corpora.models import Article, Paragraph
 
+from .db import aware, cursor
 from .models import (Actor, Annotation, Assignment, Claim, Prediction, PredictionDecision, StanceLabel, Statement,
                      Task)
 
@@ -26,46 +22,6 @@ def _tables() -> dict[str, str]:
             "ann": Annotation._meta.db_table, "pred": Prediction._meta.db_table, "asg": Assignment._meta.db_table,
             "stmt": Statement._meta.db_table, "actor": Actor._meta.db_table, "claim": Claim._meta.db_table,
             "stance": StanceLabel._meta.db_table, "dec": PredictionDecision._meta.db_table}
-
-
-def aware(value) -> datetime | None:
-    """A UTC-aware datetime from what a raw cursor returns (SQLite may give text or naive values)."""
-    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def select_columns(model, alias: str) -> str:
-    """Every concrete column of `model` for a SELECT, in field order (for model_from_row)."""
-    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
-
-
-@lru_cache(maxsize=None)
-def _converters(model, vendor: str) -> list[list[tuple]]:
-    """The ORM's own value converters per concrete field (JSON text, SQLite dates and booleans...)."""
-    out = []
-    for field in model._meta.concrete_fields:
-        col = field.get_col(model._meta.db_table)
-        out.append([(conv, col) for conv in connection.ops.get_db_converters(col) + col.get_db_converters(connection)])
-    return out
-
-
-def model_from_row(model, row):
-    """A model instance from a row of select_columns(model), converted as the ORM would."""
-    values = []
-    for value, converters in zip(row, _converters(model, connection.vendor), strict=True):
-        for conv, col in converters:
-            value = conv(value, col, connection)
-        values.append(value)
-    return model.from_db(DEFAULT_DB_ALIAS, None, values)
-
-
-def instance(model, values: dict):
-    """A model instance from a plain SQL row ({attname: value}); fields not given are deferred."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[n] for n in names])
 
 
 # ------------------------------------------------------------------------------------------ statements
@@ -86,7 +42,7 @@ STATEMENT_KEYS = ("id", "annotation", "position", "actor_role", "actor", "actor_
 
 def statements_payload(annotation_id: int) -> list[dict]:
     """The annotation's statements in the API's Statement shape, in order."""
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_STATEMENTS_SQL.format(**_tables()), [annotation_id])
         return [dict(zip(STATEMENT_KEYS, row, strict=True)) for row in cur.fetchall()]
 
@@ -119,7 +75,7 @@ PREDICTION_KEYS = ("id", "kind", "model_name", "model_version", "score", "actor"
 
 def predictions_payload(*, task_id: int, user) -> list[dict]:
     """The task's suggestions in the API's Prediction shape, with this user's own decision only."""
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_PREDICTIONS_SQL.format(**_tables()), [user.pk, task_id])
         return [dict(zip(PREDICTION_KEYS, row, strict=True)) for row in cur.fetchall()]
 
@@ -161,7 +117,7 @@ def workspace_payload(*, assignment: Assignment, user) -> dict:
     One query for task, paragraph, article, neighbouring paragraphs, the draft and the progress
     counts; statements and suggestions are read only when there are any.
     """
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_WORKSPACE_SQL.format(**_tables()), [user.pk, user.pk, assignment.annotator_id, assignment.task_id])
         (task_id, order, uncertainty, project_id, pid, text, position, kind, aid, title, author, published, url,
          previous, following, ann_id, status, no_statement, spent, revision, created, updated, submitted,

@@ -4,7 +4,8 @@
    paragraphs by COPY, tasks by the real tasks_sync service), 216 annotators with API tokens.
 2. Starts gunicorn (several workers) on 127.0.0.1 and a separate load process (threads, one
    keep-alive HTTP connection each, token auth) that runs:
-   a. realistic load: 200 annotators looping next-task -> submit with 1-3 s think time, 60 s;
+   a. realistic load: 200 annotators looping next-task -> submit with 1-3 s think time, 60 s
+      (each starts at a random moment within the first 3 s);
    b. saturation: 16 annotators, no think time, 30 s;
    c. reference, same run: GET /api/projects/{id}/ by 16 threads, the floor of one API round trip.
 3. Checks every invariant in the database (no task over k, no annotator twice on a task,
@@ -36,6 +37,7 @@ SATURATION_USERS, SATURATION_SECONDS = 16, float(os.environ.get("BENCH_SATURATIO
 REFERENCE_SECONDS = 8.0
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 5))
 THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", 1))
+WORKER_CLASS = os.environ.get("BENCH_GUNICORN_CLASS", "gthread")
 TARGETS = {"realistic_next_task_p95_ms": 50, "realistic_submit_p95_ms": 80, "saturation_pairs_per_s": 150}
 
 ENV = {**os.environ, "DATABASE_URL": DB_URL, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret",
@@ -177,6 +179,10 @@ def annotator_loop(client: Client, fx: dict, stop_at: float, think: tuple[float,
         if check == 200 and row["status"] == "submitted":
             local["acks"].append(row["id"])
 
+    # Ramp-up: annotators start at random moments within one think time, as people do, instead of all
+    # 200 asking for a task in the same millisecond (a burst no real team produces).
+    time.sleep(rnd.uniform(0, think[1]))
+
     while time.perf_counter() < stop_at:
         try:
             status, ws, ms = client.call("POST", f"/api/projects/{pid}/next-task/")
@@ -293,7 +299,7 @@ def start_server(port: int) -> subprocess.Popen:
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "workspace_wsgi:application",
            "--pythonpath", f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
            "--preload", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+           "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
            "--keep-alive", "30", "--log-level", "warning", "--timeout", "60"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
     deadline = time.time() + 120
@@ -339,9 +345,11 @@ def check_invariants(project_id: int, acks: set[int]) -> list[str]:
 
 
 def main() -> int:
-    print(f"== workspace benchmark: {N_ARTICLES * PER_ARTICLE:,} tasks, k = {K}, gunicorn {WORKERS}x{THREADS} gthread")
+    print(f"== workspace benchmark: {N_ARTICLES * PER_ARTICLE:,} tasks, k = {K}, gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}")
     admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_sql(f"CREATE DATABASE {DB_NAME}")
+    if os.environ.get("BENCH_LOG_SLOW_MS"):  # diagnosis: PostgreSQL logs statements slower than this
+        admin_sql(f"ALTER DATABASE {DB_NAME} SET log_min_duration_statement = {int(os.environ['BENCH_LOG_SLOW_MS'])}")
     server = None
     try:
         setup_django()
@@ -373,7 +381,7 @@ def main() -> int:
     errors = real["errors"] + sat["errors"]
     pairs_s = len(sat["submit"]) / sat["wall_s"]
     figures = {
-        "tasks": fx["tasks"], "k": K, "gunicorn": f"{WORKERS}x{THREADS} gthread",
+        "tasks": fx["tasks"], "k": K, "gunicorn": f"{WORKERS}x{THREADS} {WORKER_CLASS}",
         "fixture_copy_s": round(fx["copy_s"], 1), "tasks_sync_s": round(fx["sync_s"], 1),
         "realistic_annotators": REALISTIC_USERS, "realistic_pairs": len(real["submit"]),
         "realistic_pairs_per_s": round(len(real["submit"]) / real["wall_s"], 1),

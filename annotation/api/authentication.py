@@ -3,12 +3,11 @@
 from functools import lru_cache
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from ..payloads import instance
+from ..db import cursor, instance
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -41,7 +40,7 @@ def _token_sql() -> str:
 
 def token_user(key: str):
     """(user, token) for an API token key, or (None, None); the user has all its fields loaded."""
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_token_sql(), [key])
         row = cur.fetchone()
     if row is None:

@@ -20,7 +20,7 @@ from corpora.models import Paragraph
 
 from ..models import (Actor, Annotation, AnnotationRevision, Assignment, Claim, Prediction, Project, RegistryStatus,
                       StanceLabel, Statement, Task)
-from ..payloads import aware, instance
+from ..db import aware, cursor, instance
 from .exceptions import ConflictError, StatementsInvalid
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
 
@@ -72,7 +72,7 @@ class _Context:
         self.stances: dict[str, int] = {}
         self.predictions: set[int] = set()
         rows: dict[str, dict[int, tuple]] = {kind: {} for kind in _REGISTRIES}
-        with connection.cursor() as cur:
+        with cursor() as cur:
             cur.execute(" UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params])
             for kind, pk, value, into, label in cur.fetchall():
                 if kind == "stance":
@@ -228,7 +228,7 @@ def _for_update(of: str = "") -> str:
 
 def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     """Lock the task row (submit: it holds the count) and then the annotation's, in that order."""
-    with connection.cursor() as cur:
+    with cursor() as cur:
         submitted_count = None
         if with_task:
             cur.execute(f"SELECT submitted_count FROM {_table(Task)} WHERE id = %s{_for_update()}",
@@ -291,7 +291,7 @@ def _finish_assignment(annotation: Annotation, status: str, now) -> tuple[str, l
 def _write_all(writes: list[tuple[str, list]]) -> None:
     """Run writes that touch different rows, in one round trip on PostgreSQL (data-modifying CTEs,
     each executed exactly once) and one after another elsewhere."""
-    with connection.cursor() as cur:
+    with cursor() as cur:
         if connection.vendor == "postgresql" and len(writes) > 1:
             *head, (last, _) = writes
             cur.execute("WITH " + ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(head)) + " " + last,

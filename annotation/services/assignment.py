@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Annotation, Assignment, Project, Task
-from ..payloads import aware, instance
+from ..db import aware, cursor, instance
 
 DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
 MAX_CLAIM_ATTEMPTS = 50
@@ -51,7 +51,7 @@ _ACTIVE_SQL = """SELECT a.id, a.task_id, a.status, a.leased_at, a.expires_at, a.
 def assignment_active_for(*, user, project: Project, now=None) -> Assignment | None:
     """The annotator's live lease in the project, if any (plain SQL: every next-task asks this first)."""
     now = now or timezone.now()
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_ACTIVE_SQL.format(asg=Assignment._meta.db_table, task=Task._meta.db_table),
                     [user.pk, project.pk, now])
         row = cur.fetchone()
@@ -123,7 +123,7 @@ def _lock_next_sql(*, project: Project, user, now, exclude: list[int]) -> int | 
                   ("AND t.uncertainty IS NULL", 't."order"')]
     else:
         passes = [("", 't."order"')]
-    with connection.cursor() as cur:
+    with cursor() as cur:
         # SKIP LOCKED first, so annotators never queue behind each other. If that finds nothing, the
         # only tasks left may be locked for a moment by someone's claim or submit: wait for one rather
         # than telling the annotator that nothing is left.
@@ -152,7 +152,7 @@ def _recheck_and_lease_sql(*, task_id: int, user, now, expires, k: int) -> tuple
     its draft annotation: one round trip (this is the app's hottest write).
     Returns (has room, an earlier assignment row of ours exists, new assignment id or None)."""
     sql = _sql(_RECHECK_AND_LEASE, recheck=_sql(_RECHECK), ann=Annotation._meta.db_table)
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(sql, {"task": task_id, "now": now, "expires": expires, "user": user.pk, "k": k})
         room, mine, assignment_id = cur.fetchone()
     return bool(room), bool(mine), assignment_id
@@ -209,7 +209,7 @@ def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
 def _insert_lease_and_draft(*, task_id: int, user, now, expires) -> Assignment:
     """The lease and the draft annotation in one round trip (this is the hottest write of the app)."""
     asg, ann = Assignment._meta.db_table, Annotation._meta.db_table
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(
             f"""WITH a AS (INSERT INTO {asg} (task_id, annotator_id, status, leased_at, expires_at)
                            VALUES (%s, %s, %s, %s, %s) RETURNING id),

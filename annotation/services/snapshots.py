@@ -2,8 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db import connection
-
+from ..db import cursor
 from ..models import Annotation, StanceLabel, Statement
 
 STATEMENT_FIELDS = ("actor_role", "actor_id", "actor_start", "actor_end", "claim_id", "stance__value",
@@ -46,7 +45,7 @@ _SNAPSHOT_KEYS = ("actor_role", "actor", "actor_start", "actor_end", "claim", "s
 
 def statements_snapshot(annotation_id: int) -> list[dict]:
     """One annotation's statements in snapshot form (plain SQL: submit reads this every time)."""
-    with connection.cursor() as cur:
+    with cursor() as cur:
         cur.execute(_SNAPSHOT_SQL.format(stmt=Statement._meta.db_table, stance=StanceLabel._meta.db_table),
                     [annotation_id])
         return [dict(zip(_SNAPSHOT_KEYS, row, strict=True)) for row in cur.fetchall()]
