@@ -7,6 +7,9 @@ from .api import auth, prelabel, projects, registry, work
 
 app_name = "annotation-api"
 urlpatterns: list = [
+    # the annotators' two hot calls first: Django tries routes in order
+    path("projects/<int:project_id>/next-task/", work.NextTaskApi.as_view(), name="next-task"),
+    path("annotations/<int:annotation_id>/submit/", work.AnnotationSubmitApi.as_view(), name="annotation-submit"),
     path("auth/token/", auth.TokenObtainApi.as_view(), name="token"),
     # projects and members
     path("projects/", projects.ProjectListCreateApi.as_view(), name="project-list"),
@@ -27,12 +30,10 @@ urlpatterns: list = [
     path("claims/<int:claim_id>/approve/", registry.ClaimApproveApi.as_view(), name="claim-approve"),
     path("claims/<int:claim_id>/merge/", registry.ClaimMergeApi.as_view(), name="claim-merge"),
     # work
-    path("projects/<int:project_id>/next-task/", work.NextTaskApi.as_view(), name="next-task"),
     path("assignments/<int:assignment_id>/", work.AssignmentDetailApi.as_view(), name="assignment-detail"),
     path("assignments/<int:assignment_id>/renew/", work.AssignmentRenewApi.as_view(), name="assignment-renew"),
     path("annotations/", work.AnnotationListApi.as_view(), name="annotation-list"),
     path("annotations/<int:annotation_id>/", work.AnnotationDetailApi.as_view(), name="annotation-detail"),
-    path("annotations/<int:annotation_id>/submit/", work.AnnotationSubmitApi.as_view(), name="annotation-submit"),
     path("annotations/<int:annotation_id>/skip/", work.AnnotationSkipApi.as_view(), name="annotation-skip"),
     path("annotations/<int:annotation_id>/history/", work.AnnotationHistoryApi.as_view(),
          name="annotation-history"),

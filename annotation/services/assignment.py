@@ -11,10 +11,11 @@ Invariants (checked by tests/annotation/test_assignment_concurrency.py):
 Locks: claiming takes the candidate task's row lock with SELECT ... FOR UPDATE SKIP LOCKED (two
 annotators never wait on each other; the second skips to the next task; only when every remaining
 candidate is locked does it wait for one), then re-counts in a new statement, which under READ
-COMMITTED sees every lease committed by whoever held that lock before; on PostgreSQL that same
-statement inserts the lease and the draft.
-Submit takes the same row lock without SKIP LOCKED, then the annotation's. On SQLite (the demo)
-select_for_update is a no-op and IMMEDIATE transactions serialise writers instead.
+COMMITTED sees every lease committed by whoever held that lock before, then leases.
+On PostgreSQL all of that is one call of the function standpoint_claim_task (migration 0002: one
+round trip instead of four on the app's most frequent call); the Python below is the same claim for
+SQLite (the demo), where select_for_update is a no-op and IMMEDIATE transactions serialise writers.
+Submit takes the same row lock without SKIP LOCKED, then the annotation's.
 """
 
 from datetime import timedelta
@@ -24,8 +25,8 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import Annotation, Assignment, Project, Task
 from ..db import aware, cursor, instance
+from ..models import Annotation, Assignment, Project, Task
 
 DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
 MAX_CLAIM_ATTEMPTS = 50
@@ -77,8 +78,6 @@ def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
 
 
 def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None:
-    if connection.vendor == "postgresql":
-        return _lock_next_sql(project=project, user=user, now=now, exclude=exclude)
     for qs in _candidate_ids(project=project, user=user, now=now, exclude=exclude):
         task_id = (qs.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True).first())
         if task_id is not None:
@@ -95,67 +94,22 @@ def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
-# The same two reads as plain SQL on PostgreSQL: they run on every claim, and compiling the ORM
-# expressions (subqueries, EXISTS, COALESCE) cost more CPU than PostgreSQL spends answering them.
-_LIVE = """(SELECT count(*) FROM {asg} a WHERE a.task_id = t.id AND a.status = 'active'
-              AND a.expires_at > %(now)s AND a.annotator_id <> %(user)s)"""
-_DONE = """EXISTS (SELECT 1 FROM {asg} m WHERE m.task_id = t.id AND m.annotator_id = %(user)s
-                   AND m.status IN ('submitted', 'skipped'))"""
-_CANDIDATE = """SELECT t.id FROM {task} t
-    WHERE t.project_id = %(project)s AND NOT t.is_complete {extra}
-      AND t.submitted_count + {live} < %(k)s AND NOT {done} AND NOT (t.id = ANY(%(exclude)s::bigint[]))
-    ORDER BY {order} LIMIT 1 FOR UPDATE OF t {wait}"""
-_RECHECK = """SELECT (t.submitted_count + {live} < %(k)s) AND NOT {done} AS room,
-                     EXISTS (SELECT 1 FROM {asg} x WHERE x.task_id = t.id AND x.annotator_id = %(user)s) AS mine
-              FROM {task} t WHERE t.id = %(task)s"""
+_CLAIM_SQL = ("SELECT task_id, assignment_id FROM standpoint_claim_task(%s::bigint, %s::bigint, %s::integer, "
+              "%s::timestamptz, %s::timestamptz, %s::boolean, %s::integer)")
 
 
-def _sql(template: str, **parts) -> str:
-    tables = {"asg": Assignment._meta.db_table, "task": Task._meta.db_table}
-    return template.format(live=_LIVE.format(**tables), done=_DONE.format(**tables), **tables, **parts)
-
-
-def _lock_next_sql(*, project: Project, user, now, exclude: list[int]) -> int | None:
-    params = {"project": project.pk, "now": now, "user": user.pk, "k": project.annotators_per_task,
-              "exclude": exclude}
-    if project.task_order == Project.TaskOrder.UNCERTAINTY:
-        passes = [("AND t.uncertainty IS NOT NULL", 't.uncertainty DESC, t."order"'),
-                  ("AND t.uncertainty IS NULL", 't."order"')]
-    else:
-        passes = [("", 't."order"')]
+def _claim_sql(*, project: Project, user, now, expires) -> Assignment | None:
+    """The whole claim in one round trip: the PostgreSQL function from migration 0002, which follows
+    the same rules as the Python path below (see that migration's docstring)."""
     with cursor() as cur:
-        # SKIP LOCKED first, so annotators never queue behind each other. If that finds nothing, the
-        # only tasks left may be locked for a moment by someone's claim or submit: wait for one rather
-        # than telling the annotator that nothing is left.
-        for wait in ("SKIP LOCKED", ""):
-            for extra, order in passes:
-                cur.execute(_sql(_CANDIDATE, extra=extra, order=order, wait=wait), params)
-                row = cur.fetchone()
-                if row is not None:
-                    return row[0]
-    return None
-
-
-_RECHECK_AND_LEASE = """WITH chk AS ({recheck}),
-    a AS (INSERT INTO {asg} (task_id, annotator_id, status, leased_at, expires_at)
-          SELECT %(task)s, %(user)s, 'active', %(now)s, %(expires)s FROM chk WHERE chk.room AND NOT chk.mine
-          RETURNING id),
-    d AS (INSERT INTO {ann} (task_id, annotator_id, assignment_id, status, no_statement, time_spent_ms, revision,
-                             created_at, updated_at)
-          SELECT %(task)s, %(user)s, a.id, 'draft', false, 0, 0, %(now)s, %(now)s FROM a
-          ON CONFLICT (task_id, annotator_id) DO NOTHING)
-    SELECT chk.room, chk.mine, (SELECT id FROM a) FROM chk"""
-
-
-def _recheck_and_lease_sql(*, task_id: int, user, now, expires, k: int) -> tuple[bool, bool, int | None]:
-    """The re-count under the lock and, when there is room and no earlier row of ours, the new lease and
-    its draft annotation: one round trip (this is the app's hottest write).
-    Returns (has room, an earlier assignment row of ours exists, new assignment id or None)."""
-    sql = _sql(_RECHECK_AND_LEASE, recheck=_sql(_RECHECK), ann=Annotation._meta.db_table)
-    with cursor() as cur:
-        cur.execute(sql, {"task": task_id, "now": now, "expires": expires, "user": user.pk, "k": k})
-        room, mine, assignment_id = cur.fetchone()
-    return bool(room), bool(mine), assignment_id
+        cur.execute(_CLAIM_SQL, [project.pk, user.pk, project.annotators_per_task, now, expires,
+                                 project.task_order == Project.TaskOrder.UNCERTAINTY, MAX_CLAIM_ATTEMPTS])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return instance(Assignment, {"id": row[1], "task_id": row[0], "annotator_id": user.pk,
+                                 "status": Assignment.Status.ACTIVE, "leased_at": now, "expires_at": expires,
+                                 "finished_at": None})
 
 
 def assignment_claim_next(*, user, project: Project) -> Assignment | None:
@@ -169,23 +123,17 @@ def assignment_claim_next(*, user, project: Project) -> Assignment | None:
     current = assignment_active_for(user=user, project=project, now=now)
     if current is not None:
         return current
-    k = project.annotators_per_task
     expires = now + timedelta(minutes=project.lease_minutes)
+    if connection.vendor == "postgresql":
+        return _claim_sql(project=project, user=user, now=now, expires=expires)
+    k = project.annotators_per_task
     tried: list[int] = []
     for _ in range(MAX_CLAIM_ATTEMPTS):
         with transaction.atomic():
             task_id = _lock_next(project=project, user=user, now=now, exclude=tried)
             if task_id is None:
                 return None
-            if connection.vendor == "postgresql":
-                has_room, has_row, new_id = _recheck_and_lease_sql(task_id=task_id, user=user, now=now,
-                                                                   expires=expires, k=k)
-                if new_id is not None:
-                    return instance(Assignment, {"id": new_id, "task_id": task_id, "annotator_id": user.pk,
-                                                 "status": Assignment.Status.ACTIVE, "leased_at": now,
-                                                 "expires_at": expires, "finished_at": None})
-            else:
-                has_room, has_row = _recheck(task_id=task_id, user=user, now=now, k=k)
+            has_room, has_row = _recheck(task_id=task_id, user=user, now=now, k=k)
             if not has_room:  # filled up between our snapshot and our lock
                 tried.append(task_id)
                 continue

@@ -1,0 +1,143 @@
+"""standpoint_claim_task(): the task claim as one PostgreSQL function call (annotation.services.assignment).
+
+Next task is the call annotators make most. As separate statements, a claim was BEGIN, the candidate
+lock, the re-count and lease, COMMIT: four round trips. As a function it is one, with the same rules:
+
+  * candidates in article order (or most uncertain first, then unscored in article order), skipping
+    tasks already at k (submitted + other annotators' live leases), done or skipped by this annotator,
+    or tried in this call; FOR UPDATE SKIP LOCKED first, then, only if that finds none, waiting for a
+    locked one rather than reporting that nothing is left;
+  * the re-count under the lock runs as its own statement, and in a VOLATILE function each statement
+    takes a new snapshot (READ COMMITTED), so it sees leases committed by whoever held the lock before;
+  * then the lease (or the annotator's own expired one, revived) and the draft annotation.
+
+Returns one row (task_id, assignment_id), or none when nothing is left for this annotator.
+On SQLite (the demo) nothing is created; the service uses its Python path there.
+"""
+
+from django.db import migrations
+
+CLAIM_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION standpoint_claim_task(p_project bigint, p_user bigint, p_k integer, p_now timestamptz,
+                                                 p_expires timestamptz, p_uncertainty_first boolean,
+                                                 p_max_attempts integer)
+RETURNS TABLE (task_id bigint, assignment_id bigint)
+LANGUAGE plpgsql VOLATILE AS $fn$
+#variable_conflict use_column
+DECLARE
+    tried bigint[] := '{}';
+    cand bigint;
+    has_room boolean;
+    has_row boolean;
+    new_id bigint;
+    waiting boolean;
+BEGIN
+    FOR attempt IN 1..p_max_attempts LOOP
+        cand := NULL;
+        FOREACH waiting IN ARRAY ARRAY[false, true] LOOP
+            EXIT WHEN cand IS NOT NULL;
+            IF p_uncertainty_first THEN
+                -- scored tasks, most uncertain first (index task_next_by_uncertainty)
+                IF waiting THEN
+                    SELECT t.id INTO cand FROM annotation_task t
+                    WHERE t.project_id = p_project AND NOT t.is_complete AND t.uncertainty IS NOT NULL
+                      AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
+                          AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
+                      AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
+                          AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
+                      AND NOT (t.id = ANY(tried))
+                    ORDER BY t.uncertainty DESC, t."order" LIMIT 1 FOR UPDATE OF t;
+                ELSE
+                    SELECT t.id INTO cand FROM annotation_task t
+                    WHERE t.project_id = p_project AND NOT t.is_complete AND t.uncertainty IS NOT NULL
+                      AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
+                          AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
+                      AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
+                          AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
+                      AND NOT (t.id = ANY(tried))
+                    ORDER BY t.uncertainty DESC, t."order" LIMIT 1 FOR UPDATE OF t SKIP LOCKED;
+                END IF;
+                CONTINUE WHEN cand IS NOT NULL;
+            END IF;
+            -- article order (for uncertainty projects: the tasks without a score)
+            IF waiting THEN
+                SELECT t.id INTO cand FROM annotation_task t
+                WHERE t.project_id = p_project AND NOT t.is_complete
+                  AND (NOT p_uncertainty_first OR t.uncertainty IS NULL)
+                  AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
+                      AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
+                  AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
+                      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
+                  AND NOT (t.id = ANY(tried))
+                ORDER BY t."order" LIMIT 1 FOR UPDATE OF t;
+            ELSE
+                SELECT t.id INTO cand FROM annotation_task t
+                WHERE t.project_id = p_project AND NOT t.is_complete
+                  AND (NOT p_uncertainty_first OR t.uncertainty IS NULL)
+                  AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
+                      AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
+                  AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
+                      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
+                  AND NOT (t.id = ANY(tried))
+                ORDER BY t."order" LIMIT 1 FOR UPDATE OF t SKIP LOCKED;
+            END IF;
+        END LOOP;
+        IF cand IS NULL THEN
+            RETURN;
+        END IF;
+
+        -- the re-count, in a new snapshot now that we hold the task's lock
+        SELECT (t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
+                    AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k)
+               AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
+                    AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped')),
+               EXISTS (SELECT 1 FROM annotation_assignment x WHERE x.task_id = t.id AND x.annotator_id = p_user)
+          INTO has_room, has_row
+          FROM annotation_task t WHERE t.id = cand;
+        IF NOT has_room THEN  -- filled up between our snapshot and our lock
+            tried := tried || cand;
+            CONTINUE;
+        END IF;
+
+        IF has_row THEN  -- an earlier lease of ours expired: take the same row again, keep the draft
+            UPDATE annotation_assignment SET status = 'active', leased_at = p_now, expires_at = p_expires,
+                   finished_at = NULL
+             WHERE annotation_assignment.task_id = cand AND annotator_id = p_user
+            RETURNING id INTO new_id;
+            UPDATE annotation_annotation SET assignment_id = new_id
+             WHERE annotation_annotation.task_id = cand AND annotator_id = p_user;
+        ELSE
+            INSERT INTO annotation_assignment (task_id, annotator_id, status, leased_at, expires_at)
+            VALUES (cand, p_user, 'active', p_now, p_expires) RETURNING id INTO new_id;
+        END IF;
+        INSERT INTO annotation_annotation (task_id, annotator_id, assignment_id, status, no_statement, time_spent_ms,
+                                           revision, created_at, updated_at)
+        VALUES (cand, p_user, new_id, 'draft', false, 0, 0, p_now, p_now)
+        ON CONFLICT ON CONSTRAINT annotation_unique_annotator DO NOTHING;
+        task_id := cand;
+        assignment_id := new_id;
+        RETURN NEXT;
+        RETURN;
+    END LOOP;
+END
+$fn$;
+"""
+
+DROP_FUNCTION = ("DROP FUNCTION IF EXISTS standpoint_claim_task(bigint, bigint, integer, timestamptz, timestamptz, "
+                 "boolean, integer)")
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CLAIM_FUNCTION)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_FUNCTION)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("annotation", "0001_initial")]
+
+    operations = [migrations.RunPython(create, drop)]
