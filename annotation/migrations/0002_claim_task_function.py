@@ -1,8 +1,10 @@
 """standpoint_claim_task(): the task claim as one PostgreSQL function call (annotation.services.assignment).
 
-Next task is the call annotators make most. As separate statements, a claim was BEGIN, the candidate
-lock, the re-count and lease, COMMIT: four round trips. As a function it is one, with the same rules:
+Next task is the call annotators make most. As separate statements, a claim was the look for a live
+lease, BEGIN, the candidate lock, the re-count and lease, COMMIT: five round trips. As a function it
+is one, with the same rules:
 
+  * the annotator's own active, unexpired lease in the project is resumed first;
   * candidates in article order (or most uncertain first, then unscored in article order), skipping
     tasks already at k (submitted + other annotators' live leases), done or skipped by this annotator,
     or tried in this call; FOR UPDATE SKIP LOCKED first, then, only if that finds none, waiting for a
@@ -11,7 +13,7 @@ lock, the re-count and lease, COMMIT: four round trips. As a function it is one,
     takes a new snapshot (READ COMMITTED), so it sees leases committed by whoever held the lock before;
   * then the lease (or the annotator's own expired one, revived) and the draft annotation.
 
-Returns one row (task_id, assignment_id), or none when nothing is left for this annotator.
+Returns one row (task_id, assignment_id, leased_at, expires_at), or none when nothing is left.
 On SQLite (the demo) nothing is created; the service uses its Python path there.
 """
 
@@ -21,7 +23,7 @@ CLAIM_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION standpoint_claim_task(p_project bigint, p_user bigint, p_k integer, p_now timestamptz,
                                                  p_expires timestamptz, p_uncertainty_first boolean,
                                                  p_max_attempts integer)
-RETURNS TABLE (task_id bigint, assignment_id bigint)
+RETURNS TABLE (task_id bigint, assignment_id bigint, leased_at timestamptz, expires_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -32,6 +34,14 @@ DECLARE
     new_id bigint;
     waiting boolean;
 BEGIN
+    -- the annotator's own live lease in this project comes first
+    RETURN QUERY SELECT a.task_id, a.id, a.leased_at, a.expires_at
+        FROM annotation_assignment a JOIN annotation_task t ON t.id = a.task_id
+        WHERE a.annotator_id = p_user AND t.project_id = p_project AND a.status = 'active' AND a.expires_at > p_now
+        ORDER BY a.leased_at LIMIT 1;
+    IF FOUND THEN
+        RETURN;
+    END IF;
     FOR attempt IN 1..p_max_attempts LOOP
         cand := NULL;
         FOREACH waiting IN ARRAY ARRAY[false, true] LOOP
@@ -116,6 +126,8 @@ BEGIN
         ON CONFLICT ON CONSTRAINT annotation_unique_annotator DO NOTHING;
         task_id := cand;
         assignment_id := new_id;
+        leased_at := p_now;
+        expires_at := p_expires;
         RETURN NEXT;
         RETURN;
     END LOOP;

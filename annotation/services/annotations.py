@@ -4,8 +4,8 @@ Every write checks the client's `revision` (optimistic concurrency: a stale edit
 and changes nothing) and bumps it. Submitting, skipping, and every change to a submitted annotation
 adds an AnnotationRevision with before/after snapshots, so nothing is overwritten silently.
 
-Locks: submit locks the task row, then the annotation row (the same order as every other writer
-that takes both), so the k check and the submitted_count increment are one critical section.
+Locks: submit locks the task row and the annotation row in one statement (the only writer that takes
+both), so the k check and the submitted_count increment are one critical section.
 """
 
 from collections.abc import Sequence
@@ -220,26 +220,20 @@ class _Locked:
     submitted_count: int | None  # the task's, read under the task's row lock (submit only)
 
 
-def _for_update(of: str = "") -> str:
-    if connection.vendor != "postgresql":
-        return ""
-    return f" FOR UPDATE OF {of}" if of else " FOR UPDATE"
+def _for_update(of: str) -> str:
+    return f" FOR UPDATE OF {of}" if connection.vendor == "postgresql" else ""
 
 
 def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
-    """Lock the task row (submit: it holds the count) and then the annotation's, in that order."""
+    """Read the annotation under its row lock, and with_task (submit) the task's too: the task row holds
+    the submitted count. One statement locks both, so concurrent submits lock them in the same order."""
+    columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
     with cursor() as cur:
-        submitted_count = None
-        if with_task:
-            cur.execute(f"SELECT submitted_count FROM {_table(Task)} WHERE id = %s{_for_update()}",
-                        [annotation.task_id])
-            (submitted_count,) = cur.fetchone()
-        columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
-        cur.execute(f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task
-                        FROM {_table(Annotation)} a JOIN {_table(Task)} t ON t.id = a.task_id
+        cur.execute(f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count
+                        FROM {_table(Task)} t JOIN {_table(Annotation)} a ON a.task_id = t.id
                         JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
                         JOIN {_table(Project)} p ON p.id = t.project_id
-                        WHERE a.id = %s{_for_update("a")}""", [annotation.pk])
+                        WHERE a.id = %s{_for_update("t, a" if with_task else "a")}""", [annotation.pk])
         row = cur.fetchone()
     if row is None:
         raise Annotation.DoesNotExist(f"Annotation {annotation.pk} no longer exists.")
@@ -247,8 +241,8 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     values.update(no_statement=bool(values["no_statement"]), created_at=aware(values["created_at"]),
                   updated_at=aware(values["updated_at"]), submitted_at=aware(values["submitted_at"]))
     locked = instance(Annotation, values)
-    project_id, text, k = row[len(_ANNOTATION_FIELDS):]
-    return _Locked(locked, text, project_id, k, submitted_count)
+    project_id, text, k, submitted_count = row[len(_ANNOTATION_FIELDS):]
+    return _Locked(locked, text, project_id, k, submitted_count if with_task else None)
 
 
 def _check_revision(annotation: Annotation, revision: int | None) -> None:

@@ -94,7 +94,7 @@ def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
-_CLAIM_SQL = ("SELECT task_id, assignment_id FROM standpoint_claim_task(%s::bigint, %s::bigint, %s::integer, "
+_CLAIM_SQL = ("SELECT task_id, assignment_id, leased_at, expires_at FROM standpoint_claim_task(%s::bigint, %s::bigint, %s::integer, "
               "%s::timestamptz, %s::timestamptz, %s::boolean, %s::integer)")
 
 
@@ -108,7 +108,7 @@ def _claim_sql(*, project: Project, user, now, expires) -> Assignment | None:
     if row is None:
         return None
     return instance(Assignment, {"id": row[1], "task_id": row[0], "annotator_id": user.pk,
-                                 "status": Assignment.Status.ACTIVE, "leased_at": now, "expires_at": expires,
+                                 "status": Assignment.Status.ACTIVE, "leased_at": row[2], "expires_at": row[3],
                                  "finished_at": None})
 
 
@@ -120,12 +120,12 @@ def assignment_claim_next(*, user, project: Project) -> Assignment | None:
     task row lock; see the module docstring.
     """
     now = timezone.now()
+    expires = now + timedelta(minutes=project.lease_minutes)
+    if connection.vendor == "postgresql":  # resumes a live lease too
+        return _claim_sql(project=project, user=user, now=now, expires=expires)
     current = assignment_active_for(user=user, project=project, now=now)
     if current is not None:
         return current
-    expires = now + timedelta(minutes=project.lease_minutes)
-    if connection.vendor == "postgresql":
-        return _claim_sql(project=project, user=user, now=now, expires=expires)
     k = project.annotators_per_task
     tried: list[int] = []
     for _ in range(MAX_CLAIM_ATTEMPTS):
