@@ -91,15 +91,15 @@ SELECT t.id, t."order", t.uncertainty, t.project_id,
        an.id, an.status, an.no_statement, an.time_spent_ms, an.revision, an.created_at, an.updated_at,
        an.submitted_at,
        EXISTS (SELECT 1 FROM {pred} pr WHERE pr.task_id = t.id),
-       (SELECT count(*) FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
-        WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped') AND dt.project_id = t.project_id),
-       (SELECT count(*) FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
-        WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped') AND dt.project_id = t.project_id
-          AND NOT dt.is_complete)
+       progress.done, progress.done_open
 FROM {task} t
 JOIN {par} p ON p.id = t.paragraph_id
 JOIN {art} ar ON ar.id = p.article_id
 LEFT JOIN {ann} an ON an.task_id = t.id AND an.annotator_id = %s
+CROSS JOIN (SELECT count(*) AS done, sum(CASE WHEN dt.is_complete THEN 0 ELSE 1 END) AS done_open
+            FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
+            WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped')
+              AND dt.project_id = (SELECT project_id FROM {task} WHERE id = %s)) progress
 WHERE t.id = %s"""
 
 
@@ -118,7 +118,8 @@ def workspace_payload(*, assignment: Assignment, user) -> dict:
     counts; statements and suggestions are read only when there are any.
     """
     with cursor() as cur:
-        cur.execute(_WORKSPACE_SQL.format(**_tables()), [user.pk, user.pk, assignment.annotator_id, assignment.task_id])
+        cur.execute(_WORKSPACE_SQL.format(**_tables()),
+                    [assignment.annotator_id, user.pk, assignment.task_id, assignment.task_id])
         (task_id, order, uncertainty, project_id, pid, text, position, kind, aid, title, author, published, url,
          previous, following, ann_id, status, no_statement, spent, revision, created, updated, submitted,
          has_predictions, done, done_open) = cur.fetchone()
@@ -142,5 +143,5 @@ def workspace_payload(*, assignment: Assignment, user) -> dict:
         "context": {"previous": previous, "next": following},
         "annotation": annotation,
         "predictions": predictions_payload(task_id=task_id, user=user) if has_predictions else [],
-        "progress": {"done": done, "remaining": max(open_tasks(project_id) - done_open, 0)},
+        "progress": {"done": done, "remaining": max(open_tasks(project_id) - (done_open or 0), 0)},
     }

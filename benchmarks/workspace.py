@@ -2,8 +2,8 @@
 
 1. Builds sp_bench_workspace: one project with 100,000 paragraph tasks and k = 3 (articles and
    paragraphs by COPY, tasks by the real tasks_sync service), 216 annotators with API tokens.
-2. Starts gunicorn (several workers) on 127.0.0.1 and a separate load process (threads, one
-   keep-alive HTTP connection each, token auth) that runs:
+2. Starts gunicorn (5 sync workers) on 127.0.0.1 and a separate load process (threads, one HTTP
+   client each, token auth; a sync worker closes the connection after each response) that runs:
    a. realistic load: 200 annotators looping next-task -> submit with 1-3 s think time, 60 s
       (each starts at a random moment within the first 3 s);
    b. saturation: 16 annotators, no think time, 30 s;
@@ -37,7 +37,10 @@ SATURATION_USERS, SATURATION_SECONDS = 16, float(os.environ.get("BENCH_SATURATIO
 REFERENCE_SECONDS = 8.0
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 5))
 THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", 1))
-WORKER_CLASS = os.environ.get("BENCH_GUNICORN_CLASS", "gthread")
+# sync workers: each request is accepted by whichever worker is free. gthread keeps each client's
+# keep-alive connection on one worker, so 16 or 200 connections spread unevenly over 5 workers queue
+# behind each other (measured: p50 16 ms but p95 180 ms at the same throughput).
+WORKER_CLASS = os.environ.get("BENCH_GUNICORN_CLASS", "sync")
 TARGETS = {"realistic_next_task_p95_ms": 50, "realistic_submit_p95_ms": 80, "saturation_pairs_per_s": 150}
 
 ENV = {**os.environ, "DATABASE_URL": DB_URL, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret",
@@ -229,9 +232,30 @@ def annotator_loop(client: Client, fx: dict, stop_at: float, think: tuple[float,
         out["empty"] += local["empty"]
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn), PostgreSQL and this load process, from /proc:
+    per-pair CPU is steadier than throughput on a shared machine."""
+    out = {"server": 0.0, "postgres": 0.0, "load": 0.0}
+    hz = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / hz
+        role = ("load" if int(pid) == os.getpid() else "server" if "gunicorn" in cmd
+                else "postgres" if cmd.startswith("postgres") or "/postgres" in cmd else None)
+        if role:
+            out[role] += used
+    return out
+
+
 def run_phase(fx: dict, port: int, tokens: list[str], seconds: float, think: tuple[float, float]) -> dict:
     out = {"next": [], "submit": [], "acks": [], "errors": [], "conflicts": 0, "empty": 0}
     lock = threading.Lock()
+    cpu_before = cpu_seconds()
     clients = [Client(port, t) for t in tokens]
     stop_at = time.perf_counter() + seconds
     t0 = time.perf_counter()
@@ -242,6 +266,8 @@ def run_phase(fx: dict, port: int, tokens: list[str], seconds: float, think: tup
     for t in threads:
         t.join(timeout=seconds + 60)
     out["wall_s"] = time.perf_counter() - t0
+    cpu_after = cpu_seconds()
+    out["cpu_s"] = {role: cpu_after[role] - cpu_before[role] for role in cpu_after}
     return out
 
 
@@ -390,6 +416,8 @@ def main() -> int:
         "saturation_pairs_per_s": round(pairs_s, 1),
         "saturation_requests_per_s": round((len(sat["next"]) + len(sat["submit"])) / sat["wall_s"], 1),
         "saturation_next_task_ms": summary(sat["next"]), "saturation_submit_ms": summary(sat["submit"]),
+        "saturation_cpu_ms_per_pair": {role: round(used * 1000 / max(len(sat["submit"]), 1), 2)
+                                       for role, used in sat["cpu_s"].items()},
         "reference_get_project_ms": summary(ref["lat"]),
         "reference_get_project_per_s": round(len(ref["lat"]) / ref["wall_s"], 1),
         "conflicts_409": real["conflicts"] + sat["conflicts"], "errors": len(errors),
@@ -405,6 +433,7 @@ def main() -> int:
           f"submit {figures['realistic_submit_ms']}")
     print(f"  saturation: {pairs_s:.1f} pairs/s, {figures['saturation_requests_per_s']} req/s; next-task "
           f"{figures['saturation_next_task_ms']}; submit {figures['saturation_submit_ms']}")
+    print(f"  CPU per saturation pair (ms): {figures['saturation_cpu_ms_per_pair']}")
     print(f"  reference : GET project {figures['reference_get_project_ms']} "
           f"({figures['reference_get_project_per_s']} req/s)")
     print(f"  invariants: {'all hold' if not problems else problems}")

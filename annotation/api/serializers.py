@@ -200,7 +200,7 @@ class _WorkspaceAnnotation(serializers.Serializer):
 class WorkspaceOut(serializers.Serializer):
     assignment = _AssignmentRef()
     task = _TaskRef()
-    project = serializers.IntegerField(source="task.project_id")
+    project = serializers.IntegerField()
     article = _ArticleRef()
     paragraph = _ParagraphRef()
     context = _Context()

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from ..access import annotation_and_role, project_get_for, role_for
 from ..models import Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision, Role, Statement
-from ..payloads import annotation_payload, statements_payload, workspace_payload
+from ..payloads import annotation_payload, workspace_payload
 from ..selectors import annotation_list, annotations_visible_to, predictions_for, revisions_for
 from ..services.annotations import (annotation_save, annotation_skip, annotation_submit, statement_create,
                                     statement_delete, statement_update)
@@ -155,8 +155,7 @@ class AnnotationSubmitApi(LeanApiView):
         annotation = _own_annotation(request, annotation_id)
         data = annotation_in(json_body(request))
         saved = annotation_submit(annotation=annotation, user=request.user, **data)
-        statements = statements_payload(saved.pk) if data["statements"] else []
-        return status.HTTP_200_OK, annotation_payload(vars(saved), statements)
+        return status.HTTP_200_OK, annotation_payload(vars(saved), saved.statement_rows)
 
 
 class AnnotationSkipApi(APIView):

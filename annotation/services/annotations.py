@@ -86,6 +86,10 @@ class _Context:
         self.claims = self._resolved(rows["claim"], wanted["claim"])
         self.labels = {kind: {pk: row[2] for pk, row in kind_rows.items()} for kind, kind_rows in rows.items()}
 
+    @property
+    def stance_values(self) -> dict[int, str]:
+        return {pk: value for value, pk in self.stances.items()}
+
     def _registry_part(self, kind: str, ids: set[int]) -> tuple[str, list]:
         model, label = _REGISTRIES[kind]
         return (f"SELECT '{kind}', id, status, merged_into_id, {label} FROM {_table(model)} "
@@ -179,8 +183,8 @@ def statements_clean(*, task: Task, statements: Sequence[StatementInput]) -> lis
 
 
 def _clean(*, text: str, project_id: int, task_id: int,
-           statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], dict[int, str]]:
-    """statements_clean, plus {stance label id: value} for snapshots."""
+           statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], "_Context"]:
+    """statements_clean, plus the context it read (stance values and registry labels, for snapshots)."""
     ctx = _Context(text=text, project_id=project_id, task_id=task_id, statements=statements)
     results = [_validate_one(ctx, s) for s in statements]
     errors = [e for e, _ in results]
@@ -196,7 +200,7 @@ def _clean(*, text: str, project_id: int, task_id: int,
         seen.setdefault(key, i)
     if any(errors):
         raise StatementsInvalid({"statements": errors})
-    return [clean for _, clean in results], {pk: value for value, pk in ctx.stances.items()}
+    return [clean for _, clean in results], ctx
 
 
 # ---------------------------------------------------------------- writes
@@ -265,8 +269,21 @@ def _statement_writes(annotation: Annotation, clean: list[dict[str, Any]], *, no
         params = [v for i, fields in enumerate(clean)
                   for v in (annotation.pk, i, *(fields[c] for c in _STATEMENT_COLUMNS[2:-1]), now)]
         writes.append((f"INSERT INTO {_table(Statement)} ({', '.join(_STATEMENT_COLUMNS)}) "
-                       f"VALUES {', '.join([row] * len(clean))}", params))
+                       f"VALUES {', '.join([row] * len(clean))} RETURNING id, position", params))
     return writes
+
+
+def _written(annotation: Annotation, clean: list[dict[str, Any]], ctx: "_Context", returned: list[tuple]) -> list:
+    """The statements just written, in the API's Statement shape, from what was validated and the ids
+    the INSERT returned (no read back)."""
+    ids = {position: pk for pk, position in returned}
+    stances = ctx.stance_values
+    return [{"id": ids[i], "annotation": annotation.pk, "position": i, "actor_role": c["actor_role"],
+             "actor": c["actor_id"], "actor_name": ctx.labels["actor"].get(c["actor_id"]),
+             "actor_start": c["actor_start"], "actor_end": c["actor_end"], "claim": c["claim_id"],
+             "claim_text": ctx.labels["claim"][c["claim_id"]], "stance": stances[c["stance_id"]],
+             "evidence_start": c["evidence_start"], "evidence_end": c["evidence_end"], "note": c["note"],
+             "from_prediction": c["from_prediction_id"]} for i, c in enumerate(clean)]
 
 
 def _save(annotation: Annotation) -> tuple[str, list]:
@@ -282,9 +299,9 @@ def _finish_assignment(annotation: Annotation, status: str, now) -> tuple[str, l
             "AND annotator_id = %s", [status, now, annotation.task_id, annotation.annotator_id])
 
 
-def _write_all(writes: list[tuple[str, list]]) -> None:
+def _write_all(writes: list[tuple[str, list]]) -> list[tuple]:
     """Run writes that touch different rows, in one round trip on PostgreSQL (data-modifying CTEs,
-    each executed exactly once) and one after another elsewhere."""
+    each executed exactly once) and one after another elsewhere. Returns the last one's RETURNING rows."""
     with cursor() as cur:
         if connection.vendor == "postgresql" and len(writes) > 1:
             *head, (last, _) = writes
@@ -293,6 +310,7 @@ def _write_all(writes: list[tuple[str, list]]) -> None:
         else:
             for sql, params in writes:
                 cur.execute(sql, params)
+        return cur.fetchall() if cur.description else []
 
 
 def _check_payload(*, no_statement: bool, clean: list, submitting: bool) -> None:
@@ -328,22 +346,24 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
     """Save the annotator's work without changing its status (a draft stays a draft).
 
     Replaces the statement list. On a submitted annotation this is an edit: recorded with before/after.
+    The returned annotation carries `statement_rows` (see annotation_submit).
     """
     locked = _lock(annotation, with_task=False)
     annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, stance_values = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
-                                  statements=statements)
+    clean, ctx = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
+                        statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=annotation.status == Annotation.Status.SUBMITTED)
     before = (snapshot_of(annotation, statements_snapshot(annotation.pk))
               if annotation.status == Annotation.Status.SUBMITTED else None)
     now = timezone.now()
     _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
-    writes = [*_statement_writes(annotation, clean, now=now), _save(annotation)]
+    writes = [_save(annotation)]
     if before is not None:
         writes.append(_record(annotation, AnnotationRevision.Action.EDIT, user, before,
-                              snapshot_of(annotation, clean_to_snapshot(clean, stance_values)), now=now))
-    _write_all(writes)
+                              snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values)), now=now))
+    annotation.statement_rows = _written(annotation, clean, ctx,
+                                         _write_all(writes + _statement_writes(annotation, clean, now=now)))
     return annotation
 
 
@@ -352,6 +372,8 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
                       no_statement: bool = False, time_spent_ms: int | None = None) -> Annotation:
     """Submit: save the statements, count the submission on the task, close the lease.
 
+    The returned annotation carries `statement_rows`: the statements as written, in the API's shape.
+
     Raises ConflictError if the task already has k submissions (e.g. this annotator's lease expired
     and others filled the task meanwhile); the draft is kept. Submitting an already submitted
     annotation is an edit (no second count).
@@ -359,8 +381,8 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     locked = _lock(annotation, with_task=True)
     annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, stance_values = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
-                                  statements=statements)
+    clean, ctx = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
+                        statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=True)
     was_submitted = annotation.status == Annotation.Status.SUBMITTED
     k = locked.k
@@ -371,7 +393,7 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     before = snapshot_of(annotation, old_statements)
     now = timezone.now()
     _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
-    writes = _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
+    writes = []
     if not was_submitted:
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
@@ -379,10 +401,12 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
                        "WHERE id = %s", [locked.submitted_count + 1 >= k, annotation.task_id]))
         writes.append(_finish_assignment(annotation, Assignment.Status.SUBMITTED, now))
     writes.append(_save(annotation))
+    after = snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values))
     writes.append(_record(annotation,
                           AnnotationRevision.Action.EDIT if was_submitted else AnnotationRevision.Action.SUBMIT,
-                          user, before, snapshot_of(annotation, clean_to_snapshot(clean, stance_values)), now=now))
-    _write_all(writes)
+                          user, before, after, now=now))
+    writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
+    annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
     return annotation
 
 

@@ -94,8 +94,8 @@ def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
-_CLAIM_SQL = ("SELECT task_id, assignment_id, leased_at, expires_at FROM standpoint_claim_task(%s::bigint, %s::bigint, %s::integer, "
-              "%s::timestamptz, %s::timestamptz, %s::boolean, %s::integer)")
+_CLAIM_SQL = ("SELECT task_id, assignment_id, leased_at, expires_at FROM standpoint_claim_task(%s::bigint, "
+              "%s::bigint, %s::integer, %s::timestamptz, %s::timestamptz, %s::boolean, %s::integer)")
 
 
 def _claim_sql(*, project: Project, user, now, expires) -> Assignment | None:
