@@ -222,6 +222,10 @@ class _Locked:
     project_id: int
     k: int
     submitted_count: int | None  # the task's, read under the task's row lock (submit only)
+    has_statements: bool
+
+    def statements_snapshot(self) -> list[dict]:
+        return statements_snapshot(self.annotation.pk) if self.has_statements else []
 
 
 def _for_update(of: str) -> str:
@@ -233,7 +237,8 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     the submitted count. One statement locks both, so concurrent submits lock them in the same order."""
     columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
     with cursor() as cur:
-        cur.execute(f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count
+        cur.execute(f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count,
+                               EXISTS (SELECT 1 FROM {_table(Statement)} s WHERE s.annotation_id = a.id)
                         FROM {_table(Task)} t JOIN {_table(Annotation)} a ON a.task_id = t.id
                         JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
                         JOIN {_table(Project)} p ON p.id = t.project_id
@@ -245,8 +250,8 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     values.update(no_statement=bool(values["no_statement"]), created_at=aware(values["created_at"]),
                   updated_at=aware(values["updated_at"]), submitted_at=aware(values["submitted_at"]))
     locked = instance(Annotation, values)
-    project_id, text, k, submitted_count = row[len(_ANNOTATION_FIELDS):]
-    return _Locked(locked, text, project_id, k, submitted_count if with_task else None)
+    project_id, text, k, submitted_count, has_statements = row[len(_ANNOTATION_FIELDS):]
+    return _Locked(locked, text, project_id, k, submitted_count if with_task else None, bool(has_statements))
 
 
 def _check_revision(annotation: Annotation, revision: int | None) -> None:
@@ -354,7 +359,7 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
     clean, ctx = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
                         statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=annotation.status == Annotation.Status.SUBMITTED)
-    before = (snapshot_of(annotation, statements_snapshot(annotation.pk))
+    before = (snapshot_of(annotation, locked.statements_snapshot())
               if annotation.status == Annotation.Status.SUBMITTED else None)
     now = timezone.now()
     _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
@@ -363,7 +368,8 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
         writes.append(_record(annotation, AnnotationRevision.Action.EDIT, user, before,
                               snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values)), now=now))
     annotation.statement_rows = _written(annotation, clean, ctx,
-                                         _write_all(writes + _statement_writes(annotation, clean, now=now)))
+                                         _write_all(writes + _statement_writes(annotation, clean, now=now,
+                                                                               had_any=locked.has_statements)))
     return annotation
 
 
@@ -389,7 +395,7 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     if not was_submitted and locked.submitted_count >= k:
         raise ConflictError(f"This paragraph already has its {k} submitted annotations; your draft is kept.",
                             revision=annotation.revision)
-    old_statements = statements_snapshot(annotation.pk)
+    old_statements = locked.statements_snapshot()
     before = snapshot_of(annotation, old_statements)
     now = timezone.now()
     _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
@@ -413,13 +419,14 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
 @transaction.atomic
 def annotation_skip(*, annotation: Annotation, user, revision: int | None = None) -> Annotation:
     """Skip the paragraph: the lease ends, the task goes back to others, the draft is kept."""
-    annotation = _lock(annotation, with_task=False).annotation
+    locked = _lock(annotation, with_task=False)
+    annotation = locked.annotation
     _check_revision(annotation, revision)
     if annotation.status == Annotation.Status.SUBMITTED:
         raise StatementsInvalid({"non_field_errors": ["A submitted annotation cannot be skipped."]})
     if annotation.status == Annotation.Status.SKIPPED:
         return annotation
-    statements = statements_snapshot(annotation.pk)
+    statements = locked.statements_snapshot()
     before = snapshot_of(annotation, statements)
     now = timezone.now()
     annotation.status = Annotation.Status.SKIPPED

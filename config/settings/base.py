@@ -100,6 +100,8 @@ else:
 # The annotator's hot path (annotation/db.py) prepares its statements on PostgreSQL; turn this off
 # behind a pooler in transaction mode (PgBouncer before 1.21).
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+# Seconds an API token's lookup is remembered per process (annotation/api/authentication.py); 0: off.
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
