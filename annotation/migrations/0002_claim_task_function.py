@@ -11,7 +11,8 @@ is one, with the same rules:
     locked one rather than reporting that nothing is left;
   * the re-count under the lock runs as its own statement, and in a VOLATILE function each statement
     takes a new snapshot (READ COMMITTED), so it sees leases committed by whoever held the lock before;
-  * then the lease (or the annotator's own expired one, revived) and the draft annotation.
+  * then the lease (or the annotator's own expired one, revived) and the draft annotation, committed
+    without waiting for the WAL flush (a lease is soft state; submits keep synchronous commit).
 
 Returns one row (task_id, assignment_id, leased_at, expires_at), or none when nothing is left.
 On SQLite (the demo) nothing is created; the service uses its Python path there.
@@ -34,6 +35,10 @@ DECLARE
     new_id bigint;
     waiting boolean;
 BEGIN
+    -- A lease is soft state: if PostgreSQL crashed in the moment after this commit, the annotator would
+    -- just ask again. So this transaction does not wait for its WAL flush, which also frees the task's
+    -- row lock sooner for whoever submits on it. (Submits keep synchronous commit: they are never lost.)
+    PERFORM set_config('synchronous_commit', 'off', true);
     -- the annotator's own live lease in this project comes first
     RETURN QUERY SELECT a.task_id, a.id, a.leased_at, a.expires_at
         FROM annotation_assignment a JOIN annotation_task t ON t.id = a.task_id
