@@ -49,6 +49,9 @@ BEGIN
     END IF;
     FOR attempt IN 1..p_max_attempts LOOP
         cand := NULL;
+        -- The four candidate queries differ only in their order and in SKIP LOCKED. They are spelled out
+        -- because plpgsql caches the plan of static SQL only (dynamic SQL is planned on every call, ~1 ms)
+        -- and each order must match its index.
         FOREACH waiting IN ARRAY ARRAY[false, true] LOOP
             EXIT WHEN cand IS NOT NULL;
             IF p_uncertainty_first THEN
