@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 from annotation.access import project_get_for
 from annotation.models import Role
 from exports.models import AgreementReport
-from exports.report_html import render_report_html
-from exports.services.agreement import agreement_report_build, agreement_report_store
+
+# The statistics (scikit-learn, pandas, statsmodels) and the charts (matplotlib) are imported on first
+# use, in the functions below: at import they cost ~2.3 s that every web worker would pay at start.
 
 ROLES = [Role.MANAGER, Role.ML_ENGINEER]
 
@@ -24,6 +25,8 @@ class AgreementQuery(serializers.Serializer):
 
 
 def build_from_query(project, params) -> dict:
+    from exports.services.agreement import agreement_report_build
+
     query = AgreementQuery(data={k: v for k, v in params.items() if v != ""})
     query.is_valid(raise_exception=True)
     data = query.validated_data
@@ -46,6 +49,8 @@ class AgreementReportApi(APIView):
 class AgreementReportHtmlApi(APIView):
     def get(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
+        from exports.report_html import render_report_html
+
         html = render_report_html(build_from_query(project, request.query_params))
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="agreement-project-{project.pk}.html"'
@@ -68,6 +73,8 @@ class StoredReportListApi(APIView):
         project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        from exports.services.agreement import agreement_report_store
+
         report = agreement_report_store(project=project, user=request.user, **data.validated_data)
         return Response({"id": report.pk, "inputs_hash": report.inputs_hash, "created_at": report.created_at,
                          "result": report.result}, status=201)

@@ -11,12 +11,13 @@ from rest_framework.exceptions import ValidationError
 from annotation.access import project_get_for
 from annotation.models import Role
 from exports.api_agreement import build_from_query
-from exports.charts import all_charts
-from exports.report_html import kappa_rows
 
 
 @login_required
 def agreement(request, project_id: int):
+    from exports.charts import all_charts  # matplotlib: imported on use (see exports.api_agreement)
+    from exports.report_html import kappa_rows
+
     try:
         project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
     except DrfPermissionDenied as exc:

@@ -12,7 +12,7 @@ Spans are snapped outward to token boundaries (`alignment_mode="expand"`).
 """
 
 import spacy
-from spacy.tokens import DocBin, Span
+from spacy.tokens import DocBin
 from spacy.util import filter_spans
 
 from .base import SPLITS, FileResult, RowWriter
