@@ -326,7 +326,7 @@ def start_server(port: int) -> subprocess.Popen:
            "--pythonpath", f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
            "--preload", "--bind", f"127.0.0.1:{port}",
            "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
-           "--keep-alive", "30", "--log-level", "warning", "--timeout", "60"]
+           "--keep-alive", "30", "--log-level", "warning", "--timeout", "60", "--worker-tmp-dir", "/dev/shm"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline:

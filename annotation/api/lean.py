@@ -16,6 +16,7 @@ project's exception handler) and does the per-request part directly:
 """
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from rest_framework import exceptions
@@ -46,7 +47,8 @@ def authenticate(request: HttpRequest):
     forced = getattr(request, "_force_auth_user", None)  # DRF's APIClient.force_authenticate (tests)
     if forced is not None:
         return forced
-    user = getattr(request, "user", None)
+    # Without a session cookie there is no session user: skip loading one (scripts send only a token).
+    user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
     if user is not None and user.is_active:
         _session.enforce_csrf(request)
         return user
