@@ -181,19 +181,11 @@ class _Progress(serializers.Serializer):
     remaining = serializers.IntegerField()
 
 
-class _WorkspaceAnnotation(serializers.Serializer):
-    """The Annotation shape, read from the workspace selector's plain dict."""
+class _WorkspaceAnnotation(AnnotationOut):
+    """The Annotation shape, read from the workspace payload's plain dict (keys, not model attributes)."""
 
-    id = serializers.IntegerField()
     task = serializers.IntegerField()
     annotator = serializers.IntegerField()
-    status = serializers.CharField()
-    no_statement = serializers.BooleanField()
-    time_spent_ms = serializers.IntegerField()
-    revision = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
     statements = StatementOut(many=True)
 
 
