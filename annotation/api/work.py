@@ -1,6 +1,5 @@
 """Working on tasks: next task, the workspace, annotations, statements, prediction decisions."""
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -124,16 +123,6 @@ def _annotation_out(annotation_id: int) -> dict:
     return AnnotationOut(annotation_list(user=None).get(pk=annotation_id)).data
 
 
-def _written_out(annotation: Annotation, *, has_statements: bool) -> dict:
-    """Serialize an annotation a service just wrote (already in memory): read only its statements, if any."""
-    if has_statements:
-        prefetch_related_objects([annotation], Prefetch("statements", queryset=Statement.objects.select_related(
-            "actor", "claim", "stance").order_by("position", "id")))
-    else:
-        annotation._prefetched_objects_cache = {"statements": Statement.objects.none()}
-    return AnnotationOut(annotation).data
-
-
 class AnnotationDetailApi(APIView):
     @extend_schema(responses=AnnotationOut)
     def get(self, request, annotation_id: int):
@@ -146,7 +135,7 @@ class AnnotationDetailApi(APIView):
         data = AnnotationIn(data=request.data)
         data.is_valid(raise_exception=True)
         saved = annotation_save(annotation=annotation, user=request.user, **data.validated_data)
-        return Response(_written_out(saved, has_statements=bool(data.validated_data["statements"])))
+        return Response(annotation_payload(vars(saved), saved.statement_rows))
 
 
 class AnnotationSubmitApi(LeanApiView):

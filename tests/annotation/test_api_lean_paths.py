@@ -33,8 +33,9 @@ def test_workspace_payload_matches_the_documented_serializer(project, tasks, ann
                               model_version="1", score=0.7, actor=actor, start=0, end=7, surface="Beijing")
     Prediction.objects.create(prediction_set=pset, task_id=ws["task"]["id"], kind="claim", model_name="kw",
                               model_version="1", score=0.4, claim=claim)
-    client.put(f"/api/annotations/{ws['annotation']['id']}/", {"revision": 0, "statements": [
+    saved = client.put(f"/api/annotations/{ws['annotation']['id']}/", {"revision": 0, "statements": [
         {"actor_role": "author", "claim": claim.pk, "stance": "against", "note": "n"}]}, format="json")
+    assert saved.json() == _drf_json(AnnotationOut(annotation_list(user=None).get(pk=ws["annotation"]["id"])).data)
     again = client.post(f"/api/projects/{project.pk}/next-task/").json()  # resumes: statements and suggestions
 
     assignment = Assignment.objects.get(pk=again["assignment"]["id"])
