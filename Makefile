@@ -14,12 +14,13 @@ PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/standpoint
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help venv demo test services browser up worker lock bench clean
+.PHONY: help venv demo test lint services browser label-studio up worker lock lock-web lock-worker bench clean
 
 help:
 	@echo "make demo   - set everything up (SQLite, in-process tasks) and serve on http://$(HOST):$(PORT)/"
 	@echo "              make demo CORPUS=../shared/corpus imports the shared articles instead"
 	@echo "make test   - run the whole test suite on PostgreSQL + Redis + a real Celery worker + Chromium"
+	@echo "make lint   - ruff check, ruff format --check, node --check on the JavaScript under */static/"
 	@echo "make up     - web + Celery worker on PostgreSQL and Redis (honcho, Procfile)"
 	@echo "make bench  - run every benchmark in benchmarks/"
 
@@ -47,8 +48,26 @@ services:
 browser:
 	@bash .ci/browser.sh
 
-test: venv services browser
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+# A real Label Studio (pinned, in its own venv under var/: it pins another Django) for the interop
+# tests; `make test` starts it on 127.0.0.1:$(LS_PORT), runs pytest against it and stops it.
+LS_PORT ?= 8089
+label-studio:
+	@bash .ci/label_studio.sh install
+
+test: venv services browser label-studio
+	LS_PORT=$(LS_PORT) bash .ci/label_studio.sh run -- env DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+# The checks with a config in the repo (ruff.toml): ruff's lint rules and its formatter (check only), and a
+# syntax check of every JavaScript file under */static/ that git knows of (tracked or not ignored), the
+# vendored *.min.js aside. Every step runs, so one report shows everything that fails.
+JS_FILES = git ls-files --cached --others --exclude-standard -- '*/static/*.js' ':(exclude)*.min.js'
+lint: venv
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	for f in $$($(JS_FILES)); do node --check "$$f" || status=1; done; \
+	echo "node --check: $$($(JS_FILES) | wc -l) JavaScript files"; \
+	exit $$status
 
 var/secret_key:
 	@mkdir -p var && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
@@ -70,11 +89,24 @@ worker: venv var/secret_key
 bench: venv services
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-# Rebuild the pinned lock from requirements.in in a throw-away venv.
+# Rebuild the locks in throw-away venvs: the full lock (the test role, used by demo and test) from
+# requirements/test.in, then each role's lock from its .in with the full lock as constraints, so every
+# lock pins the same versions. Each role's venv size is printed (README "Dependencies by role").
+LOCK_VENV := /tmp/standpoint-lock
 lock:
-	rm -rf /tmp/standpoint-lock && $(PYTHON) -m venv /tmp/standpoint-lock
-	/tmp/standpoint-lock/bin/pip install --quiet -r requirements.in
-	/tmp/standpoint-lock/bin/pip freeze --exclude-editable | sed '/^pip==/d' > requirements.txt
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet -r requirements/test.in
+	{ echo "# The full lock: requirements/test.in (every role) frozen in a fresh venv by make lock. Python 3.12+."; \
+	  $(LOCK_VENV)/bin/pip freeze --exclude-editable | sed '/^pip==/d'; } > requirements.txt
+	@du -sh $(LOCK_VENV) | sed 's/^/venv size (test, full): /'
+	$(MAKE) --no-print-directory lock-web lock-worker
+
+lock-web lock-worker: lock-%:
+	rm -rf $(LOCK_VENV)-$* && $(PYTHON) -m venv $(LOCK_VENV)-$*
+	$(LOCK_VENV)-$*/bin/pip install --quiet -r requirements/$*.in -c requirements.txt
+	{ echo "# The $* role's lock: requirements/$*.in with requirements.txt as constraints (make lock)."; \
+	  $(LOCK_VENV)-$*/bin/pip freeze --exclude-editable | sed '/^pip==/d'; } > requirements/$*.txt
+	@du -sh $(LOCK_VENV)-$* | sed 's/^/venv size ($*): /'
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -2,15 +2,16 @@
 
 Roles are per project (ProjectMembership.role). A superuser acts as a manager everywhere; a staff
 user may create projects and corpora. Outsiders get 404 (a project's existence is not disclosed),
-members with the wrong role get 403.
+members with the wrong role get 403: Django's PermissionDenied, which pages show as the 403 page and
+the API's exception handler (DRF's too) answers with {"detail": ...}.
 """
 
 from collections.abc import Iterable
 from functools import lru_cache
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework.exceptions import PermissionDenied
 
 from .models import Annotation, Project, ProjectMembership, Role, Task
 from .db import cursor, instance, model_from_row, select_columns

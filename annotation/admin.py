@@ -2,8 +2,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (Actor, ActorAlias, Adjudication, Annotation, AnnotationRevision, Assignment, Claim,
-                     GoldStatement, Prediction, PredictionDecision, PredictionSet, PrelabelJob, Project,
-                     ProjectMembership, StanceLabel, StanceModelVersion, Statement, Task)
+                     GoldStatement, Invitation, LabelStudioLink, Prediction, PredictionDecision, PredictionSet,
+                     PrelabelEvaluation,
+                     PrelabelJob, Project, ProjectMembership, StanceLabel, StanceModelVersion, Statement, Task)
 
 
 class MembershipInline(admin.TabularInline):
@@ -83,7 +84,8 @@ class AnnotationRevisionAdmin(admin.ModelAdmin):
 
 @admin.register(PrelabelJob)
 class PrelabelJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "project", "status", "done", "total", "failed", "created_at", "finished_at"]
+    list_display = ["id", "project", "status", "done", "total", "failed", "requeues", "heartbeat_at", "created_at",
+                    "finished_at"]
     list_filter = ["status", "project"]
 
 
@@ -91,6 +93,13 @@ class PrelabelJobAdmin(admin.ModelAdmin):
 class PredictionSetAdmin(admin.ModelAdmin):
     list_display = ["task", "model_name", "model_version", "job", "created_at"]
     raw_id_fields = ["task", "job"]
+
+
+@admin.register(LabelStudioLink)
+class LabelStudioLinkAdmin(admin.ModelAdmin):
+    list_display = ["annotation", "ls_project_id", "ls_annotation_id", "linked_at"]
+    list_filter = ["ls_project_id"]
+    raw_id_fields = ["annotation"]
 
 
 @admin.register(Prediction)
@@ -123,3 +132,21 @@ class AdjudicationAdmin(SimpleHistoryAdmin):
     list_display = ["task", "adjudicator", "no_statement", "updated_at"]
     raw_id_fields = ["task"]
     inlines = [GoldInline]
+
+
+@admin.register(PrelabelEvaluation)
+class PrelabelEvaluationAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "status", "created_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["report", "error", "created_at", "finished_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Only the token's hash is stored: an invitation's link cannot be read back here, only revoked."""
+
+    list_display = ["__str__", "project", "role", "use_count", "max_uses", "expires_at", "revoked_at", "created_by"]
+    list_filter = ["project", "role"]
+    search_fields = ["email", "project__name"]
+    readonly_fields = ["token_hash", "use_count", "last_used_at", "created_at", "created_by"]
+    raw_id_fields = ["project"]

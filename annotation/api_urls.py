@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .api import adjudication as adjudication_api
-from .api import auth, prelabel, projects, registry, work
+from .api import aliases, auth, prelabel, projects, registry, task_browser, work
 
 app_name = "annotation-api"
 urlpatterns: list = [
@@ -11,6 +11,8 @@ urlpatterns: list = [
     path("projects/<int:project_id>/next-task/", work.NextTaskApi.as_view(), name="next-task"),
     path("annotations/<int:annotation_id>/submit/", work.AnnotationSubmitApi.as_view(), name="annotation-submit"),
     path("auth/token/", auth.TokenObtainApi.as_view(), name="token"),
+    path("auth/tokens/", auth.TokenListCreateApi.as_view(), name="token-list"),
+    path("auth/tokens/<int:token_id>/", auth.TokenDetailApi.as_view(), name="token-detail"),
     # projects and members
     path("projects/", projects.ProjectListCreateApi.as_view(), name="project-list"),
     path("projects/<int:project_id>/", projects.ProjectDetailApi.as_view(), name="project-detail"),
@@ -19,11 +21,16 @@ urlpatterns: list = [
          name="member-detail"),
     path("projects/<int:project_id>/tasks/", projects.TaskListApi.as_view(), name="task-list"),
     path("projects/<int:project_id>/tasks/sync/", projects.TaskSyncApi.as_view(), name="task-sync"),
+    path("projects/<int:project_id>/task-browser/", task_browser.TaskBrowserApi.as_view(), name="task-browser"),
+    path("projects/<int:project_id>/task-browser/bulk/", task_browser.TaskBulkApi.as_view(), name="task-bulk"),
     path("projects/<int:project_id>/progress/", projects.ProgressApi.as_view(), name="progress"),
     # registries
     path("projects/<int:project_id>/actors/", registry.ActorListCreateApi.as_view(), name="actor-list"),
     path("actors/<int:actor_id>/", registry.ActorDetailApi.as_view(), name="actor-detail"),
     path("actors/<int:actor_id>/approve/", registry.ActorApproveApi.as_view(), name="actor-approve"),
+    path("actors/<int:actor_id>/aliases/", aliases.ActorAliasCreateApi.as_view(), name="actor-alias-create"),
+    path("projects/<int:project_id>/alias-proposals/", aliases.AliasProposalListApi.as_view(),
+         name="alias-proposal-list"),
     path("actors/<int:actor_id>/merge/", registry.ActorMergeApi.as_view(), name="actor-merge"),
     path("projects/<int:project_id>/claims/", registry.ClaimListCreateApi.as_view(), name="claim-list"),
     path("claims/<int:claim_id>/", registry.ClaimDetailApi.as_view(), name="claim-detail"),

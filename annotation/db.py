@@ -66,3 +66,13 @@ def instance(model, values: dict):
     """A model instance from a plain SQL row ({attname: value}); fields not given are deferred."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
     return model.from_db(DEFAULT_DB_ALIAS, names, [values[n] for n in names])
+
+
+def table(model) -> str:
+    """The model's table name, for plain SQL."""
+    return model._meta.db_table
+
+
+def placeholders(values) -> str:
+    """One %s per value, comma-separated (an IN list or a VALUES row)."""
+    return ", ".join(["%s"] * len(values))

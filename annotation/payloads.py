@@ -11,8 +11,8 @@ from django.core.cache import cache
 from corpora.models import Article, Paragraph
 
 from .db import aware, cursor
-from .models import (Actor, Annotation, Assignment, Claim, Prediction, PredictionDecision, StanceLabel, Statement,
-                     Task)
+from .models import Actor, Annotation, Assignment, Claim, Prediction, PredictionDecision, StanceLabel, Statement, Task
+from .shapes import ANNOTATION_ATTRS, STATEMENT_FIELDS, STATEMENT_OUT_KEYS
 
 OPEN_TASKS_CACHE_SECONDS = 30
 
@@ -26,34 +26,34 @@ def _tables() -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------ statements
 
+# The select list follows the API's Statement keys: labels from their registries, the stance by value.
+_STATEMENT_SQL_EXPR = {"actor_name": "a.name", "claim_text": "c.text", "stance": "st.value",
+                       "annotation": "s.annotation_id",
+                       **{name: f"s.{Statement._meta.get_field(name).column}"
+                          for name in STATEMENT_FIELDS if name != "stance"}}
 _STATEMENTS_SQL = """
-SELECT s.id, s.annotation_id, s.position, s.actor_role, s.actor_id, a.name, s.actor_start, s.actor_end,
-       s.claim_id, c.text, st.value, s.evidence_start, s.evidence_end, s.note, s.from_prediction_id
-FROM {stmt} s
-LEFT JOIN {actor} a ON a.id = s.actor_id
-JOIN {claim} c ON c.id = s.claim_id
-JOIN {stance} st ON st.id = s.stance_id
+SELECT {columns}
+FROM {{stmt}} s
+LEFT JOIN {{actor}} a ON a.id = s.actor_id
+JOIN {{claim}} c ON c.id = s.claim_id
+JOIN {{stance}} st ON st.id = s.stance_id
 WHERE s.annotation_id = %s
-ORDER BY s.position, s.id"""
-
-STATEMENT_KEYS = ("id", "annotation", "position", "actor_role", "actor", "actor_name", "actor_start", "actor_end",
-                  "claim", "claim_text", "stance", "evidence_start", "evidence_end", "note", "from_prediction")
-
+ORDER BY s.position, s.id""".format(columns=", ".join(_STATEMENT_SQL_EXPR.get(key, f"s.{key}")
+                                                       for key in STATEMENT_OUT_KEYS))
 
 def statements_payload(annotation_id: int) -> list[dict]:
     """The annotation's statements in the API's Statement shape, in order."""
     with cursor() as cur:
         cur.execute(_STATEMENTS_SQL.format(**_tables()), [annotation_id])
-        return [dict(zip(STATEMENT_KEYS, row, strict=True)) for row in cur.fetchall()]
+        return [dict(zip(STATEMENT_OUT_KEYS, row, strict=True)) for row in cur.fetchall()]
 
 
 def annotation_payload(row: dict, statements: list[dict]) -> dict:
     """The API's Annotation shape from the annotation's fields (by model attribute name)."""
-    return {"id": row["id"], "task": row["task_id"], "annotator": row["annotator_id"], "status": row["status"],
-            "no_statement": bool(row["no_statement"]), "time_spent_ms": row["time_spent_ms"],
-            "revision": row["revision"], "created_at": aware(row["created_at"]),
-            "updated_at": aware(row["updated_at"]), "submitted_at": aware(row["submitted_at"]),
-            "statements": statements}
+    out = {key: row[attr] for key, attr in ANNOTATION_ATTRS.items()}
+    out.update(no_statement=bool(row["no_statement"]), created_at=aware(row["created_at"]),
+               updated_at=aware(row["updated_at"]), submitted_at=aware(row["submitted_at"]), statements=statements)
+    return out
 
 
 # ------------------------------------------------------------------------------------------ predictions

@@ -13,7 +13,10 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from annotation.models import Project
 from annotation.prelabel.stance import NotEnoughLabels
+from annotation.services.assignment import leases_expire
+from annotation.services.evaluation import prelabel_evaluation_run
 from annotation.services.prelabel import prelabel_batch_failed, prelabel_batch_run, prelabel_job_start
+from annotation.services.prelabel_reaper import prelabel_jobs_reap
 from annotation.services.stance_model import stance_model_train, stance_retrain_due
 
 TRANSIENT = (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError, TimeoutError)
@@ -65,3 +68,21 @@ def prelabel_stance_retrain_check_task() -> None:
     for project in Project.objects.all().iterator():
         if stance_retrain_due(project=project):
             prelabel_stance_train_task.delay(project.pk)
+
+
+@shared_task(name="annotation.reap_stalled_prelabel_jobs", soft_time_limit=60, time_limit=90, **COMMON)
+def reap_stalled_prelabel_jobs_task() -> None:
+    """Periodic (beat, every PRELABEL_REAPER_INTERVAL_S; on the default queue, not behind the batches):
+    re-queue the batches of jobs whose worker is gone."""
+    prelabel_jobs_reap()
+
+
+@shared_task(name="annotation.leases_expire", soft_time_limit=60, time_limit=90, **COMMON)
+def leases_expire_task() -> None:
+    """Periodic: mark leases past their time as expired, so progress pages count only live ones."""
+    leases_expire()
+
+
+@shared_task(name="annotation.prelabel_evaluate", soft_time_limit=900, time_limit=960, **COMMON)
+def prelabel_evaluate_task(evaluation_id: int) -> None:
+    prelabel_evaluation_run(evaluation_id=evaluation_id)

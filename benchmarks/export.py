@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sp_bench_export"
+DB_NAME = "sp_bench_export" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ["DATABASE_URL"] = DB_URL
@@ -113,10 +113,10 @@ def load() -> dict:
         # A bulk load of rows that are consistent by construction: skip the per-row FK triggers.
         cur.execute("SET session_replication_role = replica")
         with cur.copy("COPY corpora_article (id, corpus_id, title, author, published, source_url, source_name, format, "
-                      "text, content_hash, language, created_at) FROM STDIN") as cp:
+                      "text, content_hash, language, encoding, created_at) FROM STDIN") as cp:
             for a in range(1, ARTICLES + 1):
                 cp.write_row((a, corpus.pk, f"Article {a}", "Desk", f"2025-{1 + a % 12:02d}-{1 + a % 28:02d}", "",
-                              f"bench-{a}.txt", "txt", "(body in paragraphs)", f"{a:064x}", "en", now))
+                              f"bench-{a}.txt", "txt", "(body in paragraphs)", f"{a:064x}", "en", "utf-8", now))
         texts = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 40))).capitalize() + "." for _ in range(997)]
         with cur.copy('COPY corpora_paragraph (id, article_id, position, kind, kind_source, kind_reason, text, start, '
                       '"end", text_hash, language, is_repeated) FROM STDIN') as cp:
@@ -164,10 +164,9 @@ def load() -> dict:
 def child_copy():
     import psycopg
     n, t0 = 0, time.perf_counter()
-    with psycopg.connect(DB_URL) as conn, conn.cursor() as cur:
-        with cur.copy(REFERENCE_SQL) as cp:
-            for block in cp:
-                n += bytes(block).count(b"\n")
+    with psycopg.connect(DB_URL) as conn, conn.cursor() as cur, cur.copy(REFERENCE_SQL) as cp:
+        for block in cp:
+            n += bytes(block).count(b"\n")
     print(json.dumps({"rows": n, "seconds": time.perf_counter() - t0, "peak_mb": peak_mb()}))
 
 
@@ -179,12 +178,13 @@ def child_export(fmt: str, project_id: int):
 
     from django.conf import settings
 
+    import exports.services.dataset.build as export_service
     from annotation.models import Project
     from exports.services.export import dataset_version_build, dataset_version_create
 
-    import exports.services.export as export_service
-
     settings.EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="sp-bench-export-"))
+    settings.STORAGES = {**settings.STORAGES, "datasets": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                           "OPTIONS": {"location": str(settings.EXPORT_ROOT)}}}
     baseline = peak_mb()
     # The manifest's agreement summary comes from the agreement issue (exports.services.agreement);
     # it is timed apart so the figures show the row export itself and what the summary adds.

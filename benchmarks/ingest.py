@@ -21,6 +21,7 @@ dropped at the end):
 Targets (issue 2): >= 3,000 paragraphs/s end to end, peak memory < 500 MB.
 """
 
+import contextlib
 import json
 import os
 import random
@@ -33,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sp_bench_ingest"
+DB_NAME = "sp_bench_ingest" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -69,10 +70,8 @@ class PeakRss:
         import psutil
         total = self.proc.memory_info().rss
         for child in self.proc.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.Error):  # a child that exited meanwhile
                 total += child.memory_info().rss
-            except psutil.Error:
-                pass
         return total
 
     def _run(self):
@@ -161,8 +160,8 @@ def run_import(folder: Path) -> dict:
 def run_prepare_only(folder: Path) -> float:
     """Paragraphs/s of reading + splitting + kinds + languages, without the database."""
     from corpora.models import Corpus
+    from corpora.preparation import article_prepare
     from corpora.readers import read_source, sources_in
-    from corpora.services import article_prepare
 
     corpus, count = Corpus(name="x"), 0
     started = time.perf_counter()
@@ -186,11 +185,10 @@ def run_copy_reference() -> float:
                      "INCLUDING INDEXES)")
         rows = conn.execute("SELECT count(*) FROM corpora_paragraph").fetchone()[0]
         started = time.perf_counter()
-        with conn.transaction():
-            with conn.cursor().copy(f"COPY bench_copy ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                view = memoryview(buffer)
-                for i in range(0, len(view), 1 << 20):
-                    copy.write(view[i:i + (1 << 20)])
+        with conn.transaction(), conn.cursor().copy(f"COPY bench_copy ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            view = memoryview(buffer)
+            for i in range(0, len(view), 1 << 20):
+                copy.write(view[i:i + (1 << 20)])
         seconds = time.perf_counter() - started
         conn.execute("DROP TABLE bench_copy")
     return rows / seconds

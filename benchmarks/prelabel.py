@@ -23,17 +23,16 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-import signal
 import statistics
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sp_bench_prelabel"
+DB_NAME = "sp_bench_prelabel" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 BROKER = os.environ.get("PRELABEL_BENCH_BROKER", "redis://127.0.0.1:6379/12")
@@ -67,12 +66,6 @@ def recreate_db(drop_only: bool = False) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         if not drop_only:
             conn.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def purge_broker() -> None:
-    import redis
-
-    redis.Redis.from_url(BROKER).delete("default", "prelabel", "unacked", "unacked_index", "unacked_mutex")
 
 
 def corpus_files_and_splitter():
@@ -150,6 +143,7 @@ def raw_throughput(texts: list[str], processes: int) -> float:
 def run_in_process(project) -> float:
     from annotation.models import PredictionSet, PrelabelJob
     from annotation.services.prelabel import prelabel_batch_run, prelabel_job_start
+    from tests.processes import purge_broker
 
     job = PrelabelJob.objects.create(project=project, batch_size=BATCH_SIZE,
                                      total=project.tasks.count())
@@ -160,21 +154,17 @@ def run_in_process(project) -> float:
     elapsed = time.perf_counter() - start
     job.refresh_from_db()
     assert job.status == "complete" and job.done == job.total, (job.status, job.done, job.total)
-    purge_broker()
+    purge_broker("default", "prelabel")
     PredictionSet.objects.filter(task__project=project).delete()
     return job.total / elapsed
 
 
-def start_worker() -> subprocess.Popen:
-    env = {**os.environ, "DB_CONN_MAX_AGE": "60"}
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "-Q", "default,prelabel",
-                             "-c", "2", "-P", "prefork", "-l", "warning", "--without-gossip", "--without-mingle",
-                             "--without-heartbeat"], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(3)
-    if proc.poll() is not None:
-        raise RuntimeError("the Celery worker did not start")
-    return proc
+def start_worker(log_dir: Path):
+    """The tests' Celery worker (tests.processes), on this benchmark's database and broker and settings."""
+    from tests.processes import celery_worker
+
+    return celery_worker(log_dir, "default,prelabel", {"DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+                                                        "DB_CONN_MAX_AGE": "60"}, concurrency=2, name="bench")
 
 
 class MemorySampler(threading.Thread):
@@ -214,9 +204,10 @@ def wait_job(job_id: int, timeout: float) -> None:
 def run_celery(project) -> tuple[float, float, float]:
     from annotation.models import PredictionSet, Task
     from annotation.services.prelabel import prelabel_job_create
+    from tests.processes import purge_broker
 
-    purge_broker()
-    worker = start_worker()
+    purge_broker("default", "prelabel")
+    worker = start_worker(Path(tempfile.mkdtemp(prefix="prelabel-bench-")))
     sampler = MemorySampler(worker.pid)
     sampler.start()
     try:
@@ -229,11 +220,7 @@ def run_celery(project) -> tuple[float, float, float]:
         rate = job.total / (time.perf_counter() - start)
     finally:
         sampler.stop.set()
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        worker.stop(timeout=60)
     return rate, sampler.peak_total / 2**20, sampler.peak_child / 2**20
 
 

@@ -18,6 +18,7 @@ Run from the repo root: .venv/bin/python benchmarks/workspace.py
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -29,7 +30,7 @@ from http.client import HTTPConnection, RemoteDisconnected
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "sp_bench_workspace"
+DB_NAME = "sp_bench_workspace" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
 DB_URL = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 N_ARTICLES, PER_ARTICLE, K = 10_000, 10, 3
 REALISTIC_USERS, REALISTIC_SECONDS = 200, float(os.environ.get("BENCH_REALISTIC_SECONDS", 60))
@@ -79,9 +80,10 @@ def build_fixtures() -> dict:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
+    from django.utils import timezone
 
-    from annotation.models import Actor, Claim, ProjectMembership
+    from annotation.models import Actor, ApiToken, Claim, ProjectMembership
+    from annotation.models.token import token_key_hash
     from annotation.services.projects import project_create, tasks_sync
     from corpora.models import Corpus
 
@@ -96,10 +98,10 @@ def build_fixtures() -> dict:
     with connection.cursor() as cur:
         raw = cur.connection
         with raw.cursor().copy("COPY corpora_article (corpus_id, title, author, source_url, source_name, format, "
-                               "text, content_hash, language, created_at) FROM STDIN") as copy:
+                               "text, content_hash, language, encoding, created_at) FROM STDIN") as copy:
             for i in range(N_ARTICLES):
                 copy.write_row((corpus.pk, f"Article {i}", "", "", f"bench/{i}.txt", "txt", text, f"h{i:064d}"[-64:],
-                                "en", "2026-11-01T00:00:00Z"))
+                                "en", "utf-8", "2026-11-01T00:00:00Z"))
         cur.execute("SELECT id FROM corpora_article WHERE corpus_id = %s ORDER BY id", [corpus.pk])
         article_ids = [r[0] for r in cur.fetchall()]
         with raw.cursor().copy("COPY corpora_paragraph (article_id, position, kind, kind_source, kind_reason, text, "
@@ -119,7 +121,9 @@ def build_fixtures() -> dict:
     project = project_create(name="Workspace benchmark", created_by=boss, annotators_per_task=K, corpora=[corpus],
                              lease_minutes=30)
     ProjectMembership.objects.bulk_create(ProjectMembership(project=project, user=u, role="annotator") for u in users)
-    tokens = Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users + [boss])
+    keys = [secrets.token_hex(20) for _ in range(len(users) + 1)]
+    ApiToken.objects.bulk_create(ApiToken(user=u, name="benchmark", key_hash=token_key_hash(k), prefix=k[:8],
+                                          created_at=timezone.now()) for u, k in zip(users + [boss], keys, strict=True))
     actor = Actor.objects.create(project=project, name="China", type="state")
     claim = Claim.objects.create(project=project, text="The pipeline deal is good",
                                  normalized="the pipeline deal is good")
@@ -130,7 +134,6 @@ def build_fixtures() -> dict:
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE annotation_task")
     assert result.total == N_ARTICLES * PER_ARTICLE, result
-    keys = [t.key for t in tokens]
     return {"project": project.pk, "actor": actor.pk, "claim": claim.pk, "tokens": keys[:n_users], "boss": keys[-1],
             "text_len": len(text), "migrate_s": t_migrate, "copy_s": t_copy, "sync_s": t_sync,
             "tasks": result.total}
@@ -371,7 +374,8 @@ def check_invariants(project_id: int, acks: set[int]) -> list[str]:
 
 
 def main() -> int:
-    print(f"== workspace benchmark: {N_ARTICLES * PER_ARTICLE:,} tasks, k = {K}, gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}")
+    print(f"== workspace benchmark: {N_ARTICLES * PER_ARTICLE:,} tasks, k = {K}, "
+          f"gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}")
     admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_sql(f"CREATE DATABASE {DB_NAME}")
     if os.environ.get("BENCH_LOG_SLOW_MS"):  # diagnosis: PostgreSQL logs statements slower than this
@@ -436,7 +440,7 @@ def main() -> int:
     print(f"  CPU per saturation pair (ms): {figures['saturation_cpu_ms_per_pair']}")
     print(f"  reference : GET project {figures['reference_get_project_ms']} "
           f"({figures['reference_get_project_per_s']} req/s)")
-    print(f"  invariants: {'all hold' if not problems else problems}")
+    print(f"  invariants: {problems or 'all hold'}")
     if not os.environ.get("BENCH_KEEP_DB"):
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     print(json.dumps({"benchmark": "workspace", "figures": figures, "targets": TARGETS, "ok": ok}))

@@ -14,6 +14,11 @@ class Corpus(models.Model):
     description = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Access (corpora/access.py): the owner, users it was shared with, managers of projects using it.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_corpora")
+    shared_with = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="shared_corpora",
+                                         help_text="Users who may read and change this corpus besides its owner.")
 
     class Meta:
         ordering = ["name"]
@@ -40,6 +45,8 @@ class Article(models.Model):
     text = models.TextField(help_text="The article's text after extraction; paragraph offsets point into it.")
     content_hash = models.CharField(max_length=64, db_index=True)
     language = models.CharField(max_length=8, blank=True)
+    encoding = models.CharField(max_length=32, blank=True,
+                                help_text="The file's encoding, as detected (or named by the user) at import.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,3 +96,75 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.position} {self.text[:60]}"
+
+
+class KindModelVersion(models.Model):
+    """An installation's adapted paragraph-kind model, retrained with managers' kind corrections.
+
+    The active one (at most one) decides the kinds of future imports whose source (site or file
+    pattern, ``corpora.kind_model.source_key``) is in ``sources``; other imports use the model that
+    ships with the code. Earlier versions stay for the record.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    model_json = models.TextField(help_text="The weights, as corpora.kind_model.KindModel.to_json writes them.")
+    corrections = models.PositiveIntegerField(help_text="Paragraphs set by hand that it learned from.")
+    articles = models.PositiveIntegerField(help_text="Corrected articles it learned from.")
+    sources = models.JSONField(default=list, help_text="Source keys (site or file pattern) it is used for.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["active"], condition=Q(active=True),
+                                               name="kind_model_one_active")]
+
+    def __str__(self) -> str:
+        return f"Kind model {self.pk} ({self.corrections} corrections{', active' if self.active else ''})"
+
+
+class ImportJob(models.Model):
+    """Uploaded files waiting for, or imported by, the ``corpora.import_upload`` task.
+
+    The files live in ``STORAGES["uploads"]`` (``files``: name, storage path, size) until the job
+    is complete; ``results`` holds one entry per file done so far (written in the same transaction
+    as that file's articles, so a killed worker never leaves a file half-reported), ``report`` the
+    final report.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+
+    corpus = models.ForeignKey(Corpus, related_name="import_jobs", on_delete=models.CASCADE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    encoding = models.CharField(max_length=32, blank=True, help_text="The encoding the user named; blank: detect.")
+    files = models.JSONField(default=list, help_text="[{name, path, size}]: the stored uploads.")
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    articles = models.PositiveIntegerField(default=0)
+    paragraphs = models.PositiveIntegerField(default=0)
+    current = models.CharField(max_length=500, blank=True)
+    results = models.JSONField(default=list, blank=True, help_text="One entry per file done so far.")
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker started this job.")
+    in_process = models.BooleanField(default=False, help_text="Run inside the web process (no broker).")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} into {self.corpus_id} ({self.status}, {self.files_done}/{self.files_total})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

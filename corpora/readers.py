@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from charset_normalizer import from_bytes
-
+from .encodings import DecodeRefused, decode_text
 from .splitting import normalize_newlines
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
            ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".zip": "zip"}
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _CONTROL_OK = set("\n\r\t\f\v")
 
 
@@ -50,6 +48,7 @@ class Document:
     published: date | None = None
     url: str = ""
     headings: frozenset[str] = field(default_factory=frozenset)
+    encoding: str = "utf-8"
 
 
 @dataclass(frozen=True)
@@ -84,30 +83,30 @@ def is_hidden(name: str) -> bool:
 
 # -- decoding -----------------------------------------------------------------------------------
 
-def decode(name: str, data: bytes) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM) first, else the charset charset-normalizer finds.
+def decode_with_encoding(name: str, data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
+    """Bytes -> (text, encoding) with ``encodings.decode_text`` (UTF-8, BOMs, UTF-16, Windows-1252 /
+    latin-1, then charset-normalizer only with confidence), or the ``encoding`` the user named.
 
-    Raises ReadError for empty and binary files.
+    Raises ReadError for empty, binary and undecodable files (naming the encodings tried).
     """
     if not data.strip():
         raise ReadError(name, "the file is empty")
-    if b"\x00" in data[:8192] and not data.startswith(_BOMS):
-        raise ReadError(name, "looks like a binary file (it contains NUL bytes), not text")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise ReadError(name, "is not text in any encoding we recognise (binary file?)") from None
-        text = str(best)
+        text, used = decode_text(data, encoding=encoding)
+    except DecodeRefused as exc:
+        raise ReadError(name, str(exc)) from None
     sample = text[:20000]
     controls = sum(1 for ch in sample if ch < " " and ch not in _CONTROL_OK)
-    if sample and controls / len(sample) > 0.05:
+    if sample and (controls / len(sample) > 0.05 or "\x00" in sample):
         raise ReadError(name, "looks like a binary file (too many control characters), not text")
     text = normalize_newlines(text)
     if not text.strip():
         raise ReadError(name, "the file is empty (only whitespace)")
-    return text
+    return text, used
+
+
+def decode(name: str, data: bytes, *, encoding: str | None = None) -> str:
+    return decode_with_encoding(name, data, encoding=encoding)[0]
 
 
 # -- formats ------------------------------------------------------------------------------------
@@ -221,13 +220,21 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
                               f"(STANDPOINT_MAX_UPLOAD_BYTES)")
 
 
-def read_source(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """The documents in one (non-zip) file. Raises ReadError naming the file and the reason."""
+def read_source(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                encoding: str | None = None) -> list[Document]:
+    """The documents in one (non-zip) file. Raises ReadError naming the file and the reason.
+
+    ``encoding``: the one the user named; else it is detected (``decode_with_encoding``).
+    """
     fmt = format_of(name)
     if fmt is None or fmt == "zip":
         raise ReadError(name, unsupported_reason(name))
     check_size(name, len(data), max_bytes)
-    return _READERS[fmt](name, decode(name, data))
+    text, used = decode_with_encoding(name, data, encoding=encoding)
+    documents = _READERS[fmt](name, text)
+    for document in documents:
+        document.encoding = used
+    return documents
 
 
 # -- folders and archives -----------------------------------------------------------------------
@@ -237,6 +244,14 @@ def _unsafe_member(member: str) -> bool:
         return True
     normalized = posixpath.normpath(member)
     return normalized == ".." or normalized.startswith("../")
+
+
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2",
+            zipfile.ZIP_LZMA: "lzma", 9: "deflate64", 93: "zstandard", 98: "ppmd", 99: "AES encryption"}
+
+
+def _method_name(method: int) -> str:
+    return f"{_METHODS[method]}, method {method}" if method in _METHODS else f"method {method}"
 
 
 def zip_members(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
@@ -284,6 +299,11 @@ def zip_members(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
             try:
                 with archive.open(info) as handle:
                     content = handle.read(budget + 1)
+            except NotImplementedError:  # zipfile names no method it cannot decompress (e.g. 9, deflate64)
+                skipped.append((member, f"the member is compressed with a method this importer cannot read "
+                                        f"({_method_name(info.compress_type)}); re-create the archive with "
+                                        f"deflate (the default of most zip tools)"))
+                continue
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise ReadError(name, f"member {info.filename!r} cannot be read ({exc})") from None
             budget -= len(content)

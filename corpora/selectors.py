@@ -1,14 +1,19 @@
 """Reads of the corpora app used by the API, the pages and other apps."""
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime
 
-from .models import Article, Corpus, Paragraph
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .access import corpora_readable_by
+from .models import Article, Corpus, ImportJob, Paragraph
 
 KIND_ORDER = list(Paragraph.Kind.values)
 
 
-def corpus_list() -> QuerySet[Corpus]:
-    return Corpus.objects.annotate(
+def corpus_list(*, user) -> QuerySet[Corpus]:
+    """The corpora `user` may read (corpora/access.py), with their article counts."""
+    return corpora_readable_by(user=user).annotate(
         article_count=Count("articles", distinct=True),
     ).select_related("created_by").order_by("name")
 
@@ -64,3 +69,26 @@ def article_paragraphs_with_history(*, article: Article) -> list[Paragraph]:
             "user": record.history_user.get_username() if record.history_user else None,
             "reason": record.history_change_reason or record.kind_reason})
     return paragraphs
+
+
+def import_job_progress(*, job: ImportJob, now: datetime | None = None) -> dict:
+    """Files and paragraphs done, the rate (files/s and paragraphs/s since the job started) and an ETA."""
+    now = now or timezone.now()
+    elapsed = ((job.finished_at or now) - job.started_at).total_seconds() if job.started_at else 0.0
+    total = max(job.files_total, job.files_done)
+    rate = job.files_done / elapsed if elapsed > 0 and job.files_done else None
+    remaining = total - job.files_done
+    eta = None
+    if job.is_active and rate:
+        eta = round(remaining / rate, 1)
+    elif not job.is_active:
+        eta = 0.0 if job.status == ImportJob.Status.COMPLETE else None
+    return {"files_done": job.files_done, "files_total": total, "articles": job.articles,
+            "paragraphs": job.paragraphs, "percent": round(100.0 * job.files_done / total, 1) if total else 100.0,
+            "files_per_second": round(rate, 2) if rate else None,
+            "paragraphs_per_second": round(job.paragraphs / elapsed, 1) if elapsed > 0 and job.paragraphs else None,
+            "eta_seconds": eta, "current": job.current, "elapsed_seconds": round(elapsed, 1)}
+
+
+def import_job_list(*, corpus: Corpus) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(corpus=corpus).order_by("-created_at", "-id")

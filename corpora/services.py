@@ -6,14 +6,12 @@ read (``readers``) -> split (``splitting``) -> kinds (``kinds``) and languages (
 articles, none per paragraph.
 """
 
-import hashlib
 import logging
 import multiprocessing
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,171 +20,19 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from simple_history.utils import bulk_update_with_history
 
-from . import kinds as kind_rules
 from . import workers as workers_module
-from .languages import article_language, paragraph_languages
+from .access import corpora_readable_by
+from .import_report import FileResult, ImportProgress, ImportReport, ProgressCallback
+from .kind_adaptation import import_model_choice
 from .models import Article, Corpus, Paragraph
-from .readers import (Document, ReadError, Source, check_size, format_of, read_source, sources_in,
-                      unsupported_reason, zip_members)
-from .splitting import split_paragraphs
+from .preparation import PARAGRAPH_COLUMNS, ParagraphRow, prepare_file
+from .readers import ReadError, Source, check_size, format_of, sources_in, unsupported_reason, zip_members
 
 log = logging.getLogger(__name__)
 
 ARTICLES_PER_BATCH = 200
 PARAGRAPHS_PER_INSERT = 2000
 HASHES_PER_QUERY = 2000
-
-
-@dataclass
-class FileResult:
-    name: str
-    status: str  # "imported" | "skipped" | "failed"
-    reason: str = ""
-    articles: int = 0
-    duplicates: int = 0
-    paragraphs: int = 0
-
-
-@dataclass
-class ImportProgress:
-    files_done: int
-    files_total: int
-    articles: int
-    paragraphs: int
-    current: str
-
-
-@dataclass
-class ImportReport:
-    corpus_id: int
-    corpus_name: str
-    files: list[FileResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def _with(self, status: str) -> list[FileResult]:
-        return [f for f in self.files if f.status == status]
-
-    @property
-    def imported(self) -> list[FileResult]:
-        return self._with("imported")
-
-    @property
-    def skipped(self) -> list[FileResult]:
-        return self._with("skipped")
-
-    @property
-    def failed(self) -> list[FileResult]:
-        return self._with("failed")
-
-    @property
-    def articles(self) -> int:
-        return sum(f.articles for f in self.files)
-
-    @property
-    def paragraphs(self) -> int:
-        return sum(f.paragraphs for f in self.files)
-
-    def as_dict(self) -> dict:
-        return {"corpus": {"id": self.corpus_id, "name": self.corpus_name},
-                "imported": len(self.imported), "skipped": len(self.skipped), "failed": len(self.failed),
-                "articles": self.articles, "paragraphs": self.paragraphs, "seconds": round(self.seconds, 3),
-                "files": [asdict(f) for f in self.files]}
-
-    def lines(self) -> list[str]:
-        """The report as text, one line per file that was not simply imported."""
-        out = [f"Corpus {self.corpus_name!r}: {len(self.imported)} file(s) imported, {len(self.skipped)} skipped, "
-               f"{len(self.failed)} failed; {self.articles} article(s), {self.paragraphs} paragraph(s) "
-               f"in {self.seconds:.1f} s."]
-        for f in self.files:
-            if f.status == "imported":
-                extra = f", {f.duplicates} already in the corpus" if f.duplicates else ""
-                out.append(f"  imported  {f.name}: {f.articles} article(s), {f.paragraphs} paragraph(s){extra}")
-            else:
-                out.append(f"  {f.status:8}  {f.name}: {f.reason}")
-        return out
-
-
-ProgressCallback = Callable[[ImportProgress], None]
-
-
-# -- preparing one article (no database) ----------------------------------------------------------
-
-def content_hash(text: str) -> str:
-    """Whitespace-insensitive: the same article re-saved with other line endings is the same."""
-    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
-
-
-def _byline_author(text: str) -> str:
-    head = text.split(",")[0].split("·")[0].split("|")[0]
-    words = head.split()
-    if words and words[0].lower() in ("by", "author:"):
-        words = words[1:]
-    elif "by" in [w.lower() for w in words[:4]]:
-        words = words[[w.lower() for w in words].index("by") + 1:]
-    return " ".join(words)[:300]
-
-
-def _date_of(text: str):
-    from dateutil import parser as date_parser
-
-    try:
-        return date_parser.parse(text.strip(" ,.;"), fuzzy=True).date()
-    except (ValueError, OverflowError):
-        return None
-
-
-@dataclass(slots=True)
-class ParagraphRow:
-    """A paragraph ready to insert: plain data, cheaper than a model instance by ~50 µs."""
-
-    position: int
-    kind: str
-    kind_reason: str
-    text: str
-    start: int
-    end: int
-    text_hash: str
-    language: str
-    is_repeated: bool = False
-    article_id: int | None = None
-    kind_source: str = Paragraph.KindSource.AUTO
-
-
-PARAGRAPH_COLUMNS = ["article_id", "position", "kind", "kind_source", "kind_reason", "text", "start", "end",
-                     "text_hash", "language", "is_repeated"]
-
-
-def article_prepare(*, corpus: Corpus | None, document: Document) -> tuple[Article, list[ParagraphRow]]:
-    """An unsaved Article and its paragraph rows: offsets, kinds, languages, hashes."""
-    text = document.text
-    spans = split_paragraphs(text)
-    if not spans:
-        raise ReadError(document.source_name, "no text paragraphs")
-    texts = [s.text for s in spans]
-    decisions = kind_rules.detect_kinds(texts, title=document.title, author=document.author,
-                                        headings=document.headings)
-    language = article_language(text)
-    article = Article(corpus=corpus, title=document.title, author=document.author, published=document.published,
-                      source_url=document.url, source_name=document.source_name[:500], format=document.format,
-                      text=text, content_hash=content_hash(text), language=language)
-    paragraphs = []
-    languages = paragraph_languages(texts, language)
-    for position, (span, decision, (lang, differs)) in enumerate(zip(spans, decisions, languages, strict=True)):
-        kind, reason = decision
-        if differs and kind == kind_rules.BODY:
-            kind, reason = kind_rules.FOOTER, f"in {lang}, not the article's language ({language})"
-        if kind == kind_rules.TITLE and not article.title:
-            article.title = span.text[:500]
-        elif kind == kind_rules.META and reason.startswith(("byline", "republication byline")) and not article.author:
-            article.author = _byline_author(span.text)
-        elif kind == kind_rules.META and reason == "author name line" and not article.author:
-            article.author = span.text[:300]
-        elif kind == kind_rules.META and reason == "date line" and article.published is None:
-            article.published = _date_of(span.text)
-        paragraphs.append(ParagraphRow(position=position, kind=kind, kind_reason=reason[:200], text=span.text,
-                                       start=span.start, end=span.end, language=lang,
-                                       text_hash=hashlib.sha256(span.text.encode()).hexdigest()))
-    return article, paragraphs
 
 
 # -- storing ----------------------------------------------------------------------------------------
@@ -242,24 +88,14 @@ def _store_batch(corpus: Corpus, batch: list[tuple[Article, list[ParagraphRow]]]
     return len(rows)
 
 
-def prepare_file(source: Source, max_bytes: int) -> tuple[list[tuple[Article, list[ParagraphRow]]] | None, str]:
-    """Read and prepare one file, without the database: (articles with their rows, "") or (None, why).
-
-    Runs in a worker process when the import has workers, so it must not touch the database.
-    """
-    try:
-        documents = read_source(source.name, source.data, max_bytes=max_bytes)
-        return [article_prepare(corpus=None, document=d) for d in documents], ""
-    except ReadError as exc:
-        return None, exc.reason
-    except Exception as exc:  # a library choking on odd input must not end the whole import
-        log.exception("Could not prepare %s", source.name)
-        return None, f"could not be processed ({type(exc).__name__}: {str(exc)[:150]})"
-
-
 def _import_prepared(corpus: Corpus, name: str, prepared: list[tuple[Article, list[ParagraphRow]]],
-                     on_batch: Callable[[int, int], None]) -> FileResult:
-    """All articles of one file in one transaction; duplicates (same content hash) are skipped."""
+                     on_batch: Callable[[int, int], None],
+                     on_file: Callable[[FileResult], None] | None = None) -> FileResult:
+    """All articles of one file in one transaction; duplicates (same content hash) are skipped.
+
+    ``on_file`` sees the result of a file that wrote articles inside that file's transaction
+    (so what it records commits with the rows, or not at all).
+    """
     result = FileResult(name=name, status="imported")
     seen: set[str] = set()
     try:
@@ -281,6 +117,8 @@ def _import_prepared(corpus: Corpus, name: str, prepared: list[tuple[Article, li
                     result.articles += len(batch)
                     result.paragraphs += count
                     on_batch(len(batch), count)
+            if result.articles and on_file is not None:
+                on_file(result)
     except IntegrityError:
         return FileResult(name, "failed", "another import wrote the same article at the same time; "
                                           "nothing from this file was kept, import it again")
@@ -308,6 +146,47 @@ def _unpack(name: str, data: bytes, max_bytes: int) -> tuple[list[Source], list[
     return members, [FileResult(member, "skipped", why) for member, why in skipped]
 
 
+def _inputs(files: list[Path], root: Path | None, uploads: list, limit: int):
+    """(name, bytes or None, problem) for each file under ``root`` and each upload, in order; a file
+    over ``limit`` is not read."""
+    for file in files:
+        label = str(file.relative_to(root)) if root.is_dir() else file.name
+        try:
+            check_size(label, file.stat().st_size, limit)
+        except ReadError as exc:
+            yield label, None, exc.reason
+            continue
+        yield label, file.read_bytes(), ""
+    for name, data in uploads:
+        if not isinstance(data, bytes | bytearray):  # an uploaded file: check its size before reading it
+            try:
+                check_size(name, data.size, limit)
+            except ReadError as exc:
+                yield name, None, exc.reason
+                continue
+            data = data.read()
+        yield name, data, ""
+
+
+def _import_items(inputs, limit: int, totals: dict, done: Collection[str] = ()):
+    """In order: FileResult notes, and Sources to import (a zip's members counted into ``totals``),
+    leaving out the names in ``done``."""
+    for name, data, problem in inputs:
+        if data is None:
+            if name not in done:
+                yield FileResult(name, "failed", problem)
+            continue
+        members, notes = _unpack(name, data, limit)
+        totals["files"] += max(len(members) - 1, 0)
+        if not members:
+            totals["done"] += 1
+        for item in (*notes, *members):
+            if item.name in done:  # finished by an earlier run of this import
+                totals["files"] -= isinstance(item, Source)
+                continue
+            yield item
+
+
 class _PlannerStatistics:
     """Refresh PostgreSQL's table statistics while a big import fills the tables.
 
@@ -333,14 +212,27 @@ def corpus_get_or_create(*, name: str, user=None) -> Corpus:
     name = name.strip()
     if not name:
         raise ValidationError({"name": ["A corpus needs a name."]})
-    corpus, _ = Corpus.objects.get_or_create(name=name, defaults={"created_by": user if user and user.pk else None})
+    creator = user if user and user.pk else None
+    corpus, _ = Corpus.objects.get_or_create(name=name, defaults={"created_by": creator, "owner": creator})
     return corpus
+
+
+def corpus_open_or_create(*, name: str, user) -> Corpus:
+    """The corpus named ``name`` if ``user`` may read it, else a new one they own.
+
+    A name taken by a corpus the user may not read is refused, without opening that corpus.
+    """
+    existing = Corpus.objects.filter(name=name.strip()).first()
+    if existing is not None and not corpora_readable_by(user=user).filter(pk=existing.pk).exists():
+        raise ValidationError({"name": ["A corpus with this name exists already."]})
+    return corpus_get_or_create(name=name, user=user)
 
 
 def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str, bytes | Any]] = (),
                   corpus: Corpus | None = None, corpus_name: str | None = None, user=None,
                   progress: ProgressCallback | None = None, max_bytes: int | None = None,
-                  workers: int = 0) -> ImportReport:
+                  workers: int = 0, encoding: str | None = None, done: Collection[str] = (),
+                  on_file: Callable[[FileResult], None] | None = None) -> ImportReport:
     """Import a file or a folder (``path``) and/or uploads into a corpus.
 
     ``uploads`` are ``(name, bytes)`` pairs, or ``(name, file)`` with a Django UploadedFile, whose
@@ -355,6 +247,13 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
     ``workers`` > 0 (the command's default for several files): that many worker processes read
     and prepare the next files (parsing, kinds, languages) while this process writes; at most
     ``workers + 1`` prepared files wait in memory. Writes stay in this process and in file order.
+
+    ``encoding``: the encoding the user named for every file (else each is detected). ``done``:
+    names of files (or zip members) a previous run of the same import finished; they are left out.
+    ``on_file(result)`` is called once per file, inside the file's transaction when it wrote rows.
+
+    (Longer than most: its closures share one import's running totals and report; reading and
+    unpacking the inputs are _inputs and _import_items.)
     """
     started = time.perf_counter()
     if corpus is None:
@@ -369,6 +268,7 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
     uploads = list(uploads)
     totals = {"files": len(files) + len(uploads), "done": 0, "articles": 0, "paragraphs": 0}
     statistics = _PlannerStatistics()
+    kind_model = import_model_choice()  # the installation's adapted kind model, for the sources it learned
 
     def tick(current: str) -> None:
         if progress:
@@ -379,51 +279,24 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
         totals["paragraphs"] += paragraphs
         tick(current)
 
-    def pending():
-        for file in files:
-            label = str(file.relative_to(root)) if root.is_dir() else file.name
-            try:
-                check_size(label, file.stat().st_size, limit)
-            except ReadError as exc:
-                yield label, None, exc.reason
-                continue
-            yield label, file.read_bytes(), ""
-        for name, data in uploads:
-            if not isinstance(data, bytes | bytearray):  # an uploaded file: check its size before reading it
-                try:
-                    check_size(name, data.size, limit)
-                except ReadError as exc:
-                    yield name, None, exc.reason
-                    continue
-                data = data.read()
-            yield name, data, ""
-
-    def items():
-        """In order: FileResult notes, and Sources to import."""
-        for name, data, problem in pending():
-            if data is None:
-                yield FileResult(name, "failed", problem)
-                continue
-            members, notes = _unpack(name, data, limit)
-            yield from notes
-            totals["files"] += max(len(members) - 1, 0)
-            if not members:
-                totals["done"] += 1
-            yield from members
-
     def finish(entry) -> None:
         nonlocal current
         if isinstance(entry, FileResult):
             report.files.append(entry)
+            if on_file is not None:
+                on_file(entry)
             tick(entry.name)
             return
         source, future = entry
         current = source.name
         prepared, reason = future.result()
         if prepared is None:
-            report.files.append(FileResult(source.name, "failed", reason))
+            result = FileResult(source.name, "failed", reason)
         else:
-            report.files.append(_import_prepared(corpus, source.name, prepared, on_batch))
+            result = _import_prepared(corpus, source.name, prepared, on_batch, on_file)
+        report.files.append(result)
+        if on_file is not None and not (result.status == "imported" and result.articles):
+            on_file(result)
         totals["done"] += 1
         statistics.maybe_analyze(totals["paragraphs"])
         tick(current)
@@ -435,15 +308,15 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
                                    initializer=workers_module.setup)
     try:
         queue: deque = deque()
-        for item in items():
+        for item in _import_items(_inputs(files, root, uploads, limit), limit, totals, done):
             if isinstance(item, FileResult):
                 queue.append(item)
             elif pool is not None:  # read and prepare ahead in the workers while this process writes
-                queue.append((item, pool.submit(workers_module.prepare_file, item, limit)))
+                queue.append((item, pool.submit(workers_module.prepare_file, item, limit, encoding, kind_model)))
             else:
-                done: Future = Future()
-                done.set_result(prepare_file(item, limit))
-                queue.append((item, done))
+                ready: Future = Future()
+                ready.set_result(prepare_file(item, limit, encoding, kind_model))
+                queue.append((item, ready))
             while len(queue) > (workers + 1 if pool else 0):
                 finish(queue.popleft())
         while queue:

@@ -1,8 +1,9 @@
 """Entry points of import worker processes (see ``services.corpus_import(workers=...)``).
 
 Workers are spawned, so they start as fresh interpreters: this module must not import models
-before ``setup()`` has run ``django.setup()``. Workers only read and classify; they never touch
-the database.
+before ``setup()`` has run ``django.setup()``, hence the import inside ``prepare_file`` (of the
+database-free ``preparation`` module; nothing here imports ``services``). Workers only read and classify;
+they never touch the database.
 """
 
 
@@ -12,7 +13,7 @@ def setup() -> None:
     django.setup()
 
 
-def prepare_file(source, max_bytes: int):
-    from corpora.services import prepare_file
+def prepare_file(source, max_bytes: int, encoding: str | None = None, model=None):
+    from corpora.preparation import prepare_file
 
-    return prepare_file(source, max_bytes)
+    return prepare_file(source, max_bytes, encoding, model)

@@ -10,7 +10,7 @@ from exports.services.export import dataset_version_create
 @admin.register(DatasetVersion)
 class DatasetVersionAdmin(admin.ModelAdmin):
     list_display = ("__str__", "project", "number", "status", "row_count", "progress_done", "progress_total",
-                    "created_by", "created_at", "finished_at")
+                    "attempt", "heartbeat_at", "created_by", "created_at", "finished_at")
     list_filter = ("status", "project")
     search_fields = ("project__name", "sha256", "error")
     readonly_fields = [f.name for f in DatasetVersion._meta.fields]
@@ -30,7 +30,7 @@ class DatasetVersionAdmin(admin.ModelAdmin):
             self.message_user(request, f"Queued {new}.", messages.SUCCESS)
 
 
-# Agreement reports (H5): stored results keyed by the hash of their inputs; read-only.
+# Agreement reports: stored results keyed by the hash of their inputs; read-only.
 from exports.models import AgreementReport  # noqa: E402
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from annotation.models import Project
 
-from . import selectors
+from .selectors import annotations as selectors
 
 STRATEGIES = ("adjudicated_then_majority", "adjudicated_then_model", "majority", "model")
 NONE = "__none__"
@@ -112,7 +113,7 @@ def _grouped_lists(counts: pd.DataFrame) -> tuple[list, list]:
     change = np.flatnonzero((key[1:] != key[:-1]).any(axis=1)) + 1
     starts = [0, *change.tolist(), len(key)]
     labels, ns = counts["label"].to_list(), counts["n"].to_list()
-    return ([labels[a:b] for a, b in zip(starts, starts[1:])], [ns[a:b] for a, b in zip(starts, starts[1:])])
+    return ([labels[a:b] for a, b in pairwise(starts)], [ns[a:b] for a, b in pairwise(starts)])
 
 
 def gold_for_project(*, project: Project, strategy: str = "adjudicated_then_majority") -> dict[int, GoldResult]:
@@ -139,8 +140,8 @@ def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strateg
                   .sort_values(["task", "actor", "claim", "n"], ascending=[True, True, True, False], kind="stable"))
         for (task, actor, claim), labels, ns in zip(
                 counts[["task", "actor", "claim"]].drop_duplicates().itertuples(index=False, name=None),
-                *_grouped_lists(counts)):
-            by_task[int(task)].append((int(actor), int(claim), list(zip(labels, ns))))
+                *_grouped_lists(counts), strict=True):
+            by_task[int(task)].append((int(actor), int(claim), list(zip(labels, ns, strict=True))))
     for task, annotators in raters.items():
         statements, unresolved = [], []
         for actor, claim, ranked in by_task.get(task, []):
@@ -164,12 +165,12 @@ def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strateg
     if strategy.startswith("adjudicated_then"):
         adjudicated = selectors.adjudications(project=project)
         gold_statements: dict[int, list] = defaultdict(list)
-        for task, actor_key, start, end, claim, stance, role, ev_s, ev_e, _reason, actor in \
+        for task, _actor_key, start, end, claim, stance, role, ev_s, ev_e, _reason, actor in \
                 selectors.gold_statement_rows(project=project):
             gold_statements[task].append(GoldStatementOut(
                 actor_role=role, actor_id=actor, actor_start=start, actor_end=end, claim_id=claim, stance=stance,
                 method="adjudicated", evidence_start=ev_s, evidence_end=ev_e))
-        for task, info in adjudicated.items():
+        for task in adjudicated:
             statements = gold_statements.get(task, [])
             out[task] = GoldResult(task_id=task, method="adjudicated", no_statement=not statements,
                                    statements=statements, unresolved=[],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-
-from .charts import all_charts
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 INLINE_CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:1100px;margin:1.5rem auto;padding:0 1rem}
@@ -21,9 +21,26 @@ svg{max-width:100%;height:auto}
 def kappa_rows(report: dict) -> list[dict]:
     kappa = report["stance"]["cohen_kappa"]
     names = kappa.get("names") or [str(r) for r in kappa["raters"]]
-    return [{"name": n, "values": row} for n, row in zip(names, kappa["matrix"])]
+    return [{"name": n, "values": row} for n, row in zip(names, kappa["matrix"], strict=True)]
 
 
 def render_report_html(report: dict) -> str:
+    from .charts import all_charts  # matplotlib: imported on use
+
     return render_to_string("exports/agreement_report.html", {
         "report": report, "charts": all_charts(report), "kappa_rows": kappa_rows(report), "css": INLINE_CSS})
+
+
+def render_report_section(*, project_id: int, report: dict, charts: dict[str, str], query: str = "") -> SafeString:
+    """The agreement page's report section (filters, figures, charts, tables) as HTML, autoescaped by
+    the template. The stored report's section is rendered once when it is stored, so the page does
+    not load the whole result or render its tables on every request."""
+    suffix = f"?{query}" if query else ""
+    for unit in report["worst_units"]:
+        unit["adjudicate_url"] = reverse("annotation:adjudicate", args=[unit["task"]])
+    return render_to_string("exports/_agreement_report.html", {
+        "report": report, "charts": charts, "kappa_rows": kappa_rows(report),
+        "filters": report["params"]["filters"], "annotators": report["filter_options"]["annotators"],
+        "html_url": reverse("exports-api:agreement-html", args=[project_id]) + suffix,
+        "json_url": reverse("exports-api:agreement", args=[project_id]) + suffix,
+        "project": {"pk": project_id}})

@@ -1,4 +1,5 @@
-"""Browser fixtures for every app's browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live_server.
+"""Browser fixtures for every app's browser tests: Playwright's sync API driving Debian's Chromium
+against pytest-django's live_server.
 
 The live server runs in a thread of this process, so the database is shared through real commits
 (`transactional_db`). Playwright's sync API runs an event loop in this thread, which trips Django's

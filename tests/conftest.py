@@ -27,6 +27,14 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture
+def worker_logs(artifacts_dir) -> Path:
+    """test-artifacts/workers/: the logs of the Celery processes a test starts (tests.processes)."""
+    path = artifacts_dir / "workers"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture
 def project(db):
     return ProjectFactory()
 

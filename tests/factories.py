@@ -5,8 +5,18 @@ import hashlib
 import factory
 from django.contrib.auth import get_user_model
 
-from annotation.models import (Actor, ActorAlias, Annotation, Assignment, Claim, Project, ProjectMembership,
-                               StanceLabel, Statement, Task)
+from annotation.models import (
+    Actor,
+    ActorAlias,
+    Annotation,
+    Assignment,
+    Claim,
+    Project,
+    ProjectMembership,
+    StanceLabel,
+    Statement,
+    Task,
+)
 from annotation.models.project import DEFAULT_STANCE_LABELS
 from corpora.models import Article, Corpus, Paragraph
 

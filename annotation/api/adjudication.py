@@ -1,14 +1,17 @@
 """Adjudication API (managers only): disagreement list, side-by-side task view, save/pick/delete gold."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import project_get_for
-from ..adjudication_selectors import adjudication_view, disagreement_list
+from ..selectors.adjudication import adjudication_view, disagreement_list
 from ..models import Role, Task
-from ..services.adjudication import adjudication_delete, adjudication_pick, adjudication_save
+from ..services.adjudication import GoldExists, adjudication_delete, adjudication_pick, adjudication_save
+from ..shapes import PLACEMENT_FIELDS, statement_from_model, with_labels
 from .pagination import StandardPagination
 
 
@@ -19,9 +22,8 @@ def managed_task(request, task_id: int) -> Task:
 
 
 def _statement(s, gold: bool = False) -> dict:
-    out = {"id": s.pk, "actor_role": s.actor_role, "actor": s.actor_id, "actor_name": s.actor.name if s.actor else None,
-           "actor_start": s.actor_start, "actor_end": s.actor_end, "claim": s.claim_id, "claim_text": s.claim.text,
-           "stance": s.stance.value, "evidence_start": s.evidence_start, "evidence_end": s.evidence_end}
+    out = {"id": s.pk, **with_labels(statement_from_model(s, PLACEMENT_FIELDS),
+                                     {"actor_name": s.actor.name if s.actor else None, "claim_text": s.claim.text})}
     if gold:
         out.update(reason=s.reason, source_statement_ids=s.source_statement_ids)
     return out
@@ -74,22 +76,37 @@ class DisagreementListApi(APIView):
         return paginator.get_paginated_response(page)
 
 
+def _gold_exists() -> Response:
+    return Response({"replace": ["This task already has gold; send \"replace\": true to replace it."]},
+                    status=409)
+
+
 class AdjudicationApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AdjudicationInput"
+
         no_statement = serializers.BooleanField(default=False)
         reason = serializers.CharField(allow_blank=True, required=False, default="")
         statements = GoldStatementIn(many=True)
+        replace = serializers.BooleanField(default=False)
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, task_id: int):
         return Response(adjudication_out(managed_task(request, task_id)))
 
+    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
     def put(self, request, task_id: int):
         task = managed_task(request, task_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        adjudication_save(task=task, adjudicator=request.user, **data.validated_data)
+        try:
+            adjudication_save(task=task, adjudicator=request.user, **data.validated_data)
+        except GoldExists:
+            return _gold_exists()
         return Response(adjudication_out(task))
 
+    @extend_schema(responses={204: None})
     def delete(self, request, task_id: int):
         task = managed_task(request, task_id)
         adjudication_delete(task=task)
@@ -98,12 +115,20 @@ class AdjudicationApi(APIView):
 
 class AdjudicationPickApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AdjudicationPickInput"
+
         statement_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
         reason = serializers.CharField(allow_blank=True, required=False, default="")
+        replace = serializers.BooleanField(default=False)
 
+    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, task_id: int):
         task = managed_task(request, task_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        adjudication_pick(task=task, adjudicator=request.user, **data.validated_data)
+        try:
+            adjudication_pick(task=task, adjudicator=request.user, **data.validated_data)
+        except GoldExists:
+            return _gold_exists()
         return Response(adjudication_out(task))

@@ -14,12 +14,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..services.exceptions import ConflictError
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This record changed since you loaded it; reload and try again."
-    default_code = "conflict"
-
-
 def exception_handler(exc, context):
     if isinstance(exc, ConflictError):  # keeps numbers (the current revision) as numbers
         return Response(exc.detail, status=status.HTTP_409_CONFLICT)

@@ -35,10 +35,10 @@ def _default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def json_response(data, status: int = 200) -> HttpResponse:
+def json_response(data, status: int = 200, *, option: int = orjson.OPT_UTC_Z) -> HttpResponse:
     if data is None:
         return HttpResponse(status=status)
-    return HttpResponse(orjson.dumps(data, default=_default, option=orjson.OPT_UTC_Z), status=status,
+    return HttpResponse(orjson.dumps(data, default=_default, option=option), status=status,
                         content_type="application/json")
 
 
@@ -91,5 +91,8 @@ class LeanApiView(APIView):
             response = exception_handler(exc, {"view": self, "request": request})
             if response is None:
                 raise
-            return json_response(response.data, response.status_code)
+            # DRF's error details may key by index ({0: [...]}, e.g. a ListField's); render them as its
+            # JSON renderer does, with the keys as strings.
+            return json_response(response.data, response.status_code,
+                                 option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
         return json_response(data, status)

@@ -2,7 +2,9 @@
 claim-merge proposals, and loading the starter gazetteer. Managers start things; managers and ML
 engineers read."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,9 +12,11 @@ from rest_framework.views import APIView
 from ..access import project_get_for
 from ..models import PrelabelJob, Role
 from ..services.gazetteer import gazetteer_load
-from ..services.prelabel import (MAX_BATCH_SIZE, prediction_precision, prelabel_job_cancel, prelabel_job_create,
-                                 prelabel_job_progress)
-from ..services.stance_model import stance_status
+from ..services.prelabel import MAX_BATCH_SIZE, prediction_precision, prelabel_job_cancel, prelabel_job_create
+from ..services.prelabel import QUEUE as PRELABEL_QUEUE
+from ..services.prelabel import prelabel_job_progress
+from ..worker_presence import queue_consumers
+from ..services.stance_model import stance_model_train_request, stance_status
 from .pagination import StandardPagination
 
 MANAGER = (Role.MANAGER,)
@@ -25,6 +29,9 @@ class ProgressOut(serializers.Serializer):
     percent = serializers.FloatField()
     rate = serializers.FloatField(allow_null=True, help_text="Tasks per second since the job started.")
     eta_seconds = serializers.FloatField(allow_null=True)
+    waiting_for_worker = serializers.BooleanField(
+        help_text="Pending or running, and no worker consumes the prelabel queue (asked of the workers, cached "
+                  "WORKER_PRESENCE_CACHE_S seconds): no ETA until one starts.")
 
 
 class JobOut(serializers.Serializer):
@@ -36,14 +43,16 @@ class JobOut(serializers.Serializer):
     models_used = serializers.JSONField()
     failed = serializers.IntegerField(help_text="Tasks whose batch failed for good (a new job redoes them).")
     error = serializers.CharField()
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
     created_at = serializers.DateTimeField()
-    started_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
     progress = serializers.SerializerMethodField()
 
     def get_progress(self, job) -> dict:
-        return ProgressOut(prelabel_job_progress(job=job)).data
+        active = job.status in (PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING)
+        consumers = queue_consumers(PRELABEL_QUEUE) if active else None
+        return ProgressOut(prelabel_job_progress(job=job, consumers=consumers)).data
 
 
 class JobIn(serializers.Serializer):
@@ -55,6 +64,9 @@ class JobIn(serializers.Serializer):
 class JobListCreateApi(APIView):
     """GET: the project's jobs, newest first (paginated). POST: start a job (manager)."""
 
+    pagination_class = StandardPagination  # documents the GET as a paginated list
+
+    @extend_schema(responses=JobOut(many=True))
     def get(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=READERS)
         paginator = StandardPagination()
@@ -62,6 +74,7 @@ class JobListCreateApi(APIView):
                                            request, view=self)
         return paginator.get_paginated_response(JobOut(page, many=True).data)
 
+    @extend_schema(request=JobIn, responses={201: JobOut})
     def post(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         data = JobIn(data=request.data)
@@ -73,6 +86,7 @@ class JobListCreateApi(APIView):
 class JobDetailApi(APIView):
     """GET: one job with its progress (done/total, rate, ETA)."""
 
+    @extend_schema(responses=JobOut)
     def get(self, request, job_id: int) -> Response:
         job = get_object_or_404(PrelabelJob.objects.select_related("created_by"), pk=job_id)
         project_get_for(user=request.user, project_id=job.project_id, roles=READERS)
@@ -80,6 +94,7 @@ class JobDetailApi(APIView):
 
 
 class JobCancelApi(APIView):
+    @extend_schema(request=None, responses={200: JobOut, 409: None})
     def post(self, request, job_id: int) -> Response:
         job = get_object_or_404(PrelabelJob, pk=job_id)
         project_get_for(user=request.user, project_id=job.project_id, roles=MANAGER)
@@ -114,12 +129,10 @@ class StanceModelTrainApi(APIView):
 
     def post(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
-        info = stance_status(project=project)
-        if info["labels"] < info["min_labels"]:
-            return Response({"non_field_errors": [info["message"]]}, status=status.HTTP_400_BAD_REQUEST)
-        from ..tasks import prelabel_stance_train_task
-
-        prelabel_stance_train_task.delay(project.pk)
+        try:
+            info = stance_model_train_request(project=project)
+        except DjangoValidationError as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"queued": True, "status": info}, status=status.HTTP_202_ACCEPTED)
 
 

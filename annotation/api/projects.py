@@ -2,18 +2,21 @@
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from corpora.access import corpora_readable_by
 from corpora.models import Corpus
 
 from ..access import can_create_projects, project_get_for, role_for
 from ..models import Project, ProjectMembership, Role, Task
-from ..selectors import project_progress, projects_with_roles
+from ..selectors.annotations import project_progress, projects_with_roles
 from ..services.projects import membership_remove, membership_set, project_create, project_update, tasks_sync
 from .serializers import MemberOut, ProjectOut, TaskOut
 
@@ -27,6 +30,17 @@ class StanceLabelIn(serializers.Serializer):
     key = serializers.CharField(max_length=1)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # a corpus id (the schema cannot guess it: no model on a plain Serializer)
+class ReadableCorpusField(serializers.PrimaryKeyRelatedField):
+    """A corpus the requesting user may read (corpora/access.py); any other id "does not exist"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Corpus.objects.all(), **kwargs)  # the model, for the schema
+
+    def get_queryset(self):
+        return corpora_readable_by(user=self.context["request"].user)
+
+
 class ProjectIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -35,7 +49,7 @@ class ProjectIn(serializers.Serializer):
     lease_minutes = serializers.IntegerField(min_value=1, max_value=7 * 24 * 60, default=30)
     task_order = serializers.ChoiceField(choices=Project.TaskOrder.choices, default=Project.TaskOrder.ARTICLE)
     paragraph_kinds = serializers.ListField(child=serializers.CharField(max_length=16), required=False, default=list)
-    corpora = serializers.PrimaryKeyRelatedField(many=True, queryset=Corpus.objects.all(), required=False, default=list)
+    corpora = ReadableCorpusField(many=True, required=False, default=list)
     stance_labels = StanceLabelIn(many=True, required=False)
 
     def validate_stance_labels(self, labels):
@@ -56,7 +70,7 @@ class ProjectPatchIn(serializers.Serializer):
     paragraph_kinds = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
     languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
     min_paragraph_chars = serializers.IntegerField(min_value=1, required=False)
-    corpora = serializers.PrimaryKeyRelatedField(many=True, queryset=Corpus.objects.all(), required=False)
+    corpora = ReadableCorpusField(many=True, required=False)
 
 
 def _project_out(request, project_id: int) -> dict:
@@ -79,7 +93,7 @@ class ProjectListCreateApi(generics.ListAPIView):
     def post(self, request):
         if not can_create_projects(request.user):
             raise PermissionDenied("Only staff users may create projects.")
-        data = ProjectIn(data=request.data)
+        data = ProjectIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         labels = values.pop("stance_labels", None)
@@ -97,7 +111,7 @@ class ProjectDetailApi(APIView):
     @extend_schema(request=ProjectPatchIn, responses=ProjectOut)
     def patch(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
-        data = ProjectPatchIn(data=request.data, partial=True)
+        data = ProjectPatchIn(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         project_update(project=project, data=dict(data.validated_data))
         return Response(_project_out(request, project_id))
@@ -110,11 +124,17 @@ class MemberIn(serializers.Serializer):
     def validate_username(self, value):
         user = get_user_model().objects.filter(username=value).first()
         if user is None:
-            raise serializers.ValidationError(f"No user named {value!r}.")
+            people = reverse("annotation:people", args=[self.context["project_id"]])
+            raise serializers.ValidationError(
+                f"No user named {value!r}. To add someone without an account, send an invitation by e-mail or "
+                f"link on the People page: {people}")
         return user
 
 
 class MemberListApi(generics.ListAPIView):
+    """Members and their roles, for managers; others get 403 (annotation is blind; ML engineers read
+    the data under pseudonyms)."""
+
     serializer_class = MemberOut
     filterset_fields = ["role"]
 
@@ -123,13 +143,14 @@ class MemberListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        project = project_get_for(user=self.request.user, project_id=self.kwargs["project_id"])
+        project = project_get_for(user=self.request.user, project_id=self.kwargs["project_id"],
+                                  roles=(Role.MANAGER,))
         return ProjectMembership.objects.filter(project=project).select_related("user").order_by("user__username")
 
     @extend_schema(request=MemberIn, responses={201: MemberOut})
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
-        data = MemberIn(data=request.data)
+        data = MemberIn(data=request.data, context={"project_id": project.pk})
         data.is_valid(raise_exception=True)
         membership = membership_set(project=project, user=data.validated_data["username"],
                                     role=data.validated_data["role"])

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from ..access import READ_ROLES, project_get_for, role_for
 from ..models import Actor, Claim, RegistryStatus, Role
-from ..selectors import registry_list
+from ..selectors.annotations import registry_list
 from ..services.registry import (actor_approve, actor_create, actor_merge, actor_update, claim_approve, claim_create,
                                  claim_merge, claim_update)
 from .serializers import ActorOut, ClaimOut
@@ -46,6 +46,12 @@ class ClaimPatchIn(ClaimIn):
 
 class MergeIn(serializers.Serializer):
     into = serializers.IntegerField(help_text="Id of the entry that survives.")
+
+
+def _blind_context(request, project_id: int) -> dict:
+    """Serializer context hiding other proposers from an annotator (see serializers._BlindProposer)."""
+    blind = role_for(user=request.user, project=project_id) == Role.ANNOTATOR
+    return {"request": request, "blind_for": request.user if blind else None}
 
 
 def _search(queryset, name, value):
@@ -88,6 +94,12 @@ class _RegistryListApi(generics.ListAPIView):
         return registry_list(model=self.model, project=project,
                              include_merged=bool(self.request.query_params.get("status")))
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context.update(_blind_context(self.request, self.kwargs["project_id"]))
+        return context
+
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=PROPOSERS)
         data = self.in_serializer(data=request.data)
@@ -95,7 +107,8 @@ class _RegistryListApi(generics.ListAPIView):
         create = actor_create if self.model is Actor else claim_create
         obj = create(project=project, user=request.user, role=role_for(user=request.user, project=project),
                      **data.validated_data)
-        return Response(self.serializer_class(obj).data, status=status.HTTP_201_CREATED)
+        return Response(self.serializer_class(obj, context=_blind_context(request, project.pk)).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class ActorListCreateApi(_RegistryListApi):
@@ -122,49 +135,50 @@ def _entry_for(request, model, pk: int, roles=READ_ROLES):
     return obj
 
 
-def _out(model, obj):
+def _out(model, obj, request):
+    context = _blind_context(request, obj.project_id)
     if model is Actor:
         obj = Actor.objects.prefetch_related("aliases").get(pk=obj.pk)
-        return ActorOut(obj).data
-    return ClaimOut(Claim.objects.get(pk=obj.pk)).data
+        return ActorOut(obj, context=context).data
+    return ClaimOut(Claim.objects.get(pk=obj.pk), context=context).data
 
 
 class ActorDetailApi(APIView):
     @extend_schema(responses=ActorOut)
     def get(self, request, actor_id: int):
-        return Response(_out(Actor, _entry_for(request, Actor, actor_id)))
+        return Response(_out(Actor, _entry_for(request, Actor, actor_id), request))
 
     @extend_schema(request=ActorPatchIn, responses=ActorOut)
     def patch(self, request, actor_id: int):
         actor = _entry_for(request, Actor, actor_id, MANAGER)
         data = ActorPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        return Response(_out(Actor, actor_update(actor=actor, **data.validated_data)))
+        return Response(_out(Actor, actor_update(actor=actor, **data.validated_data), request))
 
 
 class ClaimDetailApi(APIView):
     @extend_schema(responses=ClaimOut)
     def get(self, request, claim_id: int):
-        return Response(_out(Claim, _entry_for(request, Claim, claim_id)))
+        return Response(_out(Claim, _entry_for(request, Claim, claim_id), request))
 
     @extend_schema(request=ClaimPatchIn, responses=ClaimOut)
     def patch(self, request, claim_id: int):
         claim = _entry_for(request, Claim, claim_id, MANAGER)
         data = ClaimPatchIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        return Response(_out(Claim, claim_update(claim=claim, **data.validated_data)))
+        return Response(_out(Claim, claim_update(claim=claim, **data.validated_data), request))
 
 
 class ActorApproveApi(APIView):
     @extend_schema(request=None, responses=ActorOut)
     def post(self, request, actor_id: int):
-        return Response(_out(Actor, actor_approve(actor=_entry_for(request, Actor, actor_id, MANAGER))))
+        return Response(_out(Actor, actor_approve(actor=_entry_for(request, Actor, actor_id, MANAGER)), request))
 
 
 class ClaimApproveApi(APIView):
     @extend_schema(request=None, responses=ClaimOut)
     def post(self, request, claim_id: int):
-        return Response(_out(Claim, claim_approve(claim=_entry_for(request, Claim, claim_id, MANAGER))))
+        return Response(_out(Claim, claim_approve(claim=_entry_for(request, Claim, claim_id, MANAGER)), request))
 
 
 class ActorMergeApi(APIView):
@@ -177,7 +191,7 @@ class ActorMergeApi(APIView):
         data = MergeIn(data=request.data)
         data.is_valid(raise_exception=True)
         target = actor_merge(source=actor, into_id=data.validated_data["into"], user=request.user)
-        return Response(_out(Actor, target))
+        return Response(_out(Actor, target, request))
 
 
 class ClaimMergeApi(APIView):
@@ -188,4 +202,4 @@ class ClaimMergeApi(APIView):
         data = MergeIn(data=request.data)
         data.is_valid(raise_exception=True)
         target = claim_merge(source=claim, into_id=data.validated_data["into"], user=request.user)
-        return Response(_out(Claim, target))
+        return Response(_out(Claim, target, request))

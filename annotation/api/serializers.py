@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from ..guidelines import render_guidelines
 from ..models import Actor, Annotation, AnnotationRevision, Claim, Prediction, Project, Statement, Task
+from ..shapes import STATEMENT_ATTRS, STATEMENT_OUT_KEYS
+from .inputs import StatementIn
 
 
 class StanceLabelOut(serializers.Serializer):
@@ -44,7 +46,19 @@ class MemberOut(serializers.Serializer):
     added_at = serializers.DateTimeField()
 
 
-class ActorOut(serializers.ModelSerializer):
+class _BlindProposer:
+    """`proposed_by` is the proposer's id, except for an annotator reading someone else's proposal:
+    annotation is blind, so they see null there. The view passes ``context={"blind_for": user}``."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        viewer = self.context.get("blind_for")
+        if viewer is not None and data.get("proposed_by") != viewer.pk:
+            data["proposed_by"] = None
+        return data
+
+
+class ActorOut(_BlindProposer, serializers.ModelSerializer):
     aliases = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,34 +70,43 @@ class ActorOut(serializers.ModelSerializer):
         return [a.alias for a in obj.aliases.all()]
 
 
-class ClaimOut(serializers.ModelSerializer):
+class ClaimOut(_BlindProposer, serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = ["id", "text", "category_code", "description", "status", "merged_into", "proposed_by",
                   "created_at"]
 
 
-class StatementOut(serializers.Serializer):
-    """Plain fields, not a ModelSerializer: this is on the submit hot path and in every list."""
+def _statement_out_fields() -> dict[str, serializers.Field]:
+    """StatementOut's fields in annotation.shapes' order: each editable field of the kind StatementIn
+    gives it (choices and nullability too), read from the model attribute; the row's identity and the
+    registry labels around them. (DRF orders declared fields by creation: they are made in key order.)"""
+    given = StatementIn().fields
+    special = {"id": serializers.IntegerField, "annotation": lambda: serializers.IntegerField(source="annotation_id"),
+               "position": serializers.IntegerField, "actor_name": serializers.SerializerMethodField,
+               "claim_text": lambda: serializers.CharField(source="claim.text"),
+               "stance": lambda: serializers.CharField(source="stance.value")}
 
-    id = serializers.IntegerField()
-    annotation = serializers.IntegerField(source="annotation_id")
-    position = serializers.IntegerField()
-    actor_role = serializers.ChoiceField(choices=Statement.ActorRole.choices)
-    actor = serializers.IntegerField(source="actor_id", allow_null=True)
-    actor_name = serializers.SerializerMethodField()
-    actor_start = serializers.IntegerField(allow_null=True)
-    actor_end = serializers.IntegerField(allow_null=True)
-    claim = serializers.IntegerField(source="claim_id")
-    claim_text = serializers.CharField(source="claim.text")
-    stance = serializers.CharField(source="stance.value")
-    evidence_start = serializers.IntegerField(allow_null=True)
-    evidence_end = serializers.IntegerField(allow_null=True)
-    note = serializers.CharField()
-    from_prediction = serializers.IntegerField(source="from_prediction_id", allow_null=True)
+    def like_input(name: str) -> serializers.Field:
+        field, attr = given[name], STATEMENT_ATTRS[name]
+        kwargs = {"source": attr} if attr != name else {}
+        if isinstance(field, serializers.ChoiceField):
+            kwargs["choices"] = list(field.choices.items())
+        elif field.allow_null:
+            kwargs["allow_null"] = True
+        return type(field)(**kwargs)
 
+    return {key: special[key]() if key in special else like_input(key) for key in STATEMENT_OUT_KEYS}
+
+
+class _StatementOutBase(serializers.Serializer):
     def get_actor_name(self, obj: Statement) -> str | None:
         return obj.actor.name if obj.actor_id else None
+
+
+StatementOut = type("StatementOut", (_StatementOutBase,), {
+    "__module__": __name__, **_statement_out_fields(),
+    "__doc__": "Plain fields, not a ModelSerializer: this is on the submit hot path and in every list."})
 
 
 class AnnotationOut(serializers.Serializer):

@@ -12,11 +12,12 @@ from rest_framework.views import APIView
 from ..access import annotation_and_role, project_get_for, role_for
 from ..models import Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision, Role, Statement
 from ..payloads import annotation_payload, workspace_payload
-from ..selectors import annotation_list, annotations_visible_to, predictions_for, revisions_for
+from ..selectors.annotations import annotation_list, annotations_visible_to, predictions_for, revisions_for
 from ..services.annotations import (annotation_save, annotation_skip, annotation_submit, statement_create,
                                     statement_delete, statement_update)
 from ..services.assignment import assignment_claim_next, assignment_renew
 from ..services.predictions import prediction_decide, prediction_decision_clear
+from .filters import UtcIsoDateTimeFilter
 from .inputs import AnnotationIn, StatementIn, annotation_in
 from .lean import LeanApiView, json_body
 from .serializers import AnnotationOut, PredictionOut, RevisionOut, StatementOut, WorkspaceOut
@@ -72,7 +73,7 @@ class AnnotationFilter(filters.FilterSet):
     annotator = filters.NumberFilter(field_name="annotator_id")
     status = filters.ChoiceFilter(choices=Annotation.Status.choices)
     no_statement = filters.BooleanFilter()
-    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_after = UtcIsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
 
     class Meta:
         model = Annotation
@@ -254,7 +255,7 @@ class PredictionDecisionApi(APIView):
         prediction_decide(prediction=prediction, user=request.user, decision=data.validated_data["decision"])
         return Response(self._out(request, prediction))
 
-    @extend_schema(request=None, responses=PredictionOut, description="Undo: forget your decision.")
+    @extend_schema(request=None, responses={200: PredictionOut}, description="Undo: forget your decision.")
     def delete(self, request, prediction_id: int):
         prediction = self._prediction(request, prediction_id)
         prediction_decision_clear(prediction=prediction, user=request.user)

@@ -8,7 +8,11 @@ is one, with the same rules:
   * candidates in article order (or most uncertain first, then unscored in article order), skipping
     tasks already at k (submitted + other annotators' live leases), done or skipped by this annotator,
     or tried in this call; FOR UPDATE SKIP LOCKED first, then, only if that finds none, waiting for a
-    locked one rather than reporting that nothing is left;
+    locked one rather than reporting that nothing is left. The waiting pass picks its candidate
+    without a lock and then waits for that row by id: a FOR UPDATE that waits re-checks its WHERE on
+    the row's new version but with the statement's old snapshot of annotation_assignment, so a
+    submission committed meanwhile would be counted twice (in submitted_count and as the submitter's
+    still-live lease) and the last task with room would be missed (migration 0004 installs this);
   * the re-count under the lock runs as its own statement, and in a VOLATILE function each statement
     takes a new snapshot (READ COMMITTED), so it sees leases committed by whoever held the lock before;
   * then the lease (or the annotator's own expired one, revived) and the draft annotation, committed
@@ -49,55 +53,26 @@ BEGIN
     END IF;
     FOR attempt IN 1..p_max_attempts LOOP
         cand := NULL;
-        -- The four candidate queries differ only in their order and in SKIP LOCKED. They are spelled out
-        -- because plpgsql caches the plan of static SQL only (dynamic SQL is planned on every call, ~1 ms)
-        -- and each order must match its index.
+        -- The four candidate queries differ only in their scope, order and SKIP LOCKED. They are
+        -- generated from one template (CANDIDATE, below) into static SQL, because plpgsql caches the
+        -- plan of static SQL only (dynamic SQL is planned on every call, ~1 ms) and each order must
+        -- match its index.
         FOREACH waiting IN ARRAY ARRAY[false, true] LOOP
             EXIT WHEN cand IS NOT NULL;
             IF p_uncertainty_first THEN
                 -- scored tasks, most uncertain first (index task_next_by_uncertainty)
                 IF waiting THEN
-                    SELECT t.id INTO cand FROM annotation_task t
-                    WHERE t.project_id = p_project AND NOT t.is_complete AND t.uncertainty IS NOT NULL
-                      AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
-                          AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
-                      AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
-                          AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
-                      AND NOT (t.id = ANY(tried))
-                    ORDER BY t.uncertainty DESC, t."order" LIMIT 1 FOR UPDATE OF t;
+                    @UNCERTAIN_WAIT@
                 ELSE
-                    SELECT t.id INTO cand FROM annotation_task t
-                    WHERE t.project_id = p_project AND NOT t.is_complete AND t.uncertainty IS NOT NULL
-                      AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
-                          AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
-                      AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
-                          AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
-                      AND NOT (t.id = ANY(tried))
-                    ORDER BY t.uncertainty DESC, t."order" LIMIT 1 FOR UPDATE OF t SKIP LOCKED;
+                    @UNCERTAIN_SKIP@
                 END IF;
                 CONTINUE WHEN cand IS NOT NULL;
             END IF;
             -- article order (for uncertainty projects: the tasks without a score)
             IF waiting THEN
-                SELECT t.id INTO cand FROM annotation_task t
-                WHERE t.project_id = p_project AND NOT t.is_complete
-                  AND (NOT p_uncertainty_first OR t.uncertainty IS NULL)
-                  AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
-                      AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
-                  AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
-                      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
-                  AND NOT (t.id = ANY(tried))
-                ORDER BY t."order" LIMIT 1 FOR UPDATE OF t;
+                @ARTICLE_WAIT@
             ELSE
-                SELECT t.id INTO cand FROM annotation_task t
-                WHERE t.project_id = p_project AND NOT t.is_complete
-                  AND (NOT p_uncertainty_first OR t.uncertainty IS NULL)
-                  AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
-                      AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
-                  AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
-                      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
-                  AND NOT (t.id = ANY(tried))
-                ORDER BY t."order" LIMIT 1 FOR UPDATE OF t SKIP LOCKED;
+                @ARTICLE_SKIP@
             END IF;
         END LOOP;
         IF cand IS NULL THEN
@@ -112,7 +87,7 @@ BEGIN
                EXISTS (SELECT 1 FROM annotation_assignment x WHERE x.task_id = t.id AND x.annotator_id = p_user)
           INTO has_room, has_row
           FROM annotation_task t WHERE t.id = cand;
-        IF NOT has_room THEN  -- filled up between our snapshot and our lock
+        IF NOT coalesce(has_room, false) THEN  -- filled up (or gone) between our snapshot and our lock
             tried := tried || cand;
             CONTINUE;
         END IF;
@@ -142,6 +117,37 @@ BEGIN
 END
 $fn$;
 """
+
+# One candidate query: the next task that still needs this annotator, locked.
+CANDIDATE = """SELECT t.id INTO cand FROM annotation_task t
+WHERE t.project_id = p_project AND NOT t.is_complete AND {scope}
+  AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
+      AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
+  AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
+      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
+  AND NOT (t.id = ANY(tried))
+ORDER BY {order} LIMIT 1{lock}"""
+SKIP_LOCK = " FOR UPDATE OF t SKIP LOCKED;"
+WAIT_LOCK = """;
+IF cand IS NOT NULL THEN
+    PERFORM 1 FROM annotation_task t WHERE t.id = cand FOR UPDATE OF t;
+END IF;"""
+SCOPES = {"UNCERTAIN": ("t.uncertainty IS NOT NULL", 't.uncertainty DESC, t."order"'),
+          "ARTICLE": ("(NOT p_uncertainty_first OR t.uncertainty IS NULL)", 't."order"')}
+
+
+def candidate_queries(function: str) -> str:
+    """The function's text with its four @SCOPE_WAIT@ / @SCOPE_SKIP@ slots filled from CANDIDATE."""
+    for name, (scope, order) in SCOPES.items():
+        for mode, lock in (("WAIT", WAIT_LOCK), ("SKIP", SKIP_LOCK)):
+            slot = f"@{name}_{mode}@"
+            indent = function[:function.index(slot)].rsplit("\n", 1)[1]
+            query = CANDIDATE.format(scope=scope, order=order, lock=lock).replace("\n", "\n" + indent)
+            function = function.replace(slot, query)
+    return function
+
+
+CLAIM_FUNCTION = candidate_queries(CLAIM_FUNCTION)
 
 DROP_FUNCTION = ("DROP FUNCTION IF EXISTS standpoint_claim_task(bigint, bigint, integer, timestamptz, timestamptz, "
                  "boolean, integer)")

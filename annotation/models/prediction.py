@@ -99,6 +99,10 @@ class PrelabelJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=(
+        "Last sign of life of a worker on this job (a batch started, is running or finished), or of the reaper's "
+        "last re-queue."))
+    requeues = models.PositiveIntegerField(default=0, help_text="Times the reaper re-queued work lost with a worker.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,3 +129,29 @@ class StanceModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"stance model v{self.version} of project {self.project_id}"
+
+
+class PrelabelEvaluation(models.Model):
+    """One run of the article-grouped evaluation of the pre-labelling models against the project's
+    adjudicated or submitted statements. The report is the JSON the evaluation returns."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey("annotation.Project", related_name="prelabel_evaluations", on_delete=models.CASCADE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Pre-label evaluation {self.pk} of project {self.project_id} ({self.status})"

@@ -17,6 +17,8 @@ class Task(models.Model):
     submitted_count = models.PositiveSmallIntegerField(default=0)
     is_complete = models.BooleanField(default=False, help_text="submitted_count has reached the project's k.")
     uncertainty = models.FloatField(null=True, blank=True, help_text="Stance model uncertainty, 0..1; higher first.")
+    adjudication_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="A manager sent the task to adjudication (the task browser's bulk action).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -27,6 +29,10 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["project", "is_complete", "order"], name="task_next_by_order"),
             models.Index(fields=["project", "is_complete", "-uncertainty"], name="task_next_by_uncertainty"),
+            # the task browser's keyset sorts (annotation.selectors.task_browser)
+            models.Index(fields=["project", "order", "id"], name="task_browse_by_order"),
+            models.Index(fields=["project", "submitted_count", "id"], name="task_browse_by_submitted"),
+            models.Index(fields=["project", "id"], name="task_browse_by_id"),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +143,7 @@ class AnnotationRevision(models.Model):
         EDIT = "edit", "Edited after submission"
         SKIP = "skip", "Skipped"
         REPOINT = "repoint", "Registry merge re-pointed a statement"
+        REQUEUE = "requeue", "Skip undone by a manager's re-queue"
 
     annotation = models.ForeignKey(Annotation, related_name="revisions", on_delete=models.CASCADE)
     action = models.CharField(max_length=16, choices=Action.choices)

@@ -15,9 +15,10 @@ class ModelUnavailable(RuntimeError):
 class Suggestion:
     """One suggestion for one paragraph. Offsets are character offsets into the paragraph text.
 
-    kind: "actor" | "actor_candidate" | "claim" | "stance"
-    label: the actor key (actor, stance), the claim key (claim), the stance value (stance), or
-           the candidate's name (actor_candidate)
+    kind: "actor" | "actor_candidate" | "claim" | "stance" | "statement"
+    label: the actor key (actor), the claim key (claim), the stance value (stance; statement, or ""
+           for a statement without a stance), or the candidate's name (actor_candidate)
+    actor/claim: set on stance and statement suggestions
     """
 
     kind: str
@@ -26,8 +27,8 @@ class Suggestion:
     start: int | None = None
     end: int | None = None
     surface: str = ""
-    actor: str | None = None      # stance: the actor key the stance is for
-    claim: str | None = None      # stance: the claim key the stance is about
+    actor: str | None = None      # stance, statement: the actor key
+    claim: str | None = None      # stance, statement: the claim key
     model_name: str = ""
     model_version: str = ""
 

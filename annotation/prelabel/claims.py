@@ -41,20 +41,38 @@ class ClaimSuggester:
         self.top_k = top_k
         self.version = f"{embedder.name}-{embedder.version}-{claims_fingerprint(self.claims, threshold)}"
         self.matrix: np.ndarray | None = None
+        self.memory = None
 
     def load(self) -> None:
         self.embedder.load()
         self.matrix = self.embedder.encode([c.text for c in self.claims])
 
     def predict(self, texts: Sequence[str]) -> list[list[Suggestion]]:
-        return self.suggest_from_vectors(self.embedder.encode(texts))
+        return self.suggest_from_vectors(self.embedder.encode(texts), texts=texts)
 
-    def suggest_from_vectors(self, vectors: np.ndarray) -> list[list[Suggestion]]:
+    def learn(self, memory) -> None:
+        """Rank with what the project's labels taught (claim_ranker.ClaimMemory) where its
+        cross-validated weights are not all zero or annotators have accepted/rejected claims;
+        otherwise the codebook similarity stays alone."""
+        from .claim_ranker import with_codebook
+
+        if self.matrix is None:
+            self.load()
+        if memory is not None and (any(memory.weights) or memory.decisions) and self.claims:
+            self.memory = with_codebook(memory, claim_keys=[c.key for c in self.claims], codebook=self.matrix,
+                                        claim_texts=[c.text for c in self.claims])
+
+    def suggest_from_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[list[Suggestion]]:
         if self.matrix is None:
             self.load()
         if not self.claims or len(vectors) == 0:
             return [[] for _ in range(len(vectors))]
-        scores = vectors @ self.matrix.T
+        if self.memory is not None and texts is not None:
+            from .claim_ranker import learned_scores
+
+            scores = learned_scores(self.memory, texts, vectors)
+        else:
+            scores = vectors @ self.matrix.T
         out = []
         for row in scores:
             best = np.argsort(-row, kind="stable")[: self.top_k]
@@ -73,6 +91,6 @@ def propose_claim_merges(claims: Sequence[ClaimEntry], embedder, *, threshold: f
     matrix = embedder.encode([c.text for c in claims])
     sims = matrix @ matrix.T
     rows, cols = np.triu_indices(len(claims), k=1)
-    pairs = [(float(sims[i, j]), i, j) for i, j in zip(rows, cols) if sims[i, j] >= threshold]
+    pairs = [(float(sims[i, j]), i, j) for i, j in zip(rows, cols, strict=True) if sims[i, j] >= threshold]
     pairs.sort(key=lambda p: -p[0])
     return [MergeProposal(keep=claims[i].key, merge=claims[j].key, score=round(s, 4)) for s, i, j in pairs[:limit]]

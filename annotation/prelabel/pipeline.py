@@ -34,6 +34,7 @@ class PipelineConfig:
     transformer_root: str | None = None
     max_actors: int = 3
     max_claims: int = 2
+    max_statements: int = 5
     candidates: bool = True
 
 
@@ -84,18 +85,66 @@ class PrelabelPipeline:
         self.claims.load()
         if self.stance is not None:
             self.stance.load()
+            self.claims.learn(getattr(self.stance, "claim_memory", None))
         self.loaded = True
 
     def run(self, texts: Sequence[str]) -> list[ParagraphResult]:
         self.load()
         texts = list(texts)
         vectors = self.embedder.encode(texts)
-        actor_lists = self.tagger.predict(texts)
-        claim_lists = self.claims.suggest_from_vectors(vectors)
-        results = [ParagraphResult(suggestions=a + c) for a, c in zip(actor_lists, claim_lists)]
+        actor_lists = self._holders(texts, vectors, self.tagger.predict(texts))
+        claim_lists = self.claims.suggest_from_vectors(vectors, texts=texts)
+        results = [ParagraphResult(suggestions=a + c) for a, c in zip(actor_lists, claim_lists, strict=True)]
         if self.stance is not None:
             self._add_stance(texts, vectors, actor_lists, claim_lists, results)
+        voices = self._author_voice(texts, vectors)
+        for actors, claims, result, voice in zip(actor_lists, claim_lists, results, voices, strict=True):
+            result.suggestions.extend(self._statements(actors, claims, result.suggestions, voice))
         return results
+
+    def _holders(self, texts, vectors, actor_lists):
+        """The tagger's mentions re-ranked by the project's holder model (holders.py), where it has one."""
+        holders = getattr(self.stance, "holders", None) if self.stance is not None else None
+        if holders is None:
+            return actor_lists
+        return [holders.rescore(t, a, v) for t, a, v in zip(texts, actor_lists, vectors)]
+
+    def _author_voice(self, texts, vectors) -> list[float | None]:
+        """The author model's probability per paragraph (None without a model)."""
+        if self.stance is None or not hasattr(self.stance, "author"):
+            return [None] * len(texts)
+        if not getattr(self.stance, "loaded", True):
+            self.stance.load()
+        if self.stance.author is None:
+            return [None] * len(texts)
+        from .direction import direction_counts
+
+        direction = np.vstack([direction_counts(t) for t in texts]) if texts else np.zeros((0, 9))
+        return [float(p) for p in self.stance.author.probability(vectors, direction)]
+
+    def _statements(self, actors, claims, suggestions, voice: float | None = None) -> list[Suggestion]:
+        """Whole (actor, claim, stance) suggestions, best first, at most `max_statements`: every pair
+        of a found actor (first mention) and a suggested claim, score = actor x claim x stance
+        confidence; and, where the author model hears the author's voice (probability >= its
+        threshold), the author (actor None, no span) with each claim, score = probability x claim.
+        The stance is the served model's suggestion for that pair; where it has none (no model
+        served, below its threshold, or the author) the statement comes without one (label "")."""
+        from .author import DEFAULT_THRESHOLD
+
+        stance = {(s.actor, s.claim): s for s in suggestions if s.kind == "stance"}
+        out = []
+        if voice is not None and voice >= DEFAULT_THRESHOLD:
+            out += [Suggestion(kind="statement", label="", score=round(voice * max(c.score, 0.0), 4), actor=None,
+                               claim=c.label, surface="", model_name=PIPELINE_NAME, model_version=self.version)
+                    for c in claims[: self.config.max_claims]]
+        for actor, claim in self._pairs(actors, claims):
+            st = stance.get((actor.label, claim.label))
+            score = actor.score * max(claim.score, 0.0) * (st.score if st else 1.0)
+            out.append(Suggestion(kind="statement", label=st.label if st else "", score=round(score, 4),
+                                  start=actor.start, end=actor.end, surface=actor.surface, actor=actor.label,
+                                  claim=claim.label, model_name=PIPELINE_NAME, model_version=self.version))
+        out.sort(key=lambda s: -s.score)
+        return out[: self.config.max_statements]
 
     def _pairs(self, actors: list[Suggestion], claims: list[Suggestion]):
         first_mention: dict[str, Suggestion] = {}
@@ -107,7 +156,7 @@ class PrelabelPipeline:
 
     def _add_stance(self, texts, vectors, actor_lists, claim_lists, results) -> None:
         rows, pairs = [], []
-        for i, (actors, claims) in enumerate(zip(actor_lists, claim_lists)):
+        for i, (actors, claims) in enumerate(zip(actor_lists, claim_lists, strict=True)):
             for actor, claim in self._pairs(actors, claims):
                 rows.append(i)
                 pairs.append((actor, claim))
@@ -118,21 +167,57 @@ class PrelabelPipeline:
         if hasattr(self.stance, "predict_pairs"):
             labels, probs = self.stance.predict_pairs([texts[i] for i in rows], actor_names, claim_texts)
         else:
-            keys = [pair_text(a, c) for a, c in zip(actor_names, claim_texts)]
+            keys = [pair_text(a, c) for a, c in zip(actor_names, claim_texts, strict=True)]
             missing = sorted({k for k in keys if k not in self._pair_vectors})
             if missing:
-                for key, vec in zip(missing, self.embedder.encode(missing)):
+                for key, vec in zip(missing, self.embedder.encode(missing), strict=True):
                     self._pair_vectors[key] = vec
             pair_vectors = np.vstack([self._pair_vectors[k] for k in keys])
-            labels, probs = self.stance.labels, self.stance.predict_proba(vectors[rows], pair_vectors)
+            labels = self.stance.labels
+            if not labels:  # the project's selection served no model: no stance, no uncertainty
+                return
+            if self.stance.needs_sentences:
+                probs = self.stance.predict_inputs(self._stance_inputs(texts, vectors, rows, pairs, pair_vectors))
+            else:
+                probs = self.stance.predict_proba(vectors[rows], pair_vectors)
         if not labels:
             return
+        threshold = getattr(self.stance, "threshold", 0.0)
         unsure = uncertainty(probs)
-        for row, (actor, claim), p, u in zip(rows, pairs, probs, unsure):
+        for row, (actor, claim), p, u in zip(rows, pairs, probs, unsure, strict=True):
             best = int(np.argmax(p))
+            current = results[row].uncertainty
+            results[row].uncertainty = float(u) if current is None else max(current, float(u))
+            if p[best] < threshold:  # below the project's precision threshold: counted as uncertain, not shown
+                continue
             results[row].suggestions.append(Suggestion(
                 kind="stance", label=labels[best], score=round(float(p[best]), 4), start=actor.start, end=actor.end,
                 surface=actor.surface, actor=actor.label, claim=claim.label,
                 model_name=self.stance.name, model_version=self.stance.version))
-            current = results[row].uncertainty
-            results[row].uncertainty = float(u) if current is None else max(current, float(u))
+
+    def _stance_inputs(self, texts, vectors, rows, pairs, pair_vectors):
+        """What the direction-aware stance features need: the sentences of the paragraphs that have
+        pairs (embedded once per paragraph here) and the codebook vector of each pair's claim."""
+        from .direction import split_sentences
+        from .stance_select import stance_inputs
+
+        used = sorted(set(rows))
+        spans = {i: split_sentences(texts[i]) for i in used}
+        # a one-sentence paragraph's sentence is the paragraph: reuse its vector, encode only the rest
+        single = {i for i in used if [texts[i][s:e] for s, e in spans[i]] == [texts[i]]}
+        flat = [texts[i][s:e] for i in used if i not in single for s, e in spans[i]]
+        encoded = self.embedder.encode(flat) if flat else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+        sentence_vectors, at = {}, 0
+        for i in used:
+            if i in single:
+                sentence_vectors[i] = vectors[i:i + 1]
+                continue
+            sentence_vectors[i] = encoded[at:at + len(spans[i])]
+            at += len(spans[i])
+        claim_row = {c.key: j for j, c in enumerate(self.claims.claims)}
+        local = {i: k for k, i in enumerate(used)}
+        return stance_inputs(paragraphs=[texts[i] for i in used], paragraph_vectors=vectors[used],
+                             sentences=[spans[i] for i in used], sentence_vectors=[sentence_vectors[i] for i in used],
+                             rows=[local[r] for r in rows],
+                             claim_vectors=self.claims.matrix[[claim_row[c.label] for _, c in pairs]],
+                             pair_vectors=pair_vectors, labels=[], groups=[])

@@ -1,11 +1,15 @@
 """Stance classifier trained on the project's own labels.
 
-Features: the paragraph's embedding p, the embedding q of "actor: claim", and p*q (so the model can
-see whether the paragraph talks about that actor and claim). A class-balanced logistic regression
-is cross-validated (stratified k-fold, k <= 5) before the final fit on all labels; accuracy and
-per-label F1 from the out-of-fold predictions are stored with the model version. With fewer labels
-than the project's minimum, or a single stance label, training refuses (NotEnoughLabels) so the
-pipeline suggests nothing rather than guessing.
+`train_stance_selected` (what the service uses): candidates are chosen by article-grouped
+cross-validation against the majority baseline (stance_select.py); the artifact is a bundle
+{"format": 2, "chosen", "model", "classes", "threshold", "features"}. When no candidate beats the
+baseline the bundle holds no model and the classifier serves no stance at all (`labels` is empty).
+
+`train_stance` (the first model, kept for its callers): the paragraph's embedding p, the embedding
+q of "actor: claim", and p*q, a class-balanced logistic regression cross-validated with stratified
+k-fold (k <= 5), stored as the bare fitted estimator. The classifier reads both artifacts.
+With fewer labels than the project's minimum, or a single stance label, training refuses
+(NotEnoughLabels) so the pipeline suggests nothing rather than guessing.
 """
 
 from __future__ import annotations
@@ -52,10 +56,10 @@ class TrainedStance:
 
 def train_stance(paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels: Sequence[str], *,
                  min_labels: int, seed: int = 0) -> TrainedStance:
+    import joblib
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
     from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
-    import joblib
 
     y = np.asarray(labels)
     n = len(y)
@@ -82,12 +86,54 @@ def train_stance(paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels
     buffer = io.BytesIO()
     joblib.dump(classifier, buffer)
     return TrainedStance(n_labels=n, labels=label_list, cv_accuracy=round(float(accuracy_score(y, predicted)), 4),
-                         per_label_f1={lab: round(float(v), 4) for lab, v in zip(label_list, f1)},
+                         per_label_f1={lab: round(float(v), 4) for lab, v in zip(label_list, f1, strict=True)},
                          params=params, artifact=buffer.getvalue())
 
 
+def _check_counts(labels: Sequence[str], min_labels: int) -> Counter:
+    counts = Counter(labels)
+    n = len(labels)
+    if n < max(min_labels, 2):
+        raise NotEnoughLabels(f"{n} stance labels so far; the stance model needs at least {max(min_labels, 2)}.")
+    if len(counts) < 2:
+        raise NotEnoughLabels(f"All {n} labels are '{labels[0]}'; the stance model needs at least two stance labels.")
+    return counts
+
+
+def train_stance_selected(inputs, *, min_labels: int, seed: int = 0, candidates: Sequence[str] | None = None,
+                          author=None, claim_memory=None, holders=None) -> TrainedStance:
+    """Select among the candidates and the majority baseline (article-grouped CV), refit the chosen
+    one on every label. `author`: an AuthorModel (author.py), `claim_memory`: a ClaimMemory
+    (claim_ranker.py), `holders`: a HolderModel (holders.py), each shipped in the same bundle, or None.
+    The version's figures are the chosen model's, or the baseline's when none was chosen (then the
+    model serves nothing and params["reason"] says why)."""
+    import joblib
+
+    from .stance_select import CANDIDATES, select_stance_model
+
+    counts = _check_counts(inputs.labels, min_labels)
+    selection = select_stance_model(inputs, seed=seed, candidates=tuple(candidates or CANDIDATES))
+    shown = selection.figures[selection.chosen or "majority"]
+    threshold = float(selection.threshold.get("threshold", 0.0)) if selection.chosen else None
+    features_kind = CANDIDATES[selection.chosen][0] if selection.chosen else None
+    params = {"served": selection.chosen is not None, "chosen": selection.chosen, "reason": selection.reason,
+              "cv": selection.cv, "features": features_kind, "threshold": selection.threshold,
+              "calibration": selection.calibration, "candidates": selection.figures,
+              "baseline": selection.figures["majority"], "macro_f1": shown["macro_f1"],
+              "label_counts": dict(sorted(counts.items()))}
+    buffer = io.BytesIO()
+    joblib.dump({"format": 2, "chosen": selection.chosen, "model": selection.model, "classes": selection.classes,
+                 "threshold": threshold, "features": features_kind, "author": author,
+                 "claim_memory": claim_memory, "holders": holders}, buffer)
+    params["author_model"] = author is not None
+    params["holder_model"] = holders is not None
+    params["claim_weights"] = list(claim_memory.weights) if claim_memory is not None else None
+    return TrainedStance(n_labels=len(inputs.labels), labels=selection.classes, cv_accuracy=shown["accuracy"],
+                         per_label_f1=shown["per_label_f1"], params=params, artifact=buffer.getvalue())
+
+
 class StanceClassifier:
-    """A fitted stance model loaded from its stored artifact."""
+    """A fitted stance model loaded from its stored artifact (a bundle, or a bare estimator)."""
 
     name = MODEL_NAME
 
@@ -95,21 +141,54 @@ class StanceClassifier:
         self.artifact = artifact
         self.version = version
         self.model = None
+        self.loaded = False
+        self.chosen: str | None = "logreg-embeddings"
+        self.features_kind: str | None = "embeddings"
+        self.threshold = 0.0
+        self.author = None          # AuthorModel: does a paragraph speak in the author's voice?
+        self.claim_memory = None    # ClaimMemory: what the labels teach the claim ranking
+        self.holders = None         # HolderModel: which actor mentions hold statements
 
     def load(self) -> None:
         import joblib
 
-        self.model = joblib.load(io.BytesIO(bytes(self.artifact)))
+        obj = joblib.load(io.BytesIO(bytes(self.artifact)))
+        if isinstance(obj, dict) and obj.get("format") == 2:
+            self.model, self.chosen, self.features_kind = obj["model"], obj["chosen"], obj["features"]
+            self.threshold = float(obj.get("threshold") or 0.0)
+            self.author = obj.get("author")
+            self.claim_memory = obj.get("claim_memory")
+            self.holders = obj.get("holders")
+        else:
+            self.model = obj
+        self.loaded = True
 
     @property
     def labels(self) -> list[str]:
-        if self.model is None:
+        """The labels it can suggest; empty when the selection served no model."""
+        if not self.loaded:
             self.load()
-        return [str(c) for c in self.model.classes_]
+        return [str(c) for c in self.model.classes_] if self.model is not None else []
+
+    @property
+    def needs_sentences(self) -> bool:
+        if not self.loaded:
+            self.load()
+        return self.features_kind in ("direction", "direction-only")
 
     def predict_proba(self, paragraph_vectors: np.ndarray, pair_vectors: np.ndarray) -> np.ndarray:
-        if self.model is None:
+        if not self.loaded:
             self.load()
-        if len(paragraph_vectors) == 0:
-            return np.zeros((0, len(self.labels)))
+        if len(paragraph_vectors) == 0 or self.model is None:
+            return np.zeros((len(paragraph_vectors), len(self.labels)))
         return self.model.predict_proba(features(paragraph_vectors, pair_vectors))
+
+    def predict_inputs(self, inputs) -> np.ndarray:
+        """Probabilities from full StanceInputs (the features of the chosen candidate)."""
+        from .stance_select import feature_matrix
+
+        if not self.loaded:
+            self.load()
+        if self.model is None or len(inputs.p) == 0:
+            return np.zeros((len(inputs.p), len(self.labels)))
+        return self.model.predict_proba(feature_matrix(self.features_kind, inputs))

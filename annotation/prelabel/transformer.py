@@ -95,12 +95,12 @@ class TransformerStance:
         if self.mode == "classifier":
             labels = [self.id2label[i] for i in sorted(self.id2label) if self.id2label[i] in self.stance_labels]
             keep = [i for i in sorted(self.id2label) if self.id2label[i] in self.stance_labels]
-            logits = self._logits(list(paragraphs), [pair_text(a, c) for a, c in zip(actors, claims)])[:, keep]
+            logits = self._logits(list(paragraphs), [pair_text(a, c) for a, c in zip(actors, claims, strict=True)])[:, keep]
             return labels, _softmax(logits)
         labels = [lab for lab in self.stance_labels if lab in HYPOTHESES]
         entail = next(i for i, v in self.id2label.items() if v == "entailment")
         firsts, seconds = [], []
-        for paragraph, actor, claim in zip(paragraphs, actors, claims):
+        for paragraph, actor, claim in zip(paragraphs, actors, claims, strict=True):
             for lab in labels:
                 firsts.append(paragraph)
                 seconds.append(HYPOTHESES[lab].format(actor=actor, claim=claim.rstrip(".")))

@@ -7,26 +7,16 @@ saving at once leave one consistent set; saving the same payload twice leaves th
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from annotation.models import Adjudication, Annotation, GoldStatement, StanceLabel, Statement, Task
 from annotation.models.registry import Actor, Claim
+from annotation.shapes import GOLD_FIELDS, PLACEMENT_FIELDS, GoldInput, statement_from_model
 
 
-class GoldInput(TypedDict, total=False):
-    actor_role: str
-    actor: int | None
-    actor_start: int | None
-    actor_end: int | None
-    claim: int
-    stance: str
-    evidence_start: int | None
-    evidence_end: int | None
-    reason: str
-    source_statement_ids: list[int]
+class GoldExists(Exception):
+    """The task already has gold and the caller did not say ``replace=True`` (never overwrite silently)."""
 
 
 def _validate(task: Task, statements: list[GoldInput]) -> list[dict]:
@@ -58,10 +48,10 @@ def _validate(task: Task, statements: list[GoldInput]) -> list[dict]:
         if problems:
             errors[f"statements[{i}]"] = problems
             continue
-        out.append({"actor_role": role, "actor_id": s.get("actor"), "actor_start": s.get("actor_start"),
-                    "actor_end": s.get("actor_end"), "claim_id": s["claim"], "stance_id": stances[s["stance"]],
-                    "evidence_start": s.get("evidence_start"), "evidence_end": s.get("evidence_end"),
-                    "reason": s.get("reason", ""), "source_statement_ids": list(s.get("source_statement_ids", []))})
+        row = {name: s.get(name) for name in GOLD_FIELDS}
+        row.update(actor_role=role, stance=stances[s["stance"]], reason=s.get("reason", ""),
+                   source_statement_ids=list(s.get("source_statement_ids", [])))
+        out.append({GoldStatement._meta.get_field(name).attname: value for name, value in row.items()})
     if errors:
         raise ValidationError(errors)
     return out
@@ -69,13 +59,16 @@ def _validate(task: Task, statements: list[GoldInput]) -> list[dict]:
 
 @transaction.atomic
 def adjudication_save(*, task: Task, adjudicator, statements: list[GoldInput], no_statement: bool = False,
-                      reason: str = "") -> Adjudication:
+                      reason: str = "", replace: bool = False) -> Adjudication:
     """Replace the task's gold with ``statements`` (validated against the project; nothing is written on
-    a bad item). ``no_statement`` records that the paragraph holds no stance-bearing statement."""
+    a bad item). ``no_statement`` records that the paragraph holds no stance-bearing statement.
+    Existing gold is replaced only with ``replace=True``; otherwise :class:`GoldExists` is raised."""
     rows = _validate(task, statements)
     if no_statement and rows:
         raise ValidationError({"no_statement": ["A paragraph with gold statements cannot be marked as having none."]})
-    adjudication, _ = Adjudication.objects.select_for_update().get_or_create(task=task)
+    adjudication, created = Adjudication.objects.select_for_update().get_or_create(task=task)
+    if not created and not replace:
+        raise GoldExists(task.pk)
     adjudication.adjudicator = adjudicator
     adjudication.no_statement = bool(no_statement or not rows)
     adjudication.reason = reason
@@ -86,7 +79,8 @@ def adjudication_save(*, task: Task, adjudicator, statements: list[GoldInput], n
     return adjudication
 
 
-def adjudication_pick(*, task: Task, adjudicator, statement_ids: list[int], reason: str = "") -> Adjudication:
+def adjudication_pick(*, task: Task, adjudicator, statement_ids: list[int], reason: str = "",
+                      replace: bool = False) -> Adjudication:
     """Gold made of annotators' statements as they are (pick one annotator's, or merge several)."""
     picked = list(Statement.objects.filter(pk__in=statement_ids, annotation__task=task,
                                            annotation__status=Annotation.Status.SUBMITTED)
@@ -101,13 +95,13 @@ def adjudication_pick(*, task: Task, adjudicator, statement_ids: list[int], reas
             next(i for i in items if i["_key"] == key)["source_statement_ids"].append(s.pk)
             continue
         seen.add(key)
-        items.append({"_key": key, "actor_role": s.actor_role, "actor": s.actor_id, "actor_start": s.actor_start,
-                      "actor_end": s.actor_end, "claim": s.claim_id, "stance": s.stance.value,
-                      "evidence_start": s.evidence_start, "evidence_end": s.evidence_end, "reason": reason,
+        fields = statement_from_model(s)
+        items.append({"_key": key, **{name: fields[name] for name in PLACEMENT_FIELDS}, "reason": reason,
                       "source_statement_ids": [s.pk]})
     for i in items:
         del i["_key"]
-    return adjudication_save(task=task, adjudicator=adjudicator, statements=items, reason=reason)
+    return adjudication_save(task=task, adjudicator=adjudicator, statements=items, reason=reason,
+                              replace=replace)
 
 
 @transaction.atomic

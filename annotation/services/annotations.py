@@ -4,13 +4,15 @@ Every write checks the client's `revision` (optimistic concurrency: a stale edit
 and changes nothing) and bumps it. Submitting, skipping, and every change to a submitted annotation
 adds an AnnotationRevision with before/after snapshots, so nothing is overwritten silently.
 
+Statements are checked first by annotation.services.statement_validation (it only reads).
+
 Locks: submit locks the task row and the annotation row in one statement (the only writer that takes
 both), so the k check and the submitted_count increment are one critical section.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any
 
 import orjson
 from django.db import connection, transaction
@@ -18,190 +20,16 @@ from django.utils import timezone
 
 from corpora.models import Paragraph
 
-from ..models import (Actor, Annotation, AnnotationRevision, Assignment, Claim, Prediction, Project, RegistryStatus,
-                      StanceLabel, Statement, Task)
 from ..db import aware, cursor, instance
+from ..db import placeholders as _marks
+from ..db import table as _table
+from ..models import Annotation, AnnotationRevision, Assignment, Project, Statement, Task
+from ..shapes import (STATEMENT_ATTRS, STATEMENT_FIELDS, STATEMENT_LABELS, StatementInput, statement_from_attrs,
+                      statement_from_model, statement_out)
+from ..signals import annotation_submitted
 from .exceptions import ConflictError, StatementsInvalid
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
-
-MENTION, AUTHOR, IMPLIED = Statement.ActorRole.MENTION, Statement.ActorRole.AUTHOR, Statement.ActorRole.IMPLIED
-
-
-class StatementInput(TypedDict, total=False):
-    actor_role: str
-    actor: int | None
-    actor_start: int | None
-    actor_end: int | None
-    claim: int
-    stance: str
-    evidence_start: int | None
-    evidence_end: int | None
-    note: str
-    from_prediction: int | None
-
-
-# ---------------------------------------------------------------- validation
-
-def _table(model) -> str:
-    return model._meta.db_table
-
-
-def _marks(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-_REGISTRIES = {"actor": (Actor, "name"), "claim": (Claim, "text")}
-
-
-class _Context:
-    """What validating statements for one task needs: the project's stance labels and the named
-    actors, claims and suggestions, in one plain SQL query (this runs on every submit)."""
-
-    def __init__(self, *, text: str, project_id: int, task_id: int, statements: Sequence[StatementInput]):
-        self.text = text
-        self.project_id = project_id
-        self.task_id = task_id
-        wanted = {kind: {s.get(kind) for s in statements if isinstance(s.get(kind), int)} for kind in _REGISTRIES}
-        pred_ids = {s.get("from_prediction") for s in statements if isinstance(s.get("from_prediction"), int)}
-        parts = [(f"SELECT 'stance', id, value, NULL, NULL FROM {_table(StanceLabel)} WHERE project_id = %s",
-                  [project_id])]
-        parts += [self._registry_part(kind, ids) for kind, ids in wanted.items() if ids]
-        if pred_ids:
-            parts.append((f"SELECT 'prediction', id, NULL, NULL, NULL FROM {_table(Prediction)} "
-                          f"WHERE task_id = %s AND id IN ({_marks(pred_ids)})", [task_id, *pred_ids]))
-        self.stances: dict[str, int] = {}
-        self.predictions: set[int] = set()
-        rows: dict[str, dict[int, tuple]] = {kind: {} for kind in _REGISTRIES}
-        with cursor() as cur:
-            cur.execute(" UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params])
-            for kind, pk, value, into, label in cur.fetchall():
-                if kind == "stance":
-                    self.stances[value] = pk
-                elif kind == "prediction":
-                    self.predictions.add(pk)
-                else:
-                    rows[kind][pk] = (value, into, label)
-            self._follow_merges(cur, rows)
-        self.actors = self._resolved(rows["actor"], wanted["actor"])
-        self.claims = self._resolved(rows["claim"], wanted["claim"])
-        self.labels = {kind: {pk: row[2] for pk, row in kind_rows.items()} for kind, kind_rows in rows.items()}
-
-    @property
-    def stance_values(self) -> dict[int, str]:
-        return {pk: value for value, pk in self.stances.items()}
-
-    def _registry_part(self, kind: str, ids: set[int]) -> tuple[str, list]:
-        model, label = _REGISTRIES[kind]
-        return (f"SELECT '{kind}', id, status, merged_into_id, {label} FROM {_table(model)} "
-                f"WHERE project_id = %s AND id IN ({_marks(ids)})", [self.project_id, *ids])
-
-    def _follow_merges(self, cur, rows: dict[str, dict[int, tuple]]) -> None:
-        """Load the targets of merged entries (merge chains are kept flat; 20 hops bound a corrupt cycle)."""
-        for kind, kind_rows in rows.items():
-            for _ in range(20):
-                missing = {into for status, into, _ in kind_rows.values()
-                           if status == RegistryStatus.MERGED and into is not None and into not in kind_rows}
-                if not missing:
-                    break
-                sql, params = self._registry_part(kind, missing)
-                cur.execute(sql, params)
-                kind_rows.update({pk: (status, into, label) for _, pk, status, into, label in cur.fetchall()})
-
-    @staticmethod
-    def _resolved(rows: dict[int, tuple], ids: set[int]) -> dict[int, int]:
-        """{given id: surviving id} for ids in this project; merged entries redirect to their target."""
-        out = {}
-        for given in ids:
-            current, hops = given, 0
-            while current in rows and rows[current][0] == RegistryStatus.MERGED and hops < 20:
-                current, hops = rows[current][1], hops + 1
-            if current in rows and rows[current][0] != RegistryStatus.MERGED:
-                out[given] = current
-        return out
-
-
-def _span_errors(ctx: _Context, start, end, label: str) -> list[str]:
-    if start is None and end is None:
-        return []
-    if start is None or end is None:
-        return [f"Give both the start and the end of the {label} span, or neither."]
-    if start < 0 or end > len(ctx.text) or start >= end:
-        return [f"The {label} span {start}-{end} is outside the paragraph (0-{len(ctx.text)}) or empty."]
-    if not ctx.text[start:end].strip():
-        return [f"The {label} span {start}-{end} covers only whitespace."]
-    return []
-
-
-def _validate_one(ctx: _Context, s: StatementInput) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    errors: dict[str, list[str]] = {}
-    role = s.get("actor_role") or MENTION
-    actor, start, end = s.get("actor"), s.get("actor_start"), s.get("actor_end")
-    if role not in Statement.ActorRole.values:
-        errors["actor_role"] = [f"Unknown actor role {role!r}; use mention, author or implied."]
-    if role == MENTION:
-        if start is None or end is None:
-            errors["actor_start"] = ["A mentioned actor needs its span (actor_start and actor_end)."]
-        if actor is None:
-            errors["actor"] = ["A mentioned actor must be linked to an actor from the registry."]
-    elif start is not None or end is not None:
-        errors["actor_start"] = [f"An {role} actor has no span in the paragraph; leave actor_start/actor_end empty."]
-    if role == MENTION and "actor_start" not in errors:
-        if msgs := _span_errors(ctx, start, end, "actor"):
-            errors["actor_start"] = msgs
-    if msgs := _span_errors(ctx, s.get("evidence_start"), s.get("evidence_end"), "evidence"):
-        errors["evidence_start"] = msgs
-    if actor is not None and actor not in ctx.actors:
-        errors["actor"] = [f"Unknown actor {actor} in this project."]
-    claim = s.get("claim")
-    if claim is None:
-        errors["claim"] = ["A statement needs a claim."]
-    elif claim not in ctx.claims:
-        errors["claim"] = [f"Unknown claim {claim} in this project."]
-    stance = s.get("stance")
-    if stance not in ctx.stances:
-        errors["stance"] = [f"Unknown stance {stance!r}; this project uses {', '.join(sorted(ctx.stances))}."]
-    pred = s.get("from_prediction")
-    if pred is not None and pred not in ctx.predictions:
-        errors["from_prediction"] = [f"Prediction {pred} is not a suggestion for this task."]
-    if errors:
-        return errors, {}
-    return {}, {
-        "actor_role": role, "actor_id": ctx.actors.get(actor) if actor is not None else None,
-        "actor_start": start, "actor_end": end, "claim_id": ctx.claims[claim], "stance_id": ctx.stances[stance],
-        "evidence_start": s.get("evidence_start"), "evidence_end": s.get("evidence_end"),
-        "note": s.get("note") or "", "from_prediction_id": pred,
-    }
-
-
-def statements_clean(*, task: Task, statements: Sequence[StatementInput]) -> list[dict[str, Any]]:
-    """Check statements against the task's paragraph and the project's registries.
-
-    Returns model field dicts (merged actors/claims already redirected to the surviving entry);
-    raises StatementsInvalid with one error dict per statement, in input order.
-    """
-    return _clean(text=task.paragraph.text, project_id=task.project_id, task_id=task.pk, statements=statements)[0]
-
-
-def _clean(*, text: str, project_id: int, task_id: int,
-           statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], "_Context"]:
-    """statements_clean, plus the context it read (stance values and registry labels, for snapshots)."""
-    ctx = _Context(text=text, project_id=project_id, task_id=task_id, statements=statements)
-    results = [_validate_one(ctx, s) for s in statements]
-    errors = [e for e, _ in results]
-    seen: dict[tuple, int] = {}
-    for i, (err, clean) in enumerate(results):
-        if err:
-            continue
-        key = (clean["actor_role"], clean["actor_id"], clean["actor_start"], clean["actor_end"], clean["claim_id"])
-        if clean["actor_role"] == IMPLIED and clean["actor_id"] is None:
-            continue  # several unnamed implied actors may hold the same claim
-        if key in seen:
-            errors[i] = {"claim": [f"Statement {seen[key]} already links this actor to this claim."]}
-        seen.setdefault(key, i)
-    if any(errors):
-        raise StatementsInvalid({"statements": errors})
-    return [clean for _, clean in results], ctx
-
+from .statement_validation import StatementContext, clean_statements
 
 # ---------------------------------------------------------------- writes
 #
@@ -260,8 +88,8 @@ def _check_revision(annotation: Annotation, revision: int | None) -> None:
                             "since you loaded it. Reload it and try again.", revision=annotation.revision)
 
 
-_STATEMENT_COLUMNS = ("annotation_id", "position", "actor_role", "actor_id", "actor_start", "actor_end", "claim_id",
-                      "stance_id", "evidence_start", "evidence_end", "note", "from_prediction_id", "created_at")
+_STATEMENT_COLUMNS = ("annotation_id", "position", *(Statement._meta.get_field(n).column for n in STATEMENT_FIELDS),
+                      "created_at")
 
 
 def _statement_writes(annotation: Annotation, clean: list[dict[str, Any]], *, now, had_any: bool = True) -> list:
@@ -272,23 +100,21 @@ def _statement_writes(annotation: Annotation, clean: list[dict[str, Any]], *, no
     if clean:
         row = f"({_marks(_STATEMENT_COLUMNS)})"
         params = [v for i, fields in enumerate(clean)
-                  for v in (annotation.pk, i, *(fields[c] for c in _STATEMENT_COLUMNS[2:-1]), now)]
+                  for v in (annotation.pk, i, *(fields[a] for a in STATEMENT_ATTRS.values()), now)]
         writes.append((f"INSERT INTO {_table(Statement)} ({', '.join(_STATEMENT_COLUMNS)}) "
                        f"VALUES {', '.join([row] * len(clean))} RETURNING id, position", params))
     return writes
 
 
-def _written(annotation: Annotation, clean: list[dict[str, Any]], ctx: "_Context", returned: list[tuple]) -> list:
+def _written(annotation: Annotation, clean: list[dict[str, Any]], ctx: StatementContext, returned: list[tuple]) -> list:
     """The statements just written, in the API's Statement shape, from what was validated and the ids
     the INSERT returned (no read back)."""
     ids = {position: pk for pk, position in returned}
     stances = ctx.stance_values
-    return [{"id": ids[i], "annotation": annotation.pk, "position": i, "actor_role": c["actor_role"],
-             "actor": c["actor_id"], "actor_name": ctx.labels["actor"].get(c["actor_id"]),
-             "actor_start": c["actor_start"], "actor_end": c["actor_end"], "claim": c["claim_id"],
-             "claim_text": ctx.labels["claim"][c["claim_id"]], "stance": stances[c["stance_id"]],
-             "evidence_start": c["evidence_start"], "evidence_end": c["evidence_end"], "note": c["note"],
-             "from_prediction": c["from_prediction_id"]} for i, c in enumerate(clean)]
+    return [statement_out(statement_from_attrs(c, stances[c["stance_id"]]), id=ids[i], annotation=annotation.pk,
+                          position=i, labels={label: ctx.labels[name].get(c[STATEMENT_ATTRS[name]])
+                                              for name, label in STATEMENT_LABELS.items()})
+            for i, c in enumerate(clean)]
 
 
 def _save(annotation: Annotation) -> tuple[str, list]:
@@ -356,7 +182,7 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
     locked = _lock(annotation, with_task=False)
     annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, ctx = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
+    clean, ctx = clean_statements(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
                         statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=annotation.status == Annotation.Status.SUBMITTED)
     before = (snapshot_of(annotation, locked.statements_snapshot())
@@ -387,7 +213,7 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     locked = _lock(annotation, with_task=True)
     annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, ctx = _clean(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
+    clean, ctx = clean_statements(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
                         statements=statements)
     _check_payload(no_statement=no_statement, clean=clean, submitting=True)
     was_submitted = annotation.status == Annotation.Status.SUBMITTED
@@ -413,6 +239,7 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
                           user, before, after, now=now))
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
+    annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)
     return annotation
 
 
@@ -440,13 +267,6 @@ def annotation_skip(*, annotation: Annotation, user, revision: int | None = None
 
 # ---------------------------------------------------------------- single statements
 
-def _statement_input(st: Statement) -> StatementInput:
-    return {"actor_role": st.actor_role, "actor": st.actor_id, "actor_start": st.actor_start,
-            "actor_end": st.actor_end, "claim": st.claim_id, "stance": st.stance.value,
-            "evidence_start": st.evidence_start, "evidence_end": st.evidence_end, "note": st.note,
-            "from_prediction": st.from_prediction_id}
-
-
 def _one_statement_change(annotation: Annotation, user, revision: int | None, change) -> Statement | None:
     locked = _lock(annotation, with_task=False)
     annotation = locked.annotation
@@ -464,9 +284,9 @@ def _one_statement_change(annotation: Annotation, user, revision: int | None, ch
 
 
 def _clean_against(locked: _Locked, others: list[Statement], new: StatementInput) -> dict[str, Any]:
-    inputs = [_statement_input(s) for s in others] + [new]
+    inputs = [statement_from_model(s) for s in others] + [new]
     try:
-        return _clean(text=locked.text, project_id=locked.project_id, task_id=locked.annotation.task_id,
+        return clean_statements(text=locked.text, project_id=locked.project_id, task_id=locked.annotation.task_id,
                       statements=inputs)[0][-1]
     except StatementsInvalid as exc:
         errs = exc.api_detail["statements"]
@@ -490,7 +310,7 @@ def statement_create(*, annotation: Annotation, user, data: StatementInput, revi
 def statement_update(*, statement: Statement, user, data: StatementInput, revision: int | None = None) -> Statement:
     def change(locked, current):
         target = next(s for s in current if s.pk == statement.pk)
-        merged = {**_statement_input(target), **data}
+        merged = {**statement_from_model(target), **data}
         fields = _clean_against(locked, [s for s in current if s.pk != statement.pk], merged)
         for name, value in fields.items():
             setattr(target, name, value)

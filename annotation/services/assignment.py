@@ -78,9 +78,19 @@ def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
 
 
 def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None:
+    """SKIP LOCKED first; only if that finds none, wait for a locked candidate (as the SQL function does)
+    rather than report that nothing is left while another annotator holds the last rows."""
     for qs in _candidate_ids(project=project, user=user, now=now, exclude=exclude):
-        task_id = (qs.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True).first())
+        task_id = qs.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True).first()
         if task_id is not None:
+            return task_id
+    # Waiting: pick the candidate without a lock, then wait for that row by id. A FOR UPDATE that waits
+    # re-checks its WHERE on the row's new version against its old snapshot of the leases, so a submit
+    # committed meanwhile would count twice and the last task with room be missed. _recheck decides.
+    for qs in _candidate_ids(project=project, user=user, now=now, exclude=exclude):
+        task_id = qs.values_list("pk", flat=True).first()
+        if task_id is not None:
+            Task.objects.select_for_update().filter(pk=task_id).values_list("pk", flat=True).first()
             return task_id
     return None
 
@@ -90,7 +100,9 @@ def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     row = (Task.objects.filter(pk=task_id)
            .annotate(leases=_live_leases(now=now, user=user), done=_done_by(user),
                      mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)))
-           .values("submitted_count", "leases", "done", "mine").get())
+           .values("submitted_count", "leases", "done", "mine").first())
+    if row is None:  # removed (a kind correction) while we waited for its lock
+        return False, False
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
@@ -121,8 +133,16 @@ def assignment_claim_next(*, user, project: Project) -> Assignment | None:
     """
     now = timezone.now()
     expires = now + timedelta(minutes=project.lease_minutes)
-    if connection.vendor == "postgresql":  # resumes a live lease too
-        return _claim_sql(project=project, user=user, now=now, expires=expires)
+    return _claim_path()(project=project, user=user, now=now, expires=expires)
+
+
+def _claim_path():
+    """PostgreSQL: the function of migration 0002; elsewhere (the SQLite demo) the ORM path. Both
+    follow the same rules, and the concurrency test runs both on PostgreSQL."""
+    return _claim_sql if connection.vendor == "postgresql" else _claim_orm
+
+
+def _claim_orm(*, project: Project, user, now, expires) -> Assignment | None:
     current = assignment_active_for(user=user, project=project, now=now)
     if current is not None:
         return current
@@ -151,27 +171,6 @@ def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
         assignment = Assignment.objects.create(task_id=task_id, annotator=user, leased_at=now, expires_at=expires)
     Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment_id=assignment.pk)],
                                    ignore_conflicts=True)
-    return assignment
-
-
-def _insert_lease_and_draft(*, task_id: int, user, now, expires) -> Assignment:
-    """The lease and the draft annotation in one round trip (this is the hottest write of the app)."""
-    asg, ann = Assignment._meta.db_table, Annotation._meta.db_table
-    with cursor() as cur:
-        cur.execute(
-            f"""WITH a AS (INSERT INTO {asg} (task_id, annotator_id, status, leased_at, expires_at)
-                           VALUES (%s, %s, %s, %s, %s) RETURNING id),
-                     d AS (INSERT INTO {ann} (task_id, annotator_id, assignment_id, status, no_statement,
-                                              time_spent_ms, revision, created_at, updated_at)
-                           SELECT %s, %s, a.id, %s, false, 0, 0, %s, %s FROM a
-                           ON CONFLICT (task_id, annotator_id) DO NOTHING)
-                SELECT id FROM a""",
-            [task_id, user.pk, Assignment.Status.ACTIVE, now, expires,
-             task_id, user.pk, Annotation.Status.DRAFT, now, now])
-        (assignment_id,) = cur.fetchone()
-    assignment = Assignment(id=assignment_id, task_id=task_id, annotator=user, status=Assignment.Status.ACTIVE,
-                            leased_at=now, expires_at=expires)
-    assignment._state.adding, assignment._state.db = False, "default"
     return assignment
 
 

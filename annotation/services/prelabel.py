@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,19 +25,21 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from annotation.heartbeat import Heartbeat
 from annotation.prelabel import registry
 from annotation.prelabel.base import ActorEntry, ClaimEntry, ModelUnavailable
 from annotation.prelabel.pipeline import PIPELINE_NAME, ParagraphResult, PipelineConfig, PrelabelPipeline
 
+from .embedder import embedder_key
+from .enqueue import enqueue_on_commit
+from .stance_model import claim_merge_proposals_compute, stance_model_retrain_if_due
 from ..models import (Actor, Claim, Prediction, PredictionDecision, PredictionSet, PrelabelJob, Project,
                       RegistryStatus, StanceLabel, StanceModelVersion, Task)
 
 logger = logging.getLogger(__name__)
 MAX_BATCH_SIZE = 1000
-
-
-def embedder_key() -> str:
-    return getattr(settings, "STANDPOINT_PRELABEL_EMBEDDER", "minilm")
+QUEUE = "prelabel"  # config/settings: CELERY_TASK_ROUTES sends annotation.prelabel_* here
+_BEAT_SQL = "UPDATE annotation_prelabeljob SET heartbeat_at = now() WHERE id = %s AND status = 'running'"
 
 
 def pipeline_config_for(*, project: Project, stance_version: int | None | str = "latest") -> PipelineConfig:
@@ -96,9 +97,7 @@ def prelabel_job_create(*, project: Project, user=None, task_ids: list[int] | No
         raise ValidationError({"task_ids": ["This project has no tasks yet: sync tasks from its corpora first."]})
     job = PrelabelJob.objects.create(project=project, created_by=user if getattr(user, "pk", None) else None,
                                      task_ids=task_ids, batch_size=batch_size, total=total)
-    from annotation.tasks import prelabel_job_start_task
-
-    transaction.on_commit(partial(prelabel_job_start_task.delay, job.pk))
+    enqueue_on_commit("annotation.prelabel_job_start", job.pk)
     return job
 
 
@@ -108,8 +107,6 @@ def prelabel_job_start(*, job_id: int) -> list[list[int]]:
     Safe to run twice: a redelivered start re-enqueues only tasks without a prediction set, and
     batches are idempotent. Returns the batches enqueued.
     """
-    from annotation.services.stance_model import claim_merge_proposals_compute, stance_model_retrain_if_due
-
     job = PrelabelJob.objects.select_related("project").filter(pk=job_id).first()
     if job is None or job.status not in (PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING):
         return []
@@ -130,7 +127,7 @@ def prelabel_job_start(*, job_id: int) -> list[list[int]]:
                   "components": pipeline.components,
                   "claim_merge_proposals": claim_merge_proposals_compute(project=project)}
         claimed = PrelabelJob.objects.filter(pk=job.pk, status=PrelabelJob.Status.PENDING).update(
-            status=PrelabelJob.Status.RUNNING, started_at=timezone.now(), models_used=pinned,
+            status=PrelabelJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), models_used=pinned,
             total=_job_tasks(job).count())
         job.refresh_from_db()
         if not claimed and job.status != PrelabelJob.Status.RUNNING:
@@ -142,10 +139,8 @@ def prelabel_job_start(*, job_id: int) -> list[list[int]]:
                                         prediction_sets__model_version=version)
                 .order_by(Length("paragraph__text"), "pk").values_list("pk", flat=True))
     batches = [todo[i:i + job.batch_size] for i in range(0, len(todo), job.batch_size)]
-    from annotation.tasks import prelabel_batch_task
-
     for batch in batches:
-        transaction.on_commit(partial(prelabel_batch_task.delay, job.pk, batch))
+        enqueue_on_commit("annotation.prelabel_batch", job.pk, batch)
     if not batches:
         prelabel_job_refresh(job_id=job.pk)
     return batches
@@ -169,10 +164,11 @@ def prelabel_batch_run(*, job_id: int, task_ids: list[int]) -> int:
         except ModelUnavailable as exc:
             prelabel_job_fail(job_id=job.pk, error=str(exc))
             return 0
-        results = pipeline.run([text for _, text in rows])
-        stored = prediction_store_many(items=[(task_id, result) for (task_id, _), result in zip(rows, results)],
-                                       job_id=job.pk, model_version=pinned["version"],
-                                       context=_StoreContext.for_project(job.project_id))
+        with Heartbeat(_BEAT_SQL, lambda: (job.pk,), settings.PRELABEL_HEARTBEAT_S):
+            results = pipeline.run([text for _, text in rows])
+            stored = prediction_store_many(items=[(task_id, result) for (task_id, _), result in zip(rows, results)],
+                                           job_id=job.pk, model_version=pinned["version"],
+                                           context=_StoreContext.for_project(job.project_id))
     else:
         stored = 0
     prelabel_job_refresh(job_id=job.pk)
@@ -211,6 +207,12 @@ def _prediction_rows(*, prediction_set_id: int, task_id: int, result: ParagraphR
                     or int(s.claim) not in context.claim_ids:
                 continue
             fields.update(stance_id=context.stance_ids[s.label], actor_id=int(s.actor), claim_id=int(s.claim))
+        elif s.kind == "statement":  # actor None: the article's author
+            if (s.actor is not None and int(s.actor) not in context.actor_ids) or int(s.claim) not in context.claim_ids \
+                    or (s.label and s.label not in context.stance_ids):
+                continue
+            fields.update(actor_id=int(s.actor) if s.actor is not None else None, claim_id=int(s.claim),
+                          stance_id=context.stance_ids[s.label] if s.label else None)
         rows.append(Prediction(prediction_set_id=prediction_set_id, task_id=task_id, **fields))
     return rows
 
@@ -277,7 +279,7 @@ def prelabel_job_refresh(*, job_id: int) -> PrelabelJob | None:
     version = job.models_used["pipeline"]["version"]
     done = (_job_tasks(job).filter(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
             .count())
-    PrelabelJob.objects.filter(pk=job_id).update(done=done)
+    PrelabelJob.objects.filter(pk=job_id).update(done=done, heartbeat_at=timezone.now())
     job.refresh_from_db(fields=["failed"])
     if done >= job.total:
         PrelabelJob.objects.filter(pk=job_id, status=PrelabelJob.Status.RUNNING).update(
@@ -327,21 +329,30 @@ class JobProgress:
     started_at: datetime | None
     finished_at: datetime | None
     error: str
+    waiting_for_worker: bool = False  # active, and no worker consumes the queue: no ETA to give
 
 
-def prelabel_job_progress(*, job: PrelabelJob, now: datetime | None = None) -> JobProgress:
+def prelabel_job_progress(*, job: PrelabelJob, now: datetime | None = None,
+                          consumers: int | None = None) -> JobProgress:
+    """Done, rate and ETA of a job. `consumers`: how many workers consume the prelabel queue
+    (annotation.worker_presence.queue_consumers); 0 turns the ETA into "waiting for a worker"."""
     now = now or timezone.now()
     end = job.finished_at or now
     elapsed = (end - job.started_at).total_seconds() if job.started_at else 0.0
     rate = job.done / elapsed if elapsed > 0 and job.done else None
     remaining = max(job.total - job.done, 0)
     eta = 0.0 if remaining == 0 else (remaining / rate if rate else None)
-    if job.status not in (PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING):
+    active = job.status in (PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING)
+    if not active:
         eta = None if remaining else 0.0
+    waiting = active and consumers == 0 and remaining > 0
+    if waiting:
+        eta = None
     return JobProgress(job_id=job.pk, status=job.status, done=job.done, total=job.total,
                        percent=round(100.0 * job.done / job.total, 1) if job.total else 100.0,
                        rate=round(rate, 2) if rate else None, eta_seconds=round(eta, 1) if eta is not None else None,
-                       started_at=job.started_at, finished_at=job.finished_at, error=job.error)
+                       started_at=job.started_at, finished_at=job.finished_at, error=job.error,
+                       waiting_for_worker=waiting)
 
 
 def prediction_precision(*, project: Project) -> list[dict]:

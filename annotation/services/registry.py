@@ -2,8 +2,8 @@
 
 A merge re-points every Statement, GoldStatement and Prediction from the source to the target in one
 transaction, records an AnnotationRevision ("repoint") with before/after snapshots for each submitted
-annotation it touched, and leaves the source as status "merged" with merged_into set (so old ids
-keep resolving: see resolve_actor / resolve_claim).
+annotation it touched, and leaves the source as status "merged" with merged_into set (so an old id
+still names the entry it went into).
 """
 
 import re
@@ -152,15 +152,6 @@ def _merge(model, field: str, source, into_id: int, user, before_mark=None):
     return target
 
 
-def _resolve(model, entry):
-    """Follow merged_into to the surviving entry."""
-    seen = set()
-    while entry.status == RegistryStatus.MERGED and entry.merged_into_id and entry.pk not in seen:
-        seen.add(entry.pk)
-        entry = model.objects.get(pk=entry.merged_into_id)
-    return entry
-
-
 def _move_aliases(source: Actor, target: Actor) -> None:
     aliases = list(source.aliases.values_list("alias", flat=True)) + [source.name]
     source.aliases.all().delete()
@@ -171,10 +162,6 @@ def _move_aliases(source: Actor, target: Actor) -> None:
 def actor_merge(*, source: Actor, into_id: int, user) -> Actor:
     """Merge `source` into actor `into_id`, its name and aliases becoming the target's aliases."""
     return _merge(Actor, "actor", source, into_id, user, before_mark=_move_aliases)
-
-
-def resolve_actor(actor: Actor) -> Actor:
-    return _resolve(Actor, actor)
 
 
 # ---------------------------------------------------------------- claims
@@ -223,6 +210,3 @@ def claim_merge(*, source: Claim, into_id: int, user) -> Claim:
     """Merge `source` into claim `into_id`; returns the target."""
     return _merge(Claim, "claim", source, into_id, user)
 
-
-def resolve_claim(claim: Claim) -> Claim:
-    return _resolve(Claim, claim)

@@ -5,6 +5,6 @@ from django.urls import get_resolver
 
 from config.wsgi import application
 
-get_resolver().url_patterns
+get_resolver().url_patterns  # noqa: B018 (the attribute's evaluation is the point: it imports the views)
 
 __all__ = ["application"]

@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-LEVELS = ("nominal", "interval", "masi")
+from .metric_distance import METRIC_LEVELS, metric_delta
+
+LEVELS = ("nominal", "ordinal", "interval", "ratio", "masi")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class AlphaParts:
             self.d = (2 * self.m * s2 - 2 * s1 * s1) / (self.m - 1)   # within-unit ordered-pair disagreement
             return
         if level == "masi":
-            value_codes, value_keys = _factorize_sets([v for v, k in zip(values, keep) if k])
+            value_codes, value_keys = _factorize_sets([v for v, k in zip(values, keep, strict=True) if k])
             self.sim = masi_similarity_matrix(value_keys)
         elif level == "masi_codes":
             # values: (set code per value, list of distinct frozensets) from factorize_set_rows.
@@ -95,6 +97,9 @@ class AlphaParts:
         else:
             value_codes, value_keys = pd.factorize(pd.Series(np.asarray(values, dtype=object)[keep]), sort=True)
             self.sim = sparse.identity(len(value_keys), format="csr")
+            if level in METRIC_LEVELS:   # ordinal, ratio: S = 1 - delta, dense (metric_distance.py)
+                freq = np.bincount(value_codes, minlength=len(value_keys))
+                self.sim = sparse.csr_matrix(1 - metric_delta(level, np.asarray(value_keys, float), freq))
         self.value_keys = list(value_keys)
         self.counts = sparse.csr_matrix((np.ones(len(codes)), (codes, value_codes)),
                                         shape=(self.n_units, len(value_keys)))
@@ -174,7 +179,7 @@ class AlphaParts:
         alphas = self.alpha(W)
         n_units = np.bincount(codes, minlength=len(keys))
         # A single unit gives a number but no evidence about reliability: report it as undefined.
-        return {k: {"alpha": _finite(a) if c >= 2 else None, "n_units": int(c)} for k, a, c in zip(keys, alphas, n_units)}
+        return {k: {"alpha": _finite(a) if c >= 2 else None, "n_units": int(c)} for k, a, c in zip(keys, alphas, n_units, strict=True)}
 
 
 def bootstrap_alphas(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int = 0,
@@ -193,7 +198,7 @@ def bootstrap_alphas(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: i
         idx = rng.integers(0, U, size=(r, U), dtype=np.int64 if r * U >= 2**31 else np.int32)
         idx += (np.arange(r, dtype=idx.dtype) * U)[:, None]
         W = np.bincount(idx.ravel(), minlength=r * U).reshape(r, U).astype(float)
-        for p, out in zip(parts, outs):
+        for p, out in zip(parts, outs, strict=True):
             out[start:start + r] = p.alpha(W)
     return outs
 
@@ -204,17 +209,13 @@ def alpha_results(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int 
     reps = bootstrap_alphas(parts, n_boot=n_boot, seed=seed) if n_boot > 0 and any(
         v is not None for v in values) else [np.array([]) for _ in parts]
     out = []
-    for p, v, rep in zip(parts, values, reps):
+    for p, v, rep in zip(parts, values, reps, strict=True):
         rep = rep[np.isfinite(rep)]
         lo = hi = None
         if v is not None and len(rep):
             lo, hi = (float(x) for x in np.percentile(rep, [2.5, 97.5]))
         out.append(AlphaResult(v, lo, hi, p.n_units, p.n_values))
     return out
-
-
-def _mul(W, v: np.ndarray) -> np.ndarray:
-    return np.asarray(W @ v).ravel()
 
 
 def factorize_set_rows(n_rows: int, row: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, list[frozenset]]:
@@ -233,9 +234,9 @@ def factorize_set_rows(n_rows: int, row: np.ndarray, item: np.ndarray) -> tuple[
     first_row = np.full(len(uniques), -1, dtype=np.int64)
     first_row[codes[::-1]] = np.arange(n_rows)[::-1]
     sel = pairs[pairs["row"].isin(first_row)]
-    code_of_row = dict(zip(first_row.tolist(), range(len(uniques))))
+    code_of_row = dict(zip(first_row.tolist(), range(len(uniques)), strict=True))
     members: dict[int, list] = {}
-    for r, i in zip(sel["row"].tolist(), sel["item"].tolist()):
+    for r, i in zip(sel["row"].tolist(), sel["item"].tolist(), strict=True):
         members.setdefault(code_of_row[r], []).append(_items[i])
     sets = [frozenset(members.get(c, ())) for c in range(len(uniques))]
     return codes, sets

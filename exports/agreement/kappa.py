@@ -71,7 +71,7 @@ class LabelTable:
         agree = np.bincount(self.rater_codes, weights=same, minlength=len(self.raters))
         total = np.bincount(self.rater_codes, weights=others, minlength=len(self.raters))
         return {r: {"pairs": int(t), "agreement": (float(a / t) if t else None)}
-                for r, a, t in zip(self.raters, agree, total)}
+                for r, a, t in zip(self.raters, agree, total, strict=True)}
 
     def matrix(self) -> np.ndarray:
         """units x raters label codes, -1 where a rater did not label the unit."""

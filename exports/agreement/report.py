@@ -20,10 +20,12 @@ from .alpha import AlphaParts, alpha_results, factorize_set_rows, reading
 from .gold_accuracy import accuracy_against_gold
 from .kappa import LabelTable
 from .pairwise import exact_matches, f1_summary, overlap_matches, per_rater_f1, per_task_agreement
+from .partial import partial_credit_figures
+from .stance_coefficients import stance_figures
 
 ANNOTATION_COLUMNS = ["task", "article", "rater", "submitted_at"]
 STATEMENT_COLUMNS = ["task", "rater", "actor", "start", "end", "claim", "stance"]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: stance.percent_agreement is an object; stance.chance_corrected
 
 
 def _frame(rows, columns) -> pd.DataFrame:
@@ -52,10 +54,17 @@ def iso_week(ts: pd.Series) -> pd.Series:
 def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (), gold=None,
                      labels: Sequence[str] | None = None, n_boot: int = 1000, seed: int = 0,
                      worst: int = 50, article: int | None = None, rater: int | None = None,
-                     label: str | None = None) -> dict:
+                     label: str | None = None, lengths=None, statement_weights: dict | None = None,
+                     stance_order: Sequence[str] | None = None, missing_formula: str = "generalised") -> dict:
     """Compute every figure of the report. Filters restrict the units (paragraphs):
     ``article`` to one article, ``rater`` to paragraphs that rater annotated, ``label`` to paragraphs
-    where some annotator used that stance label."""
+    where some annotator used that stance label. ``lengths`` (task -> paragraph length) bounds the
+    continuum of unitizing α; ``statement_weights`` and ``stance_order`` set the statement distance;
+    ``missing_formula`` ("generalised" or "textbook") how Fleiss' κ and percent agreement treat units with
+    different numbers of annotators (see stance_coefficients.py).
+
+    (Longer than most: the numbered sections build frames the later ones and the result share;
+    the per-annotator, grouped, worst-unit and headline parts are functions below.)"""
     ann = _frame(annotations, ANNOTATION_COLUMNS).drop_duplicates(["task", "rater"])
     st = _frame(statements, STATEMENT_COLUMNS)
     gold_df = _frame(gold if gold is not None else [], ["task", "actor", "claim", "stance"])
@@ -119,54 +128,8 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
 
     # 7. Per annotator.
     kappa = pair_table.cohen_kappa_matrix()
-    rater_ids = kappa["raters"]
-    stance_agree = pair_table.per_rater_agreement()
-    bearing_agree = bearing_table.per_rater_agreement() if bearing_table else {}
-    triple_f1 = per_rater_f1(triples, raters)
-    gold_acc = accuracy_against_gold(raters, st, list(gold_tasks), gold_df)
-    units_per_rater = raters.groupby("rater").size()
-    per_annotator = []
-    for r in units_per_rater.index:
-        i = rater_ids.index(r) if r in rater_ids else None
-        kap = [k for j, k in enumerate(kappa["matrix"][i]) if j != i and k is not None] if i is not None else []
-        per_annotator.append({
-            "annotator": _none(r), "units": int(units_per_rater[r]),
-            "stance_bearing_agreement": bearing_agree.get(r, {}).get("agreement"),
-            "stance_agreement": stance_agree.get(r, {}).get("agreement"),
-            "stance_pairs": stance_agree.get(r, {}).get("pairs", 0),
-            "mean_cohen_kappa": float(np.mean(kap)) if kap else None,
-            "triple_f1": _none(triple_f1.get(r)),
-            "gold": gold_acc.get(r),
-        })
-
-    # 8. Over time and by article.
-    def grouped(key: str) -> list[dict]:
-        if not len(task_info):
-            return []
-        g_bearing = bearing.by_group(task_info.loc[bearing.unit_keys, key].to_list())
-        g_stance = (stance_parts.by_group(task_info.loc[stance_unit_task, key].to_list())
-                    if stance_parts.n_units else {})
-        ta = task_agreement.join(task_info[[key]])
-        sums = ta.groupby(key).agg(hits=("hits", "sum"), den=("den", "sum"), units=("m", "size"))
-        out = []
-        for k, row in sums.iterrows():
-            out.append({key: _none(k), "units": int(row.units),
-                        "triple_f1": float(row.hits / row.den) if row.den else None,
-                        "alpha_stance_bearing": g_bearing.get(k, {}).get("alpha"),
-                        "alpha_stance": g_stance.get(k, {}).get("alpha"),
-                        "stance_units": g_stance.get(k, {}).get("n_units", 0)})
-        return out
-
-    # 9. The units with the worst disagreement.
-    ta = task_agreement.join(task_info[["article"]])
-    ta["disagreement"] = 1 - ta["f1"]
-    ta["bearing_split"] = (ta["raters_with_items"] > 0) & (ta["raters_with_items"] < ta["m"])
-    worst_rows = ta.sort_values(["disagreement", "bearing_split", "items"], ascending=[False, False, False],
-                                kind="stable").head(worst)
-    worst_units = [{"task": _none(t), "article": _none(row.article), "annotators": int(row.m),
-                    "annotators_with_statements": int(row.raters_with_items), "statements": int(row["items"]),
-                    "triple_f1": float(row.f1), "disagreement": float(row.disagreement)}
-                   for t, row in worst_rows.iterrows() if row.disagreement > 0]
+    per_annotator = _per_annotator(raters, kappa=kappa, pair_table=pair_table, bearing_table=bearing_table,
+                                   triples=triples, gold_acc=accuracy_against_gold(raters, st, list(gold_tasks), gold_df))
 
     # Stance-bearing, actors and claims share their units (paragraphs), so they share resamples.
     per_task = alpha_results([bearing, actor_parts, claim_parts], **boot)
@@ -176,34 +139,106 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
         "claims": per_task[2].as_dict(),
         "stance": stance_parts.result(**boot).as_dict(),
     }
-    headline = [
-        {"key": "alpha_stance_bearing", "name": "Stance-bearing or not (α, nominal)", **alphas["stance_bearing"]},
-        {"key": "alpha_actors", "name": "Actors named (α, MASI)", **alphas["actors"]},
-        {"key": "alpha_claims", "name": "Claims named (α, MASI)", **alphas["claims"]},
-        {"key": "alpha_stance", "name": "Stance for the same actor and claim (α, nominal)", **alphas["stance"]},
-    ]
-    fleiss = pair_table.fleiss()
+    stance_cc = stance_figures(table, pair_table, missing_formula=missing_formula)
+    # Issue 17 §2-3: unitizing α for actor spans, statement α with partial credit (see partial.py).
+    partial = partial_credit_figures(raters, st, lengths=lengths, weights=statement_weights,
+                                     stance_order=stance_order, **boot)
+    headline = _headline(alphas, partial)
+    grouped = {key: _grouped(key, task_info, bearing=bearing, stance_parts=stance_parts,
+                             stance_unit_task=stance_unit_task, task_agreement=task_agreement)
+               for key in ("week", "article")}
     return {
         "schema_version": SCHEMA_VERSION,
-        "params": {"n_boot": n_boot, "seed": seed, "ci": "95% percentile bootstrap over units",
+        "params": {"n_boot": n_boot, "seed": seed, "missing_formula": missing_formula, "ci": "95% percentile bootstrap over units",
                    "filters": {"article": article, "annotator": rater, "label": label}},
         "counts": {"units": int(len(task_info)), "annotations": int(len(ann)), "statements": int(len(st)),
                    "annotators": int(ann["rater"].nunique()), "stance_units": stance_parts.n_units},
         "headline": headline,
         "stance_bearing": {"alpha": alphas["stance_bearing"],
                            "percent_agreement": bearing_table.percent_agreement() if bearing_table else None},
-        "actors": {"alpha_masi": alphas["actors"], "span_f1_exact": span_exact, "span_f1_overlap": span_overlap},
+        "actors": {"alpha_masi": alphas["actors"], "span_f1_exact": span_exact, "span_f1_overlap": span_overlap,
+                   "unitizing_alpha": partial["unitizing"]},
         "claims": {"alpha_masi": alphas["claims"]},
-        "stance": {"alpha": alphas["stance"], "percent_agreement": pair_table.percent_agreement(),
-                   "cohen_kappa": kappa, "fleiss_kappa": fleiss, "confusion": pair_table.confusion()},
-        "statements": {"triple_f1": triple_summary},
+        "stance": {"alpha": alphas["stance"], "percent_agreement": stance_cc["percent_agreement"],
+                   "cohen_kappa": kappa, "fleiss_kappa": stance_cc["fleiss_kappa"], "confusion": pair_table.confusion(),
+                   "chance_corrected": stance_cc["chance_corrected"]},
+        "statements": {"triple_f1": triple_summary, "alpha_partial": partial["statements"]},
         "per_annotator": per_annotator,
-        "by_week": grouped("week"),
-        "by_article": grouped("article"),
-        "worst_units": worst_units,
+        "by_week": grouped["week"],
+        "by_article": grouped["article"],
+        "worst_units": _worst_units(task_agreement, task_info, worst),
         "readings": {"reliable": 0.8, "tentative": 0.667,
                      "text": "α ≥ 0.8: reliable; 0.667 ≤ α < 0.8: tentative conclusions only; below: unreliable."},
     }
+
+
+def _per_annotator(raters, *, kappa, pair_table, bearing_table, triples, gold_acc) -> list[dict]:
+    """Section 7 of the report: each annotator's agreement with the others, and with gold."""
+    rater_ids = kappa["raters"]
+    stance_agree = pair_table.per_rater_agreement()
+    bearing_agree = bearing_table.per_rater_agreement() if bearing_table else {}
+    triple_f1 = per_rater_f1(triples, raters)
+    units_per_rater = raters.groupby("rater").size()
+    out = []
+    for r in units_per_rater.index:
+        i = rater_ids.index(r) if r in rater_ids else None
+        kap = [k for j, k in enumerate(kappa["matrix"][i]) if j != i and k is not None] if i is not None else []
+        out.append({
+            "annotator": _none(r), "units": int(units_per_rater[r]),
+            "stance_bearing_agreement": bearing_agree.get(r, {}).get("agreement"),
+            "stance_agreement": stance_agree.get(r, {}).get("agreement"),
+            "stance_pairs": stance_agree.get(r, {}).get("pairs", 0),
+            "mean_cohen_kappa": float(np.mean(kap)) if kap else None,
+            "triple_f1": _none(triple_f1.get(r)),
+            "gold": gold_acc.get(r),
+        })
+    return out
+
+
+def _grouped(key: str, task_info, *, bearing, stance_parts, stance_unit_task, task_agreement) -> list[dict]:
+    """Section 8: the figures per ``key`` ("week" of the last submission, or "article")."""
+    if not len(task_info):
+        return []
+    g_bearing = bearing.by_group(task_info.loc[bearing.unit_keys, key].to_list())
+    g_stance = (stance_parts.by_group(task_info.loc[stance_unit_task, key].to_list())
+                if stance_parts.n_units else {})
+    ta = task_agreement.join(task_info[[key]])
+    sums = ta.groupby(key).agg(hits=("hits", "sum"), den=("den", "sum"), units=("m", "size"))
+    out = []
+    for k, row in sums.iterrows():
+        out.append({key: _none(k), "units": int(row.units),
+                    "triple_f1": float(row.hits / row.den) if row.den else None,
+                    "alpha_stance_bearing": g_bearing.get(k, {}).get("alpha"),
+                    "alpha_stance": g_stance.get(k, {}).get("alpha"),
+                    "stance_units": g_stance.get(k, {}).get("n_units", 0)})
+    return out
+
+
+def _worst_units(task_agreement, task_info, worst: int) -> list[dict]:
+    """Section 9: the ``worst`` units with the most disagreement (ties: split on stance-bearing first)."""
+    ta = task_agreement.join(task_info[["article"]])
+    ta["disagreement"] = 1 - ta["f1"]
+    ta["bearing_split"] = (ta["raters_with_items"] > 0) & (ta["raters_with_items"] < ta["m"])
+    worst_rows = ta.sort_values(["disagreement", "bearing_split", "items"], ascending=[False, False, False],
+                                kind="stable").head(worst)
+    return [{"task": _none(t), "article": _none(row.article), "annotators": int(row.m),
+             "annotators_with_statements": int(row.raters_with_items), "statements": int(row["items"]),
+             "triple_f1": float(row.f1), "disagreement": float(row.disagreement)}
+            for t, row in worst_rows.iterrows() if row.disagreement > 0]
+
+
+def _headline(alphas: dict, partial: dict) -> list[dict]:
+    """The report's headline figures, in the order the page shows them."""
+    return [
+        {"key": "alpha_stance_bearing", "name": "Stance-bearing or not (α, nominal)", **alphas["stance_bearing"]},
+        {"key": "alpha_actors", "name": "Actors named (α, MASI)", **alphas["actors"]},
+        {"key": "alpha_claims", "name": "Claims named (α, MASI)", **alphas["claims"]},
+        {"key": "alpha_stance", "name": "Stance for the same actor and claim (α, nominal)", **alphas["stance"]},
+        # Issue 17 §2-3: statement α with partial credit (see partial.py).
+        {"key": "alpha_statements", "name": "Whole statements, partial credit (α, matching distance)",
+         **{k: partial["statements"][k] for k in ("value", "ci_low", "ci_high", "n_units", "n_values")},
+         "reading": reading(partial["statements"]["value"])},
+    ]
 
 
 __all__ = ["agreement_report", "reading"]

@@ -7,7 +7,7 @@ rows sorted by article and paragraph), nothing depends on time, hash seeds or di
 same data gives byte-identical files.
 """
 
-from .base import FileResult, RowWriter, SPLITS
+from .base import SPLITS, FileResult, RowWriter
 
 __all__ = ["FileResult", "RowWriter", "SPLITS", "FORMATS", "writer_for"]
 

@@ -1,5 +1,6 @@
 """The writer interface shared by every format."""
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ class RowWriter:
     """
 
     format = ""
+    takes_rows_without_gold = False  # rows whose gold method is None (ties, no adjudication yet)
 
     def __init__(self, folder: Path, options: dict[str, Any]):
         self.folder = Path(folder)
@@ -35,7 +37,5 @@ class RowWriter:
 
     def abort(self) -> None:
         """Release open handles after a failure; the service deletes the temporary folder."""
-        try:
+        with contextlib.suppress(Exception):  # already failing; the original error is what matters
             self.close()
-        except Exception:  # noqa: BLE001 - already failing; the original error is what matters
-            pass

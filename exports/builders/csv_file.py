@@ -32,8 +32,10 @@ class CsvWriter(RowWriter):
     def __init__(self, folder, options):
         super().__init__(folder, options)
         # newline="" and an explicit "\n" terminator: the same bytes on every platform.
-        self._files = {s: open(self.folder / f"{s}.csv", "w", encoding="utf-8", newline="", buffering=1 << 20)
-                       for s in SPLITS}
+        self._files = {}
+        for s in SPLITS:  # open from write() to close() (or abort()): no with block can hold them
+            path = self.folder / f"{s}.csv"
+            self._files[s] = open(path, "w", encoding="utf-8", newline="", buffering=1 << 20)  # noqa: SIM115
         self._writers = {s: csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n") for s, f in self._files.items()}
         for w in self._writers.values():
             w.writeheader()

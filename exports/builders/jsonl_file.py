@@ -17,7 +17,8 @@ class JsonlWriter(RowWriter):
 
     def __init__(self, folder, options):
         super().__init__(folder, options)
-        self._files = {s: open(self.folder / f"{s}.jsonl", "wb", buffering=1 << 20) for s in SPLITS}
+        # open from write() to close() (or abort()): no with block can hold them
+        self._files = {s: open(self.folder / f"{s}.jsonl", "wb", buffering=1 << 20) for s in SPLITS}  # noqa: SIM115
         self._rows = dict.fromkeys(SPLITS, 0)
 
     def write(self, row):

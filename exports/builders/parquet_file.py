@@ -5,6 +5,8 @@ project with the same options has the same columns, and `datasets.load_dataset("
 can load the splits together.
 """
 
+import contextlib
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -81,7 +83,5 @@ class ParquetWriter(RowWriter):
 
     def abort(self):
         for w in self._writers.values():
-            try:
+            with contextlib.suppress(Exception):  # already failing; the original error is what matters
                 w.close()
-            except Exception:  # noqa: BLE001
-                pass

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotation.models import Project
-from exports import selectors
+from exports.selectors import annotations as selectors
 from exports.agreement import agreement_report
 from exports.agreement.report import ANNOTATION_COLUMNS, STATEMENT_COLUMNS
 from exports.models import AgreementReport
@@ -33,15 +33,18 @@ def _frames(project: Project):
 
 
 def agreement_report_build(*, project: Project, n_boot: int = DEFAULT_BOOT, seed: int = 0, article: int | None = None,
-                           annotator: int | None = None, label: str | None = None, worst: int = 50) -> dict:
-    """The full report as a JSON-ready dict. Reads only; filters restrict the paragraphs."""
+                           annotator: int | None = None, label: str | None = None, worst: int = 50,
+                           missing_formula: str = "generalised") -> dict:
+    """The full report as a JSON-ready dict. Reads only; filters restrict the paragraphs. ``missing_formula``:
+    "generalised" (Gwet) or "textbook" Fleiss' κ and percent agreement for units with different rater counts."""
     labels = selectors.stance_label_values(project=project)
     if label is not None and label not in labels:
         raise ValueError(f"Unknown stance label {label!r}; this project has {', '.join(labels)}.")
     ann, st, gold, ann_rows, st_rows = _frames(project)
     st = st[st["stance"].isin(labels)]
     report = agreement_report(ann, st, gold_tasks=selectors.gold_task_ids(project=project), gold=gold, labels=labels,
-                              n_boot=n_boot, seed=seed, worst=worst, article=article, rater=annotator, label=label)
+                              n_boot=n_boot, seed=seed, worst=worst, article=article, rater=annotator, label=label,
+                              lengths=selectors.paragraph_lengths(project=project), missing_formula=missing_formula)
     names = selectors.annotator_names(ids=ann["rater"].unique().tolist())
     titles = selectors.article_titles(ids={u["article"] for u in report["worst_units"]}
                                       | {a["article"] for a in report["by_article"]})
@@ -51,6 +54,10 @@ def agreement_report_build(*, project: Project, n_boot: int = DEFAULT_BOOT, seed
     kappa["names"] = [names.get(r, str(r)) for r in kappa["raters"]]
     for row in report["worst_units"] + report["by_article"]:
         row["article_title"] = titles.get(row["article"], "")
+    by_actor = report["actors"]["unitizing_alpha"]["by_actor"]["by_label"]
+    actor_names = selectors.actor_names(ids=[x["label"] for x in by_actor])
+    for x in by_actor:
+        x["name"] = actor_names.get(x["label"], str(x["label"]))
     report["project"] = {"id": project.pk, "name": project.name}
     report["generated_at"] = timezone.now().isoformat()
     report["gold"] = _gold_summary(project, ann_rows, st_rows)
@@ -95,7 +102,7 @@ def agreement_summary(*, project: Project) -> dict:
         "seed": report["params"]["seed"],
         "alpha": {h["key"]: {"value": h["value"], "ci_low": h["ci_low"], "ci_high": h["ci_high"],
                              "n_units": h["n_units"], "reading": h["reading"]} for h in report["headline"]},
-        "stance_percent_agreement": report["stance"]["percent_agreement"],
+        "stance_percent_agreement": _value(report["stance"]["percent_agreement"]),
         "fleiss_kappa": report["stance"]["fleiss_kappa"]["value"],
         "triple_f1": report["statements"]["triple_f1"]["f1"],
         "actor_span_f1": {"exact": report["actors"]["span_f1_exact"]["f1"],
@@ -103,3 +110,8 @@ def agreement_summary(*, project: Project) -> dict:
         "gold": report.get("gold"),
         "generated_at": report.get("generated_at"),
     }
+
+
+def _value(figure):
+    """A figure's value: reports before schema 2 stored percent agreement as a bare number."""
+    return figure.get("value") if isinstance(figure, dict) else figure

@@ -1,5 +1,7 @@
-"""A tiny Label Studio stand-in: a real HTTP server on 127.0.0.1 speaking the endpoints our client
-calls (create project, import tasks, JSON export), checking the token header like the real one."""
+"""A tiny Label Studio stand-in for the error paths: a real HTTP server on 127.0.0.1 speaking the
+endpoints our client calls (users, create project, import tasks, JSON export), checking the token
+header like the real one. What Label Studio itself accepts is tested against a real server
+(tests/annotation/test_label_studio_server.py)."""
 
 import json
 import threading
@@ -15,6 +17,7 @@ class StubLabelStudio:
         self.tasks: dict[int, list] = {}
         self.requests: list[tuple[str, str]] = []
         self.annotate = None  # callable(task) -> list of LS annotations, set by a test
+        self.users = [{"id": 1, "email": "ci@example.org"}]
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -68,12 +71,14 @@ class StubLabelStudio:
                 if not self._authorised():
                     return
                 parts = parsed.path.strip("/").split("/")
+                if parsed.path == "/api/users/":
+                    return self._send(200, stub.users)
                 if len(parts) == 4 and parts[:2] == ["api", "projects"] and parts[3] == "export":
                     pid = int(parts[2])
                     out = []
                     for task in stub.tasks.get(pid, []):
                         annotations = stub.annotate(task) if stub.annotate else []
-                        if annotations:
+                        if annotations or "download_all_tasks=true" in parsed.query:
                             out.append({**task, "annotations": annotations})
                     return self._send(200, out)
                 self._send(404, {"detail": "Not found."})

@@ -1,18 +1,11 @@
-"""Helpers for the pre-labelling tests: a project built from the shared articles, and a real Celery
-worker process started against the pytest-django test database and the Redis broker."""
+"""Helpers for the pre-labelling tests: a project built from the shared articles (the Celery worker
+they run against is tests.processes.celery_worker)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
-import subprocess
-import time
 import uuid
 from pathlib import Path
-
-from django.conf import settings
-from django.db import connection
 
 from annotation.models import Claim, Task
 from annotation.services.gazetteer import gazetteer_load
@@ -55,63 +48,3 @@ def build_corpus_project(project, *, copies: int = 1, claims: list[str] = CLAIMS
     if gazetteer:
         gazetteer_load(project=project)
     return list(Task.objects.filter(project=project).order_by("order"))
-
-
-def test_database_url() -> str:
-    s = connection.settings_dict
-    user = s.get("USER") or "postgres"
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgresql://{user}{password}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
-
-
-def purge_broker() -> None:
-    """Drop queued and unacknowledged messages left on this test broker by earlier runs."""
-    import redis
-
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete("default", "prelabel", "unacked", "unacked_index", "unacked_mutex")
-
-
-class CeleryWorker:
-    """`celery -A config worker -Q default,prelabel -c 2 -P prefork` in its own process group."""
-
-    def __init__(self, log_dir: Path, *, env: dict[str, str] | None = None, concurrency: int = 2):
-        self.log_path = log_dir / f"celery-worker-{uuid.uuid4().hex[:8]}.log"
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": test_database_url(),
-                    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "DB_CONN_MAX_AGE": "0", **(env or {})}
-        self.concurrency = concurrency
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 90) -> "CeleryWorker":
-        log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [str(REPO / ".venv" / "bin" / "celery"), "-A", "config", "worker", "-Q", "default,prelabel",
-             "-c", str(self.concurrency), "-P", "prefork", "-l", "info", "-n", f"h4-{uuid.uuid4().hex[:8]}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"Celery worker exited with {self.proc.returncode}:\n{self.log()}")
-            if " ready." in self.log():
-                return self
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"Celery worker not ready after {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker: the main process and its pool children, with no chance to ack."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from annotation.models import Adjudication, GoldStatement
-from annotation.services.adjudication import adjudication_pick, adjudication_save
+from annotation.services.adjudication import GoldExists, adjudication_pick, adjudication_save
 from tests.conftest import client_for
 from tests.exports.builders import submit, task_in
 from tests.factories import ActorFactory, ClaimFactory, UserFactory
@@ -30,12 +30,25 @@ def test_pick_merges_statements_of_several_annotators_with_their_sources(dispute
     assert adj.reason == "A is right on the actor" and adj.adjudicator == manager
 
 
+def test_saving_over_gold_without_replace_is_refused_and_writes_nothing(disputed, manager):
+    task, actor, claim = disputed["task"], disputed["actor"], disputed["claim"]
+    item = {"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
+            "stance": "favor"}
+    adjudication_save(task=task, adjudicator=manager, statements=[item])
+    versions = Adjudication.history.filter(task_id=task.pk).count()
+    with pytest.raises(GoldExists):
+        adjudication_save(task=task, adjudicator=manager, statements=[{**item, "stance": "against"}])
+    assert [g.stance.value for g in GoldStatement.objects.filter(adjudication__task=task)] == ["favor"]
+    assert Adjudication.history.filter(task_id=task.pk).count() == versions
+
+
 def test_saving_again_replaces_gold_and_keeps_history(disputed, manager):
     task, actor, claim = disputed["task"], disputed["actor"], disputed["claim"]
     item = {"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
             "stance": "favor"}
     adjudication_save(task=task, adjudicator=manager, statements=[item])
-    adjudication_save(task=task, adjudicator=manager, statements=[{**item, "stance": "against"}], reason="edit")
+    adjudication_save(task=task, adjudicator=manager, statements=[{**item, "stance": "against"}], reason="edit",
+                      replace=True)
     assert [g.stance.value for g in GoldStatement.objects.filter(adjudication__task=task)] == ["against"]
     history = Adjudication.history.filter(task_id=task.pk).order_by("-history_date")
     assert history.count() >= 2 and history.first().reason == "edit"
@@ -66,7 +79,12 @@ def test_api_lets_a_manager_read_save_and_pick(disputed, manager):
     ids = [s["id"] for s in view["annotations"][0]["statements"]]
     picked = client.post(f"/api/tasks/{task.pk}/adjudication/pick/", {"statement_ids": ids, "reason": "r"}, format="json")
     assert picked.status_code == 200 and len(picked.json()["gold"]["statements"]) == 1
-    saved = client.put(f"/api/tasks/{task.pk}/adjudication/", {"no_statement": True, "statements": []}, format="json")
+    refused = client.put(f"/api/tasks/{task.pk}/adjudication/", {"no_statement": True, "statements": []}, format="json")
+    assert refused.status_code == 409 and "replace" in refused.json()
+    assert client.post(f"/api/tasks/{task.pk}/adjudication/pick/", {"statement_ids": ids}, format="json").status_code == 409
+    assert len(client.get(f"/api/tasks/{task.pk}/adjudication/").json()["gold"]["statements"]) == 1
+    saved = client.put(f"/api/tasks/{task.pk}/adjudication/",
+                       {"no_statement": True, "statements": [], "replace": True}, format="json")
     assert saved.json()["gold"]["no_statement"] is True
     assert client.delete(f"/api/tasks/{task.pk}/adjudication/").status_code == 204
     assert client.get(f"/api/tasks/{task.pk}/adjudication/").json()["gold"] is None

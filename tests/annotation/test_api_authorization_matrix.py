@@ -51,8 +51,8 @@ ENDPOINTS = [
      R(annotator=200, other_annotator=200, manager=200, ml_engineer=200)),
     ("project patch", "patch", lambda w: f"/api/projects/{w['project'].pk}/", lambda w: {"lease_minutes": 20},
      R(annotator=403, other_annotator=403, manager=200, ml_engineer=403)),
-    ("member list", "get", lambda w: f"/api/projects/{w['project'].pk}/members/", None,
-     R(annotator=200, other_annotator=200, manager=200, ml_engineer=200)),
+    ("member list", "get", lambda w: f"/api/projects/{w['project'].pk}/members/", None,  # blind: managers only
+     R(annotator=403, other_annotator=403, manager=200, ml_engineer=403)),
     ("member add", "post", lambda w: f"/api/projects/{w['project'].pk}/members/",
      lambda w: {"username": "outsider", "role": "annotator"},
      R(annotator=403, other_annotator=403, manager=201, ml_engineer=403)),
@@ -78,6 +78,10 @@ ENDPOINTS = [
      R(annotator=403, other_annotator=403, manager=200, ml_engineer=403)),
     ("actor approve", "post", lambda w: f"/api/actors/{w['spare_actor'].pk}/approve/", None,
      R(annotator=403, other_annotator=403, manager=200, ml_engineer=403)),
+    ("alias proposals", "get", lambda w: f"/api/projects/{w['project'].pk}/alias-proposals/", None,
+     R(annotator=403, other_annotator=403, manager=200, ml_engineer=403)),
+    ("actor alias add", "post", lambda w: f"/api/actors/{w['actor'].pk}/aliases/",
+     lambda w: {"alias": "the Middle Kingdom"}, R(annotator=403, other_annotator=403, manager=201, ml_engineer=403)),
     ("actor merge", "post", lambda w: f"/api/actors/{w['spare_actor'].pk}/merge/", lambda w: {"into": w["actor"].pk},
      R(annotator=403, other_annotator=403, manager=200, ml_engineer=403)),
     ("claim list", "get", lambda w: f"/api/projects/{w['project'].pk}/claims/", None,
@@ -152,3 +156,54 @@ def test_token_auth_works_for_an_ml_engineer_script(world):
 def test_token_with_wrong_password_is_refused(world):
     response = APIClient().post("/api/auth/token/", {"username": "mleng", "password": "nope"}, format="json")
     assert response.status_code == 400
+
+
+# -- blind annotation: an annotator sees no other annotator's name or work ---------------------------
+
+def _client(user):
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+def test_annotators_see_proposals_without_their_author(world):
+    users, project = world["users"], world["project"]
+    theirs = _client(users["other_annotator"]).post(f"/api/projects/{project.pk}/claims/", {"text": "Sanctions work"},
+                                                   format="json")
+    assert theirs.status_code == 201 and theirs.json()["proposed_by"] == users["other_annotator"].pk  # their own
+    mine = _client(users["annotator"]).post(f"/api/projects/{project.pk}/actors/", {"name": "NATO"}, format="json")
+    actor_of_theirs = _client(users["other_annotator"]).post(f"/api/projects/{project.pk}/actors/", {"name": "EU"},
+                                                             format="json").json()
+    annotator = _client(users["annotator"])
+    claims = {c["text"]: c for c in annotator.get(f"/api/projects/{project.pk}/claims/").json()["results"]}
+    assert claims["Sanctions work"]["status"] == "proposed" and claims["Sanctions work"]["proposed_by"] is None
+    assert annotator.get(f"/api/claims/{theirs.json()['id']}/").json()["proposed_by"] is None
+    actors = {a["name"]: a for a in annotator.get(f"/api/projects/{project.pk}/actors/").json()["results"]}
+    assert actors["EU"]["proposed_by"] is None and actors["NATO"]["proposed_by"] == users["annotator"].pk
+    assert annotator.get(f"/api/actors/{actor_of_theirs['id']}/").json()["proposed_by"] is None
+    assert mine.json()["proposed_by"] == users["annotator"].pk
+    manager = _client(users["manager"])
+    assert manager.get(f"/api/claims/{theirs.json()['id']}/").json()["proposed_by"] == users["other_annotator"].pk
+    listed = {c["text"]: c for c in manager.get(f"/api/projects/{project.pk}/claims/").json()["results"]}
+    assert listed["Sanctions work"]["proposed_by"] == users["other_annotator"].pk
+
+
+def test_nothing_an_annotator_reads_names_another_annotator(world, client):
+    users, project = world["users"], world["project"]
+    other = users["other_annotator"]
+    _client(other).post(f"/api/projects/{project.pk}/claims/", {"text": "Sanctions work"}, format="json")
+    _client(other).post(f"/api/projects/{project.pk}/next-task/")
+    annotator = _client(users["annotator"])
+    reads = [f"/api/projects/{project.pk}/", f"/api/projects/{project.pk}/claims/?search=sanctions",
+             f"/api/projects/{project.pk}/actors/", f"/api/projects/{project.pk}/progress/", "/api/annotations/",
+             "/api/projects/"]
+    for url in reads:
+        body = annotator.get(url).content
+        assert other.username.encode() not in body, url
+        assert f'"proposed_by":{other.pk}'.encode() not in body.replace(b" ", b""), url
+    work = annotator.post(f"/api/projects/{project.pk}/next-task/")
+    assert work.status_code == 200 and other.username.encode() not in work.content
+    assert annotator.get(f"/api/projects/{project.pk}/members/").status_code == 403
+    client.force_login(users["annotator"])
+    page = client.get(f"/projects/{project.pk}/annotate/")
+    assert page.status_code == 200 and other.username.encode() not in page.content

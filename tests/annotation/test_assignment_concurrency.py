@@ -6,11 +6,12 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from annotation.models import Annotation, Assignment, Task
+from annotation.services import assignment as assignment_service
 from annotation.services.annotations import annotation_submit
 from annotation.services.assignment import assignment_claim_next
 from annotation.services.exceptions import ConflictError
@@ -78,8 +79,29 @@ def assert_invariants(project, submitted):
         n=Count("pk")).filter(n__gt=1).exists()
 
 
-def test_sixteen_workers_fill_a_200_task_project_to_exactly_k_without_breaking_an_invariant():
+@pytest.fixture(params=["sql_function", "orm"])
+def claim_path(request, monkeypatch):
+    """Both implementations of the claim, on PostgreSQL: the function of migration 0002 (what
+    PostgreSQL deployments use) and the ORM path (what the SQLite demo uses)."""
     assert connection.vendor == "postgresql"
+    path = {"sql_function": assignment_service._claim_sql, "orm": assignment_service._claim_orm}[request.param]
+    monkeypatch.setattr(assignment_service, "_claim_path", lambda: path)
+    return request.param
+
+
+def test_the_claim_function_is_generated_from_one_candidate_template():
+    from importlib import import_module
+
+    migration = import_module("annotation.migrations.0002_claim_task_function")
+    body = migration.CLAIM_FUNCTION
+    assert "@" not in body and body.count("SELECT t.id INTO cand FROM annotation_task t") == 4
+    assert body.count("FOR UPDATE OF t SKIP LOCKED;") == 2
+    # the waiting pass locks its candidate by id (no re-checked WHERE over a stale snapshot of the leases)
+    assert body.count("PERFORM 1 FROM annotation_task t WHERE t.id = cand FOR UPDATE OF t;") == 2
+    assert body.count("FOR UPDATE OF t;") == 2
+
+
+def test_sixteen_workers_fill_a_200_task_project_to_exactly_k_without_breaking_an_invariant(claim_path):
     project = ProjectFactory(annotators_per_task=K)
     build_corpus(project=project, articles=40, per_article=5)
     tasks_sync(project=project)
@@ -98,7 +120,7 @@ def test_sixteen_workers_fill_a_200_task_project_to_exactly_k_without_breaking_a
     assert len(per_user) == WORKERS and min(per_user.values()) > 0
 
 
-def test_abandoned_leases_expire_and_the_tasks_are_finished_by_others():
+def test_abandoned_leases_expire_and_the_tasks_are_finished_by_others(claim_path):
     project = ProjectFactory(annotators_per_task=K, lease_minutes=1)
     build_corpus(project=project, articles=4, per_article=5)
     tasks_sync(project=project)
@@ -128,3 +150,66 @@ def test_abandoned_leases_expire_and_the_tasks_are_finished_by_others():
                           no_statement=True)
     assert Annotation.objects.filter(task_id=first, status="submitted").count() == K
     assert Annotation.objects.filter(Q(task_id=first) & Q(status="draft")).count() == K
+
+
+def test_a_claim_that_waited_for_a_submit_still_finds_the_room_it_left(claim_path):
+    """The last task with room is locked by a submit (k = 3: one submitted, the submitter's lease live).
+    An annotator who asks now skips the locked row, then waits for it; when the submit commits, the
+    task has 2 of 3 and the annotator must get it. (A waiting FOR UPDATE re-checks its WHERE on the new
+    row against its old snapshot of the leases, which counted the submitter twice and answered None.)"""
+    project = ProjectFactory(annotators_per_task=K)
+    build_corpus(project=project, articles=1, per_article=1)
+    tasks_sync(project=project)
+    first_user, submitter, waiter = (MembershipFactory(project=project, user=UserFactory(), role="annotator").user
+                                     for _ in range(3))
+    task_id = assignment_claim_next(user=first_user, project=project).task_id
+    done = Annotation.objects.get(task_id=task_id, annotator=first_user)
+    annotation_submit(annotation=done, user=first_user, revision=done.revision, statements=[], no_statement=True)
+    assert assignment_claim_next(user=submitter, project=project).task_id == task_id
+
+    submit_locked, release = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def submit_and_hold():
+        try:
+            with transaction.atomic():
+                mine = Annotation.objects.get(task_id=task_id, annotator=submitter)
+                annotation_submit(annotation=mine, user=submitter, revision=mine.revision, statements=[],
+                                  no_statement=True)
+                submit_locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    def claim():
+        try:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                outcome["pid"] = cur.fetchone()[0]
+            outcome["assignment"] = assignment_claim_next(user=waiter, project=project)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=submit_and_hold)
+    holder.start()
+    assert submit_locked.wait(30)
+    claimer = threading.Thread(target=claim)
+    claimer.start()
+    deadline = time.monotonic() + 30
+    waiting = False
+    while time.monotonic() < deadline and not waiting:  # until the claim waits for the task's row lock
+        time.sleep(0.02)
+        if "pid" in outcome:
+            with connection.cursor() as cur:
+                cur.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [outcome["pid"]])
+                row = cur.fetchone()
+            waiting = row is not None and row[0] == "Lock"
+    release.set()
+    holder.join(30)
+    claimer.join(30)
+    assert waiting, "the claim never waited for the submit's lock"
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["assignment"] is not None and outcome["assignment"].task_id == task_id
+    assert Task.objects.get(pk=task_id).submitted_count == 2

@@ -3,8 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import (ActorAliasFactory, ActorFactory, ClaimFactory, MembershipFactory, ProjectFactory,
-                             TaskFactory, UserFactory)
+from tests.factories import (
+    ActorAliasFactory,
+    ActorFactory,
+    ClaimFactory,
+    MembershipFactory,
+    ProjectFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 MANAGER_PAGES = ["annotation:project", "annotation:registry-actors", "annotation:registry-claims"]
 

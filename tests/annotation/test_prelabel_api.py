@@ -21,7 +21,8 @@ def test_manager_starts_a_job_and_gets_it_with_progress(project, manager, tasks,
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "pending" and body["task_ids"] == sorted([tasks[0].pk, tasks[2].pk])
-    assert body["progress"] == {"done": 0, "total": 2, "percent": 0.0, "rate": None, "eta_seconds": None}
+    assert body["progress"] == {"done": 0, "total": 2, "percent": 0.0, "rate": None, "eta_seconds": None,
+                                "waiting_for_worker": True}  # no worker runs in this test
     assert len(callbacks) == 1
     listed = client_for(manager).get(f"/api/projects/{project.pk}/prelabel-jobs/").json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == body["id"]

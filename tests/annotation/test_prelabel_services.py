@@ -5,22 +5,36 @@ test_prelabel_worker.py run the real model.
 """
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from annotation.models import (Actor, ActorAlias, Annotation, Prediction, PredictionDecision, PredictionSet, PrelabelJob,
-                               StanceModelVersion, Statement, Task)
+from annotation.models import (
+    Actor,
+    ActorAlias,
+    Annotation,
+    Prediction,
+    PredictionDecision,
+    PredictionSet,
+    PrelabelJob,
+    StanceModelVersion,
+    Statement,
+    Task,
+)
 from annotation.prelabel.pipeline import PIPELINE_NAME
 from annotation.prelabel.stance import NotEnoughLabels
 from annotation.services.gazetteer import gazetteer_load
-from annotation.services.prelabel import (prediction_precision, prelabel_job_create, prelabel_job_progress,
-                                          prelabel_job_refresh)
+from annotation.services.prelabel import (
+    prediction_precision,
+    prelabel_job_create,
+    prelabel_job_progress,
+    prelabel_job_refresh,
+)
 from annotation.services.stance_model import stance_model_train, stance_retrain_due, stance_status
 from annotation.tasks import prelabel_batch_task, prelabel_job_start_task
-from tests.factories import (AnnotationFactory, ClaimFactory, ProjectFactory, StatementFactory, TaskFactory,
-                             UserFactory)
+from tests.factories import AnnotationFactory, ClaimFactory, ProjectFactory, StatementFactory, TaskFactory, UserFactory
 
 from .prelabel_support import build_corpus_project
 
@@ -85,7 +99,7 @@ def test_a_job_runs_in_batches_and_every_task_gets_one_prediction_set(corpus_pro
     # batches hold paragraphs of similar length (less padding in the model)
     lengths = [[len(t.paragraph.text) for t in Task.objects.filter(pk__in=b).select_related("paragraph")]
                for b in batches]
-    assert all(max(a) <= min(b) for a, b in zip(lengths, lengths[1:]))
+    assert all(max(a) <= min(b) for a, b in pairwise(lengths))
     assert job.status == "complete" and job.done == job.total == 154 and job.finished_at
     assert job.models_used["pipeline"]["name"] == PIPELINE_NAME
     assert {c["name"] for c in job.models_used["components"]} == {"actors-spacy", "claims-cosine"}
@@ -168,7 +182,7 @@ def test_precision_per_model_version_follows_the_annotators_decisions(project, a
     pset = PredictionSet.objects.create(task=task, model_name=PIPELINE_NAME, model_version="x")
     make = lambda version, kind="actor": Prediction.objects.create(  # noqa: E731
         prediction_set=pset, task=task, kind=kind, model_name="actors-spacy", model_version=version, score=1.0)
-    a1, a2, a3, b1 = make("1-a"), make("1-a"), make("1-a"), make("1-b")
+    a1, a2, _a3, b1 = make("1-a"), make("1-a"), make("1-a"), make("1-b")
     make("1-b", kind="actor_candidate")
     for prediction, user, decision in [(a1, annotator, "accepted"), (a1, second_annotator, "accepted"),
                                        (a2, annotator, "rejected"), (b1, annotator, "rejected")]:

@@ -11,21 +11,12 @@ from annotation.models import Assignment, PredictionSet, PrelabelJob, Task
 from annotation.prelabel.pipeline import PIPELINE_NAME
 from annotation.services.prelabel import prelabel_job_create
 from tests.conftest import client_for
+from tests.processes import celery_worker, purge_broker, wait_for
 
-from .prelabel_support import CeleryWorker, build_corpus_project, purge_broker
+from .prelabel_support import build_corpus_project
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker, pytest.mark.slow]
-
-
-def wait_for(predicate, *, timeout: float, worker: CeleryWorker | None = None, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    log = worker.log()[-4000:] if worker else ""
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what}.\n{log}")
+QUEUES = ("default", "prelabel")
 
 
 def job_state(job_id):
@@ -33,16 +24,9 @@ def job_state(job_id):
 
 
 @pytest.fixture
-def worker_logs(artifacts_dir):
-    path = artifacts_dir / "prelabel-workers"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-@pytest.fixture
 def worker(worker_logs):
-    purge_broker()
-    w = CeleryWorker(worker_logs).start()
+    purge_broker(*QUEUES)
+    w = celery_worker(worker_logs, ",".join(QUEUES), concurrency=2)
     yield w
     w.stop()
 
@@ -56,7 +40,7 @@ def test_a_prelabel_job_over_the_shared_articles_completes_and_the_annotator_see
                                         format="json")
     assert response.status_code == 201, response.content
     job_id = response.json()["id"]
-    wait_for(lambda: job_state(job_id)["status"] == "complete", timeout=240, worker=worker, what="the job")
+    wait_for(lambda: job_state(job_id)["status"] == "complete", timeout=240, log=worker, what="the job")
     state = job_state(job_id)
     assert state["done"] == state["total"] == 154
     assert PredictionSet.objects.filter(task__project=project, model_name=PIPELINE_NAME).count() == 154
@@ -97,12 +81,15 @@ def test_a_worker_killed_mid_job_is_replaced_and_every_paragraph_is_prelabelled_
     build_corpus_project(project, copies=2)
     total = Task.objects.filter(project=project).count()
     assert total == 308
-    purge_broker()
+    purge_broker(*QUEUES)
     env = {"CELERY_VISIBILITY_TIMEOUT": "6"}
-    first = CeleryWorker(worker_logs, env=env).start()
+    first = celery_worker(worker_logs, ",".join(QUEUES), env, concurrency=2)
     try:
         job = prelabel_job_create(project=project, batch_size=16)
-        wait_for(lambda: job_state(job.pk)["done"] >= 32, timeout=240, worker=first, what="the first batches")
+        # kill while a batch is received and not finished (not between a batch's end and the next one)
+        wait_for(lambda: job_state(job.pk)["done"] >= 32
+                 and celery_ids(first.log(), "received") - celery_ids(first.log(), "succeeded"),
+                 timeout=240, log=first, what="the first batches and one in flight")
         first.kill()
     finally:
         first.stop()
@@ -112,10 +99,10 @@ def test_a_worker_killed_mid_job_is_replaced_and_every_paragraph_is_prelabelled_
     assert interrupted, "the killed worker was running no batch"
     assert broker.hlen("unacked") >= len(interrupted)  # not acknowledged: the broker still holds them
     time.sleep(7)  # past the visibility timeout: the killed worker's batches are due again
-    second = CeleryWorker(worker_logs, env=env).start()
+    second = celery_worker(worker_logs, ",".join(QUEUES), env, concurrency=2)
     try:
-        wait_for(lambda: job_state(job.pk)["status"] == "complete", timeout=300, worker=second, what="the job")
-        wait_for(lambda: broker.hlen("unacked") == 0, timeout=30, worker=second, what="the last acknowledgements")
+        wait_for(lambda: job_state(job.pk)["status"] == "complete", timeout=300, log=second, what="the job")
+        wait_for(lambda: broker.hlen("unacked") == 0, timeout=30, log=second, what="the last acknowledgements")
     finally:
         second.stop()
     # the batches interrupted by the kill were redelivered to the new worker and ran there

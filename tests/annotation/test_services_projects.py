@@ -4,8 +4,14 @@ from django.core.exceptions import ValidationError
 from annotation.models import Annotation, ProjectMembership, Role, Task
 from annotation.models.project import DEFAULT_STANCE_LABELS
 from annotation.services.assignment import assignment_claim_next
-from annotation.services.projects import (ORDER_STRIDE, membership_remove, membership_set, project_create,
-                                          project_update, tasks_sync)
+from annotation.services.projects import (
+    ORDER_STRIDE,
+    membership_remove,
+    membership_set,
+    project_create,
+    project_update,
+    tasks_sync,
+)
 from tests.annotation.conftest import build_corpus
 from tests.factories import UserFactory
 

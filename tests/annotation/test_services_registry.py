@@ -3,11 +3,17 @@ from django.core.exceptions import ValidationError
 
 from annotation.models import Actor, AnnotationRevision, Claim, GoldStatement, Prediction, PredictionSet, Statement
 from annotation.models.gold import Adjudication
+from annotation.selectors.annotations import registry_list
 from annotation.services.annotations import annotation_save, annotation_submit
 from annotation.services.assignment import assignment_claim_next
-from annotation.services.registry import (actor_approve, actor_create, actor_merge, actor_update, claim_create,
-                                          claim_merge)
-from annotation.selectors import registry_list
+from annotation.services.registry import (
+    actor_approve,
+    actor_create,
+    actor_merge,
+    actor_update,
+    claim_create,
+    claim_merge,
+)
 from tests.factories import ActorFactory, ClaimFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -29,3 +29,23 @@ def test_changing_a_kind_in_the_admin_goes_through_the_service_and_keeps_history
     paragraph.refresh_from_db()
     assert (paragraph.kind, paragraph.kind_source) == ("body", "manual")
     assert [(h["kind"], h["user"]) for h in paragraph_history(paragraph=paragraph)] == [("body", "root"), ("title", None)]
+
+
+def test_staff_with_admin_rights_sees_only_corpora_they_may_read(client, db):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import ArticleFactory, CorpusFactory, ParagraphFactory
+
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(content_type__app_label="corpora"))
+    mine = ParagraphFactory(article=ArticleFactory(corpus=CorpusFactory(name="Mine", owner=clerk), title="My article"))
+    theirs = ParagraphFactory(article=ArticleFactory(corpus=CorpusFactory(name="Theirs"), title="Their article"))
+    client.force_login(clerk)
+    corpora = client.get(reverse("admin:corpora_corpus_changelist")).content.decode()
+    assert "Mine" in corpora and "Theirs" not in corpora
+    articles = client.get(reverse("admin:corpora_article_changelist")).content.decode()
+    assert "My article" in articles and "Their article" not in articles and "Theirs" not in articles
+    paragraphs = client.get(reverse("admin:corpora_paragraph_changelist")).content.decode()
+    assert "Theirs" not in paragraphs  # nor in the corpus filter
+    assert client.get(reverse("admin:corpora_paragraph_change", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("admin:corpora_paragraph_change", args=[theirs.pk])).status_code == 302  # not found

@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from corpora.models import Paragraph
+from corpora.models import ImportJob, Paragraph
 from corpora.services import corpus_import
 from tests.conftest import client_for
+from tests.corpora.upload_support import upload_and_import
 from tests.factories import CorpusFactory, UserFactory
 
 
@@ -19,8 +20,8 @@ def staff(db):
 
 
 @pytest.fixture
-def imported(db, shared_corpus_dir):
-    report = corpus_import(path=shared_corpus_dir, corpus_name="shared")
+def imported(db, staff, shared_corpus_dir):
+    report = corpus_import(path=shared_corpus_dir, corpus_name="shared", user=staff)  # staff owns it
     return report
 
 
@@ -59,36 +60,51 @@ def test_staff_creates_and_lists_corpora(staff):
     assert listing["count"] == 1 and listing["results"][0]["article_count"] == 0
 
 
-def test_upload_a_file_returns_201_and_the_report(staff, settings):
-    corpus = CorpusFactory()
+def test_upload_a_file_returns_202_and_a_job_whose_report_lists_the_file(staff, settings):
+    corpus = CorpusFactory(owner=staff)
     data = (settings.BASE_DIR / "corpora" / "sample_corpus" / "01_pipeline_talks.txt").read_bytes()
-    response = upload(client_for(staff), corpus, SimpleUploadedFile("01.txt", data))
-    assert response.status_code == 201
-    body = response.json()
+    job, response = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("01.txt", data))
+    queued = response.json()
+    assert queued["status"] == "pending" and queued["report"] is None and queued["files"] == [
+        {"name": "01.txt", "size": len(data)}]
+    assert job["status"] == "complete" and job["progress"]["files_done"] == job["progress"]["files_total"] == 1
+    body = job["report"]
     assert body["imported"] == 1 and body["articles"] == 1 and body["paragraphs"] == 9
     assert body["files"][0]["name"] == "01.txt" and body["files"][0]["status"] == "imported"
-    again = upload(client_for(staff), corpus, SimpleUploadedFile("01.txt", data))
-    assert again.status_code == 200 and again.json()["skipped"] == 1
+    again, _ = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("01.txt", data))
+    assert again["report"]["skipped"] == 1 and again["report"]["imported"] == 0
+    assert again["report"]["files"][0]["reason"] == "already in the corpus (same content)"
+    assert corpus.articles.count() == 1
 
 
 def test_upload_a_zip_imports_every_member(staff, settings):
-    corpus = CorpusFactory()
+    corpus = CorpusFactory(owner=staff)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted((settings.BASE_DIR / "corpora" / "sample_corpus").iterdir()):
             archive.write(path, arcname=f"sample/{path.name}")
-    response = upload(client_for(staff), corpus, SimpleUploadedFile("sample.zip", buffer.getvalue()))
-    assert response.status_code == 201
-    assert response.json()["imported"] == 4 and response.json()["articles"] == 5
+    job, _ = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("sample.zip", buffer.getvalue()))
+    assert job["report"]["imported"] == 4 and job["report"]["articles"] == 5
+    assert job["progress"]["files_done"] == job["progress"]["files_total"] == 4
 
 
-def test_upload_where_every_file_fails_is_a_400_naming_file_and_reason(staff):
-    corpus = CorpusFactory()
-    response = upload(client_for(staff), corpus, SimpleUploadedFile("bad.jsonl", b'{"text": 1}\n'))
-    assert response.status_code == 400
-    assert response.json()["file"] == ['bad.jsonl: line 1 has no "text" (a non-empty string is required)']
+def test_upload_where_every_file_fails_reports_each_file_and_reason(staff):
+    corpus = CorpusFactory(owner=staff)
+    job, _ = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("bad.jsonl", b'{"text": 1}\n'))
+    assert job["status"] == "complete" and job["report"]["failed"] == 1
+    assert [(f["name"], f["reason"]) for f in job["report"]["files"]] == [
+        ("bad.jsonl", 'line 1 has no "text" (a non-empty string is required)')]
     assert client_for(staff).post(reverse("corpora-api:corpus-upload", args=[corpus.pk]), {},
                                   format="multipart").status_code == 400
+
+
+def test_an_upload_naming_an_unknown_encoding_is_a_400_and_stores_nothing(staff):
+    corpus = CorpusFactory(owner=staff)
+    response = client_for(staff).post(reverse("corpora-api:corpus-upload", args=[corpus.pk]),
+                                      {"file": [SimpleUploadedFile("a.txt", b"Text.")], "encoding": "klingon-8"},
+                                      format="multipart")
+    assert response.status_code == 400 and "Unknown encoding 'klingon-8'" in response.json()["encoding"][0]
+    assert not ImportJob.objects.exists()
 
 
 def test_articles_and_paragraphs_are_paginated_and_filtered(staff, imported):
@@ -135,8 +151,9 @@ def test_mark_comments_from_a_position_changes_that_paragraph_and_all_after_it(s
 
 def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff, settings):
     settings.STANDPOINT_MAX_UPLOAD_BYTES = 1000
-    corpus = CorpusFactory()
-    response = upload(client_for(staff), corpus, SimpleUploadedFile("big.txt", b"word " * 1000))
-    assert response.status_code == 400
-    assert response.json()["file"] == ["big.txt: the file is 4.9 KB, over the 1000 bytes limit "
-                                       "(STANDPOINT_MAX_UPLOAD_BYTES)"]
+    corpus = CorpusFactory(owner=staff)
+    job, _ = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("big.txt", b"word " * 1000))
+    assert [f["reason"] for f in job["report"]["files"]] == [
+        "the file is 4.9 KB, over the 1000 bytes limit (STANDPOINT_MAX_UPLOAD_BYTES)"]
+    assert job["report"]["failed"] == 1 and not corpus.articles.exists()
+    assert ImportJob.objects.get(pk=job["id"]).files[0]["path"] == ""  # never stored

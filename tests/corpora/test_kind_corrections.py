@@ -5,11 +5,12 @@ from django.urls import reverse
 from corpora.models import Paragraph
 from corpora.selectors import paragraph_history
 from corpora.services import article_mark_comments_from, corpus_import, paragraph_kind_set
+from tests.corpora.upload_support import run_pending_jobs
 from tests.factories import UserFactory
 
 
-def imported_002(shared_corpus_dir):
-    corpus_import(path=shared_corpus_dir / "002_b8aa54d3edd41c2c.txt", corpus_name="c")
+def imported_002(shared_corpus_dir, user=None):
+    corpus_import(path=shared_corpus_dir / "002_b8aa54d3edd41c2c.txt", corpus_name="c", user=user)
     return Paragraph.objects.get(position=0).article
 
 
@@ -39,14 +40,14 @@ def test_mark_comments_from_here_keeps_history_for_each_changed_paragraph(db, sh
 
 
 def test_article_page_shows_kinds_and_history_to_staff(client, db, shared_corpus_dir):
-    article = imported_002(shared_corpus_dir)
     boss = UserFactory(username="boss", is_staff=True)
+    article = imported_002(shared_corpus_dir, user=boss)
     paragraph_kind_set(paragraph=article.paragraphs.get(position=4), kind="noise", user=boss)
     client.force_login(boss)
     html = client.get(reverse("corpora:article", args=[article.pk])).content.decode()
     assert html.count('class="corp-para ') == 95
     assert "history (2)" in html and "set by boss" in html
-    assert 'data-mark-url="/api/articles/%d/mark-comments/"' % article.pk in html
+    assert f'data-mark-url="/api/articles/{article.pk}/mark-comments/"' in html
 
 
 def test_corpus_pages_are_for_staff_only(client, db, shared_corpus_dir):
@@ -58,8 +59,9 @@ def test_corpus_pages_are_for_staff_only(client, db, shared_corpus_dir):
 
 
 def test_corpus_list_and_detail_pages_show_counts(client, db, shared_corpus_dir):
-    corpus_import(path=shared_corpus_dir, corpus_name="shared")
-    client.force_login(UserFactory(username="boss", is_staff=True))
+    boss = UserFactory(username="boss", is_staff=True)
+    corpus_import(path=shared_corpus_dir, corpus_name="shared", user=boss)
+    client.force_login(boss)
     listing = client.get(reverse("corpora:list")).content.decode()
     assert "shared" in listing
     corpus_id = Paragraph.objects.first().article.corpus_id
@@ -73,9 +75,14 @@ def test_upload_page_imports_and_shows_the_report(client, db, settings):
     client.force_login(UserFactory(username="boss", is_staff=True))
     sample = settings.BASE_DIR / "corpora" / "sample_corpus"
     with open(sample / "04_wire.jsonl", "rb") as good, open(sample / "03_summit.html", "rb") as html:
-        response = client.post(reverse("corpora:upload"), {"new_name": "Uploaded", "file": [good, html]})
+        response = client.post(reverse("corpora:upload"), {"new_name": "Uploaded", "file": [good, html]}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.redirect_chain[0][0].startswith("/corpora/imports/")
+    assert "2 file(s) uploaded; a background worker imports them" in page and "Waiting for a worker" in page
+    [job] = run_pending_jobs()
+    page = client.get(reverse("corpora:import", args=[job.pk])).content.decode()
     assert "Import report: Uploaded" in page and "<strong>2</strong> file(s) imported" in page
+    corpus_page = client.get(reverse("corpora:detail", args=[job.corpus_id])).content.decode()
+    assert "Report of the latest finished import" in corpus_page and "04_wire.jsonl" in corpus_page
     response = client.post(reverse("corpora:upload"), {"new_name": "Uploaded"})
     assert "Choose at least one file" in response.content.decode()

@@ -2,10 +2,11 @@
 
 import pytest
 
+from corpora.kind_model import ModelChoice
 from corpora.kinds import comment_start, conversational_score, detect_kinds, is_comment_header
 from corpora.models import Corpus
+from corpora.preparation import article_prepare
 from corpora.readers import Document
-from corpora.services import article_prepare
 
 PROSE = ("Officials in Beijing said on Tuesday that the agreement would be signed before the end of the year, "
          "and that both sides had settled the remaining questions about pricing.")
@@ -72,13 +73,18 @@ def test_a_paragraph_in_another_language_becomes_footer_and_short_ones_inherit()
               "der Redaktion erneut veröffentlicht.")
     document = Document(text="\n\n".join([PROSE, PROSE + " It was late.", german, "Sreemoy Talukdar"]),
                         source_name="mixed.txt", format="txt")
-    article, paragraphs = article_prepare(corpus=Corpus(name="x"), document=document)
+    article, paragraphs = article_prepare(corpus=Corpus(name="x"), document=document,
+                                          model=ModelChoice(rules_only=True))
     assert article.language == "en"
     assert paragraphs[2].kind == "footer"
     assert paragraphs[2].language == "de"
     assert "not the article's language" in paragraphs[2].kind_reason
     assert paragraphs[3].language == "en"  # too short to judge: the article's language
     assert [p.kind for p in paragraphs[:2]] == ["body", "body"]
+    # With the learned model (the default) the language is one of its features: still not body.
+    _, learned = article_prepare(corpus=Corpus(name="x"), document=document)
+    assert learned[2].kind != "body" and learned[2].language == "de"
+    assert [p.kind for p in learned[:2]] == ["body", "body"]
 
 
 def test_article_prepare_fills_title_author_and_date_from_the_head():

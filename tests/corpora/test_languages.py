@@ -3,8 +3,13 @@
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from corpora.languages import (MIN_CONFIDENCE, PARAGRAPH_SAMPLE, article_language, paragraph_language,
-                               paragraph_languages)
+from corpora.languages import (
+    MIN_CONFIDENCE,
+    PARAGRAPH_SAMPLE,
+    article_language,
+    paragraph_language,
+    paragraph_languages,
+)
 from corpora.splitting import normalize_newlines, split_paragraphs
 
 FOREIGN = {

@@ -1,5 +1,7 @@
 """split_paragraphs: exact offsets for every layout real files use (no database)."""
 
+from itertools import pairwise
+
 import pytest
 
 from corpora.splitting import normalize_newlines, split_paragraphs
@@ -71,5 +73,5 @@ def test_every_shared_file_splits_with_exact_offsets(shared_corpus_dir, name):
     expected = {"000": 15, "001": 34, "002": 95, "003": 10}[name[:3]]
     assert len(spans) == expected
     # Nothing but whitespace is lost between paragraphs.
-    covered = "".join(text[a.end:b.start] for a, b in zip(spans, spans[1:]))
+    covered = "".join(text[a.end:b.start] for a, b in pairwise(spans))
     assert covered.strip() == ""

@@ -5,7 +5,7 @@ import datetime as dt
 from annotation.models import Annotation, StanceLabel, Statement
 from tests.factories import AnnotationFactory, ArticleFactory, ParagraphFactory, TaskFactory
 
-WHEN = dt.datetime(2026, 10, 5, 12, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 10, 5, 12, tzinfo=dt.UTC)
 
 
 def task_in(project, article=None):

@@ -4,8 +4,15 @@ one adjudicated paragraph, one tie, pre-labels."""
 import hashlib
 
 from annotation.models import Adjudication, Annotation, GoldStatement, Prediction, PredictionSet, Statement
-from tests.factories import (ActorFactory, ArticleFactory, ClaimFactory, MembershipFactory, ParagraphFactory,
-                             TaskFactory, UserFactory)
+from tests.factories import (
+    ActorFactory,
+    ArticleFactory,
+    ClaimFactory,
+    MembershipFactory,
+    ParagraphFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 TEXTS = [
     "Russia said the pipeline deal is good. China disagreed with Russia on the deal.",

@@ -1,8 +1,8 @@
 """exports.agreement agrees with independent libraries on random data (no database)."""
 
+import krippendorff
 import numpy as np
 import pytest
-import krippendorff
 from nltk.metrics.agreement import AnnotationTask
 from nltk.metrics.distance import masi_distance as nltk_masi
 from sklearn.metrics import cohen_kappa_score

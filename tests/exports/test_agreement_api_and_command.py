@@ -27,7 +27,7 @@ def test_api_gives_the_report_to_managers_and_ml_engineers(units, manager, ml_en
         assert response.status_code == 200
         body = response.json()
         assert body["counts"]["units"] == 3
-        assert body["stance"]["percent_agreement"] == pytest.approx(4 / 6)
+        assert body["stance"]["percent_agreement"]["value"] == pytest.approx(4 / 6)
         assert [h["key"] for h in body["headline"]][0] == "alpha_stance_bearing"
 
 

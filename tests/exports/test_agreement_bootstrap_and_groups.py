@@ -69,7 +69,7 @@ def test_report_set_alphas_equal_alphas_over_explicit_frozensets():
     report = agreement_report(ann, st, n_boot=20)
     for column, key in (("actor", "actors"), ("claim", "claims")):
         sets = st.groupby(["task", "rater"])[column].agg(frozenset)
-        values = [sets.get((t, r), frozenset()) for t, r in zip(ann["task"], ann["rater"])]
+        values = [sets.get((t, r), frozenset()) for t, r in zip(ann["task"], ann["rater"], strict=True)]
         expected = AlphaParts(ann["task"].to_numpy(), values, "masi").value()
         assert report[key]["alpha_masi"]["value"] == pytest.approx(expected, abs=1e-12)
 

@@ -32,7 +32,7 @@ def test_report_counts_only_paragraphs_with_two_or_more_submitted_annotations(da
     assert report["stance"]["alpha"]["n_units"] == 1        # only t1 has the same actor and claim twice
     assert report["stance"]["confusion"]["labels"] == ["favor", "against", "neutral", "unclear"]
     # t1: favor, favor, against -> 2 of 6 ordered pairs agree.
-    assert report["stance"]["percent_agreement"] == pytest.approx(2 / 6)
+    assert report["stance"]["percent_agreement"]["value"] == pytest.approx(2 / 6)
     names = {row["name"] for row in report["per_annotator"]}
     assert names == {"ann", "bob", "cat"}
     assert report["worst_units"][0]["task"] == data["tasks"][1].pk   # t2: one statement vs none
@@ -64,8 +64,11 @@ def test_storing_twice_on_unchanged_data_keeps_one_report(data, project):
 
 def test_summary_has_headline_alphas_with_intervals(data, project):
     summary = agreement_summary(project=project)
-    assert set(summary["alpha"]) == {"alpha_stance_bearing", "alpha_actors", "alpha_claims", "alpha_stance"}
+    assert set(summary["alpha"]) == {"alpha_stance_bearing", "alpha_actors", "alpha_claims", "alpha_stance",
+                                     "alpha_statements"}
     assert summary["units"] == 3
+    # t1 is the only stance unit: favor, favor, against -> 1/3 whichever formula.
+    assert summary["stance_percent_agreement"] == pytest.approx(1 / 3)
     assert summary["gold"]["tasks"]["majority"] == 4
 
 

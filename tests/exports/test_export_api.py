@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotation.services.tokens import api_token_create
 from exports.models import DatasetVersion
 from tests.conftest import client_for
 
@@ -19,7 +19,7 @@ def complete_version(project, annotated, build):
 
 def test_an_ml_engineer_with_a_token_lists_and_downloads_files(complete_version, ml_engineer):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=ml_engineer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=ml_engineer)[1]}")
     listing = client.get(f"/api/projects/{complete_version.project_id}/dataset-versions/")
     assert listing.status_code == 200 and listing.json()["results"][0]["status"] == "complete"
     files = {f["name"]: f for f in listing.json()["results"][0]["files"]}

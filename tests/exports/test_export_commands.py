@@ -25,7 +25,7 @@ def test_export_dataset_builds_a_complete_version_and_label_studio_import_reads_
     project.tasks.update(submitted_count=0, is_complete=False)
     out = StringIO()
     call_command("label_studio", "import", project.name, str(path), stdout=out)
-    assert "Imported 36 annotations" in out.getvalue()
+    assert "imported 36 annotations" in out.getvalue()
 
 
 def test_commands_report_bad_input_clearly(project, annotated, export_root, tmp_path):

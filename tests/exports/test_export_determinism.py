@@ -16,7 +16,7 @@ def _files(folder):
 
 
 def test_two_builds_of_the_same_data_are_byte_identical(annotated, build, export_root):
-    params = dict(include_annotations=True, include_predictions=True, seed=7)
+    params = {"include_annotations": True, "include_predictions": True, "seed": 7}
     first, second = build(**params), build(**params)
     a, b = _files(folder_of(first, export_root)), _files(folder_of(second, export_root))
     assert set(a) == set(b) and len(a) > 10
@@ -30,7 +30,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(annotated, build, export
 def test_another_seed_changes_the_split_but_not_the_rows(annotated, build, export_root):
     a, b = build(seed=1), build(seed=2)
     rows = lambda v: sorted(json.loads(line)["id"] for s in ("train", "dev", "test")  # noqa: E731
-                            for line in open(folder_of(v, export_root) / f"{s}.jsonl"))
+                            for line in (folder_of(v, export_root) / f"{s}.jsonl").read_text().splitlines())
     assert rows(a) == rows(b)
 
 

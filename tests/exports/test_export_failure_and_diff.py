@@ -10,10 +10,25 @@ from exports.tasks import build_dataset_version_task
 pytestmark = pytest.mark.django_db
 
 
+def failing_after(rows: int, shape):
+    """`shape_row` that raises once it has shaped `rows` rows: a fault injected from outside the service."""
+    calls = {"n": 0}
+
+    def shape_then_fail(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > rows:
+            raise RuntimeError(f"simulated failure after {rows} rows")
+        return shape(*args, **kwargs)
+    return shape_then_fail
+
+
 def test_a_build_that_fails_half_way_is_marked_failed_with_its_error_and_leaves_no_files(project, annotated,
-                                                                                           export_root):
+                                                                                           export_root, monkeypatch):
+    import exports.services.dataset.build as build_module
+
+    monkeypatch.setattr(build_module, "shape_row", failing_after(5, build_module.shape_row))
     version = dataset_version_create(project=project, params={}, enqueue=False)
-    version = dataset_version_build(version_id=version.pk, fail_after_rows=5)
+    version = dataset_version_build(version_id=version.pk)
     assert version.status == DatasetVersion.Status.FAILED
     assert "simulated failure after 5 rows" in version.error
     assert version.folder == "" and version.manifest is None and version.sha256 == ""

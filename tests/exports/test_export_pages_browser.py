@@ -14,7 +14,9 @@ def test_the_exports_page_shows_versions_progress_errors_and_a_comparison(live_s
                                                                           artifacts_dir, new_page):
     from exports.services.export import dataset_version_build, dataset_version_create
 
-    settings.EXPORT_ROOT = tmp_path
+    from tests.exports.storage_support import point_exports_at
+
+    point_exports_at(settings, tmp_path)
     build_project(project)
     manager = MembershipFactory(project=project, user=UserFactory(username="boss", is_staff=True), role="manager").user
     for seed in (1, 2):

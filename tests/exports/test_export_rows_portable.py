@@ -4,8 +4,13 @@ yields, so demo exports hold the same data."""
 import pytest
 from django.db import transaction
 
-from exports.services.export_rows import (RowFilters, _orm_label_counts, _orm_rows, article_label_counts,
-                                          stream_paragraph_rows)
+from exports.services.dataset.stream import (
+    RowFilters,
+    _orm_label_counts,
+    _orm_rows,
+    article_label_counts,
+    stream_paragraph_rows,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -27,5 +27,5 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(
-            f"{len(result.created)} actors added, {len(result.updated)} updated, {result.aliases_added} aliases added "
-            f"to {project.name}."))
+            f"{len(result.created)} actors added, {len(result.updated)} updated, "
+            f"{result.aliases_added} aliases added to {project.name}."))

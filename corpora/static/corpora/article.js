@@ -8,12 +8,48 @@
   const statusLine = document.getElementById("status");
   const paragraphs = Array.from(root.querySelectorAll(".corp-para"));
   const kinds = Array.from(root.querySelector(".corp-kind-select")?.options || []).map((o) => o.value);
+  const dialog = document.getElementById("confirm-dialog");
   let current = null;
+  let hideTimer = null;
 
+  // The status shows as a toast fixed at the bottom of the window, so it is in view on long articles.
   function say(text, isError) {
     statusLine.textContent = text;
     statusLine.classList.toggle("error", Boolean(isError));
+    statusLine.hidden = false;
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(() => { statusLine.hidden = true; }, 12000);
   }
+
+  // Resolves true when the user confirms, false on Cancel or Esc.
+  function confirmAction(title, text, okLabel) {
+    return new Promise((resolve) => {
+      document.getElementById("confirm-title").textContent = title;
+      document.getElementById("confirm-text").textContent = text;
+      const ok = document.getElementById("confirm-ok");
+      const cancel = document.getElementById("confirm-cancel");
+      ok.textContent = okLabel;
+      const finish = (answer) => {
+        ok.removeEventListener("click", onOk);
+        cancel.removeEventListener("click", onCancel);
+        dialog.removeEventListener("cancel", onCancel);
+        if (dialog.open) dialog.close();
+        resolve(answer);
+      };
+      const onOk = () => finish(true);
+      const onCancel = (event) => { event.preventDefault(); finish(false); };
+      ok.addEventListener("click", onOk);
+      cancel.addEventListener("click", onCancel);
+      dialog.addEventListener("cancel", onCancel);
+      dialog.showModal();
+      ok.focus();
+    });
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  const KEEP = "Tasks with submitted annotations keep them and stay in their projects (a task sync never " +
+    "removes a task with work); paragraphs without work leave the task pool at the next task sync.";
 
   async function send(url, method, body) {
     const response = await fetch(url, {
@@ -22,15 +58,78 @@
       body: JSON.stringify(body),
     });
     const data = await response.json().catch(() => ({}));
+    if (response.status === 409 && data.needs_confirm) {
+      const error = new Error(data.detail);
+      error.needsConfirm = true;
+      throw error;
+    }
     if (!response.ok) throw new Error(Object.values(data).flat().join(" ") || response.statusText);
     return data;
+  }
+
+  function urlFor(template, element) { return template.replace("/0/", "/" + element.dataset.id + "/"); }
+
+  // Merge and split renumber the paragraphs: the page reloads and shows the result then.
+  function reloadSaying(text) {
+    sessionStorage.setItem("corp-flash", text);
+    window.location.reload();
+  }
+
+  // Server first; when it answers that submitted work is at stake, say so and ask, then confirm.
+  async function segmentation(url, body, title, okLabel, done) {
+    try {
+      let data;
+      try {
+        data = await send(url, "POST", body);
+      } catch (error) {
+        if (!error.needsConfirm) throw error;
+        if (!await confirmAction(title, error.message, okLabel)) {
+          say("Nothing was changed.");
+          return;
+        }
+        data = await send(url, "POST", Object.assign({}, body, {confirm: true}));
+      }
+      reloadSaying(done(data));
+    } catch (error) {
+      say("Could not change the paragraphs: " + error.message, true);
+    }
+  }
+
+  function mergeNext(element) {
+    const url = urlFor(root.dataset.mergeUrl, element);
+    segmentation(url, {}, "Merge paragraph #" + element.dataset.position + " with the next one?", "Merge anyway",
+      () => "Paragraph #" + element.dataset.position + " now includes the next one.");
+  }
+
+  // Character offset of the caret inside the paragraph's text (line breaks count as one character).
+  function caretOffset(element) {
+    const text = element.querySelector(".corp-text");
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !text.contains(selection.anchorNode)) return null;
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(selection.anchorNode, selection.anchorOffset);
+    return range.toString().length + range.cloneContents().querySelectorAll("br").length;
+  }
+
+  function splitAtCaret(element) {
+    const at = caretOffset(element);
+    if (!at) {
+      say("Click in paragraph #" + element.dataset.position + "'s text where it should be cut, then split.", true);
+      return;
+    }
+    const url = urlFor(root.dataset.splitUrl, element);
+    segmentation(url, {at}, "Split paragraph #" + element.dataset.position + "?", "Split anyway",
+      () => "Paragraph #" + element.dataset.position + " was split in two at character " + at + ".");
   }
 
   function show(element, data, note) {
     element.className = element.className.replace(/corp-para-\w+/, "corp-para-" + data.kind);
     element.querySelector(".corp-kind-select").value = data.kind;
-    element.querySelector(".corp-source").innerHTML = "set by hand: <span class='corp-reason'></span>";
-    element.querySelector(".corp-reason").textContent = data.kind_reason;
+    const reason = document.createElement("span");
+    reason.className = "corp-reason";
+    reason.textContent = data.kind_reason;
+    element.querySelector(".corp-source").replaceChildren("set by hand: ", reason);
     const history = element.querySelector(".corp-history");
     history.hidden = false;
     const item = document.createElement("li");
@@ -42,10 +141,24 @@
 
   async function setKind(element, kind) {
     const url = root.dataset.paragraphUrl.replace(/0\/$/, element.dataset.id + "/");
+    const select = element.querySelector(".corp-kind-select");
+    const before = Array.from(element.classList).find((c) => c.startsWith("corp-para-") && c !== "corp-para-side"
+      && c !== "corp-para-main")?.slice("corp-para-".length);
+    const submitted = Number(element.dataset.submitted || 0);
+    if (submitted > 0 && kind !== before) {
+      const yes = await confirmAction("Change paragraph #" + element.dataset.position + " to " + kind + "?",
+        "This paragraph has " + plural(submitted, "submitted annotation") + ". " + KEEP, "Change to " + kind);
+      if (!yes) {
+        select.value = before;
+        say("Paragraph #" + element.dataset.position + " was not changed.");
+        return;
+      }
+    }
     try {
       const data = await send(url, "PATCH", {kind});
       show(element, data, "changed by hand");
-      say("Paragraph #" + element.dataset.position + " is now " + kind + ".");
+      say("Paragraph #" + element.dataset.position + " is now " + kind + "." + (submitted > 0
+        ? " Its task keeps its " + plural(submitted, "submitted annotation") + "." : ""));
     } catch (error) {
       say("Could not change the kind: " + error.message, true);
     }
@@ -53,6 +166,20 @@
 
   async function commentsFrom(element) {
     const position = Number(element.dataset.position);
+    const affected = paragraphs.slice(paragraphs.indexOf(element));
+    const last = affected[affected.length - 1].dataset.position;
+    const withWork = affected.filter((p) => Number(p.dataset.submitted || 0) > 0);
+    const work = withWork.reduce((sum, p) => sum + Number(p.dataset.submitted), 0);
+    const workNote = withWork.length
+      ? withWork.length + " of them " + (withWork.length === 1 ? "has " : "have ") + plural(work, "submitted annotation") + ". "
+      : "None of them has submitted annotations. ";
+    const yes = await confirmAction("Mark " + plural(affected.length, "paragraph") + " as comments?",
+      "Paragraphs #" + position + " to #" + last + " (" + plural(affected.length, "paragraph") +
+      ") become reader comments, so they are no longer body. " + workNote + KEEP, "Mark as comments");
+    if (!yes) {
+      say("Nothing was marked.");
+      return;
+    }
     try {
       const data = await send(root.dataset.markUrl, "POST", {from_position: position});
       for (const p of data.paragraphs) {
@@ -74,19 +201,31 @@
     element.scrollIntoView({block: "nearest"});
   }
 
+  const flash = sessionStorage.getItem("corp-flash");
+  if (flash) {
+    sessionStorage.removeItem("corp-flash");
+    say(flash);
+  }
+
   for (const element of paragraphs) {
     element.querySelector(".corp-kind-select").addEventListener("change", (event) => setKind(element, event.target.value));
     element.querySelector(".corp-comments-button").addEventListener("click", () => commentsFrom(element));
+    element.querySelector(".corp-merge-button")?.addEventListener("click", () => mergeNext(element));
+    const split = element.querySelector(".corp-split-button");
+    split.addEventListener("mousedown", (event) => event.preventDefault());  // keep the caret where it is
+    split.addEventListener("click", () => splitAtCaret(element));
     element.addEventListener("click", (event) => { if (!event.target.closest("select,button,summary")) select(element); });
   }
 
   document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input,textarea,select") || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (dialog.open || event.target.closest("input,textarea,select") || event.ctrlKey || event.metaKey || event.altKey) return;
     const index = current ? paragraphs.indexOf(current) : -1;
     if (event.key === "j") select(paragraphs[Math.min(index + 1, paragraphs.length - 1)]);
     else if (event.key === "k") select(paragraphs[Math.max(index - 1, 0)]);
     else if (current && /^[1-9]$/.test(event.key) && kinds[Number(event.key) - 1]) setKind(current, kinds[Number(event.key) - 1]);
     else if (current && event.key === "c") commentsFrom(current);
+    else if (current && event.key === "m" && current !== paragraphs[paragraphs.length - 1]) mergeNext(current);
+    else if (current && event.key === "s") splitAtCaret(current);
     else return;
     event.preventDefault();
   });

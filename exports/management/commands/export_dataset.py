@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotation.models import Project
 from exports.builders import FORMATS
-from exports.services.export import GOLD_STRATEGIES, dataset_version_build, dataset_version_create, version_dir
+from exports.services.export import GOLD_STRATEGIES, dataset_version_build, dataset_version_create
 
 
 def project_from_arg(value: str) -> Project:
@@ -52,4 +52,4 @@ class Command(BaseCommand):
         counts = version.manifest["counts"]
         self.stdout.write(self.style.SUCCESS(
             f"v{version.number}: {counts['paragraphs']} paragraphs, {counts['statements']} statements -> "
-            f"{version_dir(version)}  (manifest sha256 {version.sha256})"))
+            f"storage 'datasets': {version.folder}/  (manifest sha256 {version.sha256})"))

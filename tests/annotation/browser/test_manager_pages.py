@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from annotation.models import Actor, Project, ProjectMembership, Task
@@ -13,6 +14,9 @@ from .builders import build_scene
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+User = get_user_model()
 
 
 def test_manager_approves_renames_and_merges_registry_entries(transactional_db, live_server, page):
@@ -65,7 +69,7 @@ def test_manager_approves_renames_and_merges_registry_entries(transactional_db, 
 def test_manager_adds_a_member_selects_corpora_syncs_tasks_and_edits_settings(transactional_db, live_server, page):
     scene = build_scene(paragraphs=["Only paragraph."])
     UserFactory(username="newcomer")
-    corpus = Corpus.objects.create(name="Wire stories")
+    corpus = Corpus.objects.create(name="Wire stories", owner=User.objects.get(username="boss"))
     text = "First body paragraph.\n\nSecond body paragraph."
     article = Article.objects.create(corpus=corpus, title="Wire", text=text,
                                      content_hash=hashlib.sha256(text.encode()).hexdigest())

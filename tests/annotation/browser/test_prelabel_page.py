@@ -30,7 +30,7 @@ def test_progress_bar_updates_by_polling_and_the_page_shows_models_and_precision
     assert "0.771" in page.locator("table").nth(1).inner_text()
 
     PrelabelJob.objects.filter(pk=job.pk).update(done=3)
-    page.wait_for_function(f'document.querySelector(\'tr[data-job="{job.pk}"] progress\').value == 3', timeout=15000)
+    page.wait_for_function(f'() => document.querySelector(\'tr[data-job="{job.pk}"] progress\').value == 3', timeout=15000)
     page.screenshot(path=str(artifacts_dir / "prelabel-page-running.png"), full_page=True)
 
     PrelabelJob.objects.filter(pk=job.pk).update(done=4, status="complete", finished_at=timezone.now())

@@ -66,7 +66,7 @@ def test_known_actors_are_never_candidates(gazetteer_tagger):
 def test_shared_articles_link_the_metonyms_to_their_states(gazetteer_tagger, corpus_paragraphs):
     texts = [p for _, p in corpus_paragraphs]
     surfaces = {}
-    for text, found in zip(texts, gazetteer_tagger.predict(texts)):
+    for text, found in zip(texts, gazetteer_tagger.predict(texts), strict=True):
         for s in found:
             if s.kind == "actor":
                 assert text[s.start:s.end] == s.surface

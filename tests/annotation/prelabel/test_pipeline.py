@@ -31,7 +31,12 @@ def stance_config(**kw):
 def test_without_a_stance_model_it_suggests_actors_and_claims_only():
     pipeline = PrelabelPipeline(PipelineConfig(actors=ACTORS, claims=CLAIMS, claim_threshold=0.3), HashingEmbedder())
     result = pipeline.run(["Moscow says the pipeline deal is good."])[0]
-    assert {s.kind for s in result.suggestions} == {"actor", "claim"}
+    assert {s.kind for s in result.suggestions} == {"actor", "claim", "statement"}
+    # whole statements still come, without a stance (the annotator sets it), one per suggested claim
+    statements = [s for s in result.suggestions if s.kind == "statement"]
+    claims = [s.label for s in result.suggestions if s.kind == "claim"]
+    assert [(s.actor, s.label) for s in statements] == [("1", "")] * len(claims[:2])
+    assert {s.claim for s in statements} == set(claims[:2])
     assert result.uncertainty is None
     assert [s.label for s in result.suggestions if s.kind == "claim"][0] == "10"
 

@@ -5,10 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from annotation.prelabel.base import ModelUnavailable
-from annotation.prelabel.pipeline import PipelineConfig, PrelabelPipeline
-from annotation.prelabel.base import ActorEntry, ClaimEntry
+from annotation.prelabel.base import ActorEntry, ClaimEntry, ModelUnavailable
 from annotation.prelabel.embeddings import HashingEmbedder
+from annotation.prelabel.pipeline import PipelineConfig, PrelabelPipeline
 from annotation.prelabel.transformer import TransformerStance, resolve_model_dir
 
 WORDS = ["russia", "china", "supports", "opposes", "the", "claim", "that", "deal", "is", "good", "pipeline", ":",

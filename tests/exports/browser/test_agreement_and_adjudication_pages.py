@@ -3,6 +3,7 @@
 import pytest
 
 from annotation.models import Adjudication
+from exports.services.agreement_refresh import agreement_refresh_request, agreement_report_refresh
 from tests.annotation.browser.conftest import log_in
 from tests.exports.builders import submit, task_in
 from tests.factories import ActorFactory, ClaimFactory, MembershipFactory, ProjectFactory, UserFactory
@@ -33,9 +34,13 @@ def disputed(transactional_db):
 
 def test_agreement_page_shows_headline_charts_and_filters(live_server, page, disputed, artifacts_dir):
     project = disputed["project"]
+    agreement_refresh_request(project=project)  # the page answers from the stored report: store it now
+    assert agreement_report_refresh(project_id=project.pk) is not None
     log_in(page, live_server, "boss", next_url=f"/exports/projects/{project.pk}/agreement/")
-    assert page.locator(".metric").count() == 4
+    assert page.locator(".metric").count() == 5     # four α's and whole statements with partial credit
     assert page.locator(".chart-grid svg").count() == 3
+    coefficients = page.locator("table.chance-corrected tbody th").all_inner_texts()
+    assert coefficients[:2] == ["Gwet's AC1", "Brennan–Prediger"] and "Conger's κ" in coefficients
     page.screenshot(path=str(artifacts_dir / "h5-agreement-page.png"), full_page=True)
     page.select_option("select[name=label]", "against")
     page.click("text=Apply")
@@ -63,7 +68,7 @@ def test_manager_picks_statements_into_gold_with_a_reason(live_server, page, dis
     # Edit the stance in place and save.
     page.select_option(".g-stance", "unclear")
     page.click("#save-edits")
-    page.wait_for_function("document.getElementById('status').textContent === 'Edits saved.'")
+    page.wait_for_function("() => document.getElementById('status').textContent === 'Edits saved.'")
     assert adjudication.statements.get().stance.value == "unclear"
     assert page.locator("#history li").count() >= 2
     assert not page.errors

@@ -1,0 +1,1 @@
+"""JSON API of the exports app: dataset versions and agreement reports."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the exports app: dataset versions and agreement."""
