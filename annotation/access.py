@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Annotation, Project, ProjectMembership, Role, Task
 from .db import cursor, instance, model_from_row, select_columns
+from .models import Annotation, Project, ProjectMembership, Role, Task
 
 READ_ROLES = (Role.ANNOTATOR, Role.MANAGER, Role.ML_ENGINEER)
 
@@ -26,8 +26,10 @@ def role_for(*, user, project: Project | int) -> str | None:
         return Role.MANAGER
     project_id = project.pk if isinstance(project, Project) else project
     with cursor() as cur:  # plain SQL: this runs on every submit
-        cur.execute(f'SELECT "role" FROM "{ProjectMembership._meta.db_table}" WHERE "project_id" = %s '
-                    'AND "user_id" = %s', [project_id, user.pk])
+        cur.execute(
+            f'SELECT "role" FROM "{ProjectMembership._meta.db_table}" WHERE "project_id" = %s AND "user_id" = %s',
+            [project_id, user.pk],
+        )
         row = cur.fetchone()
     return row[0] if row else None
 
@@ -54,9 +56,11 @@ def project_get_for(*, user, project_id: int, roles: Iterable[str] = READ_ROLES)
 
 @lru_cache(maxsize=1)
 def _project_role_sql() -> str:
-    return (f'SELECT {select_columns(Project, "p")}, m."role" FROM "{Project._meta.db_table}" p '
-            f'LEFT JOIN "{ProjectMembership._meta.db_table}" m ON m."project_id" = p."id" AND m."user_id" = %s '
-            f'WHERE p."id" = %s')
+    return (
+        f'SELECT {select_columns(Project, "p")}, m."role" FROM "{Project._meta.db_table}" p '
+        f'LEFT JOIN "{ProjectMembership._meta.db_table}" m ON m."project_id" = p."id" AND m."user_id" = %s '
+        f'WHERE p."id" = %s'
+    )
 
 
 def _project_and_role(*, user, project_id) -> tuple[Project | None, str | None]:
@@ -79,11 +83,14 @@ def annotation_and_role(*, user, annotation_id) -> tuple[Annotation | None, str 
     if not user or not user.is_authenticated:
         return None, None
     with cursor() as cur:
-        cur.execute(f'''SELECT a."id", a."task_id", a."annotator_id", m."role"
+        cur.execute(
+            f'''SELECT a."id", a."task_id", a."annotator_id", m."role"
                         FROM "{Annotation._meta.db_table}" a JOIN "{Task._meta.db_table}" t ON t."id" = a."task_id"
                         LEFT JOIN "{ProjectMembership._meta.db_table}" m
                                ON m."project_id" = t."project_id" AND m."user_id" = %s
-                        WHERE a."id" = %s''', [user.pk, annotation_id])
+                        WHERE a."id" = %s''',
+            [user.pk, annotation_id],
+        )
         row = cur.fetchone()
     if row is None:
         return None, None

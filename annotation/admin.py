@@ -1,10 +1,29 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (Actor, ActorAlias, Adjudication, Annotation, AnnotationRevision, Assignment, Claim,
-                     GoldStatement, Invitation, LabelStudioLink, Prediction, PredictionDecision, PredictionSet,
-                     PrelabelEvaluation,
-                     PrelabelJob, Project, ProjectMembership, StanceLabel, StanceModelVersion, Statement, Task)
+from .models import (
+    Actor,
+    ActorAlias,
+    Adjudication,
+    Annotation,
+    AnnotationRevision,
+    Assignment,
+    Claim,
+    GoldStatement,
+    Invitation,
+    LabelStudioLink,
+    Prediction,
+    PredictionDecision,
+    PredictionSet,
+    PrelabelEvaluation,
+    PrelabelJob,
+    Project,
+    ProjectMembership,
+    StanceLabel,
+    StanceModelVersion,
+    Statement,
+    Task,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -84,8 +103,18 @@ class AnnotationRevisionAdmin(admin.ModelAdmin):
 
 @admin.register(PrelabelJob)
 class PrelabelJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "project", "status", "done", "total", "failed", "requeues", "heartbeat_at", "created_at",
-                    "finished_at"]
+    list_display = [
+        "id",
+        "project",
+        "status",
+        "done",
+        "total",
+        "failed",
+        "requeues",
+        "heartbeat_at",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status", "project"]
 
 

@@ -8,7 +8,7 @@ Queries still go through Django's cursor wrapper: its error mapping, query loggi
 """
 
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection
@@ -42,7 +42,7 @@ def select_columns(model, alias: str) -> str:
     return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converters(model, vendor: str) -> list[list[tuple]]:
     """The ORM's own value converters per concrete field (JSON text, SQLite dates and booleans...)."""
     out = []

@@ -8,8 +8,9 @@ from .services.people import MAX_EXPIRY_DAYS, MAX_USES
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(required=False, max_length=254,
-                             help_text="Leave empty to make a link you hand out yourself.")
+    email = forms.EmailField(
+        required=False, max_length=254, help_text="Leave empty to make a link you hand out yourself."
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
     expires_in_days = forms.IntegerField(min_value=1, max_value=MAX_EXPIRY_DAYS, label="Expires after (days)")
     max_uses = forms.IntegerField(min_value=1, max_value=MAX_USES, initial=1, label="Uses")
@@ -29,10 +30,14 @@ class UserCreateForm(forms.Form):
 class SignupForm(forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
     email = forms.EmailField(required=False, max_length=254)
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False,
-                               help_text="At least 8 characters, not all digits, not a common password.")
-    password_again = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False,
-                                     label="Password (again)")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="At least 8 characters, not all digits, not a common password.",
+    )
+    password_again = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False, label="Password (again)"
+    )
 
     def clean(self):
         data = super().clean()

@@ -41,13 +41,20 @@ def label_config(*, actors: list[str], claims: list[str], stances: list[str]) ->
     entries, where `Choices` would render a column of checkboxes. An empty registry gives an empty
     taxonomy (which Label Studio accepts); an empty `Choices` is invalid, so it is left out.
     """
+
     def options(tag, values):
         return "".join(f"\n      <{tag} value={quoteattr(v)}/>" for v in values)
 
     roles = "".join(f"\n    <Label value={quoteattr(r)} background={quoteattr(ROLE_COLORS[r])}/>" for r in ROLES)
-    stance = (('    <Header value="Stance"/>\n'
-               f'    <Choices name="stance" toName="{TEXT}" perRegion="true" choice="single" showInline="true">'
-               f'{options("Choice", stances)}\n    </Choices>\n') if stances else "")
+    stance = (
+        (
+            '    <Header value="Stance"/>\n'
+            f'    <Choices name="stance" toName="{TEXT}" perRegion="true" choice="single" showInline="true">'
+            f'{options("Choice", stances)}\n    </Choices>\n'
+        )
+        if stances
+        else ""
+    )
     return (
         "<View>\n"
         '  <Header value="$title"/>\n'
@@ -79,21 +86,34 @@ def validate_config(config: str) -> None:
 
 
 def _region(rid, start, end, text, from_name, value_key, value, *, origin="manual"):
-    return {"id": rid, "from_name": from_name, "to_name": TEXT, "type": from_name_type(from_name),
-            "origin": origin,
-            "value": {"start": start, "end": end, "text": text[start:end], value_key: value}}
+    return {
+        "id": rid,
+        "from_name": from_name,
+        "to_name": TEXT,
+        "type": from_name_type(from_name),
+        "origin": origin,
+        "value": {"start": start, "end": end, "text": text[start:end], value_key: value},
+    }
 
 
-CONTROL_TYPES = {"actor": "labels", "evidence": "labels", "actor_ref": "taxonomy", "claim": "taxonomy",
-                 "stance": "choices", "note": "textarea", "no_statement": "choices"}
+CONTROL_TYPES = {
+    "actor": "labels",
+    "evidence": "labels",
+    "actor_ref": "taxonomy",
+    "claim": "taxonomy",
+    "stance": "choices",
+    "note": "textarea",
+    "no_statement": "choices",
+}
 
 
 def from_name_type(from_name: str) -> str:
     return CONTROL_TYPES[from_name]
 
 
-def _anchor(result, rid, start, end, text, role, *, actor=None, claim=None, stance=None, note=None,
-            origin="manual", score=None):
+def _anchor(
+    result, rid, start, end, text, role, *, actor=None, claim=None, stance=None, note=None, origin="manual", score=None
+):
     """One statement anchor: the actor region and the per-region values on the same region id."""
     regions = [_region(rid, start, end, text, "actor", "labels", [role], origin=origin)]
     if actor:
@@ -118,16 +138,35 @@ def result_for_statements(text: str, statements: list[dict], no_statement: bool 
             start, end = s["actor_start"], s["actor_end"]
         else:
             start, end = 0, len(text)
-        _anchor(result, rid, start, end, text, s["actor_role"], actor=s.get("actor"), claim=s.get("claim"),
-                stance=s.get("stance"), note=s.get("note"))
+        _anchor(
+            result,
+            rid,
+            start,
+            end,
+            text,
+            s["actor_role"],
+            actor=s.get("actor"),
+            claim=s.get("claim"),
+            stance=s.get("stance"),
+            note=s.get("note"),
+        )
         if s.get("evidence_start") is not None:
             eid = f"e{i}"
-            result.append(_region(eid, s["evidence_start"], s["evidence_end"], text, "evidence", "labels",
-                                  ["evidence"]))
+            result.append(
+                _region(eid, s["evidence_start"], s["evidence_end"], text, "evidence", "labels", ["evidence"])
+            )
             result.append({"type": "relation", "from_id": rid, "to_id": eid, "direction": "right", "labels": []})
     if no_statement and not statements:
-        result.append({"id": "ns", "from_name": "no_statement", "to_name": TEXT, "type": "choices",
-                       "origin": "manual", "value": {"choices": [NO_STATEMENT]}})
+        result.append(
+            {
+                "id": "ns",
+                "from_name": "no_statement",
+                "to_name": TEXT,
+                "type": "choices",
+                "origin": "manual",
+                "value": {"choices": [NO_STATEMENT]},
+            }
+        )
     return result
 
 
@@ -149,9 +188,19 @@ def prediction_results(text: str, predictions: list[dict]) -> list[dict]:
         for i, p in enumerate(preds):
             spanned = p["start"] is not None and p["end"] is not None
             start, end = (p["start"], p["end"]) if spanned else (0, len(text))
-            _anchor(result, f"p{i}", start, end, text, "mention" if spanned else "implied",
-                    actor=p.get("actor") if spanned or p.get("claim") else None, claim=p.get("claim"),
-                    stance=p.get("stance"), origin="prediction", score=round(min(max(p["score"], 0.0), 1.0), 6))
+            _anchor(
+                result,
+                f"p{i}",
+                start,
+                end,
+                text,
+                "mention" if spanned else "implied",
+                actor=p.get("actor") if spanned or p.get("claim") else None,
+                claim=p.get("claim"),
+                stance=p.get("stance"),
+                origin="prediction",
+                score=round(min(max(p["score"], 0.0), 1.0), 6),
+            )
         score = round(sum(p["score"] for p in preds) / len(preds), 6)
         out.append({"model_version": model, "score": min(max(score, 0.0), 1.0), "result": result})
     return out
@@ -167,17 +216,36 @@ def task_for_row(row: dict, *, annotation_ids) -> dict:
     if row["gold"]["method"]:
         aid = next(annotation_ids)
         who[str(aid)] = GOLD
-        annotations.append({"id": aid, "ground_truth": True, "was_cancelled": False,
-                            "result": result_for_statements(text, row["statements"], row["gold"]["no_statement"])})
+        annotations.append(
+            {
+                "id": aid,
+                "ground_truth": True,
+                "was_cancelled": False,
+                "result": result_for_statements(text, row["statements"], row["gold"]["no_statement"]),
+            }
+        )
     for a in row.get("annotations") or []:
         aid = next(annotation_ids)
         who[str(aid)] = a["annotator"]
-        annotations.append({"id": aid, "ground_truth": False, "was_cancelled": False,
-                            "result": result_for_statements(text, a["statements"], a["no_statement"])})
+        annotations.append(
+            {
+                "id": aid,
+                "ground_truth": False,
+                "was_cancelled": False,
+                "result": result_for_statements(text, a["statements"], a["no_statement"]),
+            }
+        )
     task = {
         "id": row["task_id"],
-        "data": {"text": text, "title": row["article"]["title"], "paragraph_id": row["id"], "task_id": row["task_id"],
-                 "article_id": row["article"]["id"], "position": row["position"], "split": row["split"]},
+        "data": {
+            "text": text,
+            "title": row["article"]["title"],
+            "paragraph_id": row["id"],
+            "task_id": row["task_id"],
+            "article_id": row["article"]["id"],
+            "position": row["position"],
+            "split": row["split"],
+        },
         "meta": {"standpoint": {"annotators": who, "gold_method": row["gold"]["method"]}},
         "annotations": annotations,
     }

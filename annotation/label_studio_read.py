@@ -46,9 +46,13 @@ def load_tasks(source: bytes | str) -> tuple[str, list]:
         first = raw.lstrip().split(b"\n", 1)[0]
         kind = "TSV" if b"\t" in first else "CSV" if b"," in first else None
         if kind:
-            raise LabelStudioFormatError("-", "(file)", f"this is Label Studio's {kind} export; export JSON (or "
-                                                        "JSON_MIN) instead: a table cannot say which region a "
-                                                        "claim or stance belongs to")
+            raise LabelStudioFormatError(
+                "-",
+                "(file)",
+                f"this is Label Studio's {kind} export; export JSON (or "
+                "JSON_MIN) instead: a table cannot say which region a "
+                "claim or stance belongs to",
+            )
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -59,16 +63,26 @@ def load_tasks(source: bytes | str) -> tuple[str, list]:
         data = [data]
     if not isinstance(data, list):
         raise LabelStudioFormatError("-", "(file)", "a Label Studio JSON export is a list of tasks")
-    if data and all(isinstance(t, dict) and "data" not in t and ("annotation_id" in t or "annotator" in t)
-                    for t in data[:50]):
+    if data and all(
+        isinstance(t, dict) and "data" not in t and ("annotation_id" in t or "annotator" in t) for t in data[:50]
+    ):
         return "JSON_MIN", tasks_from_json_min(data)
     return "JSON", data
 
 
 # ------------------------------------------------------------------------------------------------ JSON_MIN
 
-_MIN_KEYS = {"id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time", "agreement", *CONTROLS,
-             "no_statement"}
+_MIN_KEYS = {
+    "id",
+    "annotator",
+    "annotation_id",
+    "created_at",
+    "updated_at",
+    "lead_time",
+    "agreement",
+    *CONTROLS,
+    "no_statement",
+}
 
 
 def tasks_from_json_min(records: list) -> list[dict]:
@@ -83,8 +97,11 @@ def tasks_from_json_min(records: list) -> list[dict]:
         key = rec.get("id", f"#{i}")
         task = tasks.get(key)
         if task is None:
-            task = tasks[key] = {"id": rec.get("id"), "data": {k: v for k, v in rec.items() if k not in _MIN_KEYS},
-                                 "annotations": []}
+            task = tasks[key] = {
+                "id": rec.get("id"),
+                "data": {k: v for k, v in rec.items() if k not in _MIN_KEYS},
+                "annotations": [],
+            }
         if rec.get("annotation_id") is None:  # a task without annotations
             continue
         ann = {"id": rec.get("annotation_id"), "completed_by": rec.get("annotator"), "was_cancelled": False}
@@ -123,8 +140,10 @@ def _result_from_min(rec: dict) -> list[dict]:
                 span = {"start": anchors[0].get("start"), "end": anchors[0].get("end")}
                 v = {**span, "text": [v]} if name == "note" else {**span, "choices": [v]}
             else:
-                raise ValueError(f"JSON_MIN drops which region each {name} value belongs to, and this annotation "
-                                 f"has {len(anchors)} statements; export JSON")
+                raise ValueError(
+                    f"JSON_MIN drops which region each {name} value belongs to, and this annotation "
+                    f"has {len(anchors)} statements; export JSON"
+                )
             result.append({"id": rid, "from_name": name, "type": "choices", "value": v})
     evidence = [v for v in _listed(rec.get("evidence")) if isinstance(v, dict)]
     for i, v in enumerate(evidence):
@@ -133,12 +152,14 @@ def _result_from_min(rec: dict) -> list[dict]:
         result.append({"id": f"e{i}", "from_name": "evidence", "type": "labels", "value": v})
         result.append({"type": "relation", "from_id": "m0", "to_id": f"e{i}"})
     if NO_STATEMENT in _listed(rec.get("no_statement")):
-        result.append({"id": "ns", "from_name": "no_statement", "type": "choices",
-                       "value": {"choices": [NO_STATEMENT]}})
+        result.append(
+            {"id": "ns", "from_name": "no_statement", "type": "choices", "value": {"choices": [NO_STATEMENT]}}
+        )
     return result
 
 
 # ------------------------------------------------------------------------------------------------ results
+
 
 def _one_value(value: dict, task: str, where: str, j: int, suffix: str) -> str:
     """The single choice, label or taxonomy leaf of a region's value."""
@@ -178,8 +199,9 @@ def _regions(result, *, text: str, task: str, where: str):
         name = region.get("from_name")
         value = region.get("value")
         if name == "no_statement":
-            no_statement = _one_value(value if type(value) is dict else {}, task, where, j,
-                                      ".value.choices") == NO_STATEMENT
+            no_statement = (
+                _one_value(value if type(value) is dict else {}, task, where, j, ".value.choices") == NO_STATEMENT
+            )
             continue
         if name not in CONTROLS:
             raise bad(j, ".from_name", f"unknown control {name!r} (not our config)")
@@ -223,8 +245,9 @@ def _links(anchors, evidence, relations, task):
         if from_id in evidence and to_id in anchors:  # drawn the other way round
             from_id, to_id = to_id, from_id
         if from_id not in anchors or to_id not in evidence:
-            raise LabelStudioFormatError(task, fld, f"relation {from_id}->{to_id} does not join a statement "
-                                                    "to an evidence region")
+            raise LabelStudioFormatError(
+                task, fld, f"relation {from_id}->{to_id} does not join a statement to an evidence region"
+            )
         links[from_id] = to_id
     return links
 
@@ -250,18 +273,27 @@ def parse_annotation(result, *, text: str, task: str, where: str) -> Parsed:
             out.ignored_regions += 1
             continue
         if missing:
-            message = ("a mention needs a canonical actor ('actor_ref')" if missing == "actor_ref"
-                       else f"statement region has no {missing!r} value")
+            message = (
+                "a mention needs a canonical actor ('actor_ref')"
+                if missing == "actor_ref"
+                else f"statement region has no {missing!r} value"
+            )
             raise LabelStudioFormatError(task, f"{where}.result (region {rid})", message)
         role, span = entry["role"], entry["span"]
         ev = evidence.get(links.get(rid, ""))
-        out.statements.append({
-            "actor_role": role, "actor": entry.get("actor_ref"),
-            "actor_start": span[0] if role == "mention" else None, "actor_end": span[1] if role == "mention" else None,
-            "claim": entry["claim"], "stance": entry["stance"],
-            "evidence_start": ev[0] if ev else None, "evidence_end": ev[1] if ev else None,
-            "note": entry.get("note", ""),
-        })
+        out.statements.append(
+            {
+                "actor_role": role,
+                "actor": entry.get("actor_ref"),
+                "actor_start": span[0] if role == "mention" else None,
+                "actor_end": span[1] if role == "mention" else None,
+                "claim": entry["claim"],
+                "stance": entry["stance"],
+                "evidence_start": ev[0] if ev else None,
+                "evidence_end": ev[1] if ev else None,
+                "note": entry.get("note", ""),
+            }
+        )
     return out
 
 
@@ -285,10 +317,16 @@ def parse_prediction(prediction, *, text: str, task: str, where: str) -> tuple[s
         kind = "stance" if entry.get("stance") else "claim" if entry.get("claim") else "actor"
         if kind == "actor" and not (mention and entry.get("actor_ref")):
             continue
-        suggestions.append({"kind": kind, "score": min(max(entry["score"] if entry["score"] is not None
-                                                           else default_score, 0.0), 1.0),
-                            "actor": entry.get("actor_ref"), "start": span[0] if mention else None,
-                            "end": span[1] if mention else None,
-                            "surface": text[span[0]:span[1]] if mention else "",
-                            "claim": entry.get("claim"), "stance": entry.get("stance")})
+        suggestions.append(
+            {
+                "kind": kind,
+                "score": min(max(entry["score"] if entry["score"] is not None else default_score, 0.0), 1.0),
+                "actor": entry.get("actor_ref"),
+                "start": span[0] if mention else None,
+                "end": span[1] if mention else None,
+                "surface": text[span[0] : span[1]] if mention else "",
+                "claim": entry.get("claim"),
+                "stance": entry.get("stance"),
+            }
+        )
     return name[:100], version[:100], suggestions

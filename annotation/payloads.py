@@ -18,19 +18,31 @@ OPEN_TASKS_CACHE_SECONDS = 30
 
 
 def _tables() -> dict[str, str]:
-    return {"task": Task._meta.db_table, "par": Paragraph._meta.db_table, "art": Article._meta.db_table,
-            "ann": Annotation._meta.db_table, "pred": Prediction._meta.db_table, "asg": Assignment._meta.db_table,
-            "stmt": Statement._meta.db_table, "actor": Actor._meta.db_table, "claim": Claim._meta.db_table,
-            "stance": StanceLabel._meta.db_table, "dec": PredictionDecision._meta.db_table}
+    return {
+        "task": Task._meta.db_table,
+        "par": Paragraph._meta.db_table,
+        "art": Article._meta.db_table,
+        "ann": Annotation._meta.db_table,
+        "pred": Prediction._meta.db_table,
+        "asg": Assignment._meta.db_table,
+        "stmt": Statement._meta.db_table,
+        "actor": Actor._meta.db_table,
+        "claim": Claim._meta.db_table,
+        "stance": StanceLabel._meta.db_table,
+        "dec": PredictionDecision._meta.db_table,
+    }
 
 
 # ------------------------------------------------------------------------------------------ statements
 
 # The select list follows the API's Statement keys: labels from their registries, the stance by value.
-_STATEMENT_SQL_EXPR = {"actor_name": "a.name", "claim_text": "c.text", "stance": "st.value",
-                       "annotation": "s.annotation_id",
-                       **{name: f"s.{Statement._meta.get_field(name).column}"
-                          for name in STATEMENT_FIELDS if name != "stance"}}
+_STATEMENT_SQL_EXPR = {
+    "actor_name": "a.name",
+    "claim_text": "c.text",
+    "stance": "st.value",
+    "annotation": "s.annotation_id",
+    **{name: f"s.{Statement._meta.get_field(name).column}" for name in STATEMENT_FIELDS if name != "stance"},
+}
 _STATEMENTS_SQL = """
 SELECT {columns}
 FROM {{stmt}} s
@@ -38,8 +50,10 @@ LEFT JOIN {{actor}} a ON a.id = s.actor_id
 JOIN {{claim}} c ON c.id = s.claim_id
 JOIN {{stance}} st ON st.id = s.stance_id
 WHERE s.annotation_id = %s
-ORDER BY s.position, s.id""".format(columns=", ".join(_STATEMENT_SQL_EXPR.get(key, f"s.{key}")
-                                                       for key in STATEMENT_OUT_KEYS))
+ORDER BY s.position, s.id""".format(
+    columns=", ".join(_STATEMENT_SQL_EXPR.get(key, f"s.{key}") for key in STATEMENT_OUT_KEYS)
+)
+
 
 def statements_payload(annotation_id: int) -> list[dict]:
     """The annotation's statements in the API's Statement shape, in order."""
@@ -51,8 +65,13 @@ def statements_payload(annotation_id: int) -> list[dict]:
 def annotation_payload(row: dict, statements: list[dict]) -> dict:
     """The API's Annotation shape from the annotation's fields (by model attribute name)."""
     out = {key: row[attr] for key, attr in ANNOTATION_ATTRS.items()}
-    out.update(no_statement=bool(row["no_statement"]), created_at=aware(row["created_at"]),
-               updated_at=aware(row["updated_at"]), submitted_at=aware(row["submitted_at"]), statements=statements)
+    out.update(
+        no_statement=bool(row["no_statement"]),
+        created_at=aware(row["created_at"]),
+        updated_at=aware(row["updated_at"]),
+        submitted_at=aware(row["submitted_at"]),
+        statements=statements,
+    )
     return out
 
 
@@ -69,8 +88,22 @@ LEFT JOIN {stance} st ON st.id = p.stance_id
 WHERE p.task_id = %s
 ORDER BY p.kind, p.score DESC, p.id"""
 
-PREDICTION_KEYS = ("id", "kind", "model_name", "model_version", "score", "actor", "actor_name", "start", "end",
-                   "surface", "claim", "claim_text", "stance", "decision")
+PREDICTION_KEYS = (
+    "id",
+    "kind",
+    "model_name",
+    "model_version",
+    "score",
+    "actor",
+    "actor_name",
+    "start",
+    "end",
+    "surface",
+    "claim",
+    "claim_text",
+    "stance",
+    "decision",
+)
 
 
 def predictions_payload(*, task_id: int, user) -> list[dict]:
@@ -107,9 +140,11 @@ def open_tasks(project_id: int) -> int:
     """Open tasks in the project. Counting 100,000 of them (~20 ms) on every next-task would cost more
     than the claim itself; the 'remaining' figure is an upper bound anyway, so it may lag 30 s
     (per-process cache)."""
-    return cache.get_or_set(f"standpoint:open-tasks:{project_id}",
-                            lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
-                            OPEN_TASKS_CACHE_SECONDS)
+    return cache.get_or_set(
+        f"standpoint:open-tasks:{project_id}",
+        lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
+        OPEN_TASKS_CACHE_SECONDS,
+    )
 
 
 def workspace_payload(*, assignment: Assignment, user) -> dict:
@@ -119,27 +154,72 @@ def workspace_payload(*, assignment: Assignment, user) -> dict:
     counts; statements and suggestions are read only when there are any.
     """
     with cursor() as cur:
-        cur.execute(_WORKSPACE_SQL.format(**_tables()),
-                    [assignment.annotator_id, user.pk, assignment.task_id, assignment.task_id])
-        (task_id, order, uncertainty, project_id, pid, text, position, kind, aid, title, author, published, url,
-         previous, following, ann_id, status, no_statement, spent, revision, created, updated, submitted,
-         has_predictions, done, done_open) = cur.fetchone()
+        cur.execute(
+            _WORKSPACE_SQL.format(**_tables()),
+            [assignment.annotator_id, user.pk, assignment.task_id, assignment.task_id],
+        )
+        (
+            task_id,
+            order,
+            uncertainty,
+            project_id,
+            pid,
+            text,
+            position,
+            kind,
+            aid,
+            title,
+            author,
+            published,
+            url,
+            previous,
+            following,
+            ann_id,
+            status,
+            no_statement,
+            spent,
+            revision,
+            created,
+            updated,
+            submitted,
+            has_predictions,
+            done,
+            done_open,
+        ) = cur.fetchone()
     annotation = None
     if ann_id is not None:
         # Every write bumps the revision, so a revision-0 draft has no statements: no query needed.
         annotation = annotation_payload(
-            {"id": ann_id, "task_id": task_id, "annotator_id": assignment.annotator_id, "status": status,
-             "no_statement": no_statement, "time_spent_ms": spent, "revision": revision, "created_at": created,
-             "updated_at": updated, "submitted_at": submitted},
-            statements_payload(ann_id) if revision else [])
+            {
+                "id": ann_id,
+                "task_id": task_id,
+                "annotator_id": assignment.annotator_id,
+                "status": status,
+                "no_statement": no_statement,
+                "time_spent_ms": spent,
+                "revision": revision,
+                "created_at": created,
+                "updated_at": updated,
+                "submitted_at": submitted,
+            },
+            statements_payload(ann_id) if revision else [],
+        )
     return {
-        "assignment": {"id": assignment.pk, "status": assignment.status, "leased_at": aware(assignment.leased_at),
-                       "expires_at": aware(assignment.expires_at)},
+        "assignment": {
+            "id": assignment.pk,
+            "status": assignment.status,
+            "leased_at": aware(assignment.leased_at),
+            "expires_at": aware(assignment.expires_at),
+        },
         "task": {"id": task_id, "order": order, "uncertainty": uncertainty},
         "project": project_id,
-        "article": {"id": aid, "title": title, "author": author,
-                    "published": published.isoformat() if hasattr(published, "isoformat") else published,
-                    "source_url": url},
+        "article": {
+            "id": aid,
+            "title": title,
+            "author": author,
+            "published": published.isoformat() if hasattr(published, "isoformat") else published,
+            "source_url": url,
+        },
         "paragraph": {"id": pid, "text": text, "position": position, "kind": kind},
         "context": {"previous": previous, "next": following},
         "annotation": annotation,

@@ -8,6 +8,7 @@ from django.conf import settings
 
 
 def annotator_pseudonym(project_id: int, user_id: int) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"standpoint-annotator:{project_id}:{user_id}".encode(),
-                      hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"standpoint-annotator:{project_id}:{user_id}".encode(), hashlib.sha256
+    ).hexdigest()
     return f"annotator-{digest[:10]}"

@@ -49,16 +49,26 @@ STATEMENT_ATTRS: dict[str, str] = {name: Statement._meta.get_field(name).attname
 STATEMENT_LABELS: dict[str, str] = {"actor": "actor_name", "claim": "claim_text"}
 # The API's Statement: its row's identity, then the editable fields with their labels.
 STATEMENT_OUT_KEYS: tuple[str, ...] = ("id", "annotation", "position") + tuple(
-    key for name in STATEMENT_FIELDS for key in (name, *([STATEMENT_LABELS[name]] if name in STATEMENT_LABELS else [])))
+    key for name in STATEMENT_FIELDS for key in (name, *([STATEMENT_LABELS[name]] if name in STATEMENT_LABELS else []))
+)
 
 # An annotation's state as a revision snapshot records it (plus "statements"), and the API's Annotation.
 ANNOTATION_STATE: tuple[str, ...] = ("status", "no_statement", "time_spent_ms", "revision")
 SNAPSHOT_KEYS: tuple[str, ...] = (*ANNOTATION_STATE, "statements")
-ANNOTATION_OUT_KEYS: tuple[str, ...] = ("id", "task", "annotator", *ANNOTATION_STATE, "created_at", "updated_at",
-                                        "submitted_at", "statements")
+ANNOTATION_OUT_KEYS: tuple[str, ...] = (
+    "id",
+    "task",
+    "annotator",
+    *ANNOTATION_STATE,
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "statements",
+)
 # The API's Annotation key -> model attribute (task -> task_id).
-ANNOTATION_ATTRS: dict[str, str] = {key: Annotation._meta.get_field(key).attname for key in ANNOTATION_OUT_KEYS
-                                    if key != "statements"}
+ANNOTATION_ATTRS: dict[str, str] = {
+    key: Annotation._meta.get_field(key).attname for key in ANNOTATION_OUT_KEYS if key != "statements"
+}
 
 
 def statement_from_attrs(values: Mapping[str, Any], stance: str) -> StatementInput:
@@ -69,8 +79,10 @@ def statement_from_attrs(values: Mapping[str, Any], stance: str) -> StatementInp
 def statement_from_model(statement, fields: tuple[str, ...] = STATEMENT_FIELDS) -> StatementInput:
     """A stored statement (or gold statement, with fields=PLACEMENT_FIELDS) in input/snapshot form;
     reads statement.stance: select_related it."""
-    return {name: statement.stance.value if name == "stance" else getattr(statement, STATEMENT_ATTRS[name])
-            for name in fields}
+    return {
+        name: statement.stance.value if name == "stance" else getattr(statement, STATEMENT_ATTRS[name])
+        for name in fields
+    }
 
 
 def with_labels(statement: Mapping[str, Any], labels: Mapping[str, str | None]) -> dict:
@@ -84,8 +96,14 @@ def with_labels(statement: Mapping[str, Any], labels: Mapping[str, str | None]) 
     return out
 
 
-def statement_out(statement: Mapping[str, Any], *, id: int, annotation: int, position: int,  # noqa: A002
-                  labels: Mapping[str, str | None]) -> dict:
+def statement_out(
+    statement: Mapping[str, Any],
+    *,
+    id: int,
+    annotation: int,
+    position: int,  # noqa: A002
+    labels: Mapping[str, str | None],
+) -> dict:
     """The API's Statement (STATEMENT_OUT_KEYS) from a statement in input form, its row's identity and
     its registry labels."""
     return {"id": id, "annotation": annotation, "position": position, **with_labels(statement, labels)}

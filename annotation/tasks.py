@@ -20,8 +20,16 @@ from annotation.services.prelabel_reaper import prelabel_jobs_reap
 from annotation.services.stance_model import stance_model_train, stance_retrain_due
 
 TRANSIENT = (OperationalError, InterfaceError, BrokerOperationalError, ConnectionError, TimeoutError)
-COMMON = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": TRANSIENT, "retry_backoff": 2,
-          "retry_backoff_max": 120, "retry_jitter": True, "max_retries": 5, "ignore_result": True}
+COMMON = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
 
 @shared_task(name="annotation.prelabel_job_start", soft_time_limit=300, time_limit=360, **COMMON)
@@ -37,8 +45,7 @@ class PrelabelBatchTask(Task):
             prelabel_batch_failed(job_id=job_id, task_ids=task_ids, error=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(base=PrelabelBatchTask, name="annotation.prelabel_batch", soft_time_limit=600, time_limit=660,
-             **COMMON)
+@shared_task(base=PrelabelBatchTask, name="annotation.prelabel_batch", soft_time_limit=600, time_limit=660, **COMMON)
 def prelabel_batch_task(job_id: int, task_ids: list[int]) -> None:
     try:
         prelabel_batch_run(job_id=job_id, task_ids=task_ids)

@@ -20,7 +20,7 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str | None) -> tuple[int | None, int | None]:
-    """"10/15m" -> (10, 900); "5/min" -> (5, 60); None -> (None, None) (no limit)."""
+    """ "10/15m" -> (10, 900); "5/min" -> (5, 60); None -> (None, None) (no limit)."""
     if not rate:
         return None, None
     match = _RATE.match(rate)

@@ -2,9 +2,13 @@
 
 from django.urls import path
 
-from .views import account as views_account, adjudication as views_adjudication, evaluation as views_evaluation
+from .views import account as views_account
+from .views import adjudication as views_adjudication
+from .views import evaluation as views_evaluation
 from .views import people as views_people
-from .views import prelabel as views_prelabel, projects as views, task_browser as views_tasks
+from .views import prelabel as views_prelabel
+from .views import projects as views
+from .views import task_browser as views_tasks
 
 app_name = "annotation"
 urlpatterns = [
@@ -18,18 +22,30 @@ urlpatterns = [
     path("projects/<int:project_id>/claims/", views.registry_claims, name="registry-claims"),
     path("projects/<int:project_id>/prelabel/", views_prelabel.prelabel_page, name="prelabel"),
     path("projects/<int:project_id>/prelabel/jobs/", views_prelabel.prelabel_jobs_fragment, name="prelabel-jobs"),
-    path("projects/<int:project_id>/prelabel/evaluation/", views_evaluation.prelabel_evaluation_page,
-         name="prelabel-evaluation"),
+    path(
+        "projects/<int:project_id>/prelabel/evaluation/",
+        views_evaluation.prelabel_evaluation_page,
+        name="prelabel-evaluation",
+    ),
     # people
     path("projects/<int:project_id>/people/", views_people.people, name="people"),
     path("projects/<int:project_id>/people/invite/", views_people.invitation_create, name="invitation-create"),
-    path("projects/<int:project_id>/people/invitations/<int:invitation_id>/revoke/", views_people.invitation_revoke,
-         name="invitation-revoke"),
+    path(
+        "projects/<int:project_id>/people/invitations/<int:invitation_id>/revoke/",
+        views_people.invitation_revoke,
+        name="invitation-revoke",
+    ),
     path("projects/<int:project_id>/people/users/", views_people.user_create, name="user-create"),
-    path("projects/<int:project_id>/people/<int:user_id>/deactivate/", views_people.member_deactivate,
-         name="member-deactivate"),
-    path("projects/<int:project_id>/people/<int:user_id>/reactivate/", views_people.member_reactivate,
-         name="member-reactivate"),
+    path(
+        "projects/<int:project_id>/people/<int:user_id>/deactivate/",
+        views_people.member_deactivate,
+        name="member-deactivate",
+    ),
+    path(
+        "projects/<int:project_id>/people/<int:user_id>/reactivate/",
+        views_people.member_reactivate,
+        name="member-reactivate",
+    ),
     path("invitations/<str:token>/", views_people.signup, name="signup"),
     # task browser (managers)
     path("projects/<int:project_id>/tasks/", views_tasks.task_browser, name="task-browser"),

@@ -40,9 +40,16 @@ def load():
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     order = {(p["file"], p["index"]): i for i, p in enumerate(gold["paragraphs"])}
     texts = {(p["file"], p["index"]): p["text"] for p in gold["paragraphs"]}
-    rows = [(order[(t["file"], t["paragraph_index"])], t["file"], texts[(t["file"], t["paragraph_index"])],
-             pair_text("the author" if t["actor"] == "AUTHOR" else t["actor"], t["claim"]), t["stance"])
-            for t in gold["triples"]]
+    rows = [
+        (
+            order[(t["file"], t["paragraph_index"])],
+            t["file"],
+            texts[(t["file"], t["paragraph_index"])],
+            pair_text("the author" if t["actor"] == "AUTHOR" else t["actor"], t["claim"]),
+            t["stance"],
+        )
+        for t in gold["triples"]
+    ]
     embedder = MiniLMEmbedder()
     embedder.load()
     unique = sorted({r[2] for r in rows} | {r[3] for r in rows})
@@ -75,7 +82,7 @@ def simulate(rows, p, q, held_out: str, strategy: str):
     test = [i for i, r in enumerate(rows) if r[1] == held_out]
     truth = [labels[i] for i in test]
     classes = sorted(set(labels))
-    pool = sorted({r[0] for r in rows if r[1] != held_out})       # paragraphs, in article order
+    pool = sorted({r[0] for r in rows if r[1] != held_out})  # paragraphs, in article order
     by_paragraph = {par: [i for i, r in enumerate(rows) if r[0] == par] for par in pool}
     chosen = pool[:START]
     curve = []
@@ -83,8 +90,13 @@ def simulate(rows, p, q, held_out: str, strategy: str):
         train = [i for par in chosen for i in by_paragraph[par]]
         predicted, _ = fit_predict(train, test, p, q, labels)
         majority = max(sorted({labels[i] for i in train}), key=[labels[i] for i in train].count)
-        curve.append({"labels": len(train), "macro_f1": scores(truth, predicted, classes)["macro_f1"],
-                      "baseline_macro_f1": scores(truth, [majority] * len(truth), classes)["macro_f1"]})
+        curve.append(
+            {
+                "labels": len(train),
+                "macro_f1": scores(truth, predicted, classes)["macro_f1"],
+                "baseline_macro_f1": scores(truth, [majority] * len(truth), classes)["macro_f1"],
+            }
+        )
         left = [par for par in pool if par not in chosen]
         if not left:
             return curve
@@ -104,10 +116,14 @@ def simulate(rows, p, q, held_out: str, strategy: str):
 def mean_curve(curves):
     """Average the held-out articles' curves at the same step (labels used: their mean)."""
     steps = min(len(c) for c in curves)
-    return [{"labels": round(float(np.mean([c[s]["labels"] for c in curves])), 1),
-             "macro_f1": round(float(np.mean([c[s]["macro_f1"] for c in curves])), 4),
-             "baseline_macro_f1": round(float(np.mean([c[s]["baseline_macro_f1"] for c in curves])), 4)}
-            for s in range(steps)]
+    return [
+        {
+            "labels": round(float(np.mean([c[s]["labels"] for c in curves])), 1),
+            "macro_f1": round(float(np.mean([c[s]["macro_f1"] for c in curves])), 4),
+            "baseline_macro_f1": round(float(np.mean([c[s]["baseline_macro_f1"] for c in curves])), 4),
+        }
+        for s in range(steps)
+    ]
 
 
 def plot(curves: dict) -> None:
@@ -118,11 +134,21 @@ def plot(curves: dict) -> None:
 
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     for name, curve in curves.items():
-        ax.plot([c["labels"] for c in curve], [c["macro_f1"] for c in curve], marker="o", markersize=3,
-                label=f"{name} order")
+        ax.plot(
+            [c["labels"] for c in curve],
+            [c["macro_f1"] for c in curve],
+            marker="o",
+            markersize=3,
+            label=f"{name} order",
+        )
     base = curves["article"]
-    ax.plot([c["labels"] for c in base], [c["baseline_macro_f1"] for c in base], linestyle="--", color="grey",
-            label="majority label (article order)")
+    ax.plot(
+        [c["labels"] for c in base],
+        [c["baseline_macro_f1"] for c in base],
+        linestyle="--",
+        color="grey",
+        label="majority label (article order)",
+    )
     ax.set_xlabel("stance labels used (mean over the 3 held-out articles)")
     ax.set_ylabel("stance macro-F1 on the held-out article")
     ax.set_title("Active learning on the development gold (leave-one-article-out)")
@@ -138,17 +164,28 @@ def main() -> int:
     articles = sorted({r[1] for r in rows})
     curves = {s: mean_curve([simulate(rows, p, q, a, s) for a in articles]) for s in ("article", "uncertainty")}
     plot(curves)
-    figures = {s: {"mean_macro_f1": round(float(np.mean([c["macro_f1"] for c in curve])), 4),
-                   "final_macro_f1": curve[-1]["macro_f1"], "steps": len(curve)} for s, curve in curves.items()}
+    figures = {
+        s: {
+            "mean_macro_f1": round(float(np.mean([c["macro_f1"] for c in curve])), 4),
+            "final_macro_f1": curve[-1]["macro_f1"],
+            "steps": len(curve),
+        }
+        for s, curve in curves.items()
+    }
     figures["baseline_mean_macro_f1"] = round(float(np.mean([c["baseline_macro_f1"] for c in curves["article"]])), 4)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     for s, curve in curves.items():
         print(f"{s}: " + " ".join(f"{c['labels']:.0f}:{c['macro_f1']:.3f}" for c in curve), file=sys.stderr)
-    targets = {"uncertainty_mean_at_least_article": figures["uncertainty"]["mean_macro_f1"]
-               >= figures["article"]["mean_macro_f1"]}
+    targets = {
+        "uncertainty_mean_at_least_article": figures["uncertainty"]["mean_macro_f1"]
+        >= figures["article"]["mean_macro_f1"]
+    }
     figures["curves"] = curves
-    print(json.dumps({"benchmark": "active_learning", "figures": figures, "targets": targets,
-                      "ok": all(targets.values())}))
+    print(
+        json.dumps(
+            {"benchmark": "active_learning", "figures": figures, "targets": targets, "ok": all(targets.values())}
+        )
+    )
     return 0
 
 

@@ -41,8 +41,10 @@ ARTICLES, PARAGRAPHS_PER_ARTICLE, STATEMENTS = 30_000, 10, 1_000_000
 ACTORS, CLAIMS = 200, 100
 COPY_RUNS, EXPORT_RUNS = 3, 2
 TARGET_SHARE, TARGET_MB = 0.25, 300.0
-WORDS = ("government minister said the deal would bring jobs and growth while critics warned about costs "
-         "sanctions pipeline energy prices border security talks summit agreement reform").split()
+WORDS = (
+    "government minister said the deal would bring jobs and growth while critics warned about costs "
+    "sanctions pipeline energy prices border security talks summit agreement reform"
+).split()
 
 REFERENCE_SQL = """COPY (
   SELECT g.id, t.id, p.id, p.article_id, p.text, g.actor_role, g.actor_id, g.actor_start, g.actor_end,
@@ -58,6 +60,7 @@ def peak_mb() -> float:
 
 def recreate_db():
     import psycopg
+
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
@@ -65,6 +68,7 @@ def recreate_db():
 
 def drop_db():
     import psycopg
+
     if os.environ.get("BENCH_KEEP_DB"):  # for profiling by hand
         return
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
@@ -74,6 +78,7 @@ def drop_db():
 def load() -> dict:
     """Migrate, then COPY the synthetic project in. Returns ids and counts."""
     import django
+
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -86,11 +91,14 @@ def load() -> dict:
     corpus = Corpus.objects.create(name="bench")
     project = Project.objects.create(name="export-bench", annotators_per_task=3)
     project.corpora.add(corpus)
-    StanceLabel.objects.bulk_create(StanceLabel(project=project, value=v, name=n, key=k, order=i)
-                                    for i, (v, n, k) in enumerate(DEFAULT_STANCE_LABELS))
+    StanceLabel.objects.bulk_create(
+        StanceLabel(project=project, value=v, name=n, key=k, order=i)
+        for i, (v, n, k) in enumerate(DEFAULT_STANCE_LABELS)
+    )
     Actor.objects.bulk_create(Actor(project=project, name=f"Actor {i:03d}") for i in range(ACTORS))
-    Claim.objects.bulk_create(Claim(project=project, text=f"Claim {i:03d} holds", normalized=f"claim {i:03d} holds")
-                              for i in range(CLAIMS))
+    Claim.objects.bulk_create(
+        Claim(project=project, text=f"Claim {i:03d} holds", normalized=f"claim {i:03d} holds") for i in range(CLAIMS)
+    )
     actor_ids = list(Actor.objects.filter(project=project).values_list("id", flat=True))
     claim_ids = list(Claim.objects.filter(project=project).values_list("id", flat=True))
     stance_ids = list(StanceLabel.objects.filter(project=project).values_list("id", flat=True))
@@ -112,29 +120,67 @@ def load() -> dict:
     with raw.cursor() as cur:
         # A bulk load of rows that are consistent by construction: skip the per-row FK triggers.
         cur.execute("SET session_replication_role = replica")
-        with cur.copy("COPY corpora_article (id, corpus_id, title, author, published, source_url, source_name, format, "
-                      "text, content_hash, language, encoding, created_at) FROM STDIN") as cp:
+        with cur.copy(
+            "COPY corpora_article (id, corpus_id, title, author, published, source_url, source_name, format, "
+            "text, content_hash, language, encoding, created_at) FROM STDIN"
+        ) as cp:
             for a in range(1, ARTICLES + 1):
-                cp.write_row((a, corpus.pk, f"Article {a}", "Desk", f"2025-{1 + a % 12:02d}-{1 + a % 28:02d}", "",
-                              f"bench-{a}.txt", "txt", "(body in paragraphs)", f"{a:064x}", "en", "utf-8", now))
+                cp.write_row(
+                    (
+                        a,
+                        corpus.pk,
+                        f"Article {a}",
+                        "Desk",
+                        f"2025-{1 + a % 12:02d}-{1 + a % 28:02d}",
+                        "",
+                        f"bench-{a}.txt",
+                        "txt",
+                        "(body in paragraphs)",
+                        f"{a:064x}",
+                        "en",
+                        "utf-8",
+                        now,
+                    )
+                )
         texts = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 40))).capitalize() + "." for _ in range(997)]
-        with cur.copy('COPY corpora_paragraph (id, article_id, position, kind, kind_source, kind_reason, text, start, '
-                      '"end", text_hash, language, is_repeated) FROM STDIN') as cp:
+        with cur.copy(
+            'COPY corpora_paragraph (id, article_id, position, kind, kind_source, kind_reason, text, start, '
+            '"end", text_hash, language, is_repeated) FROM STDIN'
+        ) as cp:
             for p in range(1, n_par + 1):
                 text = texts[p % 997]
-                cp.write_row((p, (p - 1) // PARAGRAPHS_PER_ARTICLE + 1, (p - 1) % PARAGRAPHS_PER_ARTICLE, "body", "auto",
-                              "", text, 0, len(text), f"{p % 997:064x}", "en", False))
-        with cur.copy('COPY annotation_task (id, project_id, paragraph_id, "order", submitted_count, is_complete, '
-                      "created_at) FROM STDIN") as cp:
+                cp.write_row(
+                    (
+                        p,
+                        (p - 1) // PARAGRAPHS_PER_ARTICLE + 1,
+                        (p - 1) % PARAGRAPHS_PER_ARTICLE,
+                        "body",
+                        "auto",
+                        "",
+                        text,
+                        0,
+                        len(text),
+                        f"{p % 997:064x}",
+                        "en",
+                        False,
+                    )
+                )
+        with cur.copy(
+            'COPY annotation_task (id, project_id, paragraph_id, "order", submitted_count, is_complete, '
+            "created_at) FROM STDIN"
+        ) as cp:
             for p in range(1, n_par + 1):
                 cp.write_row((p, project.pk, p, p, 0, False, now))
-        with cur.copy("COPY annotation_adjudication (id, task_id, no_statement, reason, created_at, updated_at) "
-                      "FROM STDIN") as cp:
+        with cur.copy(
+            "COPY annotation_adjudication (id, task_id, no_statement, reason, created_at, updated_at) FROM STDIN"
+        ) as cp:
             for p in range(1, n_par + 1):
                 cp.write_row((p, p, False, "", now, now))
-        with cur.copy("COPY annotation_goldstatement (adjudication_id, position, actor_role, actor_id, actor_start, "
-                      "actor_end, claim_id, stance_id, evidence_start, evidence_end, reason, source_statement_ids) "
-                      "FROM STDIN") as cp:
+        with cur.copy(
+            "COPY annotation_goldstatement (adjudication_id, position, actor_role, actor_id, actor_start, "
+            "actor_end, claim_id, stance_id, evidence_start, evidence_end, reason, source_statement_ids) "
+            "FROM STDIN"
+        ) as cp:
             # Text format written in blocks: the load is setup, not the thing measured.
             actor_pick = [rng.choice(actor_ids) for _ in range(4099)]
             claim_pick = [rng.choice(claim_ids) for _ in range(4111)]
@@ -143,8 +189,10 @@ def load() -> dict:
             for p in range(1, n_par + 1):
                 for k in range(per[p - 1]):
                     start = (p * 7 + k * 13) % 60
-                    lines.append(f"{p}\t{k}\tmention\t{actor_pick[n % 4099]}\t{start}\t{start + 3 + n % 9}\t"
-                                 f"{claim_pick[n % 4111]}\t{stance_pick[n % 4127]}\t\\N\t\\N\t\t[]\n")
+                    lines.append(
+                        f"{p}\t{k}\tmention\t{actor_pick[n % 4099]}\t{start}\t{start + 3 + n % 9}\t"
+                        f"{claim_pick[n % 4111]}\t{stance_pick[n % 4127]}\t\\N\t\\N\t\t[]\n"
+                    )
                     n += 1
                 if len(lines) >= 50_000:
                     cp.write("".join(lines))
@@ -157,12 +205,17 @@ def load() -> dict:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE") if connection.connection.autocommit else cur.execute("ANALYZE")
-    return {"project_id": project.pk, "paragraphs": n_par, "statements": STATEMENTS,
-            "load_s": round(time.perf_counter() - t0, 1)}
+    return {
+        "project_id": project.pk,
+        "paragraphs": n_par,
+        "statements": STATEMENTS,
+        "load_s": round(time.perf_counter() - t0, 1),
+    }
 
 
 def child_copy():
     import psycopg
+
     n, t0 = 0, time.perf_counter()
     with psycopg.connect(DB_URL) as conn, conn.cursor() as cur, cur.copy(REFERENCE_SQL) as cp:
         for block in cp:
@@ -172,6 +225,7 @@ def child_copy():
 
 def child_export(fmt: str, project_id: int):
     import django
+
     django.setup()
     import shutil
     import tempfile
@@ -183,8 +237,13 @@ def child_export(fmt: str, project_id: int):
     from exports.services.export import dataset_version_build, dataset_version_create
 
     settings.EXPORT_ROOT = Path(tempfile.mkdtemp(prefix="sp-bench-export-"))
-    settings.STORAGES = {**settings.STORAGES, "datasets": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                           "OPTIONS": {"location": str(settings.EXPORT_ROOT)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "datasets": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.EXPORT_ROOT)},
+        },
+    }
     baseline = peak_mb()
     # The manifest's agreement summary comes from the agreement issue (exports.services.agreement);
     # it is timed apart so the figures show the row export itself and what the summary adds.
@@ -196,24 +255,40 @@ def child_export(fmt: str, project_id: int):
         out = summary(project)
         phase["summary_s"] = time.perf_counter() - phase["rows_done"]
         return out
+
     export_service._agreement_summary = timed_summary
-    version = dataset_version_create(project=Project.objects.get(pk=project_id),
-                                     params={"formats": [fmt], "gold_strategy": "adjudicated"}, enqueue=False)
+    version = dataset_version_create(
+        project=Project.objects.get(pk=project_id),
+        params={"formats": [fmt], "gold_strategy": "adjudicated"},
+        enqueue=False,
+    )
     t0 = time.perf_counter()
     version = dataset_version_build(version_id=version.pk)
     seconds = time.perf_counter() - t0
     assert version.status == "complete", version.error
     sizes = {name: f["bytes"] for name, f in version.manifest["files"].items()}
     shutil.rmtree(settings.EXPORT_ROOT, ignore_errors=True)
-    print(json.dumps({"rows": version.manifest["counts"]["statements"], "paragraphs": version.row_count,
-                      "seconds": seconds - phase["summary_s"], "build_seconds": seconds, "summary_s": phase["summary_s"],
-                      "peak_mb": phase["rows_peak_mb"], "build_peak_mb": peak_mb(), "baseline_mb": baseline,
-                      "bytes": sum(sizes.values())}))
+    print(
+        json.dumps(
+            {
+                "rows": version.manifest["counts"]["statements"],
+                "paragraphs": version.row_count,
+                "seconds": seconds - phase["summary_s"],
+                "build_seconds": seconds,
+                "summary_s": phase["summary_s"],
+                "peak_mb": phase["rows_peak_mb"],
+                "build_peak_mb": peak_mb(),
+                "baseline_mb": baseline,
+                "bytes": sum(sizes.values()),
+            }
+        )
+    )
 
 
 def run_child(*args) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *map(str, args)], capture_output=True, text=True,
-                         timeout=900, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *map(str, args)], capture_output=True, text=True, timeout=900, cwd=ROOT
+    )
     if out.returncode != 0:
         raise RuntimeError(f"child {args} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -223,8 +298,11 @@ def main():
     recreate_db()
     try:
         info = load()
-        print(f"loaded {info['paragraphs']:,} paragraphs and {info['statements']:,} gold statements "
-              f"by COPY in {info['load_s']} s", flush=True)
+        print(
+            f"loaded {info['paragraphs']:,} paragraphs and {info['statements']:,} gold statements "
+            f"by COPY in {info['load_s']} s",
+            flush=True,
+        )
         # As on a real project, the agreement page has stored its report before anyone exports.
         t0 = time.perf_counter()
         run_child("agreement", info["project_id"])
@@ -239,10 +317,13 @@ def main():
             for _ in range(EXPORT_RUNS):
                 r = run_child("export", fmt, info["project_id"])
                 results[fmt].append(r)
-                print(f"  {fmt}: {r['rows'] / r['seconds']:,.0f} statements/s ({r['paragraphs']:,} paragraphs in "
-                      f"{r['seconds']:.1f} s), peak {r['peak_mb']:.0f} MB (Django baseline {r['baseline_mb']:.0f} MB), "
-                      f"{r['bytes'] / 1e6:.0f} MB written; + agreement summary {r['summary_s']:.1f} s, whole build "
-                      f"{r['build_seconds']:.1f} s, peak {r['build_peak_mb']:.0f} MB", flush=True)
+                print(
+                    f"  {fmt}: {r['rows'] / r['seconds']:,.0f} statements/s ({r['paragraphs']:,} paragraphs in "
+                    f"{r['seconds']:.1f} s), peak {r['peak_mb']:.0f} MB (Django baseline {r['baseline_mb']:.0f} MB), "
+                    f"{r['bytes'] / 1e6:.0f} MB written; + agreement summary {r['summary_s']:.1f} s, whole build "
+                    f"{r['build_seconds']:.1f} s, peak {r['build_peak_mb']:.0f} MB",
+                    flush=True,
+                )
     finally:
         drop_db()
     copy_rate = statistics.median(c["rows"] / c["seconds"] for c in copies)
@@ -253,11 +334,15 @@ def main():
         figures[f"{fmt}_share_of_copy"] = round(rate / copy_rate, 3)
         figures[f"{fmt}_peak_mb"] = round(max(r["peak_mb"] for r in runs), 1)
         figures[f"{fmt}_seconds"] = round(statistics.median(r["seconds"] for r in runs), 2)
-        figures[f"{fmt}_build_seconds_with_agreement_summary"] = round(statistics.median(r["build_seconds"] for r in runs), 2)
+        figures[f"{fmt}_build_seconds_with_agreement_summary"] = round(
+            statistics.median(r["build_seconds"] for r in runs), 2
+        )
         figures[f"{fmt}_build_peak_mb_with_agreement_summary"] = round(max(r["build_peak_mb"] for r in runs), 1)
     targets = {"jsonl_share_of_copy": f">= {TARGET_SHARE}", "peak_mb": f"<= {TARGET_MB}"}
-    ok = (figures["jsonl_share_of_copy"] >= TARGET_SHARE
-          and max(figures["jsonl_peak_mb"], figures["parquet_peak_mb"]) <= TARGET_MB)
+    ok = (
+        figures["jsonl_share_of_copy"] >= TARGET_SHARE
+        and max(figures["jsonl_peak_mb"], figures["parquet_peak_mb"]) <= TARGET_MB
+    )
     print(json.dumps({"benchmark": "export", "figures": figures, "targets": targets, "ok": ok}))
 
 
@@ -267,9 +352,11 @@ if __name__ == "__main__":
             child_copy()
         elif sys.argv[2] == "agreement":
             import django
+
             django.setup()
             from annotation.models import Project
             from exports.services.agreement import agreement_report_store
+
             agreement_report_store(project=Project.objects.get(pk=int(sys.argv[3])))
             print("{}")
         else:

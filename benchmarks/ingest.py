@@ -45,11 +45,27 @@ SHARED = ROOT.parent / "shared" / "corpus"
 MIN_PARAGRAPHS, RUNS, ARTICLES_PER_JSONL, TXT_COPIES = 100_000, 3, 100, 25
 WORKERS = int(os.environ.get("INGEST_WORKERS", "1"))  # 1: the default of `manage.py import_corpus`
 TARGET_PPS, TARGET_MB = 3000.0, 500.0
-COLUMNS = ["id", "article_id", "position", "kind", "kind_source", "kind_reason", "text", "start", '"end"', "text_hash",
-           "language", "is_repeated"]
-ADDED = ["Analysts counted {k} such cases this year.", "The ministry declined to comment on report {k}.",
-         "Trade figures for quarter {k} were not yet available.", "Officials met {k} times before the deal.",
-         "A source close to the talks spoke of {k} open points."]
+COLUMNS = [
+    "id",
+    "article_id",
+    "position",
+    "kind",
+    "kind_source",
+    "kind_reason",
+    "text",
+    "start",
+    '"end"',
+    "text_hash",
+    "language",
+    "is_repeated",
+]
+ADDED = [
+    "Analysts counted {k} such cases this year.",
+    "The ministry declined to comment on report {k}.",
+    "Trade figures for quarter {k} were not yet available.",
+    "Officials met {k} times before the deal.",
+    "A source close to the talks spoke of {k} open points.",
+]
 
 
 class PeakRss:
@@ -58,6 +74,7 @@ class PeakRss:
 
     def __init__(self):
         import psutil
+
         self.proc, self.peak, self._stop = psutil.Process(), 0, threading.Event()
 
     def __enter__(self):
@@ -68,6 +85,7 @@ class PeakRss:
 
     def _total(self) -> int:
         import psutil
+
         total = self.proc.memory_info().rss
         for child in self.proc.children(recursive=True):
             with contextlib.suppress(psutil.Error):  # a child that exited meanwhile
@@ -90,6 +108,7 @@ class PeakRss:
 
 def admin(sql: str) -> None:
     import psycopg
+
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(sql)
 
@@ -113,18 +132,19 @@ def write_input(folder: Path) -> tuple[int, int]:
     rng = random.Random(20261122)
     texts = [variant(t, k, rng) for k in range(sets) for t in originals]
     (folder / "txt").mkdir()
-    for i, text in enumerate(texts[:TXT_COPIES * len(originals)]):
+    for i, text in enumerate(texts[: TXT_COPIES * len(originals)]):
         (folder / "txt" / f"{i:05d}.txt").write_text(text, encoding="utf-8")
-    rest = texts[TXT_COPIES * len(originals):]
+    rest = texts[TXT_COPIES * len(originals) :]
     for start in range(0, len(rest), ARTICLES_PER_JSONL):
         with open(folder / f"batch_{start // ARTICLES_PER_JSONL:03d}.jsonl", "w", encoding="utf-8") as out:
-            for j, text in enumerate(rest[start:start + ARTICLES_PER_JSONL]):
+            for j, text in enumerate(rest[start : start + ARTICLES_PER_JSONL]):
                 out.write(json.dumps({"title": "", "text": text, "url": f"https://example.org/{start + j}"}) + "\n")
     return len(texts), sum(len(split_paragraphs(t)) for t in texts)
 
 
 def empty_tables() -> None:
     from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE corpora_paragraph, corpora_article, corpora_corpus RESTART IDENTITY CASCADE")
         cursor.execute("VACUUM ANALYZE corpora_paragraph")
@@ -152,9 +172,15 @@ def run_import(folder: Path) -> dict:
     client = sum(client_after[:4]) - sum(client_before[:4])
     cpu = client + (sum(backend.cpu_times()[:2]) - server_before)
     assert not report.failed, report.lines()[:5]
-    return {"seconds": seconds, "paragraphs": report.paragraphs, "articles": report.articles,
-            "pps": report.paragraphs / seconds, "peak_mb": rss.peak_mb, "cpu_s": cpu,
-            "cpu_pps": report.paragraphs / cpu}
+    return {
+        "seconds": seconds,
+        "paragraphs": report.paragraphs,
+        "articles": report.articles,
+        "pps": report.paragraphs / seconds,
+        "peak_mb": rss.peak_mb,
+        "cpu_s": cpu,
+        "cpu_pps": report.paragraphs / cpu,
+    }
 
 
 def run_prepare_only(folder: Path) -> float:
@@ -174,6 +200,7 @@ def run_prepare_only(folder: Path) -> float:
 def run_copy_reference() -> float:
     """rows/s of COPY FROM STDIN of the imported paragraph rows into an identical table."""
     import psycopg
+
     url = os.environ["DATABASE_URL"]
     with psycopg.connect(url, autocommit=True) as conn:
         buffer = bytearray()
@@ -181,14 +208,16 @@ def run_copy_reference() -> float:
             for chunk in copy:
                 buffer += chunk
         conn.execute("DROP TABLE IF EXISTS bench_copy")
-        conn.execute("CREATE TABLE bench_copy (LIKE corpora_paragraph INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
-                     "INCLUDING INDEXES)")
+        conn.execute(
+            "CREATE TABLE bench_copy (LIKE corpora_paragraph INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+            "INCLUDING INDEXES)"
+        )
         rows = conn.execute("SELECT count(*) FROM corpora_paragraph").fetchone()[0]
         started = time.perf_counter()
         with conn.transaction(), conn.cursor().copy(f"COPY bench_copy ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             view = memoryview(buffer)
             for i in range(0, len(view), 1 << 20):
-                copy.write(view[i:i + (1 << 20)])
+                copy.write(view[i : i + (1 << 20)])
         seconds = time.perf_counter() - started
         conn.execute("DROP TABLE bench_copy")
     return rows / seconds
@@ -199,53 +228,81 @@ def main() -> int:
     admin(f"CREATE DATABASE {DB_NAME}")
     try:
         import django
+
         django.setup()
         from django.core.management import call_command
+
         call_command("migrate", verbosity=0)
 
         with tempfile.TemporaryDirectory(prefix="sp_bench_ingest_") as tmp:
             folder = Path(tmp)
             articles, paragraphs = write_input(folder)
             size_mb = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
-            print(f"input: {articles} articles, {paragraphs} paragraphs, {size_mb:.1f} MB in "
-                  f"{len(list(folder.rglob('*.*')))} files")
+            print(
+                f"input: {articles} articles, {paragraphs} paragraphs, {size_mb:.1f} MB in "
+                f"{len(list(folder.rglob('*.*')))} files"
+            )
             runs, copies = [], []
             for i in range(RUNS):
                 result = run_import(folder)
                 copy_rate = run_copy_reference()
                 runs.append(result)
                 copies.append(copy_rate)
-                print(f"run {i + 1}: {result['paragraphs']} paragraphs in {result['seconds']:.1f} s = "
-                      f"{result['pps']:,.0f} paragraphs/s, peak RSS {result['peak_mb']:.0f} MB; CPU (Python + "
-                      f"PostgreSQL backend) {result['cpu_s']:.1f} s = {result['cpu_pps']:,.0f} paragraphs per CPU "
-                      f"second; raw COPY of the same rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}")
+                print(
+                    f"run {i + 1}: {result['paragraphs']} paragraphs in {result['seconds']:.1f} s = "
+                    f"{result['pps']:,.0f} paragraphs/s, peak RSS {result['peak_mb']:.0f} MB; CPU (Python + "
+                    f"PostgreSQL backend) {result['cpu_s']:.1f} s = {result['cpu_pps']:,.0f} paragraphs per CPU "
+                    f"second; raw COPY of the same rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}"
+                )
             prepare = run_prepare_only(folder)
             print(f"without the database (read + split + kinds + languages): {prepare:,.0f} paragraphs/s")
 
         from corpora.models import Paragraph
+
         repeated = Paragraph.objects.filter(is_repeated=True).count()
         by_kind = {k: Paragraph.objects.filter(kind=k).count() for k in Paragraph.Kind.values}
         pps = statistics.median(r["pps"] for r in runs)
         peak = max(r["peak_mb"] for r in runs)
         copy_rate = statistics.median(copies)
         figures = {
-            "paragraphs": runs[0]["paragraphs"], "articles": runs[0]["articles"],
-            "paragraphs_per_s": round(pps), "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
-            "peak_rss_mb": round(peak), "prepare_only_paragraphs_per_s": round(prepare),
-            "copy_reference_rows_per_s": round(copy_rate), "share_of_copy_rate": round(pps / copy_rate, 3),
-            "paragraphs_per_cpu_s": round(statistics.median(r["cpu_pps"] for r in runs)), "workers": WORKERS,
-            "load_average_1min": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
-            "repeated_paragraphs": repeated, "kinds": by_kind,
+            "paragraphs": runs[0]["paragraphs"],
+            "articles": runs[0]["articles"],
+            "paragraphs_per_s": round(pps),
+            "seconds": round(statistics.median(r["seconds"] for r in runs), 2),
+            "peak_rss_mb": round(peak),
+            "prepare_only_paragraphs_per_s": round(prepare),
+            "copy_reference_rows_per_s": round(copy_rate),
+            "share_of_copy_rate": round(pps / copy_rate, 3),
+            "paragraphs_per_cpu_s": round(statistics.median(r["cpu_pps"] for r in runs)),
+            "workers": WORKERS,
+            "load_average_1min": round(os.getloadavg()[0], 1),
+            "cpus": os.cpu_count(),
+            "repeated_paragraphs": repeated,
+            "kinds": by_kind,
         }
-        print(f"median: {pps:,.0f} paragraphs/s end to end ({pps / copy_rate:.1%} of raw COPY at "
-              f"{copy_rate:,.0f} rows/s); peak RSS {peak:.0f} MB")
+        print(
+            f"median: {pps:,.0f} paragraphs/s end to end ({pps / copy_rate:.1%} of raw COPY at "
+            f"{copy_rate:,.0f} rows/s); peak RSS {peak:.0f} MB"
+        )
         ok = pps >= TARGET_PPS and peak < TARGET_MB and runs[0]["paragraphs"] >= MIN_PARAGRAPHS
-        print(json.dumps({"benchmark": "ingest", "figures": figures,
-                          "targets": {"paragraphs_per_s": f">= {TARGET_PPS:.0f}", "peak_rss_mb": f"< {TARGET_MB:.0f}",
-                                      "paragraphs": f">= {MIN_PARAGRAPHS}"}, "ok": ok}))
+        print(
+            json.dumps(
+                {
+                    "benchmark": "ingest",
+                    "figures": figures,
+                    "targets": {
+                        "paragraphs_per_s": f">= {TARGET_PPS:.0f}",
+                        "peak_rss_mb": f"< {TARGET_MB:.0f}",
+                        "paragraphs": f">= {MIN_PARAGRAPHS}",
+                    },
+                    "ok": ok,
+                }
+            )
+        )
         return 0 if ok else 1
     finally:
         from django.db import connections
+
         connections.close_all()
         admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
 

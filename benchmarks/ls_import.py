@@ -39,11 +39,49 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 TASKS, ARTICLES, ANNOTATORS, RUNS = 10_000, 100, 3, 3
 TARGET_TPS, TARGET_APS, TARGET_MB = 700.0, 2100.0, 500.0
-STATEMENT_COLUMNS = ["annotation_id", "position", "actor_role", "actor_id", "actor_start", "actor_end", "claim_id",
-                     "stance_id", "evidence_start", "evidence_end", "note", "from_prediction_id", "created_at"]
-WORDS = ("the", "minister", "said", "talks", "on", "the", "pipeline", "deal", "would", "continue", "while", "critics",
-         "warned", "that", "sanctions", "had", "failed", "and", "trade", "figures", "showed", "a", "sharp", "fall",
-         "in", "exports")
+STATEMENT_COLUMNS = [
+    "annotation_id",
+    "position",
+    "actor_role",
+    "actor_id",
+    "actor_start",
+    "actor_end",
+    "claim_id",
+    "stance_id",
+    "evidence_start",
+    "evidence_end",
+    "note",
+    "from_prediction_id",
+    "created_at",
+]
+WORDS = (
+    "the",
+    "minister",
+    "said",
+    "talks",
+    "on",
+    "the",
+    "pipeline",
+    "deal",
+    "would",
+    "continue",
+    "while",
+    "critics",
+    "warned",
+    "that",
+    "sanctions",
+    "had",
+    "failed",
+    "and",
+    "trade",
+    "figures",
+    "showed",
+    "a",
+    "sharp",
+    "fall",
+    "in",
+    "exports",
+)
 
 
 class PeakRss:
@@ -51,6 +89,7 @@ class PeakRss:
 
     def __init__(self):
         import psutil
+
         self.proc, self.peak, self._stop = psutil.Process(), 0, threading.Event()
 
     def __enter__(self):
@@ -71,6 +110,7 @@ class PeakRss:
 
 def admin(sql: str) -> None:
     import psycopg
+
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(sql)
 
@@ -86,15 +126,17 @@ def build_project():
     rng = random.Random(15)
     User = get_user_model()
     owner = User.objects.create(username="owner", email="owner@example.org")
-    users = [User.objects.create(username=f"annotator{i}", email=f"annotator{i}@example.org")
-             for i in range(ANNOTATORS)]
+    users = [
+        User.objects.create(username=f"annotator{i}", email=f"annotator{i}@example.org") for i in range(ANNOTATORS)
+    ]
     corpus = Corpus.objects.create(name="bench")
     project = project_create(name="ls-import-bench", created_by=owner, corpora=[corpus])
     ProjectMembership.objects.bulk_create(ProjectMembership(project=project, user=u, role="annotator") for u in users)
     actors = [f"Actor {i:02d}" for i in range(60)]
     Actor.objects.bulk_create(Actor(project=project, name=n) for n in actors)
-    Claim.objects.bulk_create(Claim(project=project, text=f"Claim number {i}", normalized=f"claim number {i}")
-                              for i in range(25))
+    Claim.objects.bulk_create(
+        Claim(project=project, text=f"Claim number {i}", normalized=f"claim number {i}") for i in range(25)
+    )
     per_article = TASKS // ARTICLES
     paragraphs = []
     for a in range(ARTICLES):
@@ -104,16 +146,29 @@ def build_project():
             words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60)))
             texts.append((f"{names[0]} and {names[1]} disagree: {words} (paragraph {a}.{p}).", names))
         body = "\n\n".join(t for t, _ in texts)
-        article = Article.objects.create(corpus=corpus, title=f"Article {a}", text=body,
-                                         content_hash=hashlib.sha256(body.encode()).hexdigest())
+        article = Article.objects.create(
+            corpus=corpus, title=f"Article {a}", text=body, content_hash=hashlib.sha256(body.encode()).hexdigest()
+        )
         offset = 0
         for p, (text, names) in enumerate(texts):
-            paragraphs.append((Paragraph(article=article, position=p, text=text, start=offset, end=offset + len(text),
-                                         text_hash=hashlib.sha256(text.encode()).hexdigest()), names))
+            paragraphs.append(
+                (
+                    Paragraph(
+                        article=article,
+                        position=p,
+                        text=text,
+                        start=offset,
+                        end=offset + len(text),
+                        text_hash=hashlib.sha256(text.encode()).hexdigest(),
+                    ),
+                    names,
+                )
+            )
             offset += len(text) + 2
     Paragraph.objects.bulk_create([p for p, _ in paragraphs], batch_size=2000)
-    tasks = Task.objects.bulk_create([Task(project=project, paragraph=p, order=i)
-                                      for i, (p, _) in enumerate(paragraphs)], batch_size=2000)
+    tasks = Task.objects.bulk_create(
+        [Task(project=project, paragraph=p, order=i) for i, (p, _) in enumerate(paragraphs)], batch_size=2000
+    )
     return project, [(t.pk, p.text, names) for t, (p, names) in zip(tasks, paragraphs, strict=True)]
 
 
@@ -135,25 +190,68 @@ def write_file(path: Path, rows) -> tuple[int, int]:
             for a in range(ANNOTATORS):
                 ann_id += 1
                 no_statement = rng.random() < 0.1
-                statements = [] if no_statement else [
-                    {"actor_role": "mention", "actor": name, "actor_start": s, "actor_end": e,
-                     "claim": rng.choice(claims), "stance": rng.choice(stances),
-                     "evidence_start": e + 1 if k == 0 and rng.random() < 0.3 else None,
-                     "evidence_end": e + 10 if k == 0 else None, "note": ""}
-                    for k, (s, e, name) in enumerate(spans[:rng.randint(1, 2)])]
+                statements = (
+                    []
+                    if no_statement
+                    else [
+                        {
+                            "actor_role": "mention",
+                            "actor": name,
+                            "actor_start": s,
+                            "actor_end": e,
+                            "claim": rng.choice(claims),
+                            "stance": rng.choice(stances),
+                            "evidence_start": e + 1 if k == 0 and rng.random() < 0.3 else None,
+                            "evidence_end": e + 10 if k == 0 else None,
+                            "note": "",
+                        }
+                        for k, (s, e, name) in enumerate(spans[: rng.randint(1, 2)])
+                    ]
+                )
                 for st in statements:
                     if st["evidence_start"] is None:
                         st["evidence_end"] = None
-                annotations.append({"id": ann_id, "completed_by": {"email": f"annotator{a}@example.org"},
-                                    "was_cancelled": False, "ground_truth": False, "lead_time": 12.5,
-                                    "result": result_for_statements(text, statements, no_statement)})
-            preds = [{"model": "bench", "model_version": "1", "score": 0.8, "actor": spans[0][2], "start": spans[0][0],
-                      "end": spans[0][1], "claim": None, "stance": None}]
+                annotations.append(
+                    {
+                        "id": ann_id,
+                        "completed_by": {"email": f"annotator{a}@example.org"},
+                        "was_cancelled": False,
+                        "ground_truth": False,
+                        "lead_time": 12.5,
+                        "result": result_for_statements(text, statements, no_statement),
+                    }
+                )
+            preds = [
+                {
+                    "model": "bench",
+                    "model_version": "1",
+                    "score": 0.8,
+                    "actor": spans[0][2],
+                    "start": spans[0][0],
+                    "end": spans[0][1],
+                    "claim": None,
+                    "stance": None,
+                }
+            ]
             if rng.random() < 0.5:
-                preds.append({"model": "bench", "model_version": "1", "score": 0.6, "actor": None, "start": None,
-                              "end": None, "claim": rng.choice(claims), "stance": None})
-            task = {"id": i + 1, "data": {"text": text, "task_id": task_id}, "annotations": annotations,
-                    "predictions": prediction_results(text, preds)}
+                preds.append(
+                    {
+                        "model": "bench",
+                        "model_version": "1",
+                        "score": 0.6,
+                        "actor": None,
+                        "start": None,
+                        "end": None,
+                        "claim": rng.choice(claims),
+                        "stance": None,
+                    }
+                )
+            task = {
+                "id": i + 1,
+                "data": {"text": text, "task_id": task_id},
+                "annotations": annotations,
+                "predictions": prediction_results(text, preds),
+            }
             n_ann += len(annotations)
             n_pred += 1
             f.write(("\n" if i == 0 else ",\n") + json.dumps(task))
@@ -163,9 +261,12 @@ def write_file(path: Path, rows) -> tuple[int, int]:
 
 def empty(project) -> None:
     from django.db import connection
+
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE annotation_annotationrevision, annotation_statement, annotation_annotation, "
-                    "annotation_prediction, annotation_predictionset RESTART IDENTITY CASCADE")
+        cur.execute(
+            "TRUNCATE annotation_annotationrevision, annotation_statement, annotation_annotation, "
+            "annotation_prediction, annotation_predictionset RESTART IDENTITY CASCADE"
+        )
         cur.execute("UPDATE annotation_task SET submitted_count = 0, is_complete = false")
         cur.execute("VACUUM ANALYZE annotation_statement")
         cur.execute("VACUUM ANALYZE annotation_annotation")
@@ -190,15 +291,24 @@ def run_import(project, path: Path) -> dict:
         seconds = time.perf_counter() - started
     cpu = sum(os.times()[:2]) - client_before + sum(backend.cpu_times()[:2]) - server_before
     annotations = Annotation.objects.filter(status="submitted").count()
-    return {"seconds": seconds, "tps": TASKS / seconds, "aps": annotations / seconds, "annotations": annotations,
-            "cpu_s": cpu, "cpu_tps": TASKS / cpu,
-            "statements": Statement.objects.count(), "predictions": Prediction.objects.count(),
-            "peak_mb": rss.peak / 1e6, "report": out.getvalue().strip()}
+    return {
+        "seconds": seconds,
+        "tps": TASKS / seconds,
+        "aps": annotations / seconds,
+        "annotations": annotations,
+        "cpu_s": cpu,
+        "cpu_tps": TASKS / cpu,
+        "statements": Statement.objects.count(),
+        "predictions": Prediction.objects.count(),
+        "peak_mb": rss.peak / 1e6,
+        "report": out.getvalue().strip(),
+    }
 
 
 def run_copy_reference() -> float:
     """rows/s of COPY FROM STDIN of the imported statement rows into an identical table."""
     import psycopg
+
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         buffer = bytearray()
         cols = ", ".join(STATEMENT_COLUMNS)
@@ -206,14 +316,16 @@ def run_copy_reference() -> float:
             for chunk in copy:
                 buffer += chunk
         conn.execute("DROP TABLE IF EXISTS bench_copy")
-        conn.execute("CREATE TABLE bench_copy (LIKE annotation_statement INCLUDING DEFAULTS INCLUDING IDENTITY "
-                     "INCLUDING CONSTRAINTS INCLUDING INDEXES)")
+        conn.execute(
+            "CREATE TABLE bench_copy (LIKE annotation_statement INCLUDING DEFAULTS INCLUDING IDENTITY "
+            "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+        )
         rows = conn.execute("SELECT count(*) FROM annotation_statement").fetchone()[0]
         started = time.perf_counter()
         with conn.transaction(), conn.cursor().copy(f"COPY bench_copy ({cols}) FROM STDIN") as copy:
             view = memoryview(buffer)
             for i in range(0, len(view), 1 << 20):
-                copy.write(view[i:i + (1 << 20)])
+                copy.write(view[i : i + (1 << 20)])
         seconds = time.perf_counter() - started
         conn.execute("DROP TABLE bench_copy")
     return rows / seconds
@@ -224,49 +336,73 @@ def main() -> int:
     admin(f"CREATE DATABASE {DB_NAME}")
     try:
         import django
+
         django.setup()
         from django.core.management import call_command
+
         call_command("migrate", verbosity=0)
         project, rows = build_project()
         with tempfile.TemporaryDirectory(prefix="sp_bench_ls_") as tmp:
             path = Path(tmp) / "label_studio.json"
             n_ann, n_pred = write_file(path, rows)
-            print(f"input: {TASKS} tasks, {n_ann} annotations, {n_pred} predictions, "
-                  f"{path.stat().st_size / 1e6:.1f} MB")
+            print(
+                f"input: {TASKS} tasks, {n_ann} annotations, {n_pred} predictions, {path.stat().st_size / 1e6:.1f} MB"
+            )
             runs, copies = [], []
             for i in range(RUNS):
                 result = run_import(project, path)
                 copy_rate = run_copy_reference()
                 runs.append(result)
                 copies.append(copy_rate)
-                print(f"run {i + 1}: {result['seconds']:.1f} s = {result['tps']:,.0f} tasks/s, {result['aps']:,.0f} "
-                      f"annotations/s ({result['annotations']} annotations, {result['statements']} statements, "
-                      f"{result['predictions']} predictions); CPU (this process + its PostgreSQL backend) "
-                      f"{result['cpu_s']:.1f} s = {result['cpu_tps']:,.0f} tasks per CPU second; peak RSS "
-                      f"{result['peak_mb']:.0f} MB; raw COPY of the "
-                      f"statement rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}")
+                print(
+                    f"run {i + 1}: {result['seconds']:.1f} s = {result['tps']:,.0f} tasks/s, {result['aps']:,.0f} "
+                    f"annotations/s ({result['annotations']} annotations, {result['statements']} statements, "
+                    f"{result['predictions']} predictions); CPU (this process + its PostgreSQL backend) "
+                    f"{result['cpu_s']:.1f} s = {result['cpu_tps']:,.0f} tasks per CPU second; peak RSS "
+                    f"{result['peak_mb']:.0f} MB; raw COPY of the "
+                    f"statement rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}"
+                )
             print(runs[-1]["report"])
         tps = statistics.median(r["tps"] for r in runs)
         aps = statistics.median(r["aps"] for r in runs)
         peak = max(r["peak_mb"] for r in runs)
         copy_rate = statistics.median(copies)
         seconds = statistics.median(r["seconds"] for r in runs)
-        figures = {"tasks": TASKS, "annotations": runs[0]["annotations"], "statements": runs[0]["statements"],
-                   "predictions": runs[0]["predictions"], "seconds": round(seconds, 2), "tasks_per_s": round(tps),
-                   "annotations_per_s": round(aps), "peak_rss_mb": round(peak),
-                   "copy_reference_statement_rows_per_s": round(copy_rate),
-                   "statement_rows_per_s": round(runs[0]["statements"] / seconds),
-                   "tasks_per_cpu_s": round(statistics.median(r["cpu_tps"] for r in runs)),
-                   "load_average_1min": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
+        figures = {
+            "tasks": TASKS,
+            "annotations": runs[0]["annotations"],
+            "statements": runs[0]["statements"],
+            "predictions": runs[0]["predictions"],
+            "seconds": round(seconds, 2),
+            "tasks_per_s": round(tps),
+            "annotations_per_s": round(aps),
+            "peak_rss_mb": round(peak),
+            "copy_reference_statement_rows_per_s": round(copy_rate),
+            "statement_rows_per_s": round(runs[0]["statements"] / seconds),
+            "tasks_per_cpu_s": round(statistics.median(r["cpu_tps"] for r in runs)),
+            "load_average_1min": round(os.getloadavg()[0], 1),
+            "cpus": os.cpu_count(),
+        }
         complete = runs[0]["annotations"] == n_ann and runs[0]["predictions"] > 0
         ok = tps >= TARGET_TPS and aps >= TARGET_APS and peak < TARGET_MB and complete
-        print(json.dumps({"benchmark": "ls_import", "figures": figures,
-                          "targets": {"tasks_per_s": f">= {TARGET_TPS:.0f}",
-                                      "annotations_per_s": f">= {TARGET_APS:.0f}",
-                                      "peak_rss_mb": f"< {TARGET_MB:.0f}"}, "ok": ok}))
+        print(
+            json.dumps(
+                {
+                    "benchmark": "ls_import",
+                    "figures": figures,
+                    "targets": {
+                        "tasks_per_s": f">= {TARGET_TPS:.0f}",
+                        "annotations_per_s": f">= {TARGET_APS:.0f}",
+                        "peak_rss_mb": f"< {TARGET_MB:.0f}",
+                    },
+                    "ok": ok,
+                }
+            )
+        )
         return 0 if ok else 1
     finally:
         from django.db import connections
+
         connections.close_all()
         admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
 

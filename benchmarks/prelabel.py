@@ -43,16 +43,18 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("STANDPOINT_PRELABEL_EMBEDDER", "minilm")
 
-COPIES = int(os.environ.get("PRELABEL_BENCH_COPIES", 65))   # smaller only for a smoke run
+COPIES = int(os.environ.get("PRELABEL_BENCH_COPIES", 65))  # smaller only for a smoke run
 RAW_SAMPLE, RAW_RUNS = min(1000, COPIES * 154), 3
 BATCH_SIZE = 64
 TARGET_SHARE = 0.70
 CORPUS = ROOT.parent / "shared" / "corpus"
-CLAIMS = ["Russia and China are forming a close strategic partnership",
-          "US foreign policy toward Russia and China has failed",
-          "The Power of Siberia 2 pipeline deepens Russia's energy dependence on China",
-          "India and China are improving their relations",
-          "The United States wants to separate Russia from China"]
+CLAIMS = [
+    "Russia and China are forming a close strategic partnership",
+    "US foreign policy toward Russia and China has failed",
+    "The Power of Siberia 2 pipeline deepens Russia's energy dependence on China",
+    "India and China are improving their relations",
+    "The United States wants to separate Russia from China",
+]
 
 
 def log(msg: str) -> None:
@@ -85,20 +87,37 @@ def build_project():
 
     files, split = corpus_files_and_splitter()
     project = Project.objects.create(name="bench", claim_threshold=0.4, stance_min_labels=30)
-    StanceLabel.objects.bulk_create(StanceLabel(project=project, value=v, name=n, key=k, order=i)
-                                    for i, (v, n, k) in enumerate(DEFAULT_STANCE_LABELS))
+    StanceLabel.objects.bulk_create(
+        StanceLabel(project=project, value=v, name=n, key=k, order=i)
+        for i, (v, n, k) in enumerate(DEFAULT_STANCE_LABELS)
+    )
     corpus = Corpus.objects.create(name="bench")
     paragraphs = []
     for copy in range(COPIES):
         for name, text in files:
-            article = Article.objects.create(corpus=corpus, title=f"{name} #{copy}", text=text, language="en",
-                                             content_hash=hashlib.sha256(f"{copy}{text}".encode()).hexdigest())
-            paragraphs += [Paragraph(article=article, position=i, text=s.text, start=s.start, end=s.end,
-                                     text_hash=hashlib.sha256(s.text.encode()).hexdigest(), language="en")
-                           for i, s in enumerate(split(text))]
+            article = Article.objects.create(
+                corpus=corpus,
+                title=f"{name} #{copy}",
+                text=text,
+                language="en",
+                content_hash=hashlib.sha256(f"{copy}{text}".encode()).hexdigest(),
+            )
+            paragraphs += [
+                Paragraph(
+                    article=article,
+                    position=i,
+                    text=s.text,
+                    start=s.start,
+                    end=s.end,
+                    text_hash=hashlib.sha256(s.text.encode()).hexdigest(),
+                    language="en",
+                )
+                for i, s in enumerate(split(text))
+            ]
     Paragraph.objects.bulk_create(paragraphs, batch_size=2000)
-    Task.objects.bulk_create((Task(project=project, paragraph=p, order=i) for i, p in enumerate(paragraphs)),
-                             batch_size=2000)
+    Task.objects.bulk_create(
+        (Task(project=project, paragraph=p, order=i) for i, p in enumerate(paragraphs)), batch_size=2000
+    )
     gazetteer_load(project=project)
     claims = [Claim.objects.create(project=project, text=t, normalized=t.lower()) for t in CLAIMS]
     # 60 labelled statements (author stance on a claim) train the stance model through the service
@@ -106,8 +125,9 @@ def build_project():
     labels = list(project.stance_labels.all())
     for i, task in enumerate(Task.objects.filter(project=project).order_by("order")[:60]):
         annotation = Annotation.objects.create(task=task, annotator=user, status=Annotation.Status.SUBMITTED)
-        Statement.objects.create(annotation=annotation, actor_role="author", claim=claims[i % len(claims)],
-                                 stance=labels[i % 3])
+        Statement.objects.create(
+            annotation=annotation, actor_role="author", claim=claims[i % len(claims)], stance=labels[i % 3]
+        )
     version = stance_model_train(project=project)
     log(f"stance model v{version.version}: cv accuracy {version.cv_accuracy}")
     return project
@@ -145,10 +165,9 @@ def run_in_process(project) -> float:
     from annotation.services.prelabel import prelabel_batch_run, prelabel_job_start
     from tests.processes import purge_broker
 
-    job = PrelabelJob.objects.create(project=project, batch_size=BATCH_SIZE,
-                                     total=project.tasks.count())
+    job = PrelabelJob.objects.create(project=project, batch_size=BATCH_SIZE, total=project.tasks.count())
     start = time.perf_counter()
-    batches = prelabel_job_start(job_id=job.pk)   # its enqueued messages are purged below, never run
+    batches = prelabel_job_start(job_id=job.pk)  # its enqueued messages are purged below, never run
     for batch in batches:
         prelabel_batch_run(job_id=job.pk, task_ids=batch)
     elapsed = time.perf_counter() - start
@@ -163,8 +182,13 @@ def start_worker(log_dir: Path):
     """The tests' Celery worker (tests.processes), on this benchmark's database and broker and settings."""
     from tests.processes import celery_worker
 
-    return celery_worker(log_dir, "default,prelabel", {"DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
-                                                        "DB_CONN_MAX_AGE": "60"}, concurrency=2, name="bench")
+    return celery_worker(
+        log_dir,
+        "default,prelabel",
+        {"DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"], "DB_CONN_MAX_AGE": "60"},
+        concurrency=2,
+        name="bench",
+    )
 
 
 class MemorySampler(threading.Thread):
@@ -254,14 +278,21 @@ def main() -> int:
         celery_rate, peak_total, peak_child = run_celery(project)
         raw2_runs.append(raw_throughput(sample, 2))
         raw2 = max(raw2_runs)
-        log(f"(b) pipeline through Celery, 2 workers: {celery_rate:.1f} paragraphs/s; raw model 2 processes "
-            f"{raw2_runs} -> {raw2:.1f}; peak worker RSS {peak_total:.0f} MiB in all, {peak_child:.0f} MiB per process")
-        figures = {"paragraphs": len(texts), "raw_model_pps_1proc": round(raw1, 1),
-                   "raw_model_pps_2proc": round(raw2, 1), "pipeline_in_process_pps": round(in_process, 1),
-                   "pipeline_celery_2workers_pps": round(celery_rate, 1),
-                   "in_process_share_of_raw_1proc": round(in_process / raw1, 3),
-                   "celery_share_of_raw_2proc": round(celery_rate / raw2, 3),
-                   "peak_worker_rss_mib_total": round(peak_total), "peak_worker_rss_mib_per_process": round(peak_child)}
+        log(
+            f"(b) pipeline through Celery, 2 workers: {celery_rate:.1f} paragraphs/s; raw model 2 processes "
+            f"{raw2_runs} -> {raw2:.1f}; peak worker RSS {peak_total:.0f} MiB in all, {peak_child:.0f} MiB per process"
+        )
+        figures = {
+            "paragraphs": len(texts),
+            "raw_model_pps_1proc": round(raw1, 1),
+            "raw_model_pps_2proc": round(raw2, 1),
+            "pipeline_in_process_pps": round(in_process, 1),
+            "pipeline_celery_2workers_pps": round(celery_rate, 1),
+            "in_process_share_of_raw_1proc": round(in_process / raw1, 3),
+            "celery_share_of_raw_2proc": round(celery_rate / raw2, 3),
+            "peak_worker_rss_mib_total": round(peak_total),
+            "peak_worker_rss_mib_per_process": round(peak_child),
+        }
         targets = {"celery_share_of_raw_2proc": f">= {TARGET_SHARE}", "paragraphs": ">= 10000"}
         ok = celery_rate / raw2 >= TARGET_SHARE and len(texts) >= 10_000
         print(json.dumps({"benchmark": "prelabel", "figures": figures, "targets": targets, "ok": ok}))

@@ -34,8 +34,14 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 GOLD = ROOT.parent / "shared" / "gold" / "dev_statements.json"
 CORPUS = ROOT.parent / "shared" / "corpus"
 RUNS = int(os.environ.get("PRELABEL_QUALITY_RUNS", 3))
-ACTOR_TYPES = {"person": "person", "state": "state", "organisation": "organisation", "group": "group",
-               "government": "organisation", "media": "organisation"}
+ACTOR_TYPES = {
+    "person": "person",
+    "state": "state",
+    "organisation": "organisation",
+    "group": "group",
+    "government": "organisation",
+    "media": "organisation",
+}
 
 
 def log(msg: str) -> None:
@@ -82,15 +88,21 @@ def load_gold(*, gold: dict, corpus_dir: Path, manager, annotator, name: str = "
     project = project_create(name=name, created_by=manager, corpora=[report.corpus_id])
     tasks_sync(project=project)
     gazetteer_load(project=project, user=manager)
-    claims = {text: claim_create(project=project, text=text, user=manager, role=Role.MANAGER).pk
-              for text in gold["claims"]}
+    claims = {
+        text: claim_create(project=project, text=text, user=manager, role=Role.MANAGER).pk for text in gold["claims"]
+    }
     actors = {a.name.lower(): a.pk for a in Actor.objects.filter(project=project)}
     types = {a["name"]: a.get("type", "other") for a in gold["actors"]}
     for triple in gold["triples"]:
         holder = triple["actor"]
         if holder != "AUTHOR" and holder.lower() not in actors:
-            actors[holder.lower()] = actor_create(project=project, name=holder, user=annotator, role=Role.ANNOTATOR,
-                                                  type=ACTOR_TYPES.get(types.get(holder, ""), "other")).pk
+            actors[holder.lower()] = actor_create(
+                project=project,
+                name=holder,
+                user=annotator,
+                role=Role.ANNOTATOR,
+                type=ACTOR_TYPES.get(types.get(holder, ""), "other"),
+            ).pk
     by_file: dict[str, list] = {}
     for task in Task.objects.filter(project=project).select_related("paragraph__article"):
         by_file.setdefault(Path(task.paragraph.article.source_name).name, []).append(task)
@@ -101,7 +113,9 @@ def load_gold(*, gold: dict, corpus_dir: Path, manager, annotator, name: str = "
     for p in gold["paragraphs"]:
         # the task whose paragraph overlaps the gold paragraph's offsets most (the import may
         # normalise a little markup, so the texts need not be identical)
-        overlap = [(min(t.paragraph.end, p["end"]) - max(t.paragraph.start, p["start"]), t) for t in by_file.get(p["file"], [])]
+        overlap = [
+            (min(t.paragraph.end, p["end"]) - max(t.paragraph.start, p["start"]), t) for t in by_file.get(p["file"], [])
+        ]
         best = max(overlap, key=lambda o: o[0], default=(0, None))
         task = best[1] if best[0] > 0 else None
         if task is None:
@@ -119,9 +133,16 @@ def load_gold(*, gold: dict, corpus_dir: Path, manager, annotator, name: str = "
             if not found:
                 raise RuntimeError(f"span {t['actor_span']!r} not in task {task.pk}'s paragraph")
             start = min(found, key=lambda i: abs(i - expected))
-            statements.append({"actor_role": "mention", "actor": actors[t["actor"].lower()], "actor_start": start,
-                               "actor_end": start + len(t["actor_span"]), "claim": claims[t["claim"]],
-                               "stance": t["stance"]})
+            statements.append(
+                {
+                    "actor_role": "mention",
+                    "actor": actors[t["actor"].lower()],
+                    "actor_start": start,
+                    "actor_end": start + len(t["actor_span"]),
+                    "claim": claims[t["claim"]],
+                    "stance": t["stance"],
+                }
+            )
         adjudication_save(task=task, adjudicator=manager, statements=statements, no_statement=not statements)
     if missing:
         raise RuntimeError(f"{missing} gold paragraphs have no task (the corpus split differs from the gold's)")
@@ -155,8 +176,12 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         users = get_user_model().objects
-        project = load_gold(gold=gold, corpus_dir=CORPUS, manager=users.create(username="bench-manager"),
-                            annotator=users.create(username="bench-annotator"))
+        project = load_gold(
+            gold=gold,
+            corpus_dir=CORPUS,
+            manager=users.create(username="bench-manager"),
+            annotator=users.create(username="bench-annotator"),
+        )
         log(f"project {project.pk}: {project.tasks.count()} tasks")
         times, report = [], None
         for _ in range(RUNS):
@@ -165,27 +190,34 @@ def main() -> int:
             times.append(time.perf_counter() - start)
     finally:
         from django.db import connections
+
         connections.close_all()
         recreate_db(drop_only=True)
     met = targets_met(report)
     figures = {
-        "statements": report["statements"], "folds": report["folds"],
-        "stance_accuracy": report["stance"]["model"]["accuracy"], "stance_macro_f1": report["stance"]["model"]["macro_f1"],
+        "statements": report["statements"],
+        "folds": report["folds"],
+        "stance_accuracy": report["stance"]["model"]["accuracy"],
+        "stance_macro_f1": report["stance"]["model"]["macro_f1"],
         "stance_baseline_accuracy": report["stance"]["baseline"]["accuracy"],
         "stance_baseline_macro_f1": report["stance"]["baseline"]["macro_f1"],
         "stance_served": report["stance"]["served"],
         "stance_chosen_per_fold": [s["chosen"] for s in report["stance_selection"]],
-        "claims_top1": report["claims"]["top1_recall"], "claims_top3": report["claims"]["top3_recall"],
+        "claims_top1": report["claims"]["top1_recall"],
+        "claims_top3": report["claims"]["top3_recall"],
         "claims_baseline_top1": report["claims"]["baseline"]["top1_recall"],
         "claims_baseline_top3": report["claims"]["baseline"]["top3_recall"],
         "actor_registry_recall": report["actors"]["registry_recall"],
         "actor_new_recall": report["actors"]["new_actor_recall"],
-        "author_recall": report["actors"]["author_recall"], "author_precision": report["actors"]["author_precision"],
+        "author_recall": report["actors"]["author_recall"],
+        "author_precision": report["actors"]["author_precision"],
         "author_baseline_precision": report["actors"]["author_baseline"]["precision"],
         "actor_span_precision_exact": report["actors"]["span_precision_exact"],
         "actor_span_precision_overlap": report["actors"]["span_precision_overlap"],
-        "actor_tagger_only": {k: report["actors"]["tagger_only"][k]
-                              for k in ("registry_recall", "span_precision_exact", "span_precision_overlap")},
+        "actor_tagger_only": {
+            k: report["actors"]["tagger_only"][k]
+            for k in ("registry_recall", "span_precision_exact", "span_precision_overlap")
+        },
         "coverage_all_suggested": report["coverage"]["all_suggested"],
         "whole_statements_top5": report["whole_statements"]["top5_recall"],
         "whole_statements_top5_actor_claim": report["whole_statements"]["top5_actor_claim_recall"],

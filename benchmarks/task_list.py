@@ -34,25 +34,30 @@ def build():
     import numpy as np
     import pandas as pd
     import psycopg
+
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
     import django
+
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+
     call_command("migrate", verbosity=0)
     from annotation.models import Project
     from corpora.models import Article, Corpus
+
     rng = np.random.default_rng(7)
     project = Project.objects.create(name="bench", annotators_per_task=3)
     users = [get_user_model().objects.create(username=f"ann{i}") for i in range(N_USERS)]
     manager = get_user_model().objects.create(username="boss", is_superuser=True, is_staff=True)
     corpus = Corpus.objects.create(name="bench")
-    arts = Article.objects.bulk_create(Article(corpus=corpus, title=f"Article {i}", text="x", content_hash=f"{i:064d}")
-                                       for i in range(N_ARTICLES))
+    arts = Article.objects.bulk_create(
+        Article(corpus=corpus, title=f"Article {i}", text="x", content_hash=f"{i:064d}") for i in range(N_ARTICLES)
+    )
     n = N_ARTICLES * PER_ARTICLE
     vocab = np.array([f"w{i}" for i in range(3000)] + ["pipeline", "election", "sanctions"] * 30)
     words = rng.choice(vocab, size=(n, 60))
@@ -69,15 +74,41 @@ def build():
 
     ids = np.arange(1, n + 1)
     kinds = rng.choice(["body", "comment", "noise", "title"], size=n, p=[0.7, 0.2, 0.05, 0.05])
-    copy("corpora_paragraph", pd.DataFrame({
-        "id": ids, "article_id": [arts[i // PER_ARTICLE].pk for i in range(n)], "position": (ids - 1) % PER_ARTICLE,
-        "kind": kinds, "kind_source": "auto", "kind_reason": "", "text": texts, "start": 0, '"end"': 400,
-        "text_hash": "h", "language": "en", "is_repeated": "f"}))
+    copy(
+        "corpora_paragraph",
+        pd.DataFrame(
+            {
+                "id": ids,
+                "article_id": [arts[i // PER_ARTICLE].pk for i in range(n)],
+                "position": (ids - 1) % PER_ARTICLE,
+                "kind": kinds,
+                "kind_source": "auto",
+                "kind_reason": "",
+                "text": texts,
+                "start": 0,
+                '"end"': 400,
+                "text_hash": "h",
+                "language": "en",
+                "is_repeated": "f",
+            }
+        ),
+    )
     submitted = rng.choice([0, 1, 2, 3], size=n, p=[0.35, 0.2, 0.15, 0.3])
-    copy("annotation_task", pd.DataFrame({
-        "id": ids, "project_id": project.pk, "paragraph_id": ids, '"order"': ids, "submitted_count": submitted,
-        "is_complete": np.where(submitted >= 3, "t", "f"), "created_at": stamp,
-        "adjudication_requested_at": np.where(rng.random(n) < 0.01, stamp, None)}))
+    copy(
+        "annotation_task",
+        pd.DataFrame(
+            {
+                "id": ids,
+                "project_id": project.pk,
+                "paragraph_id": ids,
+                '"order"': ids,
+                "submitted_count": submitted,
+                "is_complete": np.where(submitted >= 3, "t", "f"),
+                "created_at": stamp,
+                "adjudication_requested_at": np.where(rng.random(n) < 0.01, stamp, None),
+            }
+        ),
+    )
     rows = []
     for t, s in zip(ids, submitted, strict=True):
         who = rng.choice(N_USERS, size=min(N_USERS, s + 1), replace=False)
@@ -91,20 +122,56 @@ def build():
     copy("annotation_annotation", ann)
     open_tasks = ids[submitted < 3]
     leased = rng.choice(open_tasks, size=1000, replace=False)
-    copy("annotation_assignment", pd.DataFrame({
-        "id": np.arange(1, 1001), "task_id": leased, "annotator_id": users[0].pk, "status": "active",
-        "leased_at": stamp, "expires_at": (now + timedelta(hours=2)).isoformat()}).drop_duplicates("task_id"))
+    copy(
+        "annotation_assignment",
+        pd.DataFrame(
+            {
+                "id": np.arange(1, 1001),
+                "task_id": leased,
+                "annotator_id": users[0].pk,
+                "status": "active",
+                "leased_at": stamp,
+                "expires_at": (now + timedelta(hours=2)).isoformat(),
+            }
+        ).drop_duplicates("task_id"),
+    )
     pre = ids[rng.random(n) < 0.5]
-    copy("annotation_predictionset", pd.DataFrame({"id": np.arange(1, len(pre) + 1), "task_id": pre,
-                                                   "model_name": "gazetteer", "model_version": "1",
-                                                   "created_at": stamp}))
+    copy(
+        "annotation_predictionset",
+        pd.DataFrame(
+            {
+                "id": np.arange(1, len(pre) + 1),
+                "task_id": pre,
+                "model_name": "gazetteer",
+                "model_version": "1",
+                "created_at": stamp,
+            }
+        ),
+    )
     gold = ids[rng.random(n) < 0.05]
-    copy("annotation_adjudication", pd.DataFrame({"id": np.arange(1, len(gold) + 1), "task_id": gold,
-                                                  "adjudicator_id": manager.pk, "no_statement": "f", "reason": "",
-                                                  "created_at": stamp, "updated_at": stamp}))
+    copy(
+        "annotation_adjudication",
+        pd.DataFrame(
+            {
+                "id": np.arange(1, len(gold) + 1),
+                "task_id": gold,
+                "adjudicator_id": manager.pk,
+                "no_statement": "f",
+                "reason": "",
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        ),
+    )
     with connection.cursor() as cur:
-        for table in ("corpora_paragraph", "annotation_task", "annotation_annotation", "annotation_assignment",
-                      "annotation_predictionset", "annotation_adjudication"):
+        for table in (
+            "corpora_paragraph",
+            "annotation_task",
+            "annotation_annotation",
+            "annotation_assignment",
+            "annotation_predictionset",
+            "annotation_adjudication",
+        ):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         cur.execute("ANALYZE")
     return project, manager, users, arts, len(ann)
@@ -115,6 +182,7 @@ def measure(project, manager, users, arts):
 
     from annotation.models import Task
     from annotation.selectors.task_browser import SORTS, TaskQuery, encode_cursor, task_page
+
     client = Client()
     client.force_login(manager)
     url = f"/api/projects/{project.pk}/task-browser/"
@@ -122,20 +190,27 @@ def measure(project, manager, users, arts):
     def deep_cursor(sort):
         column = SORTS[sort.lstrip("-")]
         sign = "-" if sort.startswith("-") else ""
-        row = (Task.objects.filter(project=project).order_by(f"{sign}{column}", f"{sign}id")
-               .values(column, "id")[DEEP])
+        row = Task.objects.filter(project=project).order_by(f"{sign}{column}", f"{sign}id").values(column, "id")[DEEP]
         return encode_cursor(row[column], row["id"])
 
-    mix = [("unfiltered, order", {}), ("unfiltered, -submitted", {"sort": "-submitted"}),
-           ("unfiltered, -id", {"sort": "-id"}), ("status=open", {"status": "open"}),
-           ("status=in_progress", {"status": "in_progress"}), ("status=complete, -order", {"status": "complete",
-                                                                                          "sort": "-order"}),
-           ("annotator", {"annotator": users[3].pk}), ("skipped=1", {"skipped": "1"}),
-           ("prelabels=0", {"prelabels": "0"}), ("adjudicated=1", {"adjudicated": "1"}),
-           ("sent_to_adjudication=1", {"sent_to_adjudication": "1"}), ("article", {"article": arts[500].pk}),
-           ("kind=comment, -order", {"kind": "comment", "sort": "-order"}),
-           ("submissions=2 skipped=0, submitted", {"submissions": "2", "skipped": "0", "sort": "submitted"}),
-           ("q=pipeline (common)", {"q": "pipeline"}), ("q=zeppelin (100 rows)", {"q": "zeppelin"})]
+    mix = [
+        ("unfiltered, order", {}),
+        ("unfiltered, -submitted", {"sort": "-submitted"}),
+        ("unfiltered, -id", {"sort": "-id"}),
+        ("status=open", {"status": "open"}),
+        ("status=in_progress", {"status": "in_progress"}),
+        ("status=complete, -order", {"status": "complete", "sort": "-order"}),
+        ("annotator", {"annotator": users[3].pk}),
+        ("skipped=1", {"skipped": "1"}),
+        ("prelabels=0", {"prelabels": "0"}),
+        ("adjudicated=1", {"adjudicated": "1"}),
+        ("sent_to_adjudication=1", {"sent_to_adjudication": "1"}),
+        ("article", {"article": arts[500].pk}),
+        ("kind=comment, -order", {"kind": "comment", "sort": "-order"}),
+        ("submissions=2 skipped=0, submitted", {"submissions": "2", "skipped": "0", "sort": "submitted"}),
+        ("q=pipeline (common)", {"q": "pipeline"}),
+        ("q=zeppelin (100 rows)", {"q": "zeppelin"}),
+    ]
     for sort in ("order", "-submitted", "-id"):
         mix.append((f"deep page (cursor at {DEEP:,}), {sort}", {"sort": sort, "cursor": deep_cursor(sort)}))
     per, all_ms = {}, []
@@ -152,27 +227,34 @@ def measure(project, manager, users, arts):
     # reference: the same deep page, OFFSET vs keyset, selector level
     cursor = deep_cursor("order")
     from annotation.selectors.task_browser import task_filtered
+
     offset_ms, keyset_ms = [], []
     cols = ("id", "order", "submitted_count", "paragraph__article__title")
     for _ in range(REPEAT):
         t0 = time.perf_counter()
         everything = task_filtered(project=project, query=TaskQuery()).order_by("order", "id")
-        list(everything.values(*cols)[DEEP + 1:DEEP + 51])
+        list(everything.values(*cols)[DEEP + 1 : DEEP + 51])
         offset_ms.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         task_page(project=project, query=TaskQuery(cursor=cursor))
         keyset_ms.append((time.perf_counter() - t0) * 1000)
     all_ms.sort()
-    return {"requests": len(all_ms), "median_ms": round(statistics.median(all_ms), 1),
-            "p95_ms": round(all_ms[int(0.95 * (len(all_ms) - 1))], 1), "max_ms": round(all_ms[-1], 1),
-            "median_ms_by_query": per, "slowest_query": max(per, key=per.get),
-            "reference_offset_deep_page_median_ms": round(statistics.median(offset_ms), 1),
-            "keyset_deep_page_selector_median_ms": round(statistics.median(keyset_ms), 1)}
+    return {
+        "requests": len(all_ms),
+        "median_ms": round(statistics.median(all_ms), 1),
+        "p95_ms": round(all_ms[int(0.95 * (len(all_ms) - 1))], 1),
+        "max_ms": round(all_ms[-1], 1),
+        "median_ms_by_query": per,
+        "slowest_query": max(per, key=per.get),
+        "reference_offset_deep_page_median_ms": round(statistics.median(offset_ms), 1),
+        "keyset_deep_page_selector_median_ms": round(statistics.median(keyset_ms), 1),
+    }
 
 
 def drop_database():
     import psycopg
     from django.db import connections
+
     connections.close_all()
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
@@ -187,12 +269,18 @@ def main():
         figures = measure(project, manager, users, arts)
     finally:
         drop_database()
-    figures = {"tasks": N_ARTICLES * PER_ARTICLE, "annotations": n_ann, "build_s": round(build_s, 1),
-               **figures, "load_average_at_start": round(load_before, 2),
-               "load_average_at_end": round(os.getloadavg()[0], 2)}
+    figures = {
+        "tasks": N_ARTICLES * PER_ARTICLE,
+        "annotations": n_ann,
+        "build_s": round(build_s, 1),
+        **figures,
+        "load_average_at_start": round(load_before, 2),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
+    }
     ok = figures["p95_ms"] <= TARGET_P95_MS
-    print(json.dumps({"benchmark": "task_list", "figures": figures, "targets": {"p95_ms": TARGET_P95_MS},
-                      "ok": bool(ok)}))
+    print(
+        json.dumps({"benchmark": "task_list", "figures": figures, "targets": {"p95_ms": TARGET_P95_MS}, "ok": bool(ok)})
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,15 @@ THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", 1))
 WORKER_CLASS = os.environ.get("BENCH_GUNICORN_CLASS", "sync")
 TARGETS = {"realistic_next_task_p95_ms": 50, "realistic_submit_p95_ms": 80, "saturation_pairs_per_s": 150}
 
-ENV = {**os.environ, "DATABASE_URL": DB_URL, "DEBUG": "0", "SECRET_KEY": "bench-only-not-secret",
-       "ALLOWED_HOSTS": "127.0.0.1,localhost", "DB_CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING"}
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DB_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-not-secret",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DB_CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "WARNING",
+}
 ENV.pop("CELERY_BROKER_URL", None)
 
 
@@ -59,19 +66,27 @@ def percentile(values: list[float], q: float) -> float:
 
 # ----------------------------------------------------------------------------- database and fixtures
 
+
 def admin_sql(sql: str) -> None:
     import psycopg
+
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute(sql)
 
 
 def setup_django() -> None:
-    os.environ.update({k: v for k, v in ENV.items() if k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                                                               "DB_CONN_MAX_AGE", "LOG_LEVEL")})
+    os.environ.update(
+        {
+            k: v
+            for k, v in ENV.items()
+            if k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DB_CONN_MAX_AGE", "LOG_LEVEL")
+        }
+    )
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     sys.path.insert(0, str(ROOT))
     import django
+
     django.setup()
 
 
@@ -93,23 +108,55 @@ def build_fixtures() -> dict:
 
     t0 = time.perf_counter()
     corpus = Corpus.objects.create(name="bench")
-    text = ("Beijing said on Monday that the pipeline deal is good for Russia, while officials in Kyiv said "
-            "the project would weaken European energy security and called for new sanctions.")
+    text = (
+        "Beijing said on Monday that the pipeline deal is good for Russia, while officials in Kyiv said "
+        "the project would weaken European energy security and called for new sanctions."
+    )
     with connection.cursor() as cur:
         raw = cur.connection
-        with raw.cursor().copy("COPY corpora_article (corpus_id, title, author, source_url, source_name, format, "
-                               "text, content_hash, language, encoding, created_at) FROM STDIN") as copy:
+        with raw.cursor().copy(
+            "COPY corpora_article (corpus_id, title, author, source_url, source_name, format, "
+            "text, content_hash, language, encoding, created_at) FROM STDIN"
+        ) as copy:
             for i in range(N_ARTICLES):
-                copy.write_row((corpus.pk, f"Article {i}", "", "", f"bench/{i}.txt", "txt", text, f"h{i:064d}"[-64:],
-                                "en", "utf-8", "2026-11-01T00:00:00Z"))
+                copy.write_row(
+                    (
+                        corpus.pk,
+                        f"Article {i}",
+                        "",
+                        "",
+                        f"bench/{i}.txt",
+                        "txt",
+                        text,
+                        f"h{i:064d}"[-64:],
+                        "en",
+                        "utf-8",
+                        "2026-11-01T00:00:00Z",
+                    )
+                )
         cur.execute("SELECT id FROM corpora_article WHERE corpus_id = %s ORDER BY id", [corpus.pk])
         article_ids = [r[0] for r in cur.fetchall()]
-        with raw.cursor().copy("COPY corpora_paragraph (article_id, position, kind, kind_source, kind_reason, text, "
-                               "start, \"end\", text_hash, language, is_repeated) FROM STDIN") as copy:
+        with raw.cursor().copy(
+            "COPY corpora_paragraph (article_id, position, kind, kind_source, kind_reason, text, "
+            "start, \"end\", text_hash, language, is_repeated) FROM STDIN"
+        ) as copy:
             for aid in article_ids:
                 for pos in range(PER_ARTICLE):
-                    copy.write_row((aid, pos, "body", "auto", "", f"{text} ({aid}.{pos})", 0, len(text),
-                                    f"{aid}-{pos}", "en", False))
+                    copy.write_row(
+                        (
+                            aid,
+                            pos,
+                            "body",
+                            "auto",
+                            "",
+                            f"{text} ({aid}.{pos})",
+                            0,
+                            len(text),
+                            f"{aid}-{pos}",
+                            "en",
+                            False,
+                        )
+                    )
         cur.execute("ANALYZE corpora_article; ANALYZE corpora_paragraph")
     t_copy = time.perf_counter() - t0
 
@@ -118,15 +165,19 @@ def build_fixtures() -> dict:
     n_users = REALISTIC_USERS + SATURATION_USERS
     users = User.objects.bulk_create(User(username=f"a{i:03d}", password=password) for i in range(n_users))
     boss = User.objects.create(username="boss", password=password, is_staff=True)
-    project = project_create(name="Workspace benchmark", created_by=boss, annotators_per_task=K, corpora=[corpus],
-                             lease_minutes=30)
+    project = project_create(
+        name="Workspace benchmark", created_by=boss, annotators_per_task=K, corpora=[corpus], lease_minutes=30
+    )
     ProjectMembership.objects.bulk_create(ProjectMembership(project=project, user=u, role="annotator") for u in users)
     keys = [secrets.token_hex(20) for _ in range(len(users) + 1)]
-    ApiToken.objects.bulk_create(ApiToken(user=u, name="benchmark", key_hash=token_key_hash(k), prefix=k[:8],
-                                          created_at=timezone.now()) for u, k in zip(users + [boss], keys, strict=True))
+    ApiToken.objects.bulk_create(
+        ApiToken(user=u, name="benchmark", key_hash=token_key_hash(k), prefix=k[:8], created_at=timezone.now())
+        for u, k in zip(users + [boss], keys, strict=True)
+    )
     actor = Actor.objects.create(project=project, name="China", type="state")
-    claim = Claim.objects.create(project=project, text="The pipeline deal is good",
-                                 normalized="the pipeline deal is good")
+    claim = Claim.objects.create(
+        project=project, text="The pipeline deal is good", normalized="the pipeline deal is good"
+    )
 
     t0 = time.perf_counter()
     result = tasks_sync(project=project)
@@ -134,17 +185,29 @@ def build_fixtures() -> dict:
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE annotation_task")
     assert result.total == N_ARTICLES * PER_ARTICLE, result
-    return {"project": project.pk, "actor": actor.pk, "claim": claim.pk, "tokens": keys[:n_users], "boss": keys[-1],
-            "text_len": len(text), "migrate_s": t_migrate, "copy_s": t_copy, "sync_s": t_sync,
-            "tasks": result.total}
+    return {
+        "project": project.pk,
+        "actor": actor.pk,
+        "claim": claim.pk,
+        "tokens": keys[:n_users],
+        "boss": keys[-1],
+        "text_len": len(text),
+        "migrate_s": t_migrate,
+        "copy_s": t_copy,
+        "sync_s": t_sync,
+        "tasks": result.total,
+    }
 
 
 # ----------------------------------------------------------------------------- the load process
 
+
 class Client:
     def __init__(self, port: int, token: str):
-        self.port, self.headers = port, {"Authorization": f"Token {token}", "Content-Type": "application/json",
-                                         "Connection": "keep-alive"}
+        self.port, self.headers = (
+            port,
+            {"Authorization": f"Token {token}", "Content-Type": "application/json", "Connection": "keep-alive"},
+        )
         self.conn = HTTPConnection("127.0.0.1", port, timeout=30)
 
     def reset(self) -> None:
@@ -209,9 +272,20 @@ def annotator_loop(client: Client, fx: dict, stop_at: float, think: tuple[float,
         if rnd.random() < 0.5:
             body = {"revision": ann["revision"], "no_statement": True, "statements": [], "time_spent_ms": 2000}
         else:
-            body = {"revision": ann["revision"], "time_spent_ms": 2000, "statements": [
-                {"actor_role": "mention", "actor": fx["actor"], "actor_start": 0, "actor_end": 7, "claim": fx["claim"],
-                 "stance": rnd.choice(["favor", "against", "neutral"])}]}
+            body = {
+                "revision": ann["revision"],
+                "time_spent_ms": 2000,
+                "statements": [
+                    {
+                        "actor_role": "mention",
+                        "actor": fx["actor"],
+                        "actor_start": 0,
+                        "actor_end": 7,
+                        "claim": fx["claim"],
+                        "stance": rnd.choice(["favor", "against", "neutral"]),
+                    }
+                ],
+            }
         try:
             status, res, ms = client.call("POST", f"/api/annotations/{ann['id']}/submit/", body)
         except TimeoutError:
@@ -248,8 +322,15 @@ def cpu_seconds() -> dict[str, float]:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         used = (int(fields[11]) + int(fields[12])) / hz
-        role = ("load" if int(pid) == os.getpid() else "server" if "gunicorn" in cmd
-                else "postgres" if cmd.startswith("postgres") or "/postgres" in cmd else None)
+        role = (
+            "load"
+            if int(pid) == os.getpid()
+            else "server"
+            if "gunicorn" in cmd
+            else "postgres"
+            if cmd.startswith("postgres") or "/postgres" in cmd
+            else None
+        )
         if role:
             out[role] += used
     return out
@@ -262,8 +343,9 @@ def run_phase(fx: dict, port: int, tokens: list[str], seconds: float, think: tup
     clients = [Client(port, t) for t in tokens]
     stop_at = time.perf_counter() + seconds
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=annotator_loop, args=(c, fx, stop_at, think, out, lock), daemon=True)
-               for c in clients]
+    threads = [
+        threading.Thread(target=annotator_loop, args=(c, fx, stop_at, think, out, lock), daemon=True) for c in clients
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -298,8 +380,13 @@ def run_reference(fx: dict, port: int, tokens: list[str], seconds: float) -> dic
 
 
 def summary(lat: list[float]) -> dict:
-    return {"n": len(lat), "p50": round(percentile(lat, 50), 1), "p95": round(percentile(lat, 95), 1),
-            "p99": round(percentile(lat, 99), 1), "median": round(statistics.median(lat), 1) if lat else None}
+    return {
+        "n": len(lat),
+        "p50": round(percentile(lat, 50), 1),
+        "p95": round(percentile(lat, 95), 1),
+        "p99": round(percentile(lat, 99), 1),
+        "median": round(statistics.median(lat), 1) if lat else None,
+    }
 
 
 def load_main(fx_path: str, port: int, out_path: str) -> None:
@@ -318,6 +405,7 @@ def load_main(fx_path: str, port: int, out_path: str) -> None:
 
 # ----------------------------------------------------------------------------- server and checks
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -325,11 +413,29 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "workspace_wsgi:application",
-           "--pythonpath", f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
-           "--preload", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
-           "--keep-alive", "30", "--log-level", "warning", "--timeout", "60", "--worker-tmp-dir", "/dev/shm"]
+    cmd = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "workspace_wsgi:application",
+        "--pythonpath",
+        f"{ROOT},{ROOT / 'benchmarks' / 'support'}",
+        "--preload",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        WORKER_CLASS,
+        "--threads",
+        str(THREADS),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
+        "--worker-tmp-dir",
+        "/dev/shm",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, start_new_session=True)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -346,25 +452,37 @@ def start_server(port: int) -> subprocess.Popen:
 
 def check_invariants(project_id: int, acks: set[int]) -> list[str]:
     from django.db import connection
+
     problems = []
     with connection.cursor() as cur:
-        cur.execute("""SELECT count(*) FROM annotation_task t WHERE t.project_id = %s AND t.submitted_count >
-                       (SELECT annotators_per_task FROM annotation_project WHERE id = %s)""", [project_id, project_id])
+        cur.execute(
+            """SELECT count(*) FROM annotation_task t WHERE t.project_id = %s AND t.submitted_count >
+                       (SELECT annotators_per_task FROM annotation_project WHERE id = %s)""",
+            [project_id, project_id],
+        )
         if n := cur.fetchone()[0]:
             problems.append(f"{n} tasks over k")
-        cur.execute("""SELECT count(*) FROM annotation_task t LEFT JOIN (SELECT task_id, count(*) n FROM
+        cur.execute(
+            """SELECT count(*) FROM annotation_task t LEFT JOIN (SELECT task_id, count(*) n FROM
                        annotation_annotation WHERE status = 'submitted' GROUP BY task_id) a ON a.task_id = t.id
                        WHERE t.project_id = %s AND (t.submitted_count <> coalesce(a.n, 0)
-                       OR t.is_complete <> (t.submitted_count >= %s))""", [project_id, K])
+                       OR t.is_complete <> (t.submitted_count >= %s))""",
+            [project_id, K],
+        )
         if n := cur.fetchone()[0]:
             problems.append(f"{n} tasks whose submitted_count/is_complete disagree with their annotations")
-        cur.execute("""SELECT max(n) FROM (SELECT count(*) n FROM annotation_annotation a JOIN annotation_task t
+        cur.execute(
+            """SELECT max(n) FROM (SELECT count(*) n FROM annotation_annotation a JOIN annotation_task t
                        ON t.id = a.task_id WHERE t.project_id = %s GROUP BY a.task_id, a.annotator_id) x""",
-                    [project_id])
+            [project_id],
+        )
         if (cur.fetchone()[0] or 0) > 1:
             problems.append("an annotator has two annotations on one task")
-        cur.execute("""SELECT a.id FROM annotation_annotation a JOIN annotation_task t ON t.id = a.task_id
-                       WHERE t.project_id = %s AND a.status = 'submitted'""", [project_id])
+        cur.execute(
+            """SELECT a.id FROM annotation_annotation a JOIN annotation_task t ON t.id = a.task_id
+                       WHERE t.project_id = %s AND a.status = 'submitted'""",
+            [project_id],
+        )
         stored = {r[0] for r in cur.fetchall()}
     if lost := acks - stored:
         problems.append(f"{len(lost)} acknowledged submissions are not stored as submitted")
@@ -374,8 +492,10 @@ def check_invariants(project_id: int, acks: set[int]) -> list[str]:
 
 
 def main() -> int:
-    print(f"== workspace benchmark: {N_ARTICLES * PER_ARTICLE:,} tasks, k = {K}, "
-          f"gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}")
+    print(
+        f"== workspace benchmark: {N_ARTICLES * PER_ARTICLE:,} tasks, k = {K}, "
+        f"gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}"
+    )
     admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin_sql(f"CREATE DATABASE {DB_NAME}")
     if os.environ.get("BENCH_LOG_SLOW_MS"):  # diagnosis: PostgreSQL logs statements slower than this
@@ -385,18 +505,25 @@ def main() -> int:
         setup_django()
         fx = build_fixtures()
         from django.db import connection
+
         connection.close()
-        print(f"  fixtures: migrate {fx['migrate_s']:.1f} s, COPY {N_ARTICLES:,} articles + "
-              f"{fx['tasks']:,} paragraphs {fx['copy_s']:.1f} s, tasks_sync {fx['sync_s']:.1f} s "
-              f"({fx['tasks'] / fx['sync_s']:,.0f} tasks/s)", flush=True)
+        print(
+            f"  fixtures: migrate {fx['migrate_s']:.1f} s, COPY {N_ARTICLES:,} articles + "
+            f"{fx['tasks']:,} paragraphs {fx['copy_s']:.1f} s, tasks_sync {fx['sync_s']:.1f} s "
+            f"({fx['tasks'] / fx['sync_s']:,.0f} tasks/s)",
+            flush=True,
+        )
         port = free_port()
         server = start_server(port)
         tmp = ROOT / "var" / "bench"
         tmp.mkdir(parents=True, exist_ok=True)
         fx_path, out_path = tmp / "workspace_fixtures.json", tmp / "workspace_results.json"
         fx_path.write_text(json.dumps(fx))
-        load = subprocess.run([sys.executable, __file__, "--load", str(fx_path), str(port), str(out_path)],
-                              cwd=ROOT, timeout=REALISTIC_SECONDS + SATURATION_SECONDS + REFERENCE_SECONDS + 300)
+        load = subprocess.run(
+            [sys.executable, __file__, "--load", str(fx_path), str(port), str(out_path)],
+            cwd=ROOT,
+            timeout=REALISTIC_SECONDS + SATURATION_SECONDS + REFERENCE_SECONDS + 300,
+        )
         if load.returncode != 0:
             raise RuntimeError(f"load process failed with {load.returncode}")
         res = json.loads(out_path.read_text())
@@ -411,35 +538,53 @@ def main() -> int:
     errors = real["errors"] + sat["errors"]
     pairs_s = len(sat["submit"]) / sat["wall_s"]
     figures = {
-        "tasks": fx["tasks"], "k": K, "gunicorn": f"{WORKERS}x{THREADS} {WORKER_CLASS}",
-        "fixture_copy_s": round(fx["copy_s"], 1), "tasks_sync_s": round(fx["sync_s"], 1),
-        "realistic_annotators": REALISTIC_USERS, "realistic_pairs": len(real["submit"]),
+        "tasks": fx["tasks"],
+        "k": K,
+        "gunicorn": f"{WORKERS}x{THREADS} {WORKER_CLASS}",
+        "fixture_copy_s": round(fx["copy_s"], 1),
+        "tasks_sync_s": round(fx["sync_s"], 1),
+        "realistic_annotators": REALISTIC_USERS,
+        "realistic_pairs": len(real["submit"]),
         "realistic_pairs_per_s": round(len(real["submit"]) / real["wall_s"], 1),
-        "realistic_next_task_ms": summary(real["next"]), "realistic_submit_ms": summary(real["submit"]),
-        "saturation_annotators": SATURATION_USERS, "saturation_pairs": len(sat["submit"]),
+        "realistic_next_task_ms": summary(real["next"]),
+        "realistic_submit_ms": summary(real["submit"]),
+        "saturation_annotators": SATURATION_USERS,
+        "saturation_pairs": len(sat["submit"]),
         "saturation_pairs_per_s": round(pairs_s, 1),
         "saturation_requests_per_s": round((len(sat["next"]) + len(sat["submit"])) / sat["wall_s"], 1),
-        "saturation_next_task_ms": summary(sat["next"]), "saturation_submit_ms": summary(sat["submit"]),
-        "saturation_cpu_ms_per_pair": {role: round(used * 1000 / max(len(sat["submit"]), 1), 2)
-                                       for role, used in sat["cpu_s"].items()},
+        "saturation_next_task_ms": summary(sat["next"]),
+        "saturation_submit_ms": summary(sat["submit"]),
+        "saturation_cpu_ms_per_pair": {
+            role: round(used * 1000 / max(len(sat["submit"]), 1), 2) for role, used in sat["cpu_s"].items()
+        },
         "reference_get_project_ms": summary(ref["lat"]),
         "reference_get_project_per_s": round(len(ref["lat"]) / ref["wall_s"], 1),
-        "conflicts_409": real["conflicts"] + sat["conflicts"], "errors": len(errors),
+        "conflicts_409": real["conflicts"] + sat["conflicts"],
+        "errors": len(errors),
         "invariant_violations": problems,
     }
-    ok = (not problems and not errors
-          and figures["realistic_next_task_ms"]["p95"] <= TARGETS["realistic_next_task_p95_ms"]
-          and figures["realistic_submit_ms"]["p95"] <= TARGETS["realistic_submit_p95_ms"]
-          and pairs_s >= TARGETS["saturation_pairs_per_s"])
+    ok = (
+        not problems
+        and not errors
+        and figures["realistic_next_task_ms"]["p95"] <= TARGETS["realistic_next_task_p95_ms"]
+        and figures["realistic_submit_ms"]["p95"] <= TARGETS["realistic_submit_p95_ms"]
+        and pairs_s >= TARGETS["saturation_pairs_per_s"]
+    )
     for line in errors[:5]:
         print("  error:", line)
-    print(f"  realistic : {figures['realistic_pairs_per_s']} pairs/s; next-task {figures['realistic_next_task_ms']}; "
-          f"submit {figures['realistic_submit_ms']}")
-    print(f"  saturation: {pairs_s:.1f} pairs/s, {figures['saturation_requests_per_s']} req/s; next-task "
-          f"{figures['saturation_next_task_ms']}; submit {figures['saturation_submit_ms']}")
+    print(
+        f"  realistic : {figures['realistic_pairs_per_s']} pairs/s; next-task {figures['realistic_next_task_ms']}; "
+        f"submit {figures['realistic_submit_ms']}"
+    )
+    print(
+        f"  saturation: {pairs_s:.1f} pairs/s, {figures['saturation_requests_per_s']} req/s; next-task "
+        f"{figures['saturation_next_task_ms']}; submit {figures['saturation_submit_ms']}"
+    )
     print(f"  CPU per saturation pair (ms): {figures['saturation_cpu_ms_per_pair']}")
-    print(f"  reference : GET project {figures['reference_get_project_ms']} "
-          f"({figures['reference_get_project_per_s']} req/s)")
+    print(
+        f"  reference : GET project {figures['reference_get_project_ms']} "
+        f"({figures['reference_get_project_per_s']} req/s)"
+    )
     print(f"  invariants: {problems or 'all hold'}")
     if not os.environ.get("BENCH_KEEP_DB"):
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")

@@ -14,8 +14,11 @@ urlpatterns = [
     # Both without inline script, for the Content-Security-Policy: Swagger UI's start-up script is
     # served as a file (?script), Redoc starts from its <redoc> element.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="annotation/redoc.html"),
-         name="api-redoc"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="annotation/redoc.html"),
+        name="api-redoc",
+    ),
     path("api/", include("corpora.api_urls")),
     path("api/", include("exports.api_urls")),
     path("corpora/", include("corpora.urls")),

@@ -57,8 +57,9 @@ def corpora_readable_by(*, user) -> QuerySet[Corpus]:
         return Corpus.objects.none()
     if user.is_superuser:
         return Corpus.objects.all()
-    return Corpus.objects.filter(Q(owner=user) | Q(shared_with=user)
-                                 | Q(pk__in=_scope.managed_corpus_ids(user))).distinct()
+    return Corpus.objects.filter(
+        Q(owner=user) | Q(shared_with=user) | Q(pk__in=_scope.managed_corpus_ids(user))
+    ).distinct()
 
 
 def _one_or_404(queryset, pk, what: str):
@@ -74,8 +75,11 @@ def corpus_readable(*, user, corpus_id) -> Corpus:
 
 
 def article_readable(*, user, article_id) -> Article:
-    return _one_or_404(Article.objects.select_related("corpus").filter(corpus__in=corpora_readable_by(user=user)),
-                       article_id, "article")
+    return _one_or_404(
+        Article.objects.select_related("corpus").filter(corpus__in=corpora_readable_by(user=user)),
+        article_id,
+        "article",
+    )
 
 
 def paragraph_readable(*, user, paragraph_id) -> Paragraph:
@@ -83,8 +87,9 @@ def paragraph_readable(*, user, paragraph_id) -> Paragraph:
 
 
 def import_job_readable(*, user, job_id) -> ImportJob:
-    return _one_or_404(ImportJob.objects.select_related("corpus").filter(corpus__in=corpora_readable_by(user=user)),
-                       job_id, "import")
+    return _one_or_404(
+        ImportJob.objects.select_related("corpus").filter(corpus__in=corpora_readable_by(user=user)), job_id, "import"
+    )
 
 
 def paragraphs_readable_by(*, user) -> QuerySet[Paragraph]:
@@ -109,8 +114,10 @@ def corpus_change_check(*, user, corpus: Corpus | int) -> list[UsingProject]:
     projects = projects_using(corpus=corpus, user=user)
     if not may_change(user=user, projects=projects):
         others = ", ".join(p.name for p in projects if not p.managed)
-        raise PermissionDenied(f"This corpus is also used by projects you do not manage ({others}); "
-                               "only someone who manages every project using it may change it.")
+        raise PermissionDenied(
+            f"This corpus is also used by projects you do not manage ({others}); "
+            "only someone who manages every project using it may change it."
+        )
     return projects
 
 

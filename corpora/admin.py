@@ -56,15 +56,41 @@ class ArticleAdmin(admin.ModelAdmin):
 @admin.register(Paragraph)
 class ParagraphAdmin(SimpleHistoryAdmin):
     list_display = ["id", "article", "position", "kind", "kind_source", "language", "is_repeated", "short_text"]
-    list_filter = ["kind", "kind_source", "language", "is_repeated",
-                   ("article__corpus", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "kind_source",
+        "language",
+        "is_repeated",
+        ("article__corpus", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["text", "text_hash"]
     list_select_related = ["article"]
     raw_id_fields = ["article"]
-    readonly_fields = ["article", "position", "text", "start", "end", "text_hash", "language", "is_repeated",
-                       "kind_source", "kind_reason"]
-    fields = ["article", "position", "kind", "kind_source", "kind_reason", "text", "start", "end", "language",
-              "is_repeated", "text_hash"]
+    readonly_fields = [
+        "article",
+        "position",
+        "text",
+        "start",
+        "end",
+        "text_hash",
+        "language",
+        "is_repeated",
+        "kind_source",
+        "kind_reason",
+    ]
+    fields = [
+        "article",
+        "position",
+        "kind",
+        "kind_source",
+        "kind_reason",
+        "text",
+        "start",
+        "end",
+        "language",
+        "is_repeated",
+        "text_hash",
+    ]
     history_list_display = ["kind", "kind_source"]
 
     def get_queryset(self, request):
@@ -85,13 +111,40 @@ class ParagraphAdmin(SimpleHistoryAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "corpus", "status", "files_done", "files_total", "articles", "attempts", "created_at",
-                    "finished_at"]
+    list_display = [
+        "id",
+        "corpus",
+        "status",
+        "files_done",
+        "files_total",
+        "articles",
+        "attempts",
+        "created_at",
+        "finished_at",
+    ]
     list_filter = ["status"]
     search_fields = ["corpus__name"]
-    readonly_fields = ["corpus", "status", "encoding", "files", "files_total", "files_done", "articles", "paragraphs",
-                       "current", "results", "report", "error", "attempts", "in_process", "created_by", "created_at",
-                       "started_at", "heartbeat_at", "finished_at"]
+    readonly_fields = [
+        "corpus",
+        "status",
+        "encoding",
+        "files",
+        "files_total",
+        "files_done",
+        "articles",
+        "paragraphs",
+        "current",
+        "results",
+        "report",
+        "error",
+        "attempts",
+        "in_process",
+        "created_by",
+        "created_at",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(corpus__in=corpora_readable_by(user=request.user))

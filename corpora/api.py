@@ -68,25 +68,69 @@ class ArticleOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["id", "corpus", "title", "author", "published", "source_url", "source_name", "format",
-                  "language", "encoding", "content_hash", "created_at", "paragraph_count", "body_count"]
+        fields = [
+            "id",
+            "corpus",
+            "title",
+            "author",
+            "published",
+            "source_url",
+            "source_name",
+            "format",
+            "language",
+            "encoding",
+            "content_hash",
+            "created_at",
+            "paragraph_count",
+            "body_count",
+        ]
 
 
 class ParagraphOutput(serializers.ModelSerializer):
     class Meta:
         model = Paragraph
-        fields = ["id", "article", "position", "kind", "kind_source", "kind_reason", "text", "start", "end",
-                  "language", "is_repeated", "text_hash"]
+        fields = [
+            "id",
+            "article",
+            "position",
+            "kind",
+            "kind_source",
+            "kind_reason",
+            "text",
+            "start",
+            "end",
+            "language",
+            "is_repeated",
+            "text_hash",
+        ]
 
 
-ReportOutput = inline_serializer("ImportReport", allow_null=True, fields={
-    "corpus": serializers.DictField(), "imported": serializers.IntegerField(), "skipped": serializers.IntegerField(),
-    "failed": serializers.IntegerField(), "articles": serializers.IntegerField(),
-    "paragraphs": serializers.IntegerField(), "seconds": serializers.FloatField(),
-    "files": serializers.ListField(child=inline_serializer("ImportFileResult", fields={
-        "name": serializers.CharField(), "status": serializers.ChoiceField(["imported", "skipped", "failed"]),
-        "reason": serializers.CharField(), "articles": serializers.IntegerField(),
-        "duplicates": serializers.IntegerField(), "paragraphs": serializers.IntegerField()}))})
+ReportOutput = inline_serializer(
+    "ImportReport",
+    allow_null=True,
+    fields={
+        "corpus": serializers.DictField(),
+        "imported": serializers.IntegerField(),
+        "skipped": serializers.IntegerField(),
+        "failed": serializers.IntegerField(),
+        "articles": serializers.IntegerField(),
+        "paragraphs": serializers.IntegerField(),
+        "seconds": serializers.FloatField(),
+        "files": serializers.ListField(
+            child=inline_serializer(
+                "ImportFileResult",
+                fields={
+                    "name": serializers.CharField(),
+                    "status": serializers.ChoiceField(["imported", "skipped", "failed"]),
+                    "reason": serializers.CharField(),
+                    "articles": serializers.IntegerField(),
+                    "duplicates": serializers.IntegerField(),
+                    "paragraphs": serializers.IntegerField(),
+                },
+            )
+        ),
+    },
+)
 
 
 class CorpusListCreateApi(generics.ListAPIView):
@@ -125,16 +169,31 @@ class CorpusListCreateApi(generics.ListAPIView):
 class CorpusDetailApi(APIView):
     permission_classes = [IsManager]
 
-    @extend_schema(responses={200: inline_serializer("CorpusDetail", fields={
-        "corpus": CorpusOutput(), "paragraphs": serializers.DictField(child=serializers.IntegerField()),
-        "projects": UsingProjectOutput(many=True), "can_change": serializers.BooleanField()})})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "CorpusDetail",
+                fields={
+                    "corpus": CorpusOutput(),
+                    "paragraphs": serializers.DictField(child=serializers.IntegerField()),
+                    "projects": UsingProjectOutput(many=True),
+                    "can_change": serializers.BooleanField(),
+                },
+            )
+        }
+    )
     def get(self, request, corpus_id: int):
         corpus = corpus_readable(user=request.user, corpus_id=corpus_id)
         corpus = corpus_list(user=request.user).get(pk=corpus.pk)
         projects = projects_using(corpus=corpus, user=request.user)
-        return Response({"corpus": CorpusOutput(corpus).data, "paragraphs": corpus_paragraph_counts(corpus=corpus),
-                         "projects": _projects_out(projects),
-                         "can_change": may_change(user=request.user, projects=projects)})
+        return Response(
+            {
+                "corpus": CorpusOutput(corpus).data,
+                "paragraphs": corpus_paragraph_counts(corpus=corpus),
+                "projects": _projects_out(projects),
+                "can_change": may_change(user=request.user, projects=projects),
+            }
+        )
 
 
 class ImportJobOutput(serializers.ModelSerializer):
@@ -146,26 +205,56 @@ class ImportJobOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = ["id", "url", "corpus", "status", "encoding", "files", "progress", "report", "error", "attempts",
-                  "in_process", "created_at", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "url",
+            "corpus",
+            "status",
+            "encoding",
+            "files",
+            "progress",
+            "report",
+            "error",
+            "attempts",
+            "in_process",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
 
-    @extend_schema_field(inline_serializer("ImportJobCorpus", fields={"id": serializers.IntegerField(),
-                                                                     "name": serializers.CharField()}))
+    @extend_schema_field(
+        inline_serializer("ImportJobCorpus", fields={"id": serializers.IntegerField(), "name": serializers.CharField()})
+    )
     def get_corpus(self, job) -> dict:
         return {"id": job.corpus_id, "name": job.corpus.name}
 
-    @extend_schema_field(serializers.ListField(child=inline_serializer("ImportJobFile", fields={
-        "name": serializers.CharField(), "size": serializers.IntegerField()})))
+    @extend_schema_field(
+        serializers.ListField(
+            child=inline_serializer(
+                "ImportJobFile", fields={"name": serializers.CharField(), "size": serializers.IntegerField()}
+            )
+        )
+    )
     def get_files(self, job) -> list:
         return [{"name": f["name"], "size": f["size"]} for f in job.files]
 
-    @extend_schema_field(inline_serializer("ImportJobProgress", fields={
-        "files_done": serializers.IntegerField(), "files_total": serializers.IntegerField(),
-        "articles": serializers.IntegerField(), "paragraphs": serializers.IntegerField(),
-        "percent": serializers.FloatField(), "files_per_second": serializers.FloatField(allow_null=True),
-        "paragraphs_per_second": serializers.FloatField(allow_null=True),
-        "eta_seconds": serializers.FloatField(allow_null=True), "current": serializers.CharField(),
-        "elapsed_seconds": serializers.FloatField()}))
+    @extend_schema_field(
+        inline_serializer(
+            "ImportJobProgress",
+            fields={
+                "files_done": serializers.IntegerField(),
+                "files_total": serializers.IntegerField(),
+                "articles": serializers.IntegerField(),
+                "paragraphs": serializers.IntegerField(),
+                "percent": serializers.FloatField(),
+                "files_per_second": serializers.FloatField(allow_null=True),
+                "paragraphs_per_second": serializers.FloatField(allow_null=True),
+                "eta_seconds": serializers.FloatField(allow_null=True),
+                "current": serializers.CharField(),
+                "elapsed_seconds": serializers.FloatField(),
+            },
+        )
+    )
     def get_progress(self, job) -> dict:
         return import_job_progress(job=job)
 
@@ -175,7 +264,6 @@ class ImportJobOutput(serializers.ModelSerializer):
 
     def get_url(self, job) -> str:
         return reverse("corpora-api:import-job-detail", args=[job.pk])
-
 
 
 class CorpusUploadApi(APIView):
@@ -189,19 +277,30 @@ class CorpusUploadApi(APIView):
     permission_classes = [IsManager]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": inline_serializer("CorpusUpload", fields={
-        "file": serializers.ListField(child=serializers.FileField()),
-        "encoding": serializers.CharField(required=False, allow_blank=True)})}, responses={202: ImportJobOutput})
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "CorpusUpload",
+                fields={
+                    "file": serializers.ListField(child=serializers.FileField()),
+                    "encoding": serializers.CharField(required=False, allow_blank=True),
+                },
+            )
+        },
+        responses={202: ImportJobOutput},
+    )
     def post(self, request, corpus_id: int):
         corpus = corpus_readable(user=request.user, corpus_id=corpus_id)
         corpus_change_check(user=request.user, corpus=corpus)
         files = request.FILES.getlist("file")
         if not files:
-            return Response({"file": ["Attach at least one file (field name: file)."]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"file": ["Attach at least one file (field name: file)."]}, status=status.HTTP_400_BAD_REQUEST
+            )
         try:
-            job = import_job_create(corpus=corpus, uploads=files, user=request.user,
-                                    encoding=request.data.get("encoding", ""))
+            job = import_job_create(
+                corpus=corpus, uploads=files, user=request.user, encoding=request.data.get("encoding", "")
+            )
         except ValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
         body = ImportJobOutput(job).data
@@ -234,8 +333,13 @@ class ImportJobRetryApi(APIView):
 
     permission_classes = [IsManager]
 
-    @extend_schema(request=None, responses={202: ImportJobOutput, 409: inline_serializer(
-        "ImportJobRetryRefused", fields={"detail": serializers.CharField()})})
+    @extend_schema(
+        request=None,
+        responses={
+            202: ImportJobOutput,
+            409: inline_serializer("ImportJobRetryRefused", fields={"detail": serializers.CharField()}),
+        },
+    )
     def post(self, request, job_id: int):
         job = import_job_readable(user=request.user, job_id=job_id)
         corpus_change_check(user=request.user, corpus=job.corpus)
@@ -257,8 +361,12 @@ class ArticleListApi(generics.ListAPIView):
             return Article.objects.none()
         corpus = corpus_readable(user=self.request.user, corpus_id=self.kwargs["corpus_id"])
         params = self.request.query_params
-        return article_list(corpus=corpus, search=params.get("search", ""), language=params.get("language", ""),
-                            fmt=params.get("format", ""))
+        return article_list(
+            corpus=corpus,
+            search=params.get("search", ""),
+            language=params.get("language", ""),
+            fmt=params.get("format", ""),
+        )
 
 
 class ArticleDetailApi(generics.RetrieveAPIView):
@@ -338,9 +446,21 @@ class ParagraphDetailApi(APIView):
 class ParagraphHistoryApi(APIView):
     permission_classes = [IsManager]
 
-    @extend_schema(responses={200: inline_serializer("ParagraphChange", many=True, fields={
-        "date": serializers.DateTimeField(), "kind": serializers.CharField(), "kind_source": serializers.CharField(),
-        "user": serializers.CharField(allow_null=True), "reason": serializers.CharField()})})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "ParagraphChange",
+                many=True,
+                fields={
+                    "date": serializers.DateTimeField(),
+                    "kind": serializers.CharField(),
+                    "kind_source": serializers.CharField(),
+                    "user": serializers.CharField(allow_null=True),
+                    "reason": serializers.CharField(),
+                },
+            )
+        }
+    )
     def get(self, request, paragraph_id: int):
         paragraph = paragraph_readable(user=request.user, paragraph_id=paragraph_id)
         return Response(paragraph_history(paragraph=paragraph))
@@ -361,9 +481,19 @@ class ArticleMarkCommentsApi(APIView):
 
         from_position = serializers.IntegerField(min_value=0)
 
-    @extend_schema(request=InputSerializer, responses={200: inline_serializer("MarkCommentsResult", fields={
-        "changed": serializers.IntegerField(), "paragraphs": ParagraphOutput(many=True),
-        "affects_projects": UsingProjectOutput(many=True)})})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: inline_serializer(
+                "MarkCommentsResult",
+                fields={
+                    "changed": serializers.IntegerField(),
+                    "paragraphs": ParagraphOutput(many=True),
+                    "affects_projects": UsingProjectOutput(many=True),
+                },
+            )
+        },
+    )
     def post(self, request, article_id: int):
         article = article_readable(user=request.user, article_id=article_id)
         projects = corpus_change_check(user=request.user, corpus=article.corpus)
@@ -372,13 +502,23 @@ class ArticleMarkCommentsApi(APIView):
         position = data.validated_data["from_position"]
         changed = article_mark_comments_from(article=article, position=position, user=request.user)
         paragraphs = article.paragraphs.filter(position__gte=position).order_by("position")
-        return Response({"changed": changed, "paragraphs": ParagraphOutput(paragraphs, many=True).data,
-                         "affects_projects": _projects_out(projects)})
+        return Response(
+            {
+                "changed": changed,
+                "paragraphs": ParagraphOutput(paragraphs, many=True).data,
+                "affects_projects": _projects_out(projects),
+            }
+        )
 
 
-_WORK_AT_STAKE = inline_serializer("WorkAtStake", fields={
-    "detail": serializers.CharField(), "submitted": serializers.IntegerField(),
-    "needs_confirm": serializers.BooleanField()})
+_WORK_AT_STAKE = inline_serializer(
+    "WorkAtStake",
+    fields={
+        "detail": serializers.CharField(),
+        "submitted": serializers.IntegerField(),
+        "needs_confirm": serializers.BooleanField(),
+    },
+)
 _SEGMENTS = inline_serializer("SegmentationResult", fields={"paragraphs": ParagraphOutput(many=True)})
 
 
@@ -399,8 +539,9 @@ class _SegmentationApi(APIView):
         try:
             changed = change(paragraph, data.validated_data["confirm"])
         except WorkAtStake as exc:
-            return Response({"detail": str(exc), "submitted": exc.submitted, "needs_confirm": True},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": str(exc), "submitted": exc.submitted, "needs_confirm": True}, status=status.HTTP_409_CONFLICT
+            )
         return Response({"paragraphs": ParagraphOutput(changed, many=True).data})
 
 
@@ -411,8 +552,12 @@ class ParagraphMergeApi(_SegmentationApi):
     def post(self, request, paragraph_id: int):
         data = self.ConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._run(request, paragraph_id, lambda p, confirm: [
-            paragraphs_merge(paragraph=p, user=request.user, confirm=confirm)], data)
+        return self._run(
+            request,
+            paragraph_id,
+            lambda p, confirm: [paragraphs_merge(paragraph=p, user=request.user, confirm=confirm)],
+            data,
+        )
 
 
 class ParagraphSplitApi(_SegmentationApi):
@@ -429,5 +574,11 @@ class ParagraphSplitApi(_SegmentationApi):
     def post(self, request, paragraph_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._run(request, paragraph_id, lambda p, confirm: list(
-            paragraph_split(paragraph=p, at=data.validated_data["at"], user=request.user, confirm=confirm)), data)
+        return self._run(
+            request,
+            paragraph_id,
+            lambda p, confirm: list(
+                paragraph_split(paragraph=p, at=data.validated_data["at"], user=request.user, confirm=confirm)
+            ),
+            data,
+        )

@@ -14,7 +14,9 @@ urlpatterns = [
     path("import-jobs/<int:job_id>/retry/", api.ImportJobRetryApi.as_view(), name="import-job-retry"),
     path("corpora/<int:corpus_id>/articles/", api.ArticleListApi.as_view(), name="article-list"),
     path("articles/<int:article_id>/", api.ArticleDetailApi.as_view(), name="article-detail"),
-    path("articles/<int:article_id>/mark-comments/", api.ArticleMarkCommentsApi.as_view(), name="article-mark-comments"),
+    path(
+        "articles/<int:article_id>/mark-comments/", api.ArticleMarkCommentsApi.as_view(), name="article-mark-comments"
+    ),
     path("paragraphs/", api.ParagraphListApi.as_view(), name="paragraph-list"),
     path("paragraphs/<int:paragraph_id>/", api.ParagraphDetailApi.as_view(), name="paragraph-detail"),
     path("paragraphs/<int:paragraph_id>/history/", api.ParagraphHistoryApi.as_view(), name="paragraph-history"),

@@ -12,5 +12,7 @@ class CorporaConfig(AppConfig):
 
     def ready(self) -> None:
         if getattr(settings, "CELERY_IN_PROCESS", False):
-            log.warning("CELERY_BROKER_URL is not set: Celery tasks run in-process (eagerly). "
-                        "Set CELERY_BROKER_URL=redis://... and start a worker for background jobs.")
+            log.warning(
+                "CELERY_BROKER_URL is not set: Celery tasks run in-process (eagerly). "
+                "Set CELERY_BROKER_URL=redis://... and start a worker for background jobs."
+            )

@@ -24,9 +24,13 @@ def char_class(ch: str) -> int:
     word = ch.isalnum() or ch == "_"
     space = ch.isspace()
     decimal = ch.isdecimal()
-    return ((DIGIT if decimal else 0) | (PUNCT if not word and not space else 0)
-            | (NON_LATIN if word and ch != "_" and not decimal and ord(ch) > 0x24F else 0)
-            | (SPACE if space else 0) | (UPPER if ch.isupper() else 0))
+    return (
+        (DIGIT if decimal else 0)
+        | (PUNCT if not word and not space else 0)
+        | (NON_LATIN if word and ch != "_" and not decimal and ord(ch) > 0x24F else 0)
+        | (SPACE if space else 0)
+        | (UPPER if ch.isupper() else 0)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -56,9 +60,15 @@ def paragraph_counts(texts: Sequence[str]) -> dict[str, np.ndarray]:
     space = (bits & SPACE) != 0
     word_start = ~space
     word_start[1:] &= space[:-1]  # the first character of the joined text starts a word unless it is a space
-    flags = np.vstack([(bits & DIGIT) != 0, (bits & PUNCT) != 0, (bits & NON_LATIN) != 0, word_start,
-                       word_start & ((bits & UPPER) != 0)])
+    flags = np.vstack(
+        [
+            (bits & DIGIT) != 0,
+            (bits & PUNCT) != 0,
+            (bits & NON_LATIN) != 0,
+            word_start,
+            word_start & ((bits & UPPER) != 0),
+        ]
+    )
     # Sums from each paragraph's start to the next one's: the "\n" between them is a space, in no count.
     sums = np.add.reduceat(flags, starts, axis=1, dtype=np.int64)
     return dict(zip(NAMES, sums, strict=True))
-

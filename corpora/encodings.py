@@ -23,29 +23,95 @@ import codecs
 import unicodedata
 from collections import Counter
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _BOM_NAMES = {"utf-8-sig": "utf-8 (BOM)", "utf-16": "utf-16", "utf-32": "utf-32"}
 SAMPLE = 20000
-MAX_FOREIGN_LETTERS = 0.05   # share of letters outside the detected language's scripts
-MAX_ODD_SYMBOLS = 0.02       # share of characters that are unlikely symbols
+MAX_FOREIGN_LETTERS = 0.05  # share of letters outside the detected language's scripts
+MAX_ODD_SYMBOLS = 0.02  # share of characters that are unlikely symbols
 MAX_SYMBOLS_IN_WORDS = 0.02  # share of words with a non-ASCII non-letter between two letters ("powiedzia³")
-MAX_LATIN_EXTENDED = 0.30    # share of non-ASCII among letters, for text mostly in Latin letters
-MAX_CHAOS = 0.10             # charset-normalizer's mess ratio
+MAX_LATIN_EXTENDED = 0.30  # share of non-ASCII among letters, for text mostly in Latin letters
+MAX_CHAOS = 0.10  # charset-normalizer's mess ratio
 
 # Letters a script's languages use; a language not listed expects the script most of its letters are in.
-_SCRIPTS = {"LATIN": {"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "is", "ga",
-                      "ca", "eu", "gl", "pl", "cs", "sk", "sl", "hr", "hu", "ro", "tr", "et", "lv", "lt", "sq",
-                      "mt", "cy", "af", "id", "ms", "tl", "sw", "vi", "eo", "la", "lb", "br", "oc", "wa", "az",
-                      "qu", "xh", "zu", "rw", "ht", "bs"},
-            "CYRILLIC": {"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "mn", "tg"},
-            "GREEK": {"el"}, "ARABIC": {"ar", "fa", "ur", "ps", "ug"}, "HEBREW": {"he", "yi"},
-            "CJK": {"zh", "ja", "ko"}, "HIRAGANA": {"ja"}, "KATAKANA": {"ja"}, "HANGUL": {"ko"},
-            "THAI": {"th"}, "DEVANAGARI": {"hi", "mr", "ne"}, "GEORGIAN": {"ka"}, "ARMENIAN": {"hy"}}
+_SCRIPTS = {
+    "LATIN": {
+        "en",
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "sv",
+        "da",
+        "no",
+        "nb",
+        "nn",
+        "fi",
+        "is",
+        "ga",
+        "ca",
+        "eu",
+        "gl",
+        "pl",
+        "cs",
+        "sk",
+        "sl",
+        "hr",
+        "hu",
+        "ro",
+        "tr",
+        "et",
+        "lv",
+        "lt",
+        "sq",
+        "mt",
+        "cy",
+        "af",
+        "id",
+        "ms",
+        "tl",
+        "sw",
+        "vi",
+        "eo",
+        "la",
+        "lb",
+        "br",
+        "oc",
+        "wa",
+        "az",
+        "qu",
+        "xh",
+        "zu",
+        "rw",
+        "ht",
+        "bs",
+    },
+    "CYRILLIC": {"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "mn", "tg"},
+    "GREEK": {"el"},
+    "ARABIC": {"ar", "fa", "ur", "ps", "ug"},
+    "HEBREW": {"he", "yi"},
+    "CJK": {"zh", "ja", "ko"},
+    "HIRAGANA": {"ja"},
+    "KATAKANA": {"ja"},
+    "HANGUL": {"ko"},
+    "THAI": {"th"},
+    "DEVANAGARI": {"hi", "mr", "ne"},
+    "GEORGIAN": {"ka"},
+    "ARMENIAN": {"hy"},
+}
 _LANGUAGE_SCRIPTS: dict[str, set[str]] = {}
 for _script, _languages in _SCRIPTS.items():
     for _language in _languages:
         _LANGUAGE_SCRIPTS.setdefault(_language, set()).add(_script)
+
+
 # Non-letters that ordinary text has: typographic quotes, dashes, currency, degrees, NBSP...
 def _latin_letter(ch: str) -> bool:
     return ch.isalpha() and ord(ch) < 0x250
@@ -60,7 +126,7 @@ def _is_odd(ch: str) -> bool:
         return True
     if category[0] == "S":  # symbols: ¤ ¦ ¨ ¬ ¯ ´ ¸ ƒ ˆ ˜ ...
         return True
-    return category[0] == "P" and 0xa0 <= ord(ch) <= 0xbf  # Latin-1 punctuation other than the usual
+    return category[0] == "P" and 0xA0 <= ord(ch) <= 0xBF  # Latin-1 punctuation other than the usual
 
 
 _USUAL = set("‘’‚“”„–—…•·«»‹›€£¥¢°§©®™±×÷¿¡\u00a0\u200b\u2009\u202f½¼¾²³′″№†‡‰")
@@ -94,25 +160,36 @@ def implausibility(text: str) -> str:
     if odd / len(visible) > MAX_ODD_SYMBOLS:
         return f"{odd / len(visible):.0%} of its characters are symbols text does not use"
     words = sample.split()
-    inside = sum(1 for a, ch, b in zip(sample, sample[1:], sample[2:], strict=False)
-                 if _latin_letter(a) and _latin_letter(b) and ord(ch) > 127 and not ch.isalpha()
-                 and ch not in _IN_WORDS and unicodedata.category(ch)[0] not in "ZM")
+    inside = sum(
+        1
+        for a, ch, b in zip(sample, sample[1:], sample[2:], strict=False)
+        if _latin_letter(a)
+        and _latin_letter(b)
+        and ord(ch) > 127
+        and not ch.isalpha()
+        and ch not in _IN_WORDS
+        and unicodedata.category(ch)[0] not in "ZM"
+    )
     if words and inside / len(words) > MAX_SYMBOLS_IN_WORDS:
         return f"{inside} of its {len(words)} words have a symbol between their letters"
     scripts = Counter(_script(ch) for ch in letters)
     if scripts.most_common(1)[0][0] == "LATIN":
         extended = sum(1 for ch in letters if ord(ch) > 127)
         if extended / len(letters) > MAX_LATIN_EXTENDED:
-            return (f"{extended / len(letters):.0%} of its letters would be accented, more than any language "
-                    f"written in Latin letters has")
+            return (
+                f"{extended / len(letters):.0%} of its letters would be accented, more than any language "
+                f"written in Latin letters has"
+            )
     language = classify(sample[:2000])[0] if len(sample.strip()) >= 20 else ""
     expected = _LANGUAGE_SCRIPTS.get(language) or {scripts.most_common(1)[0][0]}
     if "LATIN" not in expected:  # names and acronyms in Latin letters are usual in any script
         expected = expected | {"LATIN"}
     foreign = sum(n for script, n in scripts.items() if script not in expected)
     if foreign / len(letters) > MAX_FOREIGN_LETTERS:
-        return (f"{foreign / len(letters):.0%} of its letters are outside the scripts of the language it reads as "
-                f"({language or 'unknown'}: {', '.join(sorted(expected)).lower()})")
+        return (
+            f"{foreign / len(letters):.0%} of its letters are outside the scripts of the language it reads as "
+            f"({language or 'unknown'}: {', '.join(sorted(expected)).lower()})"
+        )
     return ""
 
 
@@ -142,8 +219,9 @@ def _named(data: bytes, encoding: str) -> tuple[str, str]:
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise DecodeRefused(f"unknown encoding {encoding!r} (use a name such as utf-8, cp1252, latin-1, "
-                            f"utf-16, shift_jis, gb18030)") from None
+        raise DecodeRefused(
+            f"unknown encoding {encoding!r} (use a name such as utf-8, cp1252, latin-1, utf-16, shift_jis, gb18030)"
+        ) from None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
@@ -160,8 +238,9 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
             try:
                 return _strict(data, codec).lstrip("\ufeff"), _BOM_NAMES[codec]
             except UnicodeDecodeError as exc:
-                raise DecodeRefused(f"starts with a {codec} byte-order mark but is not valid {codec} "
-                                    f"({_decode_error(exc)})") from None
+                raise DecodeRefused(
+                    f"starts with a {codec} byte-order mark but is not valid {codec} ({_decode_error(exc)})"
+                ) from None
     utf16 = _utf16_without_bom(data)
     if utf16:
         try:
@@ -182,7 +261,7 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
             if not implausibility(text):
                 return text, codec
         raise DecodeRefused("looks like a binary file (it contains NUL bytes), not text")
-    western = "cp1252" if any(0x80 <= b <= 0x9f for b in data) else "latin-1"
+    western = "cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1"
     try:
         text = _strict(data, western)
         why = implausibility(text)
@@ -194,9 +273,12 @@ def decode_text(data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
     text, codec = _detected(data, tried)
     if text is not None:
         return text, codec
-    raise DecodeRefused("could not be decoded with confidence; tried " + "; ".join(tried)
-                        + ". If you know its encoding, name it (import_corpus --encoding, or the upload's "
-                          "Encoding field)")
+    raise DecodeRefused(
+        "could not be decoded with confidence; tried "
+        + "; ".join(tried)
+        + ". If you know its encoding, name it (import_corpus --encoding, or the upload's "
+        "Encoding field)"
+    )
 
 
 def _detected(data: bytes, tried: list[str]) -> tuple[str | None, str]:

@@ -61,9 +61,15 @@ def encoding_check(encoding: str) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ValidationError({"encoding": [f"Unknown encoding {encoding!r}; use a name such as utf-8, cp1252, "
-                                                f"latin-1, utf-16, shift_jis or gb18030, or leave it empty to "
-                                                f"detect it."]}) from None
+            raise ValidationError(
+                {
+                    "encoding": [
+                        f"Unknown encoding {encoding!r}; use a name such as utf-8, cp1252, "
+                        f"latin-1, utf-16, shift_jis or gb18030, or leave it empty to "
+                        f"detect it."
+                    ]
+                }
+            ) from None
     return encoding
 
 
@@ -101,9 +107,14 @@ def import_job_create(*, corpus: Corpus, uploads, user=None, encoding: str = "")
             path = storage.save(f"{prefix}-{number:04d}-{safe}", content)
             stored.append({"name": name, "path": path, "size": content.size})
         with transaction.atomic():
-            job = ImportJob.objects.create(corpus=corpus, files=stored, files_total=len(stored), encoding=encoding,
-                                           created_by=user if user and user.pk else None,
-                                           in_process=settings.CELERY_IN_PROCESS)
+            job = ImportJob.objects.create(
+                corpus=corpus,
+                files=stored,
+                files_total=len(stored),
+                encoding=encoding,
+                created_by=user if user and user.pk else None,
+                in_process=settings.CELERY_IN_PROCESS,
+            )
             transaction.on_commit(partial(_enqueue, job.pk))
     except BaseException:
         for entry in stored:
@@ -118,7 +129,8 @@ def import_job_retry(*, job: ImportJob) -> ImportJob:
     """Start a failed job again (its files are kept); files it finished stay done. Else ValidationError."""
     with transaction.atomic():
         if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED).update(
-                status=ImportJob.Status.PENDING, attempts=0, error="", finished_at=None):
+            status=ImportJob.Status.PENDING, attempts=0, error="", finished_at=None
+        ):
             raise ValidationError("Only a failed import can be retried.")
         transaction.on_commit(partial(_enqueue, job.pk))
     job.refresh_from_db()
@@ -133,9 +145,11 @@ def import_jobs_reap(*, now: datetime | None = None) -> list[int]:
     """
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.IMPORT_STALE_AFTER_S)
-    ids = list(ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
-               .filter(Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale))
-               .values_list("pk", flat=True))
+    ids = list(
+        ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
+        .filter(Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale))
+        .values_list("pk", flat=True)
+    )
     for job_id in ids:
         log.warning("Import job %s: no heartbeat since %s; enqueued again", job_id, stale)
         _enqueue(job_id)
@@ -170,7 +184,8 @@ class _Heartbeat(threading.Thread):
         try:
             while not self.stopped.wait(settings.IMPORT_HEARTBEAT_S):
                 ImportJob.objects.filter(pk=self.job_id, status=ImportJob.Status.RUNNING).update(
-                    heartbeat_at=timezone.now())
+                    heartbeat_at=timezone.now()
+                )
         finally:
             connections.close_all()
 
@@ -190,8 +205,9 @@ def _progress(job_id: int, done_before: int, event: ImportProgress) -> None:
     """Files known so far (a zip's members count once it is opened), the current file, the heartbeat."""
     if connection.in_atomic_block:  # inside a file's transaction nobody else would see it
         return
-    ImportJob.objects.filter(pk=job_id).update(current=event.current[-500:], heartbeat_at=timezone.now(),
-                                               files_total=done_before + event.files_total)
+    ImportJob.objects.filter(pk=job_id).update(
+        current=event.current[-500:], heartbeat_at=timezone.now(), files_total=done_before + event.files_total
+    )
 
 
 def _uploads(job: ImportJob, done: set[str]):
@@ -206,8 +222,14 @@ def _uploads(job: ImportJob, done: set[str]):
                 _record(job.pk, FileResult(entry["name"], "failed", exc.reason))
             continue
         if not storage.exists(entry["path"]):
-            _record(job.pk, FileResult(entry["name"], "failed", "the stored upload is missing from the upload "
-                                                                  "storage (STORAGES['uploads']); upload it again"))
+            _record(
+                job.pk,
+                FileResult(
+                    entry["name"],
+                    "failed",
+                    "the stored upload is missing from the upload storage (STORAGES['uploads']); upload it again",
+                ),
+            )
             continue
         yield entry["name"], storage.open(entry["path"], "rb")
 
@@ -220,13 +242,16 @@ def _start(job_id: int) -> ImportJob | None:
     job.attempts += 1
     if job.attempts > settings.IMPORT_MAX_ATTEMPTS:
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            status=ImportJob.Status.FAILED,
+            finished_at=timezone.now(),
             error=f"The import was started {job.attempts - 1} times and its worker stopped each time (killed, or "
-                  f"out of memory?); the files are kept: retry it.")
+            f"out of memory?); the files are kept: retry it.",
+        )
         return None
     now = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, attempts=job.attempts,
-                                               started_at=job.started_at or now, heartbeat_at=now)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, attempts=job.attempts, started_at=job.started_at or now, heartbeat_at=now
+    )
     job.refresh_from_db()
     log.info("Import job %s: attempt %s in process %s", job.pk, job.attempts, os.getpid())
     return job
@@ -253,16 +278,23 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         started = time.perf_counter()
         try:
             done = {r["name"] for r in job.results}
-            corpus_import(uploads=_uploads(job, done), corpus=job.corpus, encoding=job.encoding or None,
-                          done=done, on_file=partial(_record, job.pk),
-                          progress=partial(_progress, job.pk, len(job.results)))
+            corpus_import(
+                uploads=_uploads(job, done),
+                corpus=job.corpus,
+                encoding=job.encoding or None,
+                done=done,
+                on_file=partial(_record, job.pk),
+                progress=partial(_progress, job.pk, len(job.results)),
+            )
             _finish(job, time.perf_counter() - started)
         except Exception as exc:
             log.exception("Import job %s failed", job.pk)
             ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+                status=ImportJob.Status.FAILED,
+                finished_at=timezone.now(),
                 error=f"The import stopped ({type(exc).__name__}: {str(exc)[:300]}); files finished before that "
-                      f"are kept, the others can be retried.")
+                f"are kept, the others can be retried.",
+            )
         finally:
             if heartbeat:
                 heartbeat.stopped.set()
@@ -273,11 +305,20 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
 def _finish(job: ImportJob, seconds: float) -> None:
     job.refresh_from_db()
     elapsed = (timezone.now() - job.started_at).total_seconds() if job.started_at else seconds
-    report = ImportReport(corpus_id=job.corpus_id, corpus_name=job.corpus.name, seconds=elapsed,
-                          files=[FileResult(**r) for r in job.results])
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.COMPLETE, report=report.as_dict(),
-                                               files_done=len(job.results), files_total=len(job.results),
-                                               current="", finished_at=timezone.now())
+    report = ImportReport(
+        corpus_id=job.corpus_id,
+        corpus_name=job.corpus.name,
+        seconds=elapsed,
+        files=[FileResult(**r) for r in job.results],
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.COMPLETE,
+        report=report.as_dict(),
+        files_done=len(job.results),
+        files_total=len(job.results),
+        current="",
+        finished_at=timezone.now(),
+    )
     storage = upload_storage()
     for entry in job.files:
         if entry["path"]:

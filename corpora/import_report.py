@@ -58,16 +58,24 @@ class ImportReport:
         return sum(f.paragraphs for f in self.files)
 
     def as_dict(self) -> dict:
-        return {"corpus": {"id": self.corpus_id, "name": self.corpus_name},
-                "imported": len(self.imported), "skipped": len(self.skipped), "failed": len(self.failed),
-                "articles": self.articles, "paragraphs": self.paragraphs, "seconds": round(self.seconds, 3),
-                "files": [asdict(f) for f in self.files]}
+        return {
+            "corpus": {"id": self.corpus_id, "name": self.corpus_name},
+            "imported": len(self.imported),
+            "skipped": len(self.skipped),
+            "failed": len(self.failed),
+            "articles": self.articles,
+            "paragraphs": self.paragraphs,
+            "seconds": round(self.seconds, 3),
+            "files": [asdict(f) for f in self.files],
+        }
 
     def lines(self) -> list[str]:
         """The report as text, one line per file that was not simply imported."""
-        out = [f"Corpus {self.corpus_name!r}: {len(self.imported)} file(s) imported, {len(self.skipped)} skipped, "
-               f"{len(self.failed)} failed; {self.articles} article(s), {self.paragraphs} paragraph(s) "
-               f"in {self.seconds:.1f} s."]
+        out = [
+            f"Corpus {self.corpus_name!r}: {len(self.imported)} file(s) imported, {len(self.skipped)} skipped, "
+            f"{len(self.failed)} failed; {self.articles} article(s), {self.paragraphs} paragraph(s) "
+            f"in {self.seconds:.1f} s."
+        ]
         for f in self.files:
             if f.status == "imported":
                 extra = f", {f.duplicates} already in the corpus" if f.duplicates else ""
@@ -80,8 +88,12 @@ class ImportReport:
     def from_dict(cls, data: dict) -> "ImportReport":
         """The report back from ``as_dict()`` (as an import job keeps it)."""
         fields = set(FileResult.__dataclass_fields__)
-        return cls(corpus_id=data["corpus"]["id"], corpus_name=data["corpus"]["name"], seconds=data.get("seconds", 0.0),
-                   files=[FileResult(**{k: v for k, v in f.items() if k in fields}) for f in data.get("files", [])])
+        return cls(
+            corpus_id=data["corpus"]["id"],
+            corpus_name=data["corpus"]["name"],
+            seconds=data.get("seconds", 0.0),
+            files=[FileResult(**{k: v for k, v in f.items() if k in fields}) for f in data.get("files", [])],
+        )
 
 
 ProgressCallback = Callable[[ImportProgress], None]

@@ -25,21 +25,23 @@ def corrected_articles():
 
     manual = defaultdict(int)
     for article_id in Paragraph.objects.filter(kind_source=Paragraph.KindSource.MANUAL).values_list(
-            "article_id", flat=True):
+        "article_id", flat=True
+    ):
         manual[article_id] += 1
     out = []
     for article in Article.objects.filter(pk__in=list(manual)).order_by("pk"):
         rows = list(article.paragraphs.order_by("position").values_list("text", "kind", "language"))
-        labelled = LabelledArticle(name=f"article {article.pk}", texts=[r[0] for r in rows], kinds=[r[1] for r in rows],
-                                   languages=[(r[2], bool(article.language) and r[2] != article.language)
-                                              for r in rows])
-        out.append((labelled, source_key(source_name=article.source_name, url=article.source_url),
-                    manual[article.pk]))
+        labelled = LabelledArticle(
+            name=f"article {article.pk}",
+            texts=[r[0] for r in rows],
+            kinds=[r[1] for r in rows],
+            languages=[(r[2], bool(article.language) and r[2] != article.language) for r in rows],
+        )
+        out.append((labelled, source_key(source_name=article.source_name, url=article.source_url), manual[article.pk]))
     return out
 
 
-def kind_model_retrain(*, user, seed: int = 14, shared_dir: Path | None = None,
-                       base_articles=None) -> KindModelVersion:
+def kind_model_retrain(*, user, seed: int = 14, shared_dir: Path | None = None, base_articles=None) -> KindModelVersion:
     """Train and activate a new adapted model; ValueError (with the reason) when there is nothing to learn.
 
     ``base_articles`` replaces the default labelled corpus (tests use a smaller one).
@@ -57,12 +59,22 @@ def kind_model_retrain(*, user, seed: int = 14, shared_dir: Path | None = None,
     weights = [1.0] * len(base_articles) + [CORRECTED_WEIGHT] * len(corrected)
     corrections = sum(n for _, _, n in corrected)
     sources = sorted({key for _, key, _ in corrected})
-    model = train(articles, seed=seed, weights=weights,
-                  info={**info, "adapted": True, "corrections": corrections, "corrected_articles": len(corrected)})
+    model = train(
+        articles,
+        seed=seed,
+        weights=weights,
+        info={**info, "adapted": True, "corrections": corrections, "corrected_articles": len(corrected)},
+    )
     with transaction.atomic():
         KindModelVersion.objects.select_for_update().filter(active=True).update(active=False)
-        return KindModelVersion.objects.create(created_by=user, model_json=model.to_json(), corrections=corrections,
-                                               articles=len(corrected), sources=sources, active=True)
+        return KindModelVersion.objects.create(
+            created_by=user,
+            model_json=model.to_json(),
+            corrections=corrections,
+            articles=len(corrected),
+            sources=sources,
+            active=True,
+        )
 
 
 def corrections_summary() -> dict:

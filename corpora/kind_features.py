@@ -22,24 +22,60 @@ KINDS = [rules.BODY, rules.TITLE, rules.META, rules.EDITOR, rules.COMMENT, rules
 _WORDS = re.compile(r"[^\W\d_]+")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*(?:\s|$)")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net)\b|@\w")
-_REPORTING = re.compile(r"\b(?:said|says|told|argued|warned|insisted|noted|wrote|added|according to|explained|"
-                        r"claimed|stated|announced|conceded|dismissed|described)\b")
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|argued|warned|insisted|noted|wrote|added|according to|explained|"
+    r"claimed|stated|announced|conceded|dismissed|described)\b"
+)
 _QUOTE = re.compile(r"[“”\"«»]")
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d+\s*(?:min|h|d|hours?|days?|minutes?)\s+ago\b|\byesterday\b|"
-                   r"^\d+[dhm]$")
+_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d+\s*(?:min|h|d|hours?|days?|minutes?)\s+ago\b|\byesterday\b|"
+    r"^\d+[dhm]$"
+)
 # \s[|·•›/]\s|\s{2,} with the \s they start with in front: the same matches, and re skips to spaces.
 _SEPARATORS = re.compile(r"\s(?:[|·•›/]\s|\s+)")
-_PROMO = re.compile(r"\b(?:subscribe|sign up|newsletter|unsubscribe|cookies?|privacy|log in|login|download|"
-                    r"share|follow|email|inbox|browser|comments?|repl(?:y|ies)|read more|related|tags?|"
-                    r"copyright|rights reserved|licen[cs]e[ds]?|republished|originally|first published|"
-                    r"translated|opinions?|views expressed|contact|press@|page \d+)\b")
-_CREDIT = re.compile(r"\b(?:photo(?:graph)?|image|picture|credit|illustration|words|reporting|editing|"
-                     r"posted|updated|published|issue)\b")
+_PROMO = re.compile(
+    r"\b(?:subscribe|sign up|newsletter|unsubscribe|cookies?|privacy|log in|login|download|"
+    r"share|follow|email|inbox|browser|comments?|repl(?:y|ies)|read more|related|tags?|"
+    r"copyright|rights reserved|licen[cs]e[ds]?|republished|originally|first published|"
+    r"translated|opinions?|views expressed|contact|press@|page \d+)\b"
+)
+_CREDIT = re.compile(
+    r"\b(?:photo(?:graph)?|image|picture|credit|illustration|words|reporting|editing|"
+    r"posted|updated|published|issue)\b"
+)
 # Every match of _PROMO holds one of these (a substring test spares the pattern most paragraphs).
-_PROMO_KEYS = ("subscribe", "sign up", "newsletter", "cookie", "privacy", "log in", "login", "download", "share",
-               "follow", "email", "inbox", "browser", "comment", "repl", "read more", "related", "tag", "copyright",
-               "rights reserved", "licen", "republished", "originally", "first published", "translated", "opinion",
-               "views expressed", "contact", "press@", "page ")
+_PROMO_KEYS = (
+    "subscribe",
+    "sign up",
+    "newsletter",
+    "cookie",
+    "privacy",
+    "log in",
+    "login",
+    "download",
+    "share",
+    "follow",
+    "email",
+    "inbox",
+    "browser",
+    "comment",
+    "repl",
+    "read more",
+    "related",
+    "tag",
+    "copyright",
+    "rights reserved",
+    "licen",
+    "republished",
+    "originally",
+    "first published",
+    "translated",
+    "opinion",
+    "views expressed",
+    "contact",
+    "press@",
+    "page ",
+)
 _NOTE = re.compile(r"^\W*(?:\w+[’']s\s+)?note\b|^\W*(?:editor|translator|update|correction)", re.I)
 _LOWER_START = re.compile(r"^[a-z]")
 # What ``char_classes.paragraph_counts`` counts, as the regular expressions it replaces (its tests compare).
@@ -50,26 +86,86 @@ CUE_CHARS = 300  # cue patterns look at a paragraph's first characters only (spe
 VOCABULARY_CHARS = 400  # vocabulary overlap and repeats look at this many characters
 CUE_WORDS = 60  # site-furniture cues (links, times, plugs, credits) count only in paragraphs this short
 # Comment-section headers and widget words in the languages scrapers most often meet.
-_COMMENT_WORD = re.compile(r"^\W*(?:\d[\d,.]*\s*)?(?:comments?|responses?|replies|discussion|kommentare?|"
-                           r"комментари\w*|отзывы|commentaires?|comentarios?|yorumlar|reacties|commenti|评论|留言|"
-                           r"コメント)\W*(?:\(\d+\))?(?:\s+(?:to|on)\s.*)?$", re.I)
+_COMMENT_WORD = re.compile(
+    r"^\W*(?:\d[\d,.]*\s*)?(?:comments?|responses?|replies|discussion|kommentare?|"
+    r"комментари\w*|отзывы|commentaires?|comentarios?|yorumlar|reacties|commenti|评论|留言|"
+    r"コメント)\W*(?:\(\d+\))?(?:\s+(?:to|on)\s.*)?$",
+    re.I,
+)
 _HANDLE = re.compile(r"^(?:[\w.-]*[_\d][\w.-]*|[a-z][a-z.-]+|[A-Z][a-z]+ [A-Z]\.?|[A-Z][\w]+ from [A-Z]\w+)$")
 _BIO = re.compile(r"^[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){1,3},? (?:is|was|has been|teaches|writes|covers) ")
-_CAPTION = re.compile(r"\((?:file )?(?:photo|photograph|image|picture|illustration)\b[^)]*\)\s*$|"
-                      r"\b(?:photograph|photo|image|picture) (?:by|:)")
+_CAPTION = re.compile(
+    r"\((?:file )?(?:photo|photograph|image|picture|illustration)\b[^)]*\)\s*$|"
+    r"\b(?:photograph|photo|image|picture) (?:by|:)"
+)
 _CAPTION_CASED = re.compile(r"\bfor (?:the|our) [A-Z]\w+(?: [A-Z]\w+)*\.?$")  # "... for The Long Read"
 _FOOTNOTE = re.compile(r"^(?:\d{1,2}|\*|†|\[\d+\])\s*[A-Z]")
 
-RULE_FLAGS = ["byline", "date", "dated_meta", "counter", "footer", "editor", "comment_header", "name_line",
-              "headline_like", "title_case", "social", "link_only"]
-NAMES = (["pos_start", "pos_end", "log_pos_start", "log_pos_end", "first", "last", "log_n",
-          "log_chars", "log_words", "sentences", "ends_terminal", "ends_other", "starts_upper", "starts_lower",
-          "cap_share", "digit_share", "punct_share", "url", "separators", "non_latin", "lang_differs",
-          "shared_vocab", "repeat", "prefix_of_other", "reporting", "quote", "person", "question_exclaim",
-          "time", "promo", "credit", "note", "continues_previous", "continued_next", "after_comment_rule",
-          "repeats_earlier", "overlap_rest", "heading_shape", "comment_word", "after_comment_word", "handle", "bio",
-          "footnote", "caption", "echo_of_next"]
-         + [f"rule_{k}" for k in KINDS] + [f"flag_{f}" for f in RULE_FLAGS])
+RULE_FLAGS = [
+    "byline",
+    "date",
+    "dated_meta",
+    "counter",
+    "footer",
+    "editor",
+    "comment_header",
+    "name_line",
+    "headline_like",
+    "title_case",
+    "social",
+    "link_only",
+]
+NAMES = (
+    [
+        "pos_start",
+        "pos_end",
+        "log_pos_start",
+        "log_pos_end",
+        "first",
+        "last",
+        "log_n",
+        "log_chars",
+        "log_words",
+        "sentences",
+        "ends_terminal",
+        "ends_other",
+        "starts_upper",
+        "starts_lower",
+        "cap_share",
+        "digit_share",
+        "punct_share",
+        "url",
+        "separators",
+        "non_latin",
+        "lang_differs",
+        "shared_vocab",
+        "repeat",
+        "prefix_of_other",
+        "reporting",
+        "quote",
+        "person",
+        "question_exclaim",
+        "time",
+        "promo",
+        "credit",
+        "note",
+        "continues_previous",
+        "continued_next",
+        "after_comment_rule",
+        "repeats_earlier",
+        "overlap_rest",
+        "heading_shape",
+        "comment_word",
+        "after_comment_word",
+        "handle",
+        "bio",
+        "footnote",
+        "caption",
+        "echo_of_next",
+    ]
+    + [f"rule_{k}" for k in KINDS]
+    + [f"flag_{f}" for f in RULE_FLAGS]
+)
 
 
 # The rules' case-insensitive patterns, compiled case-sensitive for lowercased text: several times faster.
@@ -80,24 +176,38 @@ _COUNTER_LOW = re.compile(rules._COUNTER_META.pattern)
 # hold none of these texts, or only one or two, so the regular expressions rarely run (a word such as
 # "post" or "support" used to start the whole pattern on the whole paragraph). The alternatives, in
 # order, are the pattern (tests/corpora/test_word_patterns.py checks it).
-_FOOTER_PARTS = [(key, re.compile(alternative)) for key, alternative in [
-    ("permission", r"\b(?:re-?published|re-?printed|re-?posted)\b.{0,40}\bpermission\b"),
-    ("first published", r"\bfirst published\b"),
-    (" published", r"\b(?:originally|first) (?:published|appeared)\b"),
-    (" appeared", r"\b(?:originally|first) (?:published|appeared)\b"),
-    ("appeared first", r"\bappeared first\b"),
-    ("source", r"^\W*source\s*:"), ("via", r"^\W*via\s*:"), ("newsletter", r"\bnewsletter\b"),
-    ("subscribe", r"\bsubscribe\b"), ("subscriber", r"\bsubscriber\b"), ("sign up", r"\bsign up\b"),
-    ("all rights reserved", r"\ball rights reserved\b"), ("©", r"©"), ("(c)", r"\(c\)\s*\d{4}"),
-    ("copyright", r"\bcopyright\b"), ("disclaimer", r"\bdisclaimer\b"),
-    (" expressed", r"\b(?:views|opinions) expressed\b"), ("donate", r"\bdonate\b"),
-    ("support ", r"\bsupport (?:us|our)\b"), ("follow ", r"\bfollow (?:us|me|him|her|them)\b"),
-    ("about the author", r"\babout the author\b"),
-    ("tags", r"^\W*(?:tags|filed under|related)\s*:"), ("filed under", r"^\W*(?:tags|filed under|related)\s*:"),
-    ("related", r"^\W*(?:tags|filed under|related)\s*:"),
-    ("read ", r"\bread (?:more|the original)\b"), ("patreon", r"\bpatreon\b"),
-    ("become a ", r"\bbecome a (?:member|patron|paid)\b"),
-]]
+_FOOTER_PARTS = [
+    (key, re.compile(alternative))
+    for key, alternative in [
+        ("permission", r"\b(?:re-?published|re-?printed|re-?posted)\b.{0,40}\bpermission\b"),
+        ("first published", r"\bfirst published\b"),
+        (" published", r"\b(?:originally|first) (?:published|appeared)\b"),
+        (" appeared", r"\b(?:originally|first) (?:published|appeared)\b"),
+        ("appeared first", r"\bappeared first\b"),
+        ("source", r"^\W*source\s*:"),
+        ("via", r"^\W*via\s*:"),
+        ("newsletter", r"\bnewsletter\b"),
+        ("subscribe", r"\bsubscribe\b"),
+        ("subscriber", r"\bsubscriber\b"),
+        ("sign up", r"\bsign up\b"),
+        ("all rights reserved", r"\ball rights reserved\b"),
+        ("©", r"©"),
+        ("(c)", r"\(c\)\s*\d{4}"),
+        ("copyright", r"\bcopyright\b"),
+        ("disclaimer", r"\bdisclaimer\b"),
+        (" expressed", r"\b(?:views|opinions) expressed\b"),
+        ("donate", r"\bdonate\b"),
+        ("support ", r"\bsupport (?:us|our)\b"),
+        ("follow ", r"\bfollow (?:us|me|him|her|them)\b"),
+        ("about the author", r"\babout the author\b"),
+        ("tags", r"^\W*(?:tags|filed under|related)\s*:"),
+        ("filed under", r"^\W*(?:tags|filed under|related)\s*:"),
+        ("related", r"^\W*(?:tags|filed under|related)\s*:"),
+        ("read ", r"\bread (?:more|the original)\b"),
+        ("patreon", r"\bpatreon\b"),
+        ("become a ", r"\bbecome a (?:member|patron|paid)\b"),
+    ]
+]
 
 
 def _footer(low: str) -> bool:
@@ -109,10 +219,39 @@ def _footer(low: str) -> bool:
 
 
 # Texts one of which every match of a pattern holds: the pattern runs only on text holding one.
-_REPORTING_KEYS = ("said", "says", "told", "argued", "warned", "insisted", "noted", "wrote", "added", "according to",
-                   "explained", "claimed", "stated", "announced", "conceded", "dismissed", "described")
-_CREDIT_KEYS = ("photo", "image", "picture", "credit", "illustration", "words", "reporting", "editing", "posted",
-                "updated", "published", "issue")
+_REPORTING_KEYS = (
+    "said",
+    "says",
+    "told",
+    "argued",
+    "warned",
+    "insisted",
+    "noted",
+    "wrote",
+    "added",
+    "according to",
+    "explained",
+    "claimed",
+    "stated",
+    "announced",
+    "conceded",
+    "dismissed",
+    "described",
+)
+_CREDIT_KEYS = (
+    "photo",
+    "image",
+    "picture",
+    "credit",
+    "illustration",
+    "words",
+    "reporting",
+    "editing",
+    "posted",
+    "updated",
+    "published",
+    "issue",
+)
 _CAPTION_KEYS = ("photo", "image", "picture", "illustration")
 _CAPTION_CASED_KEYS = ("for the ", "for our ")
 
@@ -129,8 +268,9 @@ def _reporting(low: str) -> float:
 
 
 def _caption(low: str, head: str) -> bool:
-    return ((_holds(low, _CAPTION_KEYS) and bool(_CAPTION.search(low)))
-            or (_holds(head, _CAPTION_CASED_KEYS) and bool(_CAPTION_CASED.search(head))))
+    return (_holds(low, _CAPTION_KEYS) and bool(_CAPTION.search(low))) or (
+        _holds(head, _CAPTION_CASED_KEYS) and bool(_CAPTION_CASED.search(head))
+    )
 
 
 def _promo(low: str) -> float:
@@ -142,12 +282,20 @@ def _promo(low: str) -> float:
 
 def _flags(text: str, low: str, words: int) -> list[float]:
     short = words <= 30
-    return [float(short and bool(rules._BYLINE.match(text))), float(short and bool(rules._DATE_ONLY.match(text))),
-            float(short and bool(rules._DATED_META.match(text))), float(words <= 15 and bool(_COUNTER_LOW.search(low))),
-            float(words <= 60 and _footer(low)), float(bool(rules._EDITOR_MARKER.match(text[:80]))),
-            float(words <= 12 and rules.is_comment_header(text)), float(words <= 4 and rules.is_name_line(text)),
-            float(words <= 25 and rules.is_headline_like(text)), float(words <= 12 and rules.is_title_case(text)),
-            float(len(text) <= 40 and bool(rules._SOCIAL.match(text))), float(words <= 3 and rules.is_link_only(text))]
+    return [
+        float(short and bool(rules._BYLINE.match(text))),
+        float(short and bool(rules._DATE_ONLY.match(text))),
+        float(short and bool(rules._DATED_META.match(text))),
+        float(words <= 15 and bool(_COUNTER_LOW.search(low))),
+        float(words <= 60 and _footer(low)),
+        float(bool(rules._EDITOR_MARKER.match(text[:80]))),
+        float(words <= 12 and rules.is_comment_header(text)),
+        float(words <= 4 and rules.is_name_line(text)),
+        float(words <= 25 and rules.is_headline_like(text)),
+        float(words <= 12 and rules.is_title_case(text)),
+        float(len(text) <= 40 and bool(rules._SOCIAL.match(text))),
+        float(words <= 3 and rules.is_link_only(text)),
+    ]
 
 
 def _echo(shingles: list[set], i: int) -> float:
@@ -163,8 +311,9 @@ def _key(tokens: list[str], n: int = 8) -> str:
     return " ".join(tokens[:n])
 
 
-def article_features(texts: Sequence[str], decisions: Sequence[rules.Decision],
-                     languages: Sequence[tuple[str, bool]]) -> list[list[float]]:
+def article_features(
+    texts: Sequence[str], decisions: Sequence[rules.Decision], languages: Sequence[tuple[str, bool]]
+) -> list[list[float]]:
     """One feature row per paragraph of one article (``NAMES`` order)."""
     n = len(texts)
     tokens = [_WORDS.findall(t[:VOCABULARY_CHARS].casefold()) for t in texts]
@@ -179,8 +328,11 @@ def article_features(texts: Sequence[str], decisions: Sequence[rules.Decision],
     shingles = [set(zip(ts, ts[1:], ts[2:], strict=False)) if i < 12 else set() for i, ts in enumerate(tokens)]
     counts_of = paragraph_counts(texts)
     split_words, upper_words_of = counts_of["words"].tolist(), counts_of["upper_words"].tolist()
-    digits_of, punct_of, non_latin_of = counts_of["digits"].tolist(), counts_of["punct"].tolist(), \
-        counts_of["non_latin"].tolist()
+    digits_of, punct_of, non_latin_of = (
+        counts_of["digits"].tolist(),
+        counts_of["punct"].tolist(),
+        counts_of["non_latin"].tolist(),
+    )
     rows = []
     for i, text in enumerate(texts):
         ts, length = tokens[i], len(text)
@@ -197,26 +349,51 @@ def article_features(texts: Sequence[str], decisions: Sequence[rules.Decision],
         key = _key(ts)
         overlap = (sum(map(in_two.__contains__, content)) / len(content)) if content else 0.0
         nxt = texts[i + 1] if i + 1 < n else ""
-        heading = (words <= 12 and last not in ".!?…,;:”\"" and len(nxt) > max(100, 2 * length))
+        heading = words <= 12 and last not in ".!?…,;:”\"" and len(nxt) > max(100, 2 * length)
         row = [
-            i / n, (n - 1 - i) / n, math.log1p(i), math.log1p(n - 1 - i), float(i == 0), float(i == n - 1),
-            math.log1p(n), math.log1p(length), math.log1p(words), min(len(_SENTENCE_END.findall(text)), 6) / 6,
-            float(last in ".!?…" or text.endswith(("”", ".\"", "’"))), float(last in ",;:|-–—"),
-            float(text[0].isupper()), float(bool(_LOWER_START.match(text))), upper_words / words,
-            digits / length, punct / length,
-            float(cue and bool(_URL.search(low))), min(len(_SEPARATORS.findall(head)), 3) / 3 if cue else 0.0,
-            min(non_latin_of[i] / letters, 1.0), float(languages[i][1]),
-            shared, float(counts[text] > 1), float(len(ts) >= 6 and starts[key] > 1),
-            _reporting(low), float(bool(_QUOTE.search(head))),
-            rules.conversational_score(text) / 3, float("?" in text or "!" in text),
-            float(words <= 20 and bool(_TIME.search(low))), _promo(low) if cue else 0.0,
+            i / n,
+            (n - 1 - i) / n,
+            math.log1p(i),
+            math.log1p(n - 1 - i),
+            float(i == 0),
+            float(i == n - 1),
+            math.log1p(n),
+            math.log1p(length),
+            math.log1p(words),
+            min(len(_SENTENCE_END.findall(text)), 6) / 6,
+            float(last in ".!?…" or text.endswith(("”", ".\"", "’"))),
+            float(last in ",;:|-–—"),
+            float(text[0].isupper()),
+            float(bool(_LOWER_START.match(text))),
+            upper_words / words,
+            digits / length,
+            punct / length,
+            float(cue and bool(_URL.search(low))),
+            min(len(_SEPARATORS.findall(head)), 3) / 3 if cue else 0.0,
+            min(non_latin_of[i] / letters, 1.0),
+            float(languages[i][1]),
+            shared,
+            float(counts[text] > 1),
+            float(len(ts) >= 6 and starts[key] > 1),
+            _reporting(low),
+            float(bool(_QUOTE.search(head))),
+            rules.conversational_score(text) / 3,
+            float("?" in text or "!" in text),
+            float(words <= 20 and bool(_TIME.search(low))),
+            _promo(low) if cue else 0.0,
             float(words <= 40 and _holds(low, _CREDIT_KEYS) and bool(_CREDIT.search(low))),
             float(bool(_NOTE.match(head))),
             float(i > 0 and texts[i - 1][-1] not in ".!?…”\"’:" and bool(_LOWER_START.match(text))),
             float(i + 1 < n and last not in ".!?…”\"’:" and bool(_LOWER_START.match(texts[i + 1]))),
-            float(i >= comment_from), float(text in seen), overlap, float(heading), float(comment_word[i]),
-            float(i > first_header), float(len(text) <= 30 and bool(_HANDLE.match(text))),
-            float(bool(_BIO.match(text))), float(bool(_FOOTNOTE.match(text))),
+            float(i >= comment_from),
+            float(text in seen),
+            overlap,
+            float(heading),
+            float(comment_word[i]),
+            float(i > first_header),
+            float(len(text) <= 30 and bool(_HANDLE.match(text))),
+            float(bool(_BIO.match(text))),
+            float(bool(_FOOTNOTE.match(text))),
             float(words <= 40 and _caption(low, head)),
             _echo(shingles, i),
         ]

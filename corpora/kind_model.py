@@ -30,8 +30,12 @@ from .kind_features import KINDS, NAMES, article_features
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "kind_model.json"
 FORMAT = "standpoint-kind-model/1"
-STAGE2_EXTRA = (["s1_" + k for k in KINDS] + ["prev_" + k for k in KINDS] + ["next_" + k for k in KINDS]
-                + ["prev2_body", "next2_body", "before_body", "after_body", "prev3_body", "next3_body"])
+STAGE2_EXTRA = (
+    ["s1_" + k for k in KINDS]
+    + ["prev_" + k for k in KINDS]
+    + ["next_" + k for k in KINDS]
+    + ["prev2_body", "next2_body", "before_body", "after_body", "prev3_body", "next3_body"]
+)
 
 
 @dataclass
@@ -63,16 +67,16 @@ def neighbour_features(p1: np.ndarray) -> np.ndarray:
     body = p1[:, 0]
     pad = np.zeros((2, k))
     padded = np.vstack([pad, p1, pad])
-    prev, nxt = padded[1:n + 1], padded[3:n + 3]
-    prev2, next2 = padded[0:n, 0], padded[4:n + 4, 0]
+    prev, nxt = padded[1 : n + 1], padded[3 : n + 3]
+    prev2, next2 = padded[0:n, 0], padded[4 : n + 4, 0]
     cumulative = np.concatenate([[0.0], np.cumsum(body)])
     index = np.arange(n)
     before = np.where(index > 0, cumulative[index] / np.maximum(index, 1), 0.0)
     after = np.where(index < n - 1, (cumulative[n] - cumulative[index + 1]) / np.maximum(n - 1 - index, 1), 0.0)
     window = np.concatenate([np.zeros(3), body, np.zeros(3)])
     # Means of three, summed left to right and divided by 3 as ndarray.mean does for three values.
-    prev3 = (window[0:n] + window[1:n + 1] + window[2:n + 2]) / 3
-    next3 = (window[4:n + 4] + window[5:n + 5] + window[6:n + 6]) / 3
+    prev3 = (window[0:n] + window[1 : n + 1] + window[2 : n + 2]) / 3
+    next3 = (window[4 : n + 4] + window[5 : n + 5] + window[6 : n + 6]) / 3
     return np.hstack([p1, prev, nxt, np.column_stack([prev2, next2, before, after, prev3, next3])])
 
 
@@ -90,24 +94,36 @@ class KindModel:
         """How many managers' corrections this model learned from (0 for the shipped model)."""
         return int(self.info.get("corrections", 0))
 
-    def proba(self, texts: Sequence[str], decisions: Sequence[rules.Decision],
-              languages: Sequence[tuple[str, bool]]) -> np.ndarray:
+    def proba(
+        self, texts: Sequence[str], decisions: Sequence[rules.Decision], languages: Sequence[tuple[str, bool]]
+    ) -> np.ndarray:
         x = np.asarray(article_features(texts, decisions, languages), dtype=np.float64)
         p1 = self.stage1.proba(x)
         return self.stage2.proba(np.hstack([x, neighbour_features(p1)]))
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "kinds": KINDS, "features": NAMES, "stage2_features": STAGE2_EXTRA,
-                           "info": self.info, "stage1": self.stage1.as_dict(), "stage2": self.stage2.as_dict()},
-                          separators=(",", ":"), sort_keys=True)
+        return json.dumps(
+            {
+                "format": FORMAT,
+                "kinds": KINDS,
+                "features": NAMES,
+                "stage2_features": STAGE2_EXTRA,
+                "info": self.info,
+                "stage1": self.stage1.as_dict(),
+                "stage2": self.stage2.as_dict(),
+            },
+            separators=(",", ":"),
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> "KindModel":
         data = json.loads(text)
         if data.get("format") != FORMAT or data.get("kinds") != KINDS or data.get("features") != NAMES:
             raise ValueError("This kind model was made for other features or kinds: retrain it (train_kind_model).")
-        return cls(stage1=Linear.from_dict(data["stage1"]), stage2=Linear.from_dict(data["stage2"]),
-                   info=data.get("info", {}))
+        return cls(
+            stage1=Linear.from_dict(data["stage1"]), stage2=Linear.from_dict(data["stage2"]), info=data.get("info", {})
+        )
 
 
 @lru_cache(maxsize=8)
@@ -121,8 +137,15 @@ def from_text(text: str) -> KindModel:
     return KindModel.from_json(text)
 
 
-def kinds_with_reasons(model: KindModel | None, texts: Sequence[str], *, title: str = "", author: str = "",
-                       headings=(), languages: Sequence[tuple[str, bool]]) -> list[rules.Decision]:
+def kinds_with_reasons(
+    model: KindModel | None,
+    texts: Sequence[str],
+    *,
+    title: str = "",
+    author: str = "",
+    headings=(),
+    languages: Sequence[tuple[str, bool]],
+) -> list[rules.Decision]:
     """The rules' decisions, then the model's: each reason names the rule and the model's score.
 
     Without a model (``None``) the rules alone decide.

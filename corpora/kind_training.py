@@ -59,8 +59,16 @@ def labelled_dir(path: Path) -> list[LabelledArticle]:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))["paragraphs"]
         if [" ".join(g["text"].split()) for g in gold] != [" ".join(t.split()) for t in texts]:
             raise ValueError(f"{gold_path.name}: its paragraphs are not those the splitter finds in {text_path.name}")
-        articles.append(LabelledArticle(name=text_path.name, texts=texts, kinds=[g["kind"] for g in gold],
-                                        title=document.title, author=document.author, headings=document.headings))
+        articles.append(
+            LabelledArticle(
+                name=text_path.name,
+                texts=texts,
+                kinds=[g["kind"] for g in gold],
+                title=document.title,
+                author=document.author,
+                headings=document.headings,
+            )
+        )
     return articles
 
 
@@ -76,8 +84,9 @@ def _fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, seed: int, c: float 
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     with threadpool_limits(1):  # BLAS threads on a small problem fight each other: 0.04 s instead of 10 s
-        fitted = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit((x - mean) / scale, y,
-                                                                                  sample_weight=weights)
+        fitted = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(
+            (x - mean) / scale, y, sample_weight=weights
+        )
     coef = np.zeros((len(KINDS), x.shape[1]))
     intercept = np.full(len(KINDS), -30.0)  # a kind never seen in training is never predicted
     for row, label in enumerate(fitted.classes_):
@@ -88,8 +97,14 @@ def _fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, seed: int, c: float 
     return Linear(mean=mean, scale=scale, coef=coef, intercept=intercept)
 
 
-def train(articles: Sequence[LabelledArticle], *, seed: int = 14, weights: Sequence[float] | None = None,
-          info: dict | None = None, c: float = C) -> KindModel:
+def train(
+    articles: Sequence[LabelledArticle],
+    *,
+    seed: int = 14,
+    weights: Sequence[float] | None = None,
+    info: dict | None = None,
+    c: float = C,
+) -> KindModel:
     """Fit both stages on ``articles`` (each may carry a weight: corrected articles count more)."""
     if len(articles) < FOLDS:
         raise ValueError(f"Training needs at least {FOLDS} labelled articles, got {len(articles)}.")
@@ -105,14 +120,22 @@ def train(articles: Sequence[LabelledArticle], *, seed: int = 14, weights: Seque
     for fold in range(FOLDS):
         held = [i for i in range(len(matrices)) if i % FOLDS == fold]
         kept = [i for i in range(len(matrices)) if i % FOLDS != fold]
-        model = _fit(np.vstack([matrices[i] for i in kept]), np.concatenate([labels[i] for i in kept]),
-                     np.concatenate([np.full(len(matrices[i]), article_weight[i]) for i in kept]), seed, c)
+        model = _fit(
+            np.vstack([matrices[i] for i in kept]),
+            np.concatenate([labels[i] for i in kept]),
+            np.concatenate([np.full(len(matrices[i]), article_weight[i]) for i in kept]),
+            seed,
+            c,
+        )
         for i in held:
             out_of_fold[i] = model.proba(matrices[i])
     x2 = np.vstack([np.hstack([m, neighbour_features(p)]) for m, p in zip(matrices, out_of_fold, strict=False)])
     stage2 = _fit(x2, y, w, seed, c)
-    return KindModel(stage1=stage1, stage2=stage2, info={"seed": seed, "articles": len(articles),
-                                                         "paragraphs": int(len(y)), "C": c, **(info or {})})
+    return KindModel(
+        stage1=stage1,
+        stage2=stage2,
+        info={"seed": seed, "articles": len(articles), "paragraphs": int(len(y)), "C": c, **(info or {})},
+    )
 
 
 @dataclass(frozen=True)
@@ -131,10 +154,18 @@ class Scores:
 
 def predicted_kinds(model: KindModel | None, article: LabelledArticle) -> list[str]:
     """What an import stores: the model's (or, with None, the rules') kinds, then the language rule."""
-    decisions = kinds_with_reasons(model, article.texts, title=article.title, author=article.author,
-                                   headings=article.headings, languages=article.languages)
-    return [rules.FOOTER if differs and d.kind == rules.BODY else d.kind
-            for d, (_, differs) in zip(decisions, article.languages, strict=False)]
+    decisions = kinds_with_reasons(
+        model,
+        article.texts,
+        title=article.title,
+        author=article.author,
+        headings=article.headings,
+        languages=article.languages,
+    )
+    return [
+        rules.FOOTER if differs and d.kind == rules.BODY else d.kind
+        for d, (_, differs) in zip(decisions, article.languages, strict=False)
+    ]
 
 
 def scores(model: KindModel | None, articles: Sequence[LabelledArticle]) -> Scores:
@@ -151,9 +182,15 @@ def scores(model: KindModel | None, articles: Sequence[LabelledArticle]) -> Scor
             total += 1
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    return Scores(body_f1=2 * tp / (2 * tp + fp + fn) if tp else 0.0,
-                  nonbody_recall=nonbody_found / nonbody if nonbody else 1.0, body_precision=precision,
-                  body_recall=recall, paragraphs=total, nonbody=nonbody, kind_accuracy=same / total if total else 0.0)
+    return Scores(
+        body_f1=2 * tp / (2 * tp + fp + fn) if tp else 0.0,
+        nonbody_recall=nonbody_found / nonbody if nonbody else 1.0,
+        body_precision=precision,
+        body_recall=recall,
+        paragraphs=total,
+        nonbody=nonbody,
+        kind_accuracy=same / total if total else 0.0,
+    )
 
 
 def rules_labelled(paths: Sequence[Path]) -> list[LabelledArticle]:
@@ -163,8 +200,14 @@ def rules_labelled(paths: Sequence[Path]) -> list[LabelledArticle]:
     for path in paths:
         document = read_source(path.name, path.read_bytes())[0]
         texts = [s.text for s in split_paragraphs(document.text)]
-        article = LabelledArticle(name=path.name, texts=texts, kinds=[rules.BODY] * len(texts), title=document.title,
-                                  author=document.author, headings=document.headings)
+        article = LabelledArticle(
+            name=path.name,
+            texts=texts,
+            kinds=[rules.BODY] * len(texts),
+            title=document.title,
+            author=document.author,
+            headings=document.headings,
+        )
         article.kinds = predicted_kinds(None, article)
         articles.append(article)
     return articles

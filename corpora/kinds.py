@@ -14,7 +14,14 @@ from typing import NamedTuple
 from .word_patterns import words_between_boundaries
 
 BODY, TITLE, META, EDITOR, COMMENT, NOISE, FOOTER = (
-    "body", "title", "byline_or_meta", "editor_note", "comment", "noise", "footer")
+    "body",
+    "title",
+    "byline_or_meta",
+    "editor_note",
+    "comment",
+    "noise",
+    "footer",
+)
 
 
 class Decision(NamedTuple):
@@ -26,58 +33,98 @@ class Decision(NamedTuple):
 
 _URL_ONLY = re.compile(r"^[<(\[]?(?:https?://|www\.)\S+[>)\]]?$", re.I)
 _NO_WORDS = re.compile(r"^[\W_]+$")
-_SOCIAL = re.compile(r"^(?:share(?: this(?: article| story)?)?|tweet|print|email|click to \w+.*|"
-                     r"like this:?|loading\.*|advertisement|related posts?:?)\W*$", re.I)
+_SOCIAL = re.compile(
+    r"^(?:share(?: this(?: article| story)?)?|tweet|print|email|click to \w+.*|"
+    r"like this:?|loading\.*|advertisement|related posts?:?)\W*$",
+    re.I,
+)
 _COMMENT_HEADER = re.compile(
     r"^\W*(?:\d[\d,.]*k?\s+)?(?:reader\s+|user\s+)?(?:comments?|responses?|replies|discussion|"
     r"leave a (?:reply|comment)|join the (?:conversation|discussion)|"
-    r"\d+\s+thoughts? on\b.*|what do you think\??)\W*(?:\(\d+\))?\W*$", re.I)
-_EDITOR_MARKER = re.compile(r"^\W*(?:(?:editor|translator)[’']?s[’']? note|ed\.? note|note from the editor|"
-                            r"a note (?:from|to) (?:the |our )?readers?|update\s*(?:\(.*?\))?:|"
-                            r"correction:|clarification:)", re.I)
+    r"\d+\s+thoughts? on\b.*|what do you think\??)\W*(?:\(\d+\))?\W*$",
+    re.I,
+)
+_EDITOR_MARKER = re.compile(
+    r"^\W*(?:(?:editor|translator)[’']?s[’']? note|ed\.? note|note from the editor|"
+    r"a note (?:from|to) (?:the |our )?readers?|update\s*(?:\(.*?\))?:|"
+    r"correction:|clarification:)",
+    re.I,
+)
 _SIGNED_INTRO = re.compile(r"^[A-Z][a-z]+ here[.:!]\s")  # "Yves here. ...": a republisher signs in
-_BYLINE = re.compile(r"^\W*(?:(?:op-ed|opinion|commentary|analysis|column|story|words|reporting|"
-                     r"text|interview|written|posted|compiled)\s+)?by\s+[A-Z\u00C0-\u024F]|^author\s*:",
-                     re.I)
-_REPUBLISHED_AT = re.compile(r"\b(?:originally|first)\s+(?:published|appeared|posted)\s+(?:at|on|in|by)\b|"
-                             r"\bcross-?posted\s+from\b|\brepublished\s+from\b|\bthis (?:post|article|piece) "
-                             r"(?:first|originally) appeared\b", re.I)
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_BYLINE = re.compile(
+    r"^\W*(?:(?:op-ed|opinion|commentary|analysis|column|story|words|reporting|"
+    r"text|interview|written|posted|compiled)\s+)?by\s+[A-Z\u00C0-\u024F]|^author\s*:",
+    re.I,
+)
+_REPUBLISHED_AT = re.compile(
+    r"\b(?:originally|first)\s+(?:published|appeared|posted)\s+(?:at|on|in|by)\b|"
+    r"\bcross-?posted\s+from\b|\brepublished\s+from\b|\bthis (?:post|article|piece) "
+    r"(?:first|originally) appeared\b",
+    re.I,
+)
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = (rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-         rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{4}}|"
-         rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
-         rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{{2,5}})?)?")
+_DATE = (
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
+    rf"(?:,?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{{2,5}})?)?"
+)
 _DATE_ONLY = re.compile(rf"^\W*{_DATE}\W*$", re.I)
-_DATED_META = re.compile(rf"^\W*(?:published|updated|posted|last updated|first published|date)\b.{{0,40}}"
-                         rf"{_DATE}", re.I)
-_COUNTER_META = re.compile(r"\b\d[\d,.]*\s*k?\s*(?:views?|reads?|shares?|likes?)\b|\b\d+\s*min(?:ute)?s?\s+read\b|"
-                           r"^\W*(?:photo|image|picture|illustration|video)(?:\s+credit)?\s*:", re.I)
+_DATED_META = re.compile(
+    rf"^\W*(?:published|updated|posted|last updated|first published|date)\b.{{0,40}}"
+    rf"{_DATE}",
+    re.I,
+)
+_COUNTER_META = re.compile(
+    r"\b\d[\d,.]*\s*k?\s*(?:views?|reads?|shares?|likes?)\b|\b\d+\s*min(?:ute)?s?\s+read\b|"
+    r"^\W*(?:photo|image|picture|illustration|video)(?:\s+credit)?\s*:",
+    re.I,
+)
 _FOOTER = re.compile(
     r"\b(?:re-?published|re-?printed|re-?posted)\b.{0,40}\bpermission\b|\bfirst published\b|"
     r"\b(?:originally|first) (?:published|appeared)\b|\bappeared first\b|^\W*source\s*:|^\W*via\s*:|"
     r"\bnewsletter\b|\bsubscribe\b|\bsubscriber\b|\bsign up\b|\ball rights reserved\b|©|\(c\)\s*\d{4}|"
     r"\bcopyright\b|\bdisclaimer\b|\b(?:views|opinions) expressed\b|\bdonate\b|\bsupport (?:us|our)\b|"
     r"\bfollow (?:us|me|him|her|them)\b|\babout the author\b|^\W*(?:tags|filed under|related)\s*:|"
-    r"\bread (?:more|the original)\b|\bpatreon\b|\bbecome a (?:member|patron|paid)\b", re.I)
+    r"\bread (?:more|the original)\b|\bpatreon\b|\bbecome a (?:member|patron|paid)\b",
+    re.I,
+)
 _FOOTER_ANYWHERE = re.compile(r"\bre-?published with (?:kind )?permission\b|\ball rights reserved\b", re.I)
-_SMALL_WORDS = frozenset("a an the and or but nor of to in on at by for from with as vs via into over "
-                         "per is are be".split())
-CONVERSATIONAL_WORDS = ["I", "I[’'](?:m|ve|d|ll)", "me", "my", "mine", "myself", "you", "your", "yours",
-                        "you[’'](?:re|ve|d|ll)"]
+_SMALL_WORDS = frozenset(
+    "a an the and or but nor of to in on at by for from with as vs via into over per is are be".split()
+)
+CONVERSATIONAL_WORDS = [
+    "I",
+    "I[’'](?:m|ve|d|ll)",
+    "me",
+    "my",
+    "mine",
+    "myself",
+    "you",
+    "your",
+    "yours",
+    "you[’'](?:re|ve|d|ll)",
+]
 _CONVERSATIONAL = words_between_boundaries(CONVERSATIONAL_WORDS)  # \b(?:I|I’m|...)\b, scanned faster
 # One pattern, ``^(?:yep|...)\b|^[>(–-]|…|\.\.\.|\. \. \.|!|\?`` (re.I), in two parts: the anchored
 # alternatives are tried at the start only, and the rest scans quickly from where they ended (no word
 # they match holds a character the rest looks for, so the count is the same).
-_INFORMAL_START = re.compile(r"^(?:yep|yes|no|nope|well|thanks|thank you|lol|ha+|agreed|exactly|oh|wow|sure|true|"
-                             r"me thinks|imo|imho|shh+)\b|^[>(–-]", re.I)
+_INFORMAL_START = re.compile(
+    r"^(?:yep|yes|no|nope|well|thanks|thank you|lol|ha+|agreed|exactly|oh|wow|sure|true|"
+    r"me thinks|imo|imho|shh+)\b|^[>(–-]",
+    re.I,
+)
 _INFORMAL_ANYWHERE = re.compile(r"…|\.\.\.|\. \. \.|!|\?")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _TERMINAL = ".,;:"
 
 
 # -- paragraph features ---------------------------------------------------------------------------
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -106,9 +153,13 @@ def is_name_line(text: str) -> bool:
     """'Sreemoy Talukdar': two to four capitalised words, no digits, no sentence punctuation."""
     words = _words(text.strip())
     particles = {"de", "da", "van", "von", "der", "bin", "al", "la", "le", "del", "di", "du"}
-    return (2 <= len(words) <= 4 and len(text) <= 60 and not any(ch.isdigit() for ch in text)
-            and all(w[0].isupper() or w.lower() in particles for w in words)
-            and text.strip()[-1] not in ".!?:;,")
+    return (
+        2 <= len(words) <= 4
+        and len(text) <= 60
+        and not any(ch.isdigit() for ch in text)
+        and all(w[0].isupper() or w.lower() in particles for w in words)
+        and text.strip()[-1] not in ".!?:;,"
+    )
 
 
 def is_comment_header(text: str) -> bool:
@@ -117,8 +168,13 @@ def is_comment_header(text: str) -> bool:
 
 
 def _is_headword(text: str) -> bool:
-    return (len(text) <= 40 and len(_words(text)) <= 5 and text[-1] not in ".!?:;,\"”…"
-            and not is_link_only(text) and (text[0].isupper() or text[0].isdigit()))
+    return (
+        len(text) <= 40
+        and len(_words(text)) <= 5
+        and text[-1] not in ".!?:;,\"”…"
+        and not is_link_only(text)
+        and (text[0].isupper() or text[0].isdigit())
+    )
 
 
 def _norm(text: str) -> str:
@@ -126,6 +182,7 @@ def _norm(text: str) -> str:
 
 
 # -- rules ----------------------------------------------------------------------------------------
+
 
 def _glossary_runs(paragraphs: Sequence[str]) -> list[tuple[int, int]]:
     """[start, end) runs of 'Term' / 'definition' pairs (at least three): a pasted glossary."""
@@ -215,23 +272,32 @@ def comment_start(paragraphs: Sequence[str], noise: Sequence[bool] = ()) -> tupl
     if len(present) < 2:
         return None
     first_signal = min(found[0] for found in present)
-    scores = [3 if noise[i] or (i > 0 and paragraphs[i] == paragraphs[i - 1]) else conversational_score(t)
-              for i, t in enumerate(paragraphs)]
+    scores = [
+        3 if noise[i] or (i > 0 and paragraphs[i] == paragraphs[i - 1]) else conversational_score(t)
+        for i, t in enumerate(paragraphs)
+    ]
     start = _least_squares_change_point(scores, 3, first_signal)
     if start is None:
         return None
     return start, "reader comments: pasted links/noise, repeats and quoted replies follow, and the tone changes here"
 
 
-def _leading(paragraphs: Sequence[str], kinds: list, end: int, title: str, author: str,
-             headings: Collection[str]) -> int:
+def _leading(
+    paragraphs: Sequence[str], kinds: list, end: int, title: str, author: str, headings: Collection[str]
+) -> int:
     """Classify the article's head (title, byline, date, republisher's note); return where body starts."""
     norm_title, norm_author = _norm(title), _norm(author)
     limit = min(end, 10)
     # A republication byline ('By X, originally published at Y') near the top: what precedes it
     # is the republisher's introduction, unless it is the headline itself.
-    republished = next((i for i in range(min(limit, 8)) if kinds[i] is None and len(_words(paragraphs[i])) <= 60
-                        and _REPUBLISHED_AT.search(paragraphs[i])), None)
+    republished = next(
+        (
+            i
+            for i in range(min(limit, 8))
+            if kinds[i] is None and len(_words(paragraphs[i])) <= 60 and _REPUBLISHED_AT.search(paragraphs[i])
+        ),
+        None,
+    )
     i, seen_title = 0, False
     if republished is not None:
         for j in range(republished):
@@ -301,15 +367,22 @@ def _middle(paragraphs: Sequence[str], kinds: list, begin: int, end: int, headin
             kinds[i] = Decision(META, "date, counter or credit line")
         elif _FOOTER_ANYWHERE.search(text) and words <= 60:
             kinds[i] = Decision(FOOTER, "republishing notice")
-        elif (words <= 12 and len(text) <= 100 and is_headline_like(text, 12) and is_title_case(text)
-              and len(nxt) > max(100, 2 * len(text)) and not is_headline_like(nxt)):
+        elif (
+            words <= 12
+            and len(text) <= 100
+            and is_headline_like(text, 12)
+            and is_title_case(text)
+            and len(nxt) > max(100, 2 * len(text))
+            and not is_headline_like(nxt)
+        ):
             kinds[i] = Decision(TITLE, "section heading (short, title case, no full stop)")
         else:
             kinds[i] = Decision(BODY, "prose")
 
 
-def detect_kinds(paragraphs: Sequence[str], *, title: str = "", author: str = "",
-                 headings: Collection[str] = ()) -> list[Decision]:
+def detect_kinds(
+    paragraphs: Sequence[str], *, title: str = "", author: str = "", headings: Collection[str] = ()
+) -> list[Decision]:
     """One Decision per paragraph, in order. ``paragraphs`` are stripped paragraph texts.
 
     Steps (each later step only decides paragraphs the earlier ones left open):

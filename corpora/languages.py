@@ -122,8 +122,9 @@ def paragraph_languages(texts: list[str], article_lang: str, *, shortcut: bool =
     if not rows:
         return results
     features, columns = np.unique(np.asarray(indices, dtype=np.intp), return_inverse=True)
-    matrix = csr_matrix((np.log1p(np.asarray(counts, dtype=np.float32)), columns, indptr),
-                        shape=(len(rows), len(features)))
+    matrix = csr_matrix(
+        (np.log1p(np.asarray(counts, dtype=np.float32)), columns, indptr), shape=(len(rows), len(features))
+    )
     scores = np.asarray(matrix @ ident.nb_ptc[features].astype(np.float32)) + ident.nb_pc
     scores *= (1.0 / np.sqrt(np.asarray(lengths, dtype=np.float32)))[:, None]
     scores = np.exp(scores - scores.max(axis=1, keepdims=True))

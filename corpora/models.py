@@ -15,10 +15,15 @@ class Corpus(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     # Access (corpora/access.py): the owner, users it was shared with, managers of projects using it.
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="owned_corpora")
-    shared_with = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="shared_corpora",
-                                         help_text="Users who may read and change this corpus besides its owner.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_corpora"
+    )
+    shared_with = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_corpora",
+        help_text="Users who may read and change this corpus besides its owner.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -45,8 +50,9 @@ class Article(models.Model):
     text = models.TextField(help_text="The article's text after extraction; paragraph offsets point into it.")
     content_hash = models.CharField(max_length=64, db_index=True)
     language = models.CharField(max_length=8, blank=True)
-    encoding = models.CharField(max_length=32, blank=True,
-                                help_text="The file's encoding, as detected (or named by the user) at import.")
+    encoding = models.CharField(
+        max_length=32, blank=True, help_text="The file's encoding, as detected (or named by the user) at import."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -116,8 +122,9 @@ class KindModelVersion(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["active"], condition=Q(active=True),
-                                               name="kind_model_one_active")]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="kind_model_one_active")
+        ]
 
     def __str__(self) -> str:
         return f"Kind model {self.pk} ({self.corrections} corrections{', active' if self.active else ''})"
@@ -152,8 +159,9 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0, help_text="Times a worker started this job.")
     in_process = models.BooleanField(default=False, help_text="Run inside the web process (no broker).")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -29,7 +29,7 @@ def _byline_author(text: str) -> str:
     if words and words[0].lower() in ("by", "author:"):
         words = words[1:]
     elif "by" in [w.lower() for w in words[:4]]:
-        words = words[[w.lower() for w in words].index("by") + 1:]
+        words = words[[w.lower() for w in words].index("by") + 1 :]
     return " ".join(words)[:300]
 
 
@@ -59,8 +59,19 @@ class ParagraphRow:
     kind_source: str = Paragraph.KindSource.AUTO
 
 
-PARAGRAPH_COLUMNS = ["article_id", "position", "kind", "kind_source", "kind_reason", "text", "start", "end",
-                     "text_hash", "language", "is_repeated"]
+PARAGRAPH_COLUMNS = [
+    "article_id",
+    "position",
+    "kind",
+    "kind_source",
+    "kind_reason",
+    "text",
+    "start",
+    "end",
+    "text_hash",
+    "language",
+    "is_repeated",
+]
 
 
 def _opening_words(text: str, limit: int = 120) -> str:
@@ -71,8 +82,9 @@ def _opening_words(text: str, limit: int = 120) -> str:
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def article_prepare(*, corpus: Corpus | None, document: Document,
-                    model: KindModel | ModelChoice | None = None) -> tuple[Article, list[ParagraphRow]]:
+def article_prepare(
+    *, corpus: Corpus | None, document: Document, model: KindModel | ModelChoice | None = None
+) -> tuple[Article, list[ParagraphRow]]:
     """An unsaved Article and its paragraph rows: offsets, kinds, languages, hashes.
 
     ``model``: the learned kind model (``None``: the shipped one; a ``ModelChoice`` picks an
@@ -86,13 +98,24 @@ def article_prepare(*, corpus: Corpus | None, document: Document,
     language = article_language(text)
     languages = paragraph_languages(texts, language)
     chosen = (model if model is not None else ModelChoice.default()).for_source(
-        source_name=document.source_name, url=document.url)
-    decisions = kinds_with_reasons(chosen, texts, title=document.title, author=document.author,
-                                   headings=document.headings, languages=languages)
-    article = Article(corpus=corpus, title=document.title, author=document.author, published=document.published,
-                      source_url=document.url, source_name=document.source_name[:500], format=document.format,
-                      text=text, content_hash=content_hash(text), language=language,
-                      encoding=document.encoding)
+        source_name=document.source_name, url=document.url
+    )
+    decisions = kinds_with_reasons(
+        chosen, texts, title=document.title, author=document.author, headings=document.headings, languages=languages
+    )
+    article = Article(
+        corpus=corpus,
+        title=document.title,
+        author=document.author,
+        published=document.published,
+        source_url=document.url,
+        source_name=document.source_name[:500],
+        format=document.format,
+        text=text,
+        content_hash=content_hash(text),
+        language=language,
+        encoding=document.encoding,
+    )
     paragraphs = []
     for position, (span, decision, (lang, differs)) in enumerate(zip(spans, decisions, languages, strict=True)):
         kind, reason = decision
@@ -106,17 +129,27 @@ def article_prepare(*, corpus: Corpus | None, document: Document,
             article.author = span.text[:300]
         elif kind == kind_rules.META and reason.startswith("date line") and article.published is None:
             article.published = _date_of(span.text)
-        paragraphs.append(ParagraphRow(position=position, kind=kind, kind_reason=reason[:200], text=span.text,
-                                       start=span.start, end=span.end, language=lang,
-                                       text_hash=hashlib.sha256(span.text.encode()).hexdigest()))
+        paragraphs.append(
+            ParagraphRow(
+                position=position,
+                kind=kind,
+                kind_reason=reason[:200],
+                text=span.text,
+                start=span.start,
+                end=span.end,
+                language=lang,
+                text_hash=hashlib.sha256(span.text.encode()).hexdigest(),
+            )
+        )
     if not article.title:  # no title line and no title-kind paragraph: the opening words, not "Untitled"
         first = next((p for p in paragraphs if p.kind == kind_rules.BODY), paragraphs[0])
         article.title = _opening_words(first.text)[:500]
     return article, paragraphs
 
 
-def prepare_file(source: Source, max_bytes: int, encoding: str | None = None, model: ModelChoice | None = None
-                 ) -> tuple[list[tuple[Article, list[ParagraphRow]]] | None, str]:
+def prepare_file(
+    source: Source, max_bytes: int, encoding: str | None = None, model: ModelChoice | None = None
+) -> tuple[list[tuple[Article, list[ParagraphRow]]] | None, str]:
     """Read and prepare one file, without the database: (articles with their rows, "") or (None, why).
 
     ``encoding``: the one the user named (else detected). Runs in a worker process when the

@@ -23,8 +23,17 @@ from .encodings import DecodeRefused, decode_text
 from .splitting import normalize_newlines
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-           ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".zip": "zip"}
+FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".zip": "zip",
+}
 _CONTROL_OK = set("\n\r\t\f\v")
 
 
@@ -83,6 +92,7 @@ def is_hidden(name: str) -> bool:
 
 # -- decoding -----------------------------------------------------------------------------------
 
+
 def decode_with_encoding(name: str, data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
     """Bytes -> (text, encoding) with ``encodings.decode_text`` (UTF-8, BOMs, UTF-16, Windows-1252 /
     latin-1, then charset-normalizer only with confidence), or the ``encoding`` the user named.
@@ -110,6 +120,7 @@ def decode(name: str, data: bytes, *, encoding: str | None = None) -> str:
 
 
 # -- formats ------------------------------------------------------------------------------------
+
 
 def markdown_to_text(source: str) -> tuple[str, frozenset[str]]:
     """Markdown -> plain text (blocks separated by blank lines) and the set of heading texts.
@@ -166,8 +177,9 @@ def _read_md(name: str, text: str) -> list[Document]:
 def _read_html(name: str, text: str) -> list[Document]:
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(text, with_metadata=True, favor_recall=True,
-                                            include_formatting=True, include_comments=False)
+    extracted = trafilatura.bare_extraction(
+        text, with_metadata=True, favor_recall=True, include_formatting=True, include_comments=False
+    )
     if extracted is None or not (extracted.text or "").strip():
         raise ReadError(name, "no main text could be extracted from the HTML")
     plain, headings = markdown_to_text(extracted.text)
@@ -175,9 +187,18 @@ def _read_html(name: str, text: str) -> list[Document]:
         published = _parse_date(extracted.date)
     except (ValueError, OverflowError):
         published = None
-    return [Document(text=normalize_newlines(plain), source_name=name, format="html",
-                     title=(extracted.title or "")[:500], author=(extracted.author or "")[:300],
-                     published=published, url=extracted.url or "", headings=headings)]
+    return [
+        Document(
+            text=normalize_newlines(plain),
+            source_name=name,
+            format="html",
+            title=(extracted.title or "")[:500],
+            author=(extracted.author or "")[:300],
+            published=published,
+            url=extracted.url or "",
+            headings=headings,
+        )
+    ]
 
 
 def _read_jsonl(name: str, text: str) -> list[Document]:
@@ -202,10 +223,17 @@ def _read_jsonl(name: str, text: str) -> list[Document]:
             published = _parse_date(row.get("published"))
         except (ValueError, OverflowError):
             raise ReadError(name, f"{where}: \"published\" is not a date: {row.get('published')!r}") from None
-        documents.append(Document(
-            text=normalize_newlines(body), source_name=f"{name}:{number}", format="jsonl",
-            title=(row.get("title") or "")[:500], author=(row.get("author") or "")[:300],
-            published=published, url=(row.get("url") or "")[:2000]))
+        documents.append(
+            Document(
+                text=normalize_newlines(body),
+                source_name=f"{name}:{number}",
+                format="jsonl",
+                title=(row.get("title") or "")[:500],
+                author=(row.get("author") or "")[:300],
+                published=published,
+                url=(row.get("url") or "")[:2000],
+            )
+        )
     if not documents:
         raise ReadError(name, "the JSONL file has no lines")
     return documents
@@ -216,12 +244,15 @@ _READERS = {"txt": _read_txt, "md": _read_md, "html": _read_html, "jsonl": _read
 
 def check_size(name: str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise ReadError(name, f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit "
-                              f"(STANDPOINT_MAX_UPLOAD_BYTES)")
+        raise ReadError(
+            name,
+            f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit (STANDPOINT_MAX_UPLOAD_BYTES)",
+        )
 
 
-def read_source(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                encoding: str | None = None) -> list[Document]:
+def read_source(
+    name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None
+) -> list[Document]:
     """The documents in one (non-zip) file. Raises ReadError naming the file and the reason.
 
     ``encoding``: the one the user named; else it is detected (``decode_with_encoding``).
@@ -239,6 +270,7 @@ def read_source(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
 
 # -- folders and archives -----------------------------------------------------------------------
 
+
 def _unsafe_member(member: str) -> bool:
     if member.startswith(("/", "\\")) or "\\" in member or (len(member) > 1 and member[1] == ":"):
         return True
@@ -246,16 +278,25 @@ def _unsafe_member(member: str) -> bool:
     return normalized == ".." or normalized.startswith("../")
 
 
-_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2",
-            zipfile.ZIP_LZMA: "lzma", 9: "deflate64", 93: "zstandard", 98: "ppmd", 99: "AES encryption"}
+_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+    9: "deflate64",
+    93: "zstandard",
+    98: "ppmd",
+    99: "AES encryption",
+}
 
 
 def _method_name(method: int) -> str:
     return f"{_METHODS[method]}, method {method}" if method in _METHODS else f"method {method}"
 
 
-def zip_members(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
-                ) -> tuple[list[Source], list[tuple[str, str]]]:
+def zip_members(
+    name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Source], list[tuple[str, str]]]:
     """Validate an archive and return (files to read, [(member, why skipped)]).
 
     The whole archive is refused (ReadError) when it is not a zip, when a member's path would
@@ -272,12 +313,17 @@ def zip_members(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
         infos = archive.infolist()
         for info in infos:
             if _unsafe_member(info.filename):
-                raise ReadError(name, f"member {info.filename!r} points outside the archive's folder "
-                                      f"(zip slip); the archive was refused")
+                raise ReadError(
+                    name,
+                    f"member {info.filename!r} points outside the archive's folder (zip slip); the archive was refused",
+                )
         declared = sum(info.file_size for info in infos)
         if declared > max_bytes:
-            raise ReadError(name, f"uncompressed size {human_size(declared)} is over the "
-                                  f"{human_size(max_bytes)} limit; the archive was refused")
+            raise ReadError(
+                name,
+                f"uncompressed size {human_size(declared)} is over the "
+                f"{human_size(max_bytes)} limit; the archive was refused",
+            )
         sources, skipped, budget = [], [], max_bytes
         for info in sorted(infos, key=lambda i: i.filename):
             member = f"{name}/{info.filename}"
@@ -300,16 +346,22 @@ def zip_members(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES
                 with archive.open(info) as handle:
                     content = handle.read(budget + 1)
             except NotImplementedError:  # zipfile names no method it cannot decompress (e.g. 9, deflate64)
-                skipped.append((member, f"the member is compressed with a method this importer cannot read "
-                                        f"({_method_name(info.compress_type)}); re-create the archive with "
-                                        f"deflate (the default of most zip tools)"))
+                skipped.append(
+                    (
+                        member,
+                        f"the member is compressed with a method this importer cannot read "
+                        f"({_method_name(info.compress_type)}); re-create the archive with "
+                        f"deflate (the default of most zip tools)",
+                    )
+                )
                 continue
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise ReadError(name, f"member {info.filename!r} cannot be read ({exc})") from None
             budget -= len(content)
             if budget < 0:
-                raise ReadError(name, f"uncompressed size is over the {human_size(max_bytes)} limit; "
-                                      f"the archive was refused")
+                raise ReadError(
+                    name, f"uncompressed size is over the {human_size(max_bytes)} limit; the archive was refused"
+                )
             sources.append(Source(member, content))
     return sources, skipped
 

@@ -39,7 +39,8 @@ def _shift_after(article: Article, position: int, delta: int) -> None:
     later = Paragraph.objects.filter(article=article, position__gt=position)
     later.update(position=F("position") + _SHIFT)
     Paragraph.objects.filter(article=article, position__gt=position + _SHIFT).update(
-        position=F("position") - _SHIFT + delta)
+        position=F("position") - _SHIFT + delta
+    )
 
 
 def _who(user) -> str:
@@ -61,19 +62,24 @@ def paragraphs_merge(*, paragraph: Paragraph, user, confirm: bool = False) -> Pa
     tasks and annotations; the second is deleted with its tasks.
     """
     first = Paragraph.objects.select_for_update().select_related("article").get(pk=paragraph.pk)
-    second = (Paragraph.objects.select_for_update().filter(article_id=first.article_id, position=first.position + 1)
-              .first())
+    second = (
+        Paragraph.objects.select_for_update().filter(article_id=first.article_id, position=first.position + 1).first()
+    )
     if second is None:
-        raise ValidationError({"paragraph": [
-            "This is the article's last paragraph: there is nothing to merge it with."]})
+        raise ValidationError(
+            {"paragraph": ["This is the article's last paragraph: there is nothing to merge it with."]}
+        )
     lost = submitted_by_paragraph([second.pk]).get(second.pk, 0)
     if lost and not confirm:
-        raise WorkAtStake(lost, f"Paragraph #{second.position} has {lost} submitted annotation(s) on its task(s); "
-                                "merging deletes that paragraph with its tasks and their annotations.")
+        raise WorkAtStake(
+            lost,
+            f"Paragraph #{second.position} has {lost} submitted annotation(s) on its task(s); "
+            "merging deletes that paragraph with its tasks and their annotations.",
+        )
     _with_baseline_history([first])
     article = first.article
     first.end = second.end
-    first.text = article.text[first.start:first.end]
+    first.text = article.text[first.start : first.end]
     first.text_hash = hashlib.sha256(first.text.encode()).hexdigest()
     _record(first, user, f"merged with paragraph #{second.position} by {_who(user)}")
     second.delete()
@@ -90,18 +96,22 @@ def paragraph_split(*, paragraph: Paragraph, at: int, user, confirm: bool = Fals
     first = Paragraph.objects.select_for_update().select_related("article").get(pk=paragraph.pk)
     head, tail = first.text[:at], first.text[at:]
     if not 0 < at < len(first.text) or not head.strip() or not tail.strip():
-        raise ValidationError({"at": [f"Split inside the text: between 1 and {len(first.text) - 1}, with words "
-                                      "on both sides."]})
+        raise ValidationError(
+            {"at": [f"Split inside the text: between 1 and {len(first.text) - 1}, with words on both sides."]}
+        )
     at_stake = submitted_by_paragraph([first.pk]).get(first.pk, 0)
     if at_stake and not confirm:
-        raise WorkAtStake(at_stake, f"Paragraph #{first.position} has {at_stake} submitted annotation(s); they stay "
-                                    "with the first part, and statements marked in the second part would point "
-                                    "past its end.")
+        raise WorkAtStake(
+            at_stake,
+            f"Paragraph #{first.position} has {at_stake} submitted annotation(s); they stay "
+            "with the first part, and statements marked in the second part would point "
+            "past its end.",
+        )
     _with_baseline_history([first])
     article = first.article
     old_end = first.end
     first.end = first.start + len(head.rstrip())
-    first.text = article.text[first.start:first.end]
+    first.text = article.text[first.start : first.end]
     second_start = first.start + at + (len(tail) - len(tail.lstrip()))
     _shift_after(article, first.position, +1)
     reason = f"split at character {at} by {_who(user)}"
@@ -109,9 +119,17 @@ def paragraph_split(*, paragraph: Paragraph, at: int, user, confirm: bool = Fals
     _record(first, user, reason)
     first.save(update_fields=["end", "text", "text_hash", "kind_source", "kind_reason"])
     text = article.text[second_start:old_end]
-    second = Paragraph(article=article, position=first.position + 1, kind=first.kind, start=second_start,
-                       end=old_end, text=text, text_hash=hashlib.sha256(text.encode()).hexdigest(),
-                       language=first.language, is_repeated=False)
+    second = Paragraph(
+        article=article,
+        position=first.position + 1,
+        kind=first.kind,
+        start=second_start,
+        end=old_end,
+        text=text,
+        text_hash=hashlib.sha256(text.encode()).hexdigest(),
+        language=first.language,
+        is_repeated=False,
+    )
     _record(second, user, reason)
     second.save()
     return first, second

@@ -37,16 +37,20 @@ HASHES_PER_QUERY = 2000
 
 # -- storing ----------------------------------------------------------------------------------------
 
+
 def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _hashes_in_corpus(corpus: Corpus, hashes: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(sorted(set(hashes)), HASHES_PER_QUERY):
-        found.update(Paragraph.objects.filter(article__corpus=corpus, text_hash__in=chunk)
-                     .values_list("text_hash", flat=True).distinct())
+        found.update(
+            Paragraph.objects.filter(article__corpus=corpus, text_hash__in=chunk)
+            .values_list("text_hash", flat=True)
+            .distinct()
+        )
     return found
 
 
@@ -60,8 +64,21 @@ def _insert_paragraphs(rows: list[ParagraphRow], *, use_copy: bool | None = None
         columns = ", ".join(connection.ops.quote_name(c) for c in PARAGRAPH_COLUMNS)
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row((r.article_id, r.position, r.kind, r.kind_source, r.kind_reason, r.text, r.start,
-                                r.end, r.text_hash, r.language, r.is_repeated))
+                copy.write_row(
+                    (
+                        r.article_id,
+                        r.position,
+                        r.kind,
+                        r.kind_source,
+                        r.kind_reason,
+                        r.text,
+                        r.start,
+                        r.end,
+                        r.text_hash,
+                        r.language,
+                        r.is_repeated,
+                    )
+                )
         return
     for chunk in _chunks(rows, PARAGRAPHS_PER_INSERT):
         Paragraph.objects.bulk_create([Paragraph(**{c: getattr(r, c) for c in PARAGRAPH_COLUMNS}) for r in chunk])
@@ -83,14 +100,21 @@ def _store_batch(corpus: Corpus, batch: list[tuple[Article, list[ParagraphRow]]]
         p.is_repeated = p.text_hash in earlier or per_hash[p.text_hash] > 1
     _insert_paragraphs(rows)
     for chunk in _chunks(sorted(earlier), HASHES_PER_QUERY):
-        (Paragraph.objects.filter(article__corpus=corpus, text_hash__in=chunk, is_repeated=False)
-         .update(is_repeated=True))
+        (
+            Paragraph.objects.filter(article__corpus=corpus, text_hash__in=chunk, is_repeated=False).update(
+                is_repeated=True
+            )
+        )
     return len(rows)
 
 
-def _import_prepared(corpus: Corpus, name: str, prepared: list[tuple[Article, list[ParagraphRow]]],
-                     on_batch: Callable[[int, int], None],
-                     on_file: Callable[[FileResult], None] | None = None) -> FileResult:
+def _import_prepared(
+    corpus: Corpus,
+    name: str,
+    prepared: list[tuple[Article, list[ParagraphRow]]],
+    on_batch: Callable[[int, int], None],
+    on_file: Callable[[FileResult], None] | None = None,
+) -> FileResult:
     """All articles of one file in one transaction; duplicates (same content hash) are skipped.
 
     ``on_file`` sees the result of a file that wrote articles inside that file's transaction
@@ -102,8 +126,11 @@ def _import_prepared(corpus: Corpus, name: str, prepared: list[tuple[Article, li
         with transaction.atomic():
             for chunk in _chunks(prepared, ARTICLES_PER_BATCH):
                 hashes = [article.content_hash for article, _ in chunk]
-                seen.update(Article.objects.filter(corpus=corpus, content_hash__in=hashes)
-                            .values_list("content_hash", flat=True))
+                seen.update(
+                    Article.objects.filter(corpus=corpus, content_hash__in=hashes).values_list(
+                        "content_hash", flat=True
+                    )
+                )
                 batch = []
                 for article, paragraphs in chunk:
                     if article.content_hash in seen:
@@ -120,15 +147,22 @@ def _import_prepared(corpus: Corpus, name: str, prepared: list[tuple[Article, li
             if result.articles and on_file is not None:
                 on_file(result)
     except IntegrityError:
-        return FileResult(name, "failed", "another import wrote the same article at the same time; "
-                                          "nothing from this file was kept, import it again")
+        return FileResult(
+            name,
+            "failed",
+            "another import wrote the same article at the same time; nothing from this file was kept, import it again",
+        )
     except DatabaseError as exc:
-        return FileResult(name, "failed", f"the database refused it ({str(exc).strip()[:150]}); "
-                                          f"nothing from this file was kept")
+        return FileResult(
+            name, "failed", f"the database refused it ({str(exc).strip()[:150]}); nothing from this file was kept"
+        )
     if result.articles == 0:
         result.status = "skipped"
-        result.reason = ("already in the corpus (same content)" if result.duplicates == 1
-                         else f"all {result.duplicates} articles are already in the corpus (same content)")
+        result.reason = (
+            "already in the corpus (same content)"
+            if result.duplicates == 1
+            else f"all {result.duplicates} articles are already in the corpus (same content)"
+        )
     return result
 
 
@@ -228,11 +262,20 @@ def corpus_open_or_create(*, name: str, user) -> Corpus:
     return corpus_get_or_create(name=name, user=user)
 
 
-def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str, bytes | Any]] = (),
-                  corpus: Corpus | None = None, corpus_name: str | None = None, user=None,
-                  progress: ProgressCallback | None = None, max_bytes: int | None = None,
-                  workers: int = 0, encoding: str | None = None, done: Collection[str] = (),
-                  on_file: Callable[[FileResult], None] | None = None) -> ImportReport:
+def corpus_import(
+    *,
+    path: str | Path | None = None,
+    uploads: Iterable[tuple[str, bytes | Any]] = (),
+    corpus: Corpus | None = None,
+    corpus_name: str | None = None,
+    user=None,
+    progress: ProgressCallback | None = None,
+    max_bytes: int | None = None,
+    workers: int = 0,
+    encoding: str | None = None,
+    done: Collection[str] = (),
+    on_file: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
     """Import a file or a folder (``path``) and/or uploads into a corpus.
 
     ``uploads`` are ``(name, bytes)`` pairs, or ``(name, file)`` with a Django UploadedFile, whose
@@ -304,8 +347,9 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
     current = ""
     pool = None
     if workers and totals["files"] > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=workers_module.setup)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=workers_module.setup
+        )
     try:
         queue: deque = deque()
         for item in _import_items(_inputs(files, root, uploads, limit), limit, totals, done):
@@ -330,6 +374,7 @@ def corpus_import(*, path: str | Path | None = None, uploads: Iterable[tuple[str
 
 # -- managers' corrections ----------------------------------------------------------------------------
 
+
 def _with_baseline_history(paragraphs: Sequence[Paragraph]) -> None:
     """Give paragraphs that have no history yet a first record holding their detected kind.
 
@@ -342,8 +387,9 @@ def _with_baseline_history(paragraphs: Sequence[Paragraph]) -> None:
     if missing:
         for p in missing:
             p._history_user = None  # the detector, not whoever is logged in now
-        Paragraph.history.bulk_history_create(missing, default_change_reason="detected at import",
-                                              default_date=missing[0].article.created_at)
+        Paragraph.history.bulk_history_create(
+            missing, default_change_reason="detected at import", default_date=missing[0].article.created_at
+        )
         for p in missing:
             del p._history_user
 
@@ -375,17 +421,28 @@ def article_mark_comments_from(*, article: Article, position: int, user) -> int:
 
     Returns how many paragraphs changed kind. History: one record per changed paragraph.
     """
-    paragraphs = list(Paragraph.objects.select_for_update().select_related("article")
-                      .filter(article=article, position__gte=position).order_by("position"))
+    paragraphs = list(
+        Paragraph.objects.select_for_update()
+        .select_related("article")
+        .filter(article=article, position__gte=position)
+        .order_by("position")
+    )
     if not paragraphs:
         raise ValidationError({"position": [f"The article has no paragraph at position {position}."]})
-    changed = [p for p in paragraphs if p.kind != Paragraph.Kind.COMMENT or p.kind_source != Paragraph.KindSource.MANUAL]
+    changed = [
+        p for p in paragraphs if p.kind != Paragraph.Kind.COMMENT or p.kind_source != Paragraph.KindSource.MANUAL
+    ]
     if not changed:
         return 0
     _with_baseline_history(changed)
     reason = f"comments from paragraph {position} on, set by {user.get_username() if user else 'hand'}"
     for p in changed:
         p.kind, p.kind_source, p.kind_reason = Paragraph.Kind.COMMENT, Paragraph.KindSource.MANUAL, reason[:200]
-    bulk_update_with_history(changed, Paragraph, ["kind", "kind_source", "kind_reason"], default_user=user,
-                             default_change_reason="from here to the end are comments")
+    bulk_update_with_history(
+        changed,
+        Paragraph,
+        ["kind", "kind_source", "kind_reason"],
+        default_user=user,
+        default_change_reason="from here to the end are comments",
+    )
     return len(changed)

@@ -59,14 +59,16 @@ def corpus_upload_page(request):
     if request.method == "POST":
         selected = request.POST.get("corpus", "")
         files = request.FILES.getlist("file")
-        corpus, error = _upload_target(request.user, new_name=request.POST.get("new_name", "").strip(),
-                                       selected=selected)
+        corpus, error = _upload_target(
+            request.user, new_name=request.POST.get("new_name", "").strip(), selected=selected
+        )
         if not error and not files:
             error = "Choose at least one file (.txt, .md, .html, .jsonl or .zip)."
         if not error:
             try:
-                job = import_job_create(corpus=corpus, uploads=files, user=request.user,
-                                        encoding=request.POST.get("encoding", ""))
+                job = import_job_create(
+                    corpus=corpus, uploads=files, user=request.user, encoding=request.POST.get("encoding", "")
+                )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
         if error:
@@ -74,13 +76,33 @@ def corpus_upload_page(request):
         else:
             _say_what_happened(request, job)
             return redirect("corpora:import", job.pk)
-    return render(request, "corpora/upload.html", {
-        "corpora": corpora_readable_by(user=request.user).order_by("name"), "selected": selected,
-        "encodings": COMMON_ENCODINGS})
+    return render(
+        request,
+        "corpora/upload.html",
+        {
+            "corpora": corpora_readable_by(user=request.user).order_by("name"),
+            "selected": selected,
+            "encodings": COMMON_ENCODINGS,
+        },
+    )
 
 
-COMMON_ENCODINGS = ["utf-8", "cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "cp1250", "cp1251",
-                    "koi8-r", "shift_jis", "euc-jp", "gb18030", "big5", "euc-kr"]
+COMMON_ENCODINGS = [
+    "utf-8",
+    "cp1252",
+    "latin-1",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "cp1250",
+    "cp1251",
+    "koi8-r",
+    "shift_jis",
+    "euc-jp",
+    "gb18030",
+    "big5",
+    "euc-kr",
+]
 
 
 def _say_what_happened(request, job: ImportJob) -> None:
@@ -91,8 +113,11 @@ def _say_what_happened(request, job: ImportJob) -> None:
         if not report.imported and not report.failed:
             messages.info(request, f"Nothing new: everything in the {n} file(s) is already in the corpus.")
         else:
-            messages.success(request, f"Imported: {len(report.imported)} file(s), {report.articles} article(s); "
-                                      f"{len(report.skipped)} skipped, {len(report.failed)} failed.")
+            messages.success(
+                request,
+                f"Imported: {len(report.imported)} file(s), {report.articles} article(s); "
+                f"{len(report.skipped)} skipped, {len(report.failed)} failed.",
+            )
     elif job.status == ImportJob.Status.FAILED:
         messages.error(request, f"The import failed: {job.error}")
     else:
@@ -115,10 +140,16 @@ def import_job_page(request, job_id: int):
         else:
             _say_what_happened(request, job)
         return redirect("corpora:import", job.pk)
-    return render(request, "corpora/import_job.html", {
-        "job": job, "progress": import_job_progress(job=job),
-        "report": ImportReport.from_dict(job.report) if job.report else None,
-        "can_change": may_change(user=request.user, projects=projects_using(corpus=job.corpus, user=request.user))})
+    return render(
+        request,
+        "corpora/import_job.html",
+        {
+            "job": job,
+            "progress": import_job_progress(job=job),
+            "report": ImportReport.from_dict(job.report) if job.report else None,
+            "can_change": may_change(user=request.user, projects=projects_using(corpus=job.corpus, user=request.user)),
+        },
+    )
 
 
 def _upload_target(user, *, new_name: str, selected: str):
@@ -143,19 +174,34 @@ def _upload_target(user, *, new_name: str, selected: str):
 def corpus_detail_page(request, corpus_id: int):
     corpus = corpus_readable(user=request.user, corpus_id=corpus_id)
     search, language = request.GET.get("q", "").strip(), request.GET.get("language", "")
-    page = Paginator(article_list(corpus=corpus, search=search, language=language), 50).get_page(request.GET.get("page"))
+    page = Paginator(article_list(corpus=corpus, search=search, language=language), 50).get_page(
+        request.GET.get("page")
+    )
     counts = corpus_paragraph_counts(corpus=corpus)
     kinds = [(value, label, counts[value]) for value, label in Paragraph.Kind.choices]
     projects = projects_using(corpus=corpus, user=request.user)
     imports = list(import_job_list(corpus=corpus)[:5])
     latest = next((j for j in imports if j.report), None)
-    return render(request, "corpora/detail.html", {
-        "imports": [(job, import_job_progress(job=job)) for job in imports], "latest_import": latest,
-        "report": ImportReport.from_dict(latest.report) if latest else None,
-        "corpus": corpus, "page": page, "counts": counts, "kinds": kinds, "q": search, "language": language,
-        "languages": corpus_languages(corpus=corpus), "projects": projects,
-        "can_change": may_change(user=request.user, projects=projects),
-        "kind_model": active_kind_model(), "shipped_model": shipped_kind_model().info})
+    return render(
+        request,
+        "corpora/detail.html",
+        {
+            "imports": [(job, import_job_progress(job=job)) for job in imports],
+            "latest_import": latest,
+            "report": ImportReport.from_dict(latest.report) if latest else None,
+            "corpus": corpus,
+            "page": page,
+            "counts": counts,
+            "kinds": kinds,
+            "q": search,
+            "language": language,
+            "languages": corpus_languages(corpus=corpus),
+            "projects": projects,
+            "can_change": may_change(user=request.user, projects=projects),
+            "kind_model": active_kind_model(),
+            "shipped_model": shipped_kind_model().info,
+        },
+    )
 
 
 @staff_member_required
@@ -165,9 +211,17 @@ def kind_model_retrain_page(request, corpus_id: int):
     corpus = corpus_readable(user=request.user, corpus_id=corpus_id)
     if request.method == "GET":
         projects = projects_using(corpus=corpus, user=request.user)
-        return render(request, "corpora/kind_model.html", {
-            "corpus": corpus, "kind_model": active_kind_model(), "shipped_model": shipped_kind_model().info,
-            "pending": corrections_summary(), "can_change": may_change(user=request.user, projects=projects)})
+        return render(
+            request,
+            "corpora/kind_model.html",
+            {
+                "corpus": corpus,
+                "kind_model": active_kind_model(),
+                "shipped_model": shipped_kind_model().info,
+                "pending": corrections_summary(),
+                "can_change": may_change(user=request.user, projects=projects),
+            },
+        )
     try:
         corpus_change_check(user=request.user, corpus=corpus)
         version = kind_model_retrain(user=request.user)
@@ -177,8 +231,11 @@ def kind_model_retrain_page(request, corpus_id: int):
         messages.error(request, str(exc))
     else:
         sources = ", ".join(version.sources)
-        messages.success(request, f"The kind model was retrained with {version.corrections} corrections from "
-                                  f"{version.articles} articles; new imports from {sources} use it.")
+        messages.success(
+            request,
+            f"The kind model was retrained with {version.corrections} corrections from "
+            f"{version.articles} articles; new imports from {sources} use it.",
+        )
     return redirect("corpora:detail", corpus.pk)
 
 
@@ -192,9 +249,16 @@ def article_page(request, article_id: int):
     submitted = submitted_by_paragraph(p.pk for p in paragraphs)
     for p in paragraphs:
         p.submitted = submitted.get(p.pk, 0)
-    return render(request, "corpora/article.html", {
-        "article": article, "paragraphs": paragraphs,
-        "kinds": Paragraph.Kind.choices, "projects": projects,
-        "can_change": may_change(user=request.user, projects=projects),
-        "previous": neighbours.filter(id__lt=article.id).order_by("-id").values_list("id", flat=True).first(),
-        "next": neighbours.filter(id__gt=article.id).values_list("id", flat=True).first()})
+    return render(
+        request,
+        "corpora/article.html",
+        {
+            "article": article,
+            "paragraphs": paragraphs,
+            "kinds": Paragraph.Kind.choices,
+            "projects": projects,
+            "can_change": may_change(user=request.user, projects=projects),
+            "previous": neighbours.filter(id__lt=article.id).order_by("-id").values_list("id", flat=True).first(),
+            "next": neighbours.filter(id__gt=article.id).values_list("id", flat=True).first(),
+        },
+    )

@@ -9,8 +9,20 @@ from exports.services.export import dataset_version_create
 
 @admin.register(DatasetVersion)
 class DatasetVersionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "project", "number", "status", "row_count", "progress_done", "progress_total",
-                    "attempt", "heartbeat_at", "created_by", "created_at", "finished_at")
+    list_display = (
+        "__str__",
+        "project",
+        "number",
+        "status",
+        "row_count",
+        "progress_done",
+        "progress_total",
+        "attempt",
+        "heartbeat_at",
+        "created_by",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("status", "project")
     search_fields = ("project__name", "sha256", "error")
     readonly_fields = [f.name for f in DatasetVersion._meta.fields]

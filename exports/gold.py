@@ -34,7 +34,7 @@ class GoldStatementOut:
     claim_id: int
     stance: str
     method: str
-    support: int = 0          # annotators who gave this stance (0 for adjudicated)
+    support: int = 0  # annotators who gave this stance (0 for adjudicated)
     score: float | None = None  # the model's posterior for "model"
     evidence_start: int | None = None
     evidence_end: int | None = None
@@ -44,10 +44,10 @@ class GoldStatementOut:
 @dataclass
 class GoldResult:
     task_id: int
-    method: str                     # adjudicated | majority | dawid_skene | none
+    method: str  # adjudicated | majority | dawid_skene | none
     no_statement: bool
     statements: list[GoldStatementOut]
-    unresolved: list[dict]          # ties: {"actor_id", "actor_role", "claim_id", "votes": {label: count}}
+    unresolved: list[dict]  # ties: {"actor_id", "actor_role", "claim_id", "votes": {label: count}}
     n_annotators: int
 
     def as_dict(self) -> dict:
@@ -79,9 +79,18 @@ def _statement(task, actor, claim, stance, method, infos, **extra) -> GoldStatem
     spans = Counter((i[1], i[2]) for i in supporting)
     (start, end), _ = sorted(spans.items(), key=lambda kv: (-kv[1], kv[0][0] if kv[0][0] is not None else -1))[0]
     role = supporting[0][4]
-    return GoldStatementOut(actor_role=role, actor_id=actor if actor > 0 else None, actor_start=start, actor_end=end,
-                            claim_id=claim, stance=stance, method=method, support=len(supporting),
-                            source_statement_ids=sorted(i[3] for i in supporting), **extra)
+    return GoldStatementOut(
+        actor_role=role,
+        actor_id=actor if actor > 0 else None,
+        actor_start=start,
+        actor_end=end,
+        claim_id=claim,
+        stance=stance,
+        method=method,
+        support=len(supporting),
+        source_statement_ids=sorted(i[3] for i in supporting),
+        **extra,
+    )
 
 
 def _dawid_skene(votes: pd.DataFrame) -> dict[tuple, tuple[str, float]]:
@@ -96,8 +105,9 @@ def _dawid_skene(votes: pd.DataFrame) -> dict[tuple, tuple[str, float]]:
         # crowd-kit 1.4 still passes keywords pandas 3 deprecates; the results are unaffected.
         warnings.simplefilter("ignore", category=FutureWarning)
         warnings.simplefilter("ignore", category=DeprecationWarning)
-        model = DawidSkene(n_iter=100).fit(df[["item", "annotator", "label"]].rename(
-            columns={"item": "task", "annotator": "worker"}))
+        model = DawidSkene(n_iter=100).fit(
+            df[["item", "annotator", "label"]].rename(columns={"item": "task", "annotator": "worker"})
+        )
     probas = model.probas_
     out = {}
     labels = model.labels_
@@ -120,9 +130,12 @@ def gold_for_project(*, project: Project, strategy: str = "adjudicated_then_majo
     """Gold for every task with a submitted annotation or an adjudication, keyed by task id."""
     if strategy not in STRATEGIES:
         raise ValueError(f"Unknown gold strategy {strategy!r}; use one of {', '.join(STRATEGIES)}.")
-    return gold_from_rows(statement_rows=selectors.submitted_statement_rows(project=project),
-                          annotation_rows=selectors.submitted_annotation_rows(project=project),
-                          project=project, strategy=strategy)
+    return gold_from_rows(
+        statement_rows=selectors.submitted_statement_rows(project=project),
+        annotation_rows=selectors.submitted_annotation_rows(project=project),
+        project=project,
+        strategy=strategy,
+    )
 
 
 def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strategy: str) -> dict[int, GoldResult]:
@@ -136,11 +149,18 @@ def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strateg
     by_task: dict[int, list] = defaultdict(list)
     if not votes.empty:
         # Vote counts per item and label, most voted first (vectorised; the loop below only reads them).
-        counts = (votes.groupby(["task", "actor", "claim", "label"], sort=False).size().rename("n").reset_index()
-                  .sort_values(["task", "actor", "claim", "n"], ascending=[True, True, True, False], kind="stable"))
+        counts = (
+            votes.groupby(["task", "actor", "claim", "label"], sort=False)
+            .size()
+            .rename("n")
+            .reset_index()
+            .sort_values(["task", "actor", "claim", "n"], ascending=[True, True, True, False], kind="stable")
+        )
         for (task, actor, claim), labels, ns in zip(
-                counts[["task", "actor", "claim"]].drop_duplicates().itertuples(index=False, name=None),
-                *_grouped_lists(counts), strict=True):
+            counts[["task", "actor", "claim"]].drop_duplicates().itertuples(index=False, name=None),
+            *_grouped_lists(counts),
+            strict=True,
+        ):
             by_task[int(task)].append((int(actor), int(claim), list(zip(labels, ns, strict=True))))
     for task, annotators in raters.items():
         statements, unresolved = [], []
@@ -153,28 +173,65 @@ def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strateg
                 continue
             if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
                 top = ranked[0][1]
-                unresolved.append({"actor_id": actor if actor > 0 else None,
-                                   "actor_role": next(iter(infos.values()))[4], "claim_id": claim,
-                                   "votes": {("none" if k == NONE else k): int(v) for k, v in ranked if v == top}})
+                unresolved.append(
+                    {
+                        "actor_id": actor if actor > 0 else None,
+                        "actor_role": next(iter(infos.values()))[4],
+                        "claim_id": claim,
+                        "votes": {("none" if k == NONE else k): int(v) for k, v in ranked if v == top},
+                    }
+                )
                 continue
             if ranked[0][0] != NONE:
                 statements.append(_statement(task, actor, claim, ranked[0][0], "majority", infos))
         method = "dawid_skene" if use_model else "majority"
-        out[task] = GoldResult(task_id=task, method=method, no_statement=not statements and not unresolved,
-                               statements=statements, unresolved=unresolved, n_annotators=len(annotators))
+        out[task] = GoldResult(
+            task_id=task,
+            method=method,
+            no_statement=not statements and not unresolved,
+            statements=statements,
+            unresolved=unresolved,
+            n_annotators=len(annotators),
+        )
     if strategy.startswith("adjudicated_then"):
         adjudicated = selectors.adjudications(project=project)
         gold_statements: dict[int, list] = defaultdict(list)
-        for task, _actor_key, start, end, claim, stance, role, ev_s, ev_e, _reason, actor in \
-                selectors.gold_statement_rows(project=project):
-            gold_statements[task].append(GoldStatementOut(
-                actor_role=role, actor_id=actor, actor_start=start, actor_end=end, claim_id=claim, stance=stance,
-                method="adjudicated", evidence_start=ev_s, evidence_end=ev_e))
+        for (
+            task,
+            _actor_key,
+            start,
+            end,
+            claim,
+            stance,
+            role,
+            ev_s,
+            ev_e,
+            _reason,
+            actor,
+        ) in selectors.gold_statement_rows(project=project):
+            gold_statements[task].append(
+                GoldStatementOut(
+                    actor_role=role,
+                    actor_id=actor,
+                    actor_start=start,
+                    actor_end=end,
+                    claim_id=claim,
+                    stance=stance,
+                    method="adjudicated",
+                    evidence_start=ev_s,
+                    evidence_end=ev_e,
+                )
+            )
         for task in adjudicated:
             statements = gold_statements.get(task, [])
-            out[task] = GoldResult(task_id=task, method="adjudicated", no_statement=not statements,
-                                   statements=statements, unresolved=[],
-                                   n_annotators=len(raters.get(task, ())))
+            out[task] = GoldResult(
+                task_id=task,
+                method="adjudicated",
+                no_statement=not statements,
+                statements=statements,
+                unresolved=[],
+                n_annotators=len(raters.get(task, ())),
+            )
     return dict(sorted(out.items()))
 
 
@@ -182,6 +239,9 @@ def gold_method_counts(results: dict[int, GoldResult]) -> dict:
     """How many tasks and statements each method produced, and how many ties stayed unresolved."""
     tasks = Counter(r.method for r in results.values())
     statements = Counter(s.method for r in results.values() for s in r.statements)
-    return {"tasks": dict(tasks), "statements": dict(statements),
-            "unresolved_ties": sum(len(r.unresolved) for r in results.values()),
-            "tasks_with_ties": sum(1 for r in results.values() if r.unresolved)}
+    return {
+        "tasks": dict(tasks),
+        "statements": dict(statements),
+        "unresolved_ties": sum(len(r.unresolved) for r in results.values()),
+        "tasks_with_ties": sum(1 for r in results.values() if r.unresolved),
+    }

@@ -28,10 +28,14 @@ class DatasetVersion(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     attempt = models.PositiveIntegerField(default=0, help_text="Raised by every claim of the build: the lease's token.")
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=(
-        "Building: last sign of life of the worker holding the lease. Pending: when it was last queued."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=("Building: last sign of life of the worker holding the lease. Pending: when it was last queued."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -45,17 +49,21 @@ class DatasetVersion(models.Model):
 
 class AgreementReport(models.Model):
     project = models.ForeignKey("annotation.Project", related_name="agreement_reports", on_delete=models.CASCADE)
-    dataset_version = models.ForeignKey(DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="agreement_reports")
+    dataset_version = models.ForeignKey(
+        DatasetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreement_reports"
+    )
     params = models.JSONField(default=dict, blank=True)
     inputs_hash = models.CharField(max_length=64)
     result = models.JSONField()
-    charts = models.JSONField(null=True, blank=True,
-                              help_text="The page's chart SVGs, rendered once from the result (None: not yet).")
-    page_html = models.TextField(null=True, blank=True,
-                                 help_text="The page's report section, rendered once from the result (None: not yet).")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    charts = models.JSONField(
+        null=True, blank=True, help_text="The page's chart SVGs, rendered once from the result (None: not yet)."
+    )
+    page_html = models.TextField(
+        null=True, blank=True, help_text="The page's report section, rendered once from the result (None: not yet)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -69,8 +77,7 @@ class AgreementReportPending(models.Model):
     """A project whose stored agreement report is out of date: the row exists from the first submission
     after the last refresh until the refresh claims it (see exports.services.agreement_refresh)."""
 
-    project = models.OneToOneField("annotation.Project", primary_key=True, on_delete=models.CASCADE,
-                                   related_name="+")
+    project = models.OneToOneField("annotation.Project", primary_key=True, on_delete=models.CASCADE, related_name="+")
     since = models.DateTimeField(help_text="The first submission the stored report does not include.")
     forced = models.BooleanField(default=False, help_text="A manager asked for it: refresh without waiting.")
 

@@ -27,8 +27,10 @@ def kappa_rows(report: dict) -> list[dict]:
 def render_report_html(report: dict) -> str:
     from .charts import all_charts  # matplotlib: imported on use
 
-    return render_to_string("exports/agreement_report.html", {
-        "report": report, "charts": all_charts(report), "kappa_rows": kappa_rows(report), "css": INLINE_CSS})
+    return render_to_string(
+        "exports/agreement_report.html",
+        {"report": report, "charts": all_charts(report), "kappa_rows": kappa_rows(report), "css": INLINE_CSS},
+    )
 
 
 def render_report_section(*, project_id: int, report: dict, charts: dict[str, str], query: str = "") -> SafeString:
@@ -38,9 +40,16 @@ def render_report_section(*, project_id: int, report: dict, charts: dict[str, st
     suffix = f"?{query}" if query else ""
     for unit in report["worst_units"]:
         unit["adjudicate_url"] = reverse("annotation:adjudicate", args=[unit["task"]])
-    return render_to_string("exports/_agreement_report.html", {
-        "report": report, "charts": charts, "kappa_rows": kappa_rows(report),
-        "filters": report["params"]["filters"], "annotators": report["filter_options"]["annotators"],
-        "html_url": reverse("exports-api:agreement-html", args=[project_id]) + suffix,
-        "json_url": reverse("exports-api:agreement", args=[project_id]) + suffix,
-        "project": {"pk": project_id}})
+    return render_to_string(
+        "exports/_agreement_report.html",
+        {
+            "report": report,
+            "charts": charts,
+            "kappa_rows": kappa_rows(report),
+            "filters": report["params"]["filters"],
+            "annotators": report["filter_options"]["annotators"],
+            "html_url": reverse("exports-api:agreement-html", args=[project_id]) + suffix,
+            "json_url": reverse("exports-api:agreement", args=[project_id]) + suffix,
+            "project": {"pk": project_id},
+        },
+    )

@@ -22,8 +22,9 @@ def normalise_ratios(ratios) -> tuple[float, float, float]:
     return tuple(v / total for v in values)  # type: ignore[return-value]
 
 
-def assign_splits(articles: Mapping[int, Mapping[str, int]], *, ratios=(0.8, 0.1, 0.1),
-                  seed: int = 0) -> dict[int, str]:
+def assign_splits(
+    articles: Mapping[int, Mapping[str, int]], *, ratios=(0.8, 0.1, 0.1), seed: int = 0
+) -> dict[int, str]:
     """Map article id -> split name.
 
     `articles` maps an article id to its label counts, e.g. {"favor": 3, "against": 1, "none": 5}.

@@ -6,8 +6,9 @@ from exports.services.agreement_refresh import agreement_report_refresh
 from exports.services.export import dataset_builds_reap, dataset_version_build, lease_retry_in
 
 
-@shared_task(name="exports.build_dataset_version", bind=True, acks_late=True, reject_on_worker_lost=True,
-             max_retries=20)
+@shared_task(
+    name="exports.build_dataset_version", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20
+)
 def build_dataset_version_task(self, version_id: int) -> None:
     """Build one dataset version, or take over its build when the worker holding it went silent.
 

@@ -78,7 +78,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         if create and not obj.stance_labels.exists():
             StanceLabel.objects.bulk_create(
                 StanceLabel(project=obj, value=v, name=n, key=k, order=i)
-                for i, (v, n, k) in enumerate(DEFAULT_STANCE_LABELS))
+                for i, (v, n, k) in enumerate(DEFAULT_STANCE_LABELS)
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -16,6 +16,7 @@ def _slowed(func, delay: float):
     def slow(*args, **kwargs):
         time.sleep(delay)
         return func(*args, **kwargs)
+
     return slow
 
 

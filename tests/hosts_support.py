@@ -18,7 +18,7 @@ def _ip(*args: str) -> subprocess.CompletedProcess:
 
 
 def namespaces_unavailable() -> str:
-    """"" when namespaces and veth pairs can be made here, else the reason in one line."""
+    """ "" when namespaces and veth pairs can be made here, else the reason in one line."""
     if shutil.which("ip") is None:
         return "the ip command (iproute2) is not installed"
     if os.geteuid() != 0:
@@ -85,8 +85,10 @@ class TwoHosts:
     def __init__(self):
         tag = secrets.token_hex(2)
         subnet = f"10.{200 + secrets.randbelow(50)}.{secrets.randbelow(250)}"
-        self.hosts = {"web": Host(f"sp-web-{tag}", f"{subnet}.2", f"{subnet}.1"),
-                      "worker": Host(f"sp-wrk-{tag}", f"{subnet}.6", f"{subnet}.5")}
+        self.hosts = {
+            "web": Host(f"sp-web-{tag}", f"{subnet}.2", f"{subnet}.1"),
+            "worker": Host(f"sp-wrk-{tag}", f"{subnet}.6", f"{subnet}.5"),
+        }
         self.relays: list[_Relay] = []
 
     @property
@@ -101,14 +103,16 @@ class TwoHosts:
         try:
             for host in self.hosts.values():
                 outside, inside = f"{host.name}-o", f"{host.name}-i"
-                for args in (("netns", "add", host.name),
-                             ("link", "add", outside, "type", "veth", "peer", "name", inside),
-                             ("link", "set", inside, "netns", host.name),
-                             ("addr", "add", f"{host.gateway}/30", "dev", outside),
-                             ("link", "set", outside, "up"),
-                             ("-n", host.name, "addr", "add", f"{host.address}/30", "dev", inside),
-                             ("-n", host.name, "link", "set", inside, "up"),
-                             ("-n", host.name, "link", "set", "lo", "up")):
+                for args in (
+                    ("netns", "add", host.name),
+                    ("link", "add", outside, "type", "veth", "peer", "name", inside),
+                    ("link", "set", inside, "netns", host.name),
+                    ("addr", "add", f"{host.gateway}/30", "dev", outside),
+                    ("link", "set", outside, "up"),
+                    ("-n", host.name, "addr", "add", f"{host.address}/30", "dev", inside),
+                    ("-n", host.name, "link", "set", inside, "up"),
+                    ("-n", host.name, "link", "set", "lo", "up"),
+                ):
                     done = _ip(*args)
                     if done.returncode != 0:
                         raise RuntimeError(f"ip {' '.join(args)}: {done.stderr.strip()}")

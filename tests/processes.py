@@ -45,8 +45,14 @@ def test_database_url() -> str:
 
 def process_env(extra: dict[str, str] | None = None, *, settings_module: str = "config.settings.test") -> dict:
     """This process's environment for a child: the test database, the broker, no persistent connections."""
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "DATABASE_URL": test_database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "DB_CONN_MAX_AGE": "0", **(extra or {})}
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DATABASE_URL": test_database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "DB_CONN_MAX_AGE": "0",
+        **(extra or {}),
+    }
 
 
 def purge_broker(*queues: str, url: str | None = None) -> None:
@@ -70,8 +76,16 @@ def wait_for(predicate: Callable, *, timeout: float, what: str, log: Proc | None
 class Proc:
     """One command in its own process group, logging to `log_dir/name-XXXX.log`."""
 
-    def __init__(self, log_dir: Path, name: str, argv: list[str], env: dict[str, str], *, ready: str,
-                 log_path: Path | None = None):
+    def __init__(
+        self,
+        log_dir: Path,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        ready: str,
+        log_path: Path | None = None,
+    ):
         self.log_path = log_path or log_dir / f"{name}-{uuid.uuid4().hex[:8]}.log"
         self.name, self.argv, self.env, self.ready = name, argv, env, ready
         self.proc: subprocess.Popen | None = None
@@ -82,8 +96,9 @@ class Proc:
 
     def launch(self) -> Proc:
         with open(self.log_path, "w") as log:
-            self.proc = subprocess.Popen(self.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self
 
     def wait_ready(self, timeout: float = 120) -> Proc:
@@ -121,13 +136,36 @@ class Proc:
                 self.kill()
 
 
-def celery_worker(log_dir: Path, queues: str, env: dict[str, str] | None = None, *, concurrency: int = 1,
-                  name: str = "celery-worker", with_beat: bool = False, slowable: bool = False, wait: bool = True,
-                  log_level: str = "info", prefix: list[str] | None = None, timeout: float = 120) -> Proc:
+def celery_worker(
+    log_dir: Path,
+    queues: str,
+    env: dict[str, str] | None = None,
+    *,
+    concurrency: int = 1,
+    name: str = "celery-worker",
+    with_beat: bool = False,
+    slowable: bool = False,
+    wait: bool = True,
+    log_level: str = "info",
+    prefix: list[str] | None = None,
+    timeout: float = 120,
+) -> Proc:
     """`celery -A config worker -Q queues -c concurrency -P prefork` (with its embedded beat if asked).
     `env` replaces what process_env() sets; `prefix` runs the command under another (a network namespace)."""
-    argv = ["worker", "-Q", queues, "-c", str(concurrency), "-P", "prefork", "-l", log_level,
-            "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h", *QUIET]
+    argv = [
+        "worker",
+        "-Q",
+        queues,
+        "-c",
+        str(concurrency),
+        "-P",
+        "prefork",
+        "-l",
+        log_level,
+        "-n",
+        f"{name}-{uuid.uuid4().hex[:8]}@%h",
+        *QUIET,
+    ]
     if with_beat:
         argv += ["-B", "-s", str(log_dir / f"beat-schedule-{uuid.uuid4().hex[:8]}")]
     command = [*(prefix or []), *(SLOWABLE_CELERY if slowable else CELERY), *argv]
@@ -138,6 +176,11 @@ def celery_worker(log_dir: Path, queues: str, env: dict[str, str] | None = None,
 def celery_beat(log_dir: Path, env: dict[str, str] | None = None, *, wait: bool = True) -> Proc:
     """`celery beat`, whose schedule (config/settings) runs the reapers at the env's intervals."""
     schedule = log_dir / f"beat-schedule-{uuid.uuid4().hex[:8]}"
-    proc = Proc(log_dir, "celery-beat", [*CELERY, "beat", "-l", "info", "-s", str(schedule), "--pidfile="],
-                process_env(env), ready="beat: Starting").launch()
+    proc = Proc(
+        log_dir,
+        "celery-beat",
+        [*CELERY, "beat", "-l", "info", "-s", str(schedule), "--pidfile="],
+        process_env(env),
+        ready="beat: Starting",
+    ).launch()
     return proc.wait_ready() if wait else proc

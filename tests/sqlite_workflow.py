@@ -35,8 +35,16 @@ text = "Beijing said the pipeline deal is good."
 for i in range(2):
     art = Article.objects.create(corpus=corpus, title=f"A{i}", text=text, language="en", content_hash=f"h{i}")
     for j in range(3):
-        Paragraph.objects.create(article=art, position=j, kind="body", text=f"{text} ({i}.{j})", start=0,
-                                 end=len(text), text_hash=f"{i}-{j}", language="en")
+        Paragraph.objects.create(
+            article=art,
+            position=j,
+            kind="body",
+            text=f"{text} ({i}.{j})",
+            start=0,
+            end=len(text),
+            text_hash=f"{i}-{j}",
+            language="en",
+        )
 project = project_create(name="p", created_by=boss, annotators_per_task=2, corpora=[corpus])
 tasks_sync(project=project)
 actor = Actor.objects.create(project=project, name="China", type="state")
@@ -67,14 +75,45 @@ a, b, c = users
 ws_a, ws_b, ws_c = next_task(a)[1], next_task(b)[1], next_task(c)[1]
 seen["first_tasks"] = [ws_a["task"]["order"], ws_b["task"]["order"], ws_c["task"]["order"]]
 seen["resume_same"] = next_task(a)[1]["assignment"]["id"] == ws_a["assignment"]["id"]
-r = submit(a, ws_a, [{"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7,
-                      "claim": claim.pk, "stance": "favor"}])
+r = submit(
+    a,
+    ws_a,
+    [
+        {
+            "actor_role": "mention",
+            "actor": actor.pk,
+            "actor_start": 0,
+            "actor_end": 7,
+            "claim": claim.pk,
+            "stance": "favor",
+        }
+    ],
+)
 seen["submit_status"] = r.status_code
 seen["submit_statement"] = r.json()["statements"][0] if r.status_code == 200 else r.json()
-seen["bad_span"] = submit(b, ws_b, [{"actor_role": "mention", "actor": actor.pk, "actor_start": 0,
-                                     "actor_end": 999, "claim": claim.pk, "stance": "favor"}]).status_code
-seen["stale"] = clients[b.pk].post(f"/api/annotations/{ws_b['annotation']['id']}/submit/",
-                                   {"revision": 7, "no_statement": True, "statements": []}, format="json").status_code
+seen["bad_span"] = submit(
+    b,
+    ws_b,
+    [
+        {
+            "actor_role": "mention",
+            "actor": actor.pk,
+            "actor_start": 0,
+            "actor_end": 999,
+            "claim": claim.pk,
+            "stance": "favor",
+        }
+    ],
+).status_code
+seen["stale"] = (
+    clients[b.pk]
+    .post(
+        f"/api/annotations/{ws_b['annotation']['id']}/submit/",
+        {"revision": 7, "no_statement": True, "statements": []},
+        format="json",
+    )
+    .status_code
+)
 seen["submit_b"] = submit(b, ws_b, []).status_code
 
 # c's lease expires: c gets the same row and draft back.

@@ -59,26 +59,57 @@ def _world() -> tuple[dict[str, int], list[str]]:
     from annotation.services.projects import tasks_sync
 
     project = ProjectFactory()
-    manager = MembershipFactory(project=project, user=UserFactory(username="fuzz-manager", is_staff=True),
-                                role="manager").user
-    annotator = MembershipFactory(project=project, user=UserFactory(username="fuzz-annotator"),
-                                  role="annotator").user
+    manager = MembershipFactory(
+        project=project, user=UserFactory(username="fuzz-manager", is_staff=True), role="manager"
+    ).user
+    annotator = MembershipFactory(project=project, user=UserFactory(username="fuzz-annotator"), role="annotator").user
     corpus = build_corpus(project=project, articles=1, per_article=3)
     tasks_sync(project=project)
     actor, claim = ActorFactory(project=project, name="China"), ClaimFactory(project=project, text="Talks help")
     client = APIClient()
     client.force_authenticate(annotator)
     ws = client.post(f"/api/projects/{project.pk}/next-task/").json()
-    saved = client.post(f"/api/annotations/{ws['annotation']['id']}/submit/", {"revision": 0, "statements": [
-        {"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
-         "stance": "favor"}]}, format="json").json()
+    saved = client.post(
+        f"/api/annotations/{ws['annotation']['id']}/submit/",
+        {
+            "revision": 0,
+            "statements": [
+                {
+                    "actor_role": "mention",
+                    "actor": actor.pk,
+                    "actor_start": 0,
+                    "actor_end": 7,
+                    "claim": claim.pk,
+                    "stance": "favor",
+                }
+            ],
+        },
+        format="json",
+    ).json()
     pset = PredictionSet.objects.create(task_id=ws["task"]["id"], model_name="kw", model_version="1")
-    prediction = Prediction.objects.create(prediction_set=pset, task_id=ws["task"]["id"], kind="claim",
-                                           model_name="kw", model_version="1", score=0.5, claim=claim)
-    ids = {"project_id": project.pk, "corpus_id": corpus.pk, "article_id": ws["article"]["id"],
-           "paragraph_id": ws["paragraph"]["id"], "task_id": ws["task"]["id"], "assignment_id": ws["assignment"]["id"],
-           "annotation_id": saved["id"], "statement_id": saved["statements"][0]["id"], "actor_id": actor.pk,
-           "claim_id": claim.pk, "prediction_id": prediction.pk, "user_id": annotator.pk}
+    prediction = Prediction.objects.create(
+        prediction_set=pset,
+        task_id=ws["task"]["id"],
+        kind="claim",
+        model_name="kw",
+        model_version="1",
+        score=0.5,
+        claim=claim,
+    )
+    ids = {
+        "project_id": project.pk,
+        "corpus_id": corpus.pk,
+        "article_id": ws["article"]["id"],
+        "paragraph_id": ws["paragraph"]["id"],
+        "task_id": ws["task"]["id"],
+        "assignment_id": ws["assignment"]["id"],
+        "annotation_id": saved["id"],
+        "statement_id": saved["statements"][0]["id"],
+        "actor_id": actor.pk,
+        "claim_id": claim.pk,
+        "prediction_id": prediction.pk,
+        "user_id": annotator.pk,
+    }
     return ids, [annotator.username, manager.username]
 
 
@@ -86,13 +117,20 @@ def _run_operation(operation, *, base_url: str, token: str, ids: dict[str, int])
     names = {p.name for p in operation.path_parameters}
     strategy = operation.as_strategy(path_parameters={n: ids.get(n, NO_SUCH_ROW) for n in names} or None)
 
-    @hypothesis_settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
-                         phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
-                         report_multiple_bugs=False)
+    @hypothesis_settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+    )
     @given(case=strategy)
     def check(case):
-        case.call_and_validate(base_url=base_url, headers={"Authorization": f"Token {token}"}, checks=CHECKS,
-                               timeout=30)
+        case.call_and_validate(
+            base_url=base_url, headers={"Authorization": f"Token {token}"}, checks=CHECKS, timeout=30
+        )
 
     check()
 
@@ -100,8 +138,10 @@ def _run_operation(operation, *, base_url: str, token: str, ids: dict[str, int])
 def test_every_operation_answers_as_the_schema_says_for_an_annotator_and_a_manager(live_server):
     ids, usernames = _world()
     schema = schemathesis.openapi.from_dict(_openapi())
-    operations = sorted((result.ok() for result in schema.get_all_operations()),
-                        key=lambda op: (METHOD_ORDER[op.method.upper()], op.path))
+    operations = sorted(
+        (result.ok() for result in schema.get_all_operations()),
+        key=lambda op: (METHOD_ORDER[op.method.upper()], op.path),
+    )
     assert len(operations) > 60
     failures = []
     try:

@@ -23,14 +23,28 @@ HTTPS = {
 
 def _check(extra: dict) -> subprocess.CompletedProcess:
     # DJANGO_ALLOW_ASYNC_UNSAFE: set for the browser tests (tests/browser_support.py), never in a deployment.
-    env = {k: v for k, v in os.environ.items()
-           if k not in HTTPS and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "0",
-                "SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": "standpoint.example.org",
-                **extra})
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--tag", "security",
-                           "--fail-level", "WARNING"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in HTTPS and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DEBUG": "0",
+            "SECRET_KEY": SECRET_KEY,
+            "ALLOWED_HOSTS": "standpoint.example.org",
+            **extra,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "security", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_passes_with_the_https_settings():

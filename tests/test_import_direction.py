@@ -33,8 +33,11 @@ def imported_apps(source: str, module: str) -> set[tuple[str, int]]:
 
 def upward_imports(source: str, module: str) -> list[str]:
     own = LAYERS.index(module.split(".")[0])
-    return [f"{module}:{line} imports {app}" for app, line in sorted(imported_apps(source, module))
-            if app in LAYERS and LAYERS.index(app) > own]
+    return [
+        f"{module}:{line} imports {app}"
+        for app, line in sorted(imported_apps(source, module))
+        if app in LAYERS and LAYERS.index(app) > own
+    ]
 
 
 def app_modules():
@@ -48,7 +51,8 @@ def app_modules():
 
 def test_the_checker_sees_an_upward_import():
     assert upward_imports("def f():\n    from exports.models import DatasetVersion\n", "corpora.services") == [
-        "corpora.services:2 imports exports"]
+        "corpora.services:2 imports exports"
+    ]
     assert upward_imports("from ..services import x\n", "annotation.api.views") == []
     assert upward_imports("from corpora.models import Article\n", "exports.gold") == []
 

@@ -16,8 +16,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PRELABEL_ONLY = {"torch", "transformers", "sentence_transformers", "spacy", "thinc", "tokenizers"}
 # Imported only because they happen to be installed (the full venv has them for tests or workers):
-OPTIONAL = {"markdown": "DRF's compat module renders Markdown in the browsable API when present",
-            "greenlet": "celery probes for it when present"}
+OPTIONAL = {
+    "markdown": "DRF's compat module renders Markdown in the browsable API when present",
+    "greenlet": "celery probes for it when present",
+}
 
 
 def _norm(name: str) -> str:
@@ -55,8 +57,9 @@ print(json.dumps({"modules": sorted(top), "dists": sorted({d for m in top for d 
 
 
 def test_the_web_tier_imports_no_prelabelling_library_and_only_what_the_web_lock_holds():
-    done = subprocess.run([sys.executable, "-c", WEB_IMPORTS, *OPTIONAL], cwd=REPO, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", WEB_IMPORTS, *OPTIONAL], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert "django" in seen["modules"] and "rest_framework" in seen["modules"]  # it did load the app
@@ -92,8 +95,12 @@ def test_the_apps_need_no_package_that_only_the_tests_install():
 
     dists = packages_distributions()
     worker = _pins(REPO / "requirements" / "worker.txt")
-    needed = {m for app in ("corpora", "annotation", "exports", "config")
-              for path in (REPO / app).rglob("*.py") for m in _top_level_imports(path)}
+    needed = {
+        m
+        for app in ("corpora", "annotation", "exports", "config")
+        for path in (REPO / app).rglob("*.py")
+        for m in _top_level_imports(path)
+    }
     third_party = {m: dists[m] for m in needed if m in dists}
     assert "django" in third_party and "torch" in third_party  # the walk sees real imports
     outside = sorted(m for m, ds in third_party.items() if not any(_norm(d) in worker for d in ds))

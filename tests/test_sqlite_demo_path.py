@@ -14,12 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL",
-                                                              "DJANGO_SETTINGS_MODULE")}
-    env.update(STANDPOINT_VAR_DIR=str(tmp_path_factory.mktemp("sqlite-var")), DEBUG="1", LOG_LEVEL="ERROR",
-               ALLOWED_HOSTS="testserver")
-    done = subprocess.run([sys.executable, str(ROOT / "tests" / "sqlite_workflow.py")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        STANDPOINT_VAR_DIR=str(tmp_path_factory.mktemp("sqlite-var")),
+        DEBUG="1",
+        LOG_LEVEL="ERROR",
+        ALLOWED_HOSTS="testserver",
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "sqlite_workflow.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -37,8 +48,12 @@ def test_next_task_shares_tasks_k_ways_and_resumes_the_lease(seen):
 def test_submit_stores_the_statement_and_rejects_bad_input(seen):
     assert seen["submit_status"] == 200
     statement = seen["submit_statement"]
-    assert (statement["actor_name"], statement["actor_start"], statement["actor_end"], statement["stance"]) == \
-        ("China", 0, 7, "favor")
+    assert (statement["actor_name"], statement["actor_start"], statement["actor_end"], statement["stance"]) == (
+        "China",
+        0,
+        7,
+        "favor",
+    )
     assert seen["bad_span"] == 400
     assert seen["stale"] == 409
     assert seen["submit_b"] == 200

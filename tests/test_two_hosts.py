@@ -36,16 +36,39 @@ def _on(host, url: str) -> str:
 
 def _env(settings, host, own, **shared) -> dict:
     """A host's environment: its own storage folders, the shared ones given, the services through its gateway."""
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DB_CONN_MAX_AGE": "0",
-            "DATABASE_URL": _on(host, worker_database_url()),
-            "CELERY_BROKER_URL": _on(host, settings.CELERY_BROKER_URL),
-            "STANDPOINT_STORAGE_DIR": str(own), "STANDPOINT_VAR_DIR": str(own / "var"), **shared}
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DB_CONN_MAX_AGE": "0",
+        "DATABASE_URL": _on(host, worker_database_url()),
+        "CELERY_BROKER_URL": _on(host, settings.CELERY_BROKER_URL),
+        "STANDPOINT_STORAGE_DIR": str(own),
+        "STANDPOINT_VAR_DIR": str(own / "var"),
+        **shared,
+    }
 
 
 def _start_web(host, env: dict, logs, headers: dict) -> tuple[Proc, str]:
-    web = Proc(logs, "web", host.command(f"{REPO}/.venv/bin/gunicorn", "config.wsgi:application", "--bind",
-                                         f"{host.address}:8000", "--workers", "1", "--timeout", "60"),
-               env, ready="Booting worker").launch().wait_ready()
+    web = (
+        Proc(
+            logs,
+            "web",
+            host.command(
+                f"{REPO}/.venv/bin/gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{host.address}:8000",
+                "--workers",
+                "1",
+                "--timeout",
+                "60",
+            ),
+            env,
+            ready="Booting worker",
+        )
+        .launch()
+        .wait_ready()
+    )
     base = f"http://{host.address}:8000"
     deadline = time.monotonic() + 60
     while True:  # gunicorn's worker imports Django after "Booting worker"
@@ -78,14 +101,19 @@ def test_an_upload_made_on_the_web_host_is_imported_by_the_worker_host(tmp_path,
     purge_broker("default")  # earlier tests
     headers = {"Authorization": f"Token {key}"}
     with TwoHosts() as hosts:
+
         def env(host, own):
             return _env(settings, host, own, STANDPOINT_UPLOAD_DIR=str(shared))
 
         web, base = _start_web(hosts.web, env(hosts.web, web_own), logs, headers)
         worker = None
         try:
-            response = requests.post(f"{base}/api/corpora/{corpus.pk}/upload/", headers=headers, timeout=60,
-                                     files={"file": ("wire.zip", articles_zip(12, tag="hosts"))})
+            response = requests.post(
+                f"{base}/api/corpora/{corpus.pk}/upload/",
+                headers=headers,
+                timeout=60,
+                files={"file": ("wire.zip", articles_zip(12, tag="hosts"))},
+            )
             assert response.status_code == 202, response.text
             job = response.json()
             assert job["status"] == "pending"
@@ -124,30 +152,42 @@ def test_a_dataset_built_on_the_worker_host_downloads_from_the_web_host(tmp_path
     logs.mkdir()
     purge_broker("exports")  # earlier tests
     with TwoHosts() as hosts:
-        web, base = _start_web(hosts.web, _env(settings, hosts.web, web_own, STANDPOINT_DATASETS_DIR=str(shared)),
-                               logs, headers)
+        web, base = _start_web(
+            hosts.web, _env(settings, hosts.web, web_own, STANDPOINT_DATASETS_DIR=str(shared)), logs, headers
+        )
         worker = None
         try:
-            response = requests.post(f"{base}/api/projects/{project.pk}/dataset-versions/", headers=headers,
-                                     json={"formats": ["jsonl", "parquet", "csv"]}, timeout=60)
+            response = requests.post(
+                f"{base}/api/projects/{project.pk}/dataset-versions/",
+                headers=headers,
+                json={"formats": ["jsonl", "parquet", "csv"]},
+                timeout=60,
+            )
             assert response.status_code == 201, response.text
             version = response.json()
             assert version["status"] == "pending"
-            worker = _start_worker(hosts.worker, "exports",
-                                   _env(settings, hosts.worker, worker_own, STANDPOINT_DATASETS_DIR=str(shared)), logs)
+            worker = _start_worker(
+                hosts.worker,
+                "exports",
+                _env(settings, hosts.worker, worker_own, STANDPOINT_DATASETS_DIR=str(shared)),
+                logs,
+            )
             deadline = time.monotonic() + 120
             while version["status"] in ("pending", "building"):
                 assert time.monotonic() < deadline, worker.log()[-3000:]
                 time.sleep(0.5)
-                version = requests.get(f"{base}/api/dataset-versions/{version['id']}/", headers=headers,
-                                       timeout=10).json()
+                version = requests.get(
+                    f"{base}/api/dataset-versions/{version['id']}/", headers=headers, timeout=10
+                ).json()
             assert version["status"] == "complete", version
             stored = DatasetVersion.objects.get(pk=version["id"])
             published = shared / stored.folder
-            train = requests.get(f"{base}/api/dataset-versions/{version['id']}/files/train.jsonl", headers=headers,
-                                 timeout=30)
-            archive = requests.get(f"{base}/api/dataset-versions/{version['id']}/archive.zip", headers=headers,
-                                   timeout=60)
+            train = requests.get(
+                f"{base}/api/dataset-versions/{version['id']}/files/train.jsonl", headers=headers, timeout=30
+            )
+            archive = requests.get(
+                f"{base}/api/dataset-versions/{version['id']}/archive.zip", headers=headers, timeout=60
+            )
         finally:
             if worker is not None:
                 worker.stop()

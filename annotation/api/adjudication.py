@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import project_get_for
-from ..selectors.adjudication import adjudication_view, disagreement_list
 from ..models import Role, Task
+from ..selectors.adjudication import adjudication_view, disagreement_list
 from ..services.adjudication import GoldExists, adjudication_delete, adjudication_pick, adjudication_save
 from ..shapes import PLACEMENT_FIELDS, statement_from_model, with_labels
 from .pagination import StandardPagination
@@ -22,8 +22,13 @@ def managed_task(request, task_id: int) -> Task:
 
 
 def _statement(s, gold: bool = False) -> dict:
-    out = {"id": s.pk, **with_labels(statement_from_model(s, PLACEMENT_FIELDS),
-                                     {"actor_name": s.actor.name if s.actor else None, "claim_text": s.claim.text})}
+    out = {
+        "id": s.pk,
+        **with_labels(
+            statement_from_model(s, PLACEMENT_FIELDS),
+            {"actor_name": s.actor.name if s.actor else None, "claim_text": s.claim.text},
+        ),
+    }
     if gold:
         out.update(reason=s.reason, source_statement_ids=s.source_statement_ids)
     return out
@@ -33,24 +38,61 @@ def adjudication_out(task: Task) -> dict:
     view = adjudication_view(task=task)
     adj = view["adjudication"]
     return {
-        "task": task.pk, "project": task.project_id,
-        "paragraph": {"id": view["paragraph"].pk, "text": view["paragraph"].text, "position": view["paragraph"].position},
+        "task": task.pk,
+        "project": task.project_id,
+        "paragraph": {
+            "id": view["paragraph"].pk,
+            "text": view["paragraph"].text,
+            "position": view["paragraph"].position,
+        },
         "article": {"id": view["article"].pk, "title": view["article"].title},
-        "annotations": [{"id": a["annotation"].pk, "annotator": a["annotation"].annotator.username,
-                         "annotator_id": a["annotation"].annotator_id, "no_statement": a["annotation"].no_statement,
-                         "statements": [_statement(s) for s in a["statements"]]} for a in view["annotations"]],
-        "predictions": [{"id": p.pk, "kind": p.kind, "model_name": p.model_name, "model_version": p.model_version,
-                         "score": p.score, "actor": p.actor_id, "actor_name": p.actor.name if p.actor else None,
-                         "start": p.start, "end": p.end, "surface": p.surface, "claim": p.claim_id,
-                         "claim_text": p.claim.text if p.claim else None,
-                         "stance": p.stance.value if p.stance else None} for p in view["predictions"]],
-        "gold": None if adj is None else {
-            "no_statement": adj.no_statement, "reason": adj.reason, "updated_at": adj.updated_at,
+        "annotations": [
+            {
+                "id": a["annotation"].pk,
+                "annotator": a["annotation"].annotator.username,
+                "annotator_id": a["annotation"].annotator_id,
+                "no_statement": a["annotation"].no_statement,
+                "statements": [_statement(s) for s in a["statements"]],
+            }
+            for a in view["annotations"]
+        ],
+        "predictions": [
+            {
+                "id": p.pk,
+                "kind": p.kind,
+                "model_name": p.model_name,
+                "model_version": p.model_version,
+                "score": p.score,
+                "actor": p.actor_id,
+                "actor_name": p.actor.name if p.actor else None,
+                "start": p.start,
+                "end": p.end,
+                "surface": p.surface,
+                "claim": p.claim_id,
+                "claim_text": p.claim.text if p.claim else None,
+                "stance": p.stance.value if p.stance else None,
+            }
+            for p in view["predictions"]
+        ],
+        "gold": None
+        if adj is None
+        else {
+            "no_statement": adj.no_statement,
+            "reason": adj.reason,
+            "updated_at": adj.updated_at,
             "adjudicator": adj.adjudicator.username if adj.adjudicator else None,
-            "statements": [_statement(s, gold=True) for s in view["gold"]]},
-        "history": [{"date": h.history_date, "type": {"+": "created", "~": "changed", "-": "deleted"}[h.history_type],
-                     "user": h.history_user.username if h.history_user else None, "reason": h.reason,
-                     "no_statement": h.no_statement} for h in view["history"]],
+            "statements": [_statement(s, gold=True) for s in view["gold"]],
+        },
+        "history": [
+            {
+                "date": h.history_date,
+                "type": {"+": "created", "~": "changed", "-": "deleted"}[h.history_type],
+                "user": h.history_user.username if h.history_user else None,
+                "reason": h.reason,
+                "no_statement": h.no_statement,
+            }
+            for h in view["history"]
+        ],
     }
 
 
@@ -77,8 +119,7 @@ class DisagreementListApi(APIView):
 
 
 def _gold_exists() -> Response:
-    return Response({"replace": ["This task already has gold; send \"replace\": true to replace it."]},
-                    status=409)
+    return Response({"replace": ["This task already has gold; send \"replace\": true to replace it."]}, status=409)
 
 
 class AdjudicationApi(APIView):

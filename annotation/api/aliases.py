@@ -40,9 +40,12 @@ class AliasProposalListApi(generics.ListAPIView):
 
 
 class ActorAliasCreateApi(APIView):
-    @extend_schema(request=AliasIn, responses={201: ActorOut},
-                   description="Approve a form (e.g. a proposal's `alias`) as an alias of this actor; the tagger "
-                               "matches it from the next pre-labelling job on. Returns the actor.")
+    @extend_schema(
+        request=AliasIn,
+        responses={201: ActorOut},
+        description="Approve a form (e.g. a proposal's `alias`) as an alias of this actor; the tagger "
+        "matches it from the next pre-labelling job on. Returns the actor.",
+    )
     def post(self, request, actor_id: int):
         actor = _entry_for(request, Actor, actor_id, MANAGER)
         data = AliasIn(data=request.data)

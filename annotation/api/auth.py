@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import ApiToken
+from ..selectors.tokens import api_token_get_for, api_token_list_for
 from ..services.tokens import api_token_create, api_token_revoke
 from ..throttling import LOGIN_THROTTLES, LoginThrottled
-from ..selectors.tokens import api_token_get_for, api_token_list_for
 
 
 class ApiTokenOut(serializers.ModelSerializer):
@@ -48,9 +48,13 @@ class TokenObtainApi(APIView):
     def throttled(self, request, wait):
         raise LoginThrottled(wait)
 
-    @extend_schema(request=inline_serializer("TokenIn", {"username": serializers.CharField(),
-                                                         "password": serializers.CharField()}),
-                   responses=inline_serializer("TokenOut", {"token": serializers.CharField()}), auth=[])
+    @extend_schema(
+        request=inline_serializer(
+            "TokenIn", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses=inline_serializer("TokenOut", {"token": serializers.CharField()}),
+        auth=[],
+    )
     def post(self, request):
         data = AuthTokenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)

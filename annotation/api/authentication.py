@@ -46,8 +46,19 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return user, token
 
 
-_USER_FIELDS = ("id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
-                "is_staff", "is_active", "date_joined")
+_USER_FIELDS = (
+    "id",
+    "password",
+    "last_login",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+)
 _TOKEN_FIELDS = ("id", "name", "prefix", "created_at", "last_used_at", "expires_at")
 
 
@@ -56,8 +67,10 @@ def _token_sql() -> str:
     User = get_user_model()
     token_columns = ", ".join(f't."{ApiToken._meta.get_field(name).column}"' for name in _TOKEN_FIELDS)
     user_columns = ", ".join(f'u."{User._meta.get_field(name).column}"' for name in _USER_FIELDS)
-    return (f'SELECT {token_columns}, {user_columns} FROM "{ApiToken._meta.db_table}" t '
-            f'JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" WHERE t."key_hash" = %s')
+    return (
+        f'SELECT {token_columns}, {user_columns} FROM "{ApiToken._meta.db_table}" t '
+        f'JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" WHERE t."key_hash" = %s'
+    )
 
 
 _remembered: dict[str, tuple[float, tuple]] = {}  # key hash -> (monotonic expiry, row)

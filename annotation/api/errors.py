@@ -25,6 +25,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):
-        return Response({"non_field_errors": ["This change conflicts with existing data."]},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"non_field_errors": ["This change conflicts with existing data."]}, status=status.HTTP_400_BAD_REQUEST
+        )
     return drf_exception_handler(exc, context)

@@ -59,11 +59,13 @@ class StatementIn(serializers.Serializer):
 
 
 class AnnotationIn(serializers.Serializer):
-    revision = serializers.IntegerField(min_value=0, max_value=INT_MAX,
-                                        help_text="The revision you loaded; a stale one gets 409.")
+    revision = serializers.IntegerField(
+        min_value=0, max_value=INT_MAX, help_text="The revision you loaded; a stale one gets 409."
+    )
     no_statement = serializers.BooleanField(default=False)
-    time_spent_ms = serializers.IntegerField(min_value=0, max_value=ID_MAX, required=False, allow_null=True,
-                                             default=None)
+    time_spent_ms = serializers.IntegerField(
+        min_value=0, max_value=ID_MAX, required=False, allow_null=True, default=None
+    )
     statements = StatementIn(many=True, max_length=200)
 
 
@@ -81,8 +83,14 @@ def _is_int(value, minimum: int, maximum: int) -> bool:
 
 def _is_text(value, max_length: int, *, allow_blank: bool) -> bool:
     """What CharField accepts unchanged: no padding (it trims), no NUL, no lone surrogate, within length."""
-    return (type(value) is str and len(value) <= max_length and value == value.strip() and "\x00" not in value
-            and (allow_blank or bool(value)) and (value.isascii() or _SURROGATE.search(value) is None))
+    return (
+        type(value) is str
+        and len(value) <= max_length
+        and value == value.strip()
+        and "\x00" not in value
+        and (allow_blank or bool(value))
+        and (value.isascii() or _SURROGATE.search(value) is None)
+    )
 
 
 def _statement_fast(raw) -> dict | None:
@@ -103,7 +111,11 @@ def _statement_fast(raw) -> dict | None:
             return None
         out[name] = value
     claim, stance, note = raw.get("claim"), raw.get("stance"), raw.get("note", "")
-    if not _is_int(claim, 1, ID_MAX) or not _is_text(stance, 32, allow_blank=False) or not _is_text(note, 4000, allow_blank=True):
+    if (
+        not _is_int(claim, 1, ID_MAX)
+        or not _is_text(stance, 32, allow_blank=False)
+        or not _is_text(note, 4000, allow_blank=True)
+    ):
         return None
     out.update(claim=claim, stance=stance, note=note)
     return out

@@ -38,8 +38,9 @@ def _default(value):
 def json_response(data, status: int = 200, *, option: int = orjson.OPT_UTC_Z) -> HttpResponse:
     if data is None:
         return HttpResponse(status=status)
-    return HttpResponse(orjson.dumps(data, default=_default, option=option), status=status,
-                        content_type="application/json")
+    return HttpResponse(
+        orjson.dumps(data, default=_default, option=option), status=status, content_type="application/json"
+    )
 
 
 def authenticate(request: HttpRequest):
@@ -93,6 +94,5 @@ class LeanApiView(APIView):
                 raise
             # DRF's error details may key by index ({0: [...]}, e.g. a ListField's); render them as its
             # JSON renderer does, with the keys as strings.
-            return json_response(response.data, response.status_code,
-                                 option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
+            return json_response(response.data, response.status_code, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
         return json_response(data, status)

@@ -12,11 +12,16 @@ from rest_framework.views import APIView
 from ..access import project_get_for
 from ..models import PrelabelJob, Role
 from ..services.gazetteer import gazetteer_load
-from ..services.prelabel import MAX_BATCH_SIZE, prediction_precision, prelabel_job_cancel, prelabel_job_create
+from ..services.prelabel import (
+    MAX_BATCH_SIZE,
+    prediction_precision,
+    prelabel_job_cancel,
+    prelabel_job_create,
+    prelabel_job_progress,
+)
 from ..services.prelabel import QUEUE as PRELABEL_QUEUE
-from ..services.prelabel import prelabel_job_progress
-from ..worker_presence import queue_consumers
 from ..services.stance_model import stance_model_train_request, stance_status
+from ..worker_presence import queue_consumers
 from .pagination import StandardPagination
 
 MANAGER = (Role.MANAGER,)
@@ -31,7 +36,8 @@ class ProgressOut(serializers.Serializer):
     eta_seconds = serializers.FloatField(allow_null=True)
     waiting_for_worker = serializers.BooleanField(
         help_text="Pending or running, and no worker consumes the prelabel queue (asked of the workers, cached "
-                  "WORKER_PRESENCE_CACHE_S seconds): no ETA until one starts.")
+        "WORKER_PRESENCE_CACHE_S seconds): no ETA until one starts."
+    )
 
 
 class JobOut(serializers.Serializer):
@@ -56,8 +62,13 @@ class JobOut(serializers.Serializer):
 
 
 class JobIn(serializers.Serializer):
-    task_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_null=True,
-                                     default=None, help_text="A selection of task ids; leave out for the whole project.")
+    task_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A selection of task ids; leave out for the whole project.",
+    )
     batch_size = serializers.IntegerField(min_value=1, max_value=MAX_BATCH_SIZE, default=64)
 
 
@@ -70,8 +81,9 @@ class JobListCreateApi(APIView):
     def get(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=READERS)
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(PrelabelJob.objects.filter(project=project).select_related("created_by"),
-                                           request, view=self)
+        page = paginator.paginate_queryset(
+            PrelabelJob.objects.filter(project=project).select_related("created_by"), request, view=self
+        )
         return paginator.get_paginated_response(JobOut(page, many=True).data)
 
     @extend_schema(request=JobIn, responses={201: JobOut})
@@ -99,8 +111,10 @@ class JobCancelApi(APIView):
         job = get_object_or_404(PrelabelJob, pk=job_id)
         project_get_for(user=request.user, project_id=job.project_id, roles=MANAGER)
         if not prelabel_job_cancel(job=job):
-            return Response({"non_field_errors": [f"The job is {job.status}; only pending or running jobs "
-                                                  "can be cancelled."]}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"non_field_errors": [f"The job is {job.status}; only pending or running jobs can be cancelled."]},
+                status=status.HTTP_409_CONFLICT,
+            )
         job.refresh_from_db()
         return Response(JobOut(job).data)
 
@@ -120,8 +134,9 @@ class StanceModelListApi(APIView):
     def get(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=READERS)
         versions = project.stance_models.defer("artifact").order_by("-version")
-        return Response({"status": stance_status(project=project),
-                         "versions": StanceModelOut(versions, many=True).data})
+        return Response(
+            {"status": stance_status(project=project), "versions": StanceModelOut(versions, many=True).data}
+        )
 
 
 class StanceModelTrainApi(APIView):
@@ -149,10 +164,17 @@ class ClaimMergeProposalsApi(APIView):
 
     def get(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=READERS)
-        job = next((j for j in PrelabelJob.objects.filter(project=project).exclude(models_used=[])
-                    if isinstance(j.models_used, dict) and "claim_merge_proposals" in j.models_used), None)
-        return Response({"job": job.pk if job else None,
-                         "results": job.models_used["claim_merge_proposals"] if job else []})
+        job = next(
+            (
+                j
+                for j in PrelabelJob.objects.filter(project=project).exclude(models_used=[])
+                if isinstance(j.models_used, dict) and "claim_merge_proposals" in j.models_used
+            ),
+            None,
+        )
+        return Response(
+            {"job": job.pk if job else None, "results": job.models_used["claim_merge_proposals"] if job else []}
+        )
 
 
 class GazetteerLoadApi(APIView):
@@ -161,5 +183,7 @@ class GazetteerLoadApi(APIView):
     def post(self, request, project_id: int) -> Response:
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         result = gazetteer_load(project=project, user=request.user)
-        return Response({"created": len(result.created), "updated": len(result.updated),
-                         "aliases_added": result.aliases_added}, status=status.HTTP_200_OK)
+        return Response(
+            {"created": len(result.created), "updated": len(result.updated), "aliases_added": result.aliases_added},
+            status=status.HTTP_200_OK,
+        )

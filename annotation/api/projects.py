@@ -127,7 +127,8 @@ class MemberIn(serializers.Serializer):
             people = reverse("annotation:people", args=[self.context["project_id"]])
             raise serializers.ValidationError(
                 f"No user named {value!r}. To add someone without an account, send an invitation by e-mail or "
-                f"link on the People page: {people}")
+                f"link on the People page: {people}"
+            )
         return user
 
 
@@ -143,8 +144,7 @@ class MemberListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        project = project_get_for(user=self.request.user, project_id=self.kwargs["project_id"],
-                                  roles=(Role.MANAGER,))
+        project = project_get_for(user=self.request.user, project_id=self.kwargs["project_id"], roles=(Role.MANAGER,))
         return ProjectMembership.objects.filter(project=project).select_related("user").order_by("user__username")
 
     @extend_schema(request=MemberIn, responses={201: MemberOut})
@@ -152,8 +152,9 @@ class MemberListApi(generics.ListAPIView):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         data = MemberIn(data=request.data, context={"project_id": project.pk})
         data.is_valid(raise_exception=True)
-        membership = membership_set(project=project, user=data.validated_data["username"],
-                                    role=data.validated_data["role"])
+        membership = membership_set(
+            project=project, user=data.validated_data["username"], role=data.validated_data["role"]
+        )
         return Response(MemberOut(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -180,9 +181,17 @@ class MemberDetailApi(APIView):
 
 
 class TaskSyncApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("TaskSyncOut", {
-        "created": serializers.IntegerField(), "removed": serializers.IntegerField(),
-        "total": serializers.IntegerField()}))
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "TaskSyncOut",
+            {
+                "created": serializers.IntegerField(),
+                "removed": serializers.IntegerField(),
+                "total": serializers.IntegerField(),
+            },
+        ),
+    )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         result = tasks_sync(project=project)
@@ -213,15 +222,31 @@ class TaskListApi(generics.ListAPIView):
 
 
 class ProgressApi(APIView):
-    @extend_schema(responses=inline_serializer("ProgressOut", {
-        "total": serializers.IntegerField(), "complete": serializers.IntegerField(),
-        "submitted_annotations": serializers.IntegerField(), "needed_annotations": serializers.IntegerField(),
-        "annotators_per_task": serializers.IntegerField(),
-        "per_annotator": inline_serializer("AnnotatorProgress", {
-            "annotator": serializers.IntegerField(), "username": serializers.CharField(),
-            "submitted": serializers.IntegerField(), "skipped": serializers.IntegerField(),
-            "drafts": serializers.IntegerField()}, many=True)}))
+    @extend_schema(
+        responses=inline_serializer(
+            "ProgressOut",
+            {
+                "total": serializers.IntegerField(),
+                "complete": serializers.IntegerField(),
+                "submitted_annotations": serializers.IntegerField(),
+                "needed_annotations": serializers.IntegerField(),
+                "annotators_per_task": serializers.IntegerField(),
+                "per_annotator": inline_serializer(
+                    "AnnotatorProgress",
+                    {
+                        "annotator": serializers.IntegerField(),
+                        "username": serializers.CharField(),
+                        "submitted": serializers.IntegerField(),
+                        "skipped": serializers.IntegerField(),
+                        "drafts": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
+            },
+        )
+    )
     def get(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id)
-        return Response(project_progress(project=project, user=request.user,
-                                         role=role_for(user=request.user, project=project)))
+        return Response(
+            project_progress(project=project, user=request.user, role=role_for(user=request.user, project=project))
+        )

@@ -10,18 +10,28 @@ from rest_framework.views import APIView
 from ..access import READ_ROLES, project_get_for, role_for
 from ..models import Actor, Claim, RegistryStatus, Role
 from ..selectors.annotations import registry_list
-from ..services.registry import (actor_approve, actor_create, actor_merge, actor_update, claim_approve, claim_create,
-                                 claim_merge, claim_update)
+from ..services.registry import (
+    actor_approve,
+    actor_create,
+    actor_merge,
+    actor_update,
+    claim_approve,
+    claim_create,
+    claim_merge,
+    claim_update,
+)
 from .serializers import ActorOut, ClaimOut
 
 MANAGER = (Role.MANAGER,)
 PROPOSERS = (Role.ANNOTATOR, Role.MANAGER)
 
+
 class ActorIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     type = serializers.ChoiceField(choices=Actor.Type.choices, default=Actor.Type.OTHER)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
-                                    max_length=100)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=100
+    )
     external_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
@@ -60,8 +70,9 @@ def _search(queryset, name, value):
 
 
 class ActorFilter(filters.FilterSet):
-    search = filters.CharFilter(method=_search, help_text="Name or alias contains (case-insensitive), or the "
-                                                          "exact external id.")
+    search = filters.CharFilter(
+        method=_search, help_text="Name or alias contains (case-insensitive), or the exact external id."
+    )
     status = filters.ChoiceFilter(choices=RegistryStatus.choices)
     type = filters.ChoiceFilter(choices=Actor.Type.choices)
 
@@ -71,8 +82,9 @@ class ActorFilter(filters.FilterSet):
 
 
 class ClaimFilter(filters.FilterSet):
-    search = filters.CharFilter(method=_search, help_text="Text contains (case-insensitive), or the exact "
-                                                          "category code.")
+    search = filters.CharFilter(
+        method=_search, help_text="Text contains (case-insensitive), or the exact category code."
+    )
     status = filters.ChoiceFilter(choices=RegistryStatus.choices)
     category_code = filters.CharFilter()
 
@@ -91,8 +103,9 @@ class _RegistryListApi(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
         project = project_get_for(user=self.request.user, project_id=self.kwargs["project_id"])
-        return registry_list(model=self.model, project=project,
-                             include_merged=bool(self.request.query_params.get("status")))
+        return registry_list(
+            model=self.model, project=project, include_merged=bool(self.request.query_params.get("status"))
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -105,17 +118,22 @@ class _RegistryListApi(generics.ListAPIView):
         data = self.in_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         create = actor_create if self.model is Actor else claim_create
-        obj = create(project=project, user=request.user, role=role_for(user=request.user, project=project),
-                     **data.validated_data)
-        return Response(self.serializer_class(obj, context=_blind_context(request, project.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        obj = create(
+            project=project, user=request.user, role=role_for(user=request.user, project=project), **data.validated_data
+        )
+        return Response(
+            self.serializer_class(obj, context=_blind_context(request, project.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ActorListCreateApi(_RegistryListApi):
     model, in_serializer, serializer_class, filterset_class = Actor, ActorIn, ActorOut, ActorFilter
 
-    @extend_schema(request=ActorIn, responses={201: ActorOut},
-                   description="An annotator's actor is a proposal (status proposed); a manager's is approved.")
+    @extend_schema(
+        request=ActorIn,
+        responses={201: ActorOut},
+        description="An annotator's actor is a proposal (status proposed); a manager's is approved.",
+    )
     def post(self, request, project_id: int):
         return super().post(request, project_id)
 
@@ -123,8 +141,11 @@ class ActorListCreateApi(_RegistryListApi):
 class ClaimListCreateApi(_RegistryListApi):
     model, in_serializer, serializer_class, filterset_class = Claim, ClaimIn, ClaimOut, ClaimFilter
 
-    @extend_schema(request=ClaimIn, responses={201: ClaimOut},
-                   description="An annotator's claim is a proposal (status proposed); a manager's is approved.")
+    @extend_schema(
+        request=ClaimIn,
+        responses={201: ClaimOut},
+        description="An annotator's claim is a proposal (status proposed); a manager's is approved.",
+    )
     def post(self, request, project_id: int):
         return super().post(request, project_id)
 
@@ -182,10 +203,13 @@ class ClaimApproveApi(APIView):
 
 
 class ActorMergeApi(APIView):
-    @extend_schema(request=MergeIn, responses=ActorOut,
-                   description="Merge this actor into `into`: every statement, gold statement and prediction is "
-                               "re-pointed, names become aliases, submitted annotations get a history entry. "
-                               "Returns the surviving actor.")
+    @extend_schema(
+        request=MergeIn,
+        responses=ActorOut,
+        description="Merge this actor into `into`: every statement, gold statement and prediction is "
+        "re-pointed, names become aliases, submitted annotations get a history entry. "
+        "Returns the surviving actor.",
+    )
     def post(self, request, actor_id: int):
         actor = _entry_for(request, Actor, actor_id, MANAGER)
         data = MergeIn(data=request.data)
@@ -195,8 +219,11 @@ class ActorMergeApi(APIView):
 
 
 class ClaimMergeApi(APIView):
-    @extend_schema(request=MergeIn, responses=ClaimOut,
-                   description="Merge this claim into `into` (see the actor merge). Returns the surviving claim.")
+    @extend_schema(
+        request=MergeIn,
+        responses=ClaimOut,
+        description="Merge this claim into `into` (see the actor merge). Returns the surviving claim.",
+    )
     def post(self, request, claim_id: int):
         claim = _entry_for(request, Claim, claim_id, MANAGER)
         data = MergeIn(data=request.data)

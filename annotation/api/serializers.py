@@ -24,9 +24,24 @@ class ProjectOut(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "description", "guidelines", "guidelines_html", "guidelines_version",
-                  "annotators_per_task", "lease_minutes", "task_order", "paragraph_kinds", "languages",
-                  "min_paragraph_chars", "corpora", "stance_labels", "my_role", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "guidelines",
+            "guidelines_html",
+            "guidelines_version",
+            "annotators_per_task",
+            "lease_minutes",
+            "task_order",
+            "paragraph_kinds",
+            "languages",
+            "min_paragraph_chars",
+            "corpora",
+            "stance_labels",
+            "my_role",
+            "created_at",
+        ]
 
     def get_guidelines_html(self, obj: Project) -> str:
         return render_guidelines(obj.guidelines)
@@ -63,8 +78,7 @@ class ActorOut(_BlindProposer, serializers.ModelSerializer):
 
     class Meta:
         model = Actor
-        fields = ["id", "name", "type", "external_id", "status", "aliases", "merged_into", "proposed_by",
-                  "created_at"]
+        fields = ["id", "name", "type", "external_id", "status", "aliases", "merged_into", "proposed_by", "created_at"]
 
     def get_aliases(self, obj: Actor) -> list[str]:
         return [a.alias for a in obj.aliases.all()]
@@ -73,8 +87,7 @@ class ActorOut(_BlindProposer, serializers.ModelSerializer):
 class ClaimOut(_BlindProposer, serializers.ModelSerializer):
     class Meta:
         model = Claim
-        fields = ["id", "text", "category_code", "description", "status", "merged_into", "proposed_by",
-                  "created_at"]
+        fields = ["id", "text", "category_code", "description", "status", "merged_into", "proposed_by", "created_at"]
 
 
 def _statement_out_fields() -> dict[str, serializers.Field]:
@@ -82,10 +95,14 @@ def _statement_out_fields() -> dict[str, serializers.Field]:
     gives it (choices and nullability too), read from the model attribute; the row's identity and the
     registry labels around them. (DRF orders declared fields by creation: they are made in key order.)"""
     given = StatementIn().fields
-    special = {"id": serializers.IntegerField, "annotation": lambda: serializers.IntegerField(source="annotation_id"),
-               "position": serializers.IntegerField, "actor_name": serializers.SerializerMethodField,
-               "claim_text": lambda: serializers.CharField(source="claim.text"),
-               "stance": lambda: serializers.CharField(source="stance.value")}
+    special = {
+        "id": serializers.IntegerField,
+        "annotation": lambda: serializers.IntegerField(source="annotation_id"),
+        "position": serializers.IntegerField,
+        "actor_name": serializers.SerializerMethodField,
+        "claim_text": lambda: serializers.CharField(source="claim.text"),
+        "stance": lambda: serializers.CharField(source="stance.value"),
+    }
 
     def like_input(name: str) -> serializers.Field:
         field, attr = given[name], STATEMENT_ATTRS[name]
@@ -104,9 +121,15 @@ class _StatementOutBase(serializers.Serializer):
         return obj.actor.name if obj.actor_id else None
 
 
-StatementOut = type("StatementOut", (_StatementOutBase,), {
-    "__module__": __name__, **_statement_out_fields(),
-    "__doc__": "Plain fields, not a ModelSerializer: this is on the submit hot path and in every list."})
+StatementOut = type(
+    "StatementOut",
+    (_StatementOutBase,),
+    {
+        "__module__": __name__,
+        **_statement_out_fields(),
+        "__doc__": "Plain fields, not a ModelSerializer: this is on the submit hot path and in every list.",
+    },
+)
 
 
 class AnnotationOut(serializers.Serializer):
@@ -139,8 +162,22 @@ class PredictionOut(serializers.ModelSerializer):
 
     class Meta:
         model = Prediction
-        fields = ["id", "kind", "model_name", "model_version", "score", "actor", "actor_name", "start", "end",
-                  "surface", "claim", "claim_text", "stance", "decision"]
+        fields = [
+            "id",
+            "kind",
+            "model_name",
+            "model_version",
+            "score",
+            "actor",
+            "actor_name",
+            "start",
+            "end",
+            "surface",
+            "claim",
+            "claim_text",
+            "stance",
+            "decision",
+        ]
 
     def get_actor_name(self, obj: Prediction) -> str | None:
         return obj.actor.name if obj.actor_id else None
@@ -162,8 +199,7 @@ class TaskOut(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "paragraph", "article", "position", "order", "submitted_count", "is_complete",
-                  "uncertainty"]
+        fields = ["id", "paragraph", "article", "position", "order", "submitted_count", "is_complete", "uncertainty"]
 
 
 class _AssignmentRef(serializers.Serializer):

@@ -28,10 +28,17 @@ class YesNoField(serializers.ChoiceField):
 class TaskQueryIn(serializers.Serializer):
     """Filters (all optional, combined with AND), the sort and the page."""
 
-    status = serializers.ChoiceField(choices=STATUSES, required=False, help_text="open: not complete and no live "
-                                     "lease; in_progress: a live lease; complete: k submissions.")
-    annotator = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1,
-                                         help_text="User id with an annotation (any status) on the task.")
+    status = serializers.ChoiceField(
+        choices=STATUSES,
+        required=False,
+        help_text="open: not complete and no live lease; in_progress: a live lease; complete: k submissions.",
+    )
+    annotator = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="User id with an annotation (any status) on the task.",
+    )
     submissions = serializers.IntegerField(required=False, min_value=0, max_value=32767)
     submissions_min = serializers.IntegerField(required=False, min_value=0, max_value=32767)
     submissions_max = serializers.IntegerField(required=False, min_value=0, max_value=32767)
@@ -57,24 +64,40 @@ def query_from(params) -> TaskQuery:
 
 
 ROW_FIELDS = {
-    "id": serializers.IntegerField(), "order": serializers.IntegerField(),
-    "submitted_count": serializers.IntegerField(), "k": serializers.IntegerField(),
-    "is_complete": serializers.BooleanField(), "adjudication_requested_at": serializers.DateTimeField(allow_null=True),
-    "paragraph_id": serializers.IntegerField(), "paragraph__position": serializers.IntegerField(),
-    "paragraph__kind": serializers.CharField(), "paragraph__article_id": serializers.IntegerField(),
-    "paragraph__article__title": serializers.CharField(), "excerpt": serializers.CharField(),
-    "annotations": inline_serializer("TaskBrowserAnnotation", {
-        "username": serializers.CharField(), "status": serializers.CharField()}, many=True),
-    "skipped": serializers.IntegerField(), "has_prelabels": serializers.BooleanField(),
-    "adjudicated": serializers.BooleanField()}
+    "id": serializers.IntegerField(),
+    "order": serializers.IntegerField(),
+    "submitted_count": serializers.IntegerField(),
+    "k": serializers.IntegerField(),
+    "is_complete": serializers.BooleanField(),
+    "adjudication_requested_at": serializers.DateTimeField(allow_null=True),
+    "paragraph_id": serializers.IntegerField(),
+    "paragraph__position": serializers.IntegerField(),
+    "paragraph__kind": serializers.CharField(),
+    "paragraph__article_id": serializers.IntegerField(),
+    "paragraph__article__title": serializers.CharField(),
+    "excerpt": serializers.CharField(),
+    "annotations": inline_serializer(
+        "TaskBrowserAnnotation", {"username": serializers.CharField(), "status": serializers.CharField()}, many=True
+    ),
+    "skipped": serializers.IntegerField(),
+    "has_prelabels": serializers.BooleanField(),
+    "adjudicated": serializers.BooleanField(),
+}
 
 
 class TaskBrowserApi(APIView):
-    @extend_schema(parameters=[TaskQueryIn], responses=inline_serializer("TaskBrowserPage", {
-        "results": inline_serializer("TaskBrowserRow", ROW_FIELDS, many=True),
-        "next_cursor": serializers.CharField(allow_null=True)}),
+    @extend_schema(
+        parameters=[TaskQueryIn],
+        responses=inline_serializer(
+            "TaskBrowserPage",
+            {
+                "results": inline_serializer("TaskBrowserRow", ROW_FIELDS, many=True),
+                "next_cursor": serializers.CharField(allow_null=True),
+            },
+        ),
         description="A page of the project's tasks. Keyset pagination: pass next_cursor back as cursor "
-                    "(with the same filters and sort) for the next page; null on the last page.")
+        "(with the same filters and sort) for the next page; null on the last page.",
+    )
     def get(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
         query = query_from(request.query_params)
@@ -86,18 +109,25 @@ class TaskBrowserApi(APIView):
 
 
 class TaskBulkIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=list(BULK_ACTIONS), help_text="requeue: undo skips so the task is "
-                                     "offered again; adjudicate: send to the adjudication list.")
-    tasks = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), allow_empty=False,
-                                  max_length=MAX_BULK)
+    action = serializers.ChoiceField(
+        choices=list(BULK_ACTIONS),
+        help_text="requeue: undo skips so the task is offered again; adjudicate: send to the adjudication list.",
+    )
+    tasks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), allow_empty=False, max_length=MAX_BULK
+    )
 
 
 class TaskBulkApi(APIView):
-    @extend_schema(request=TaskBulkIn, responses=inline_serializer("TaskBulkResult", {
-        "action": serializers.CharField(), "tasks": serializers.IntegerField()}),
+    @extend_schema(
+        request=TaskBulkIn,
+        responses=inline_serializer(
+            "TaskBulkResult", {"action": serializers.CharField(), "tasks": serializers.IntegerField()}
+        ),
         description="Run a bulk action on the selected tasks, all or nothing. The result holds the counts of "
-                    "what changed (requeue: skips_undone, tasks_changed; adjudicate: sent, already_sent, "
-                    "without_submission).")
+        "what changed (requeue: skips_undone, tasks_changed; adjudicate: sent, already_sent, "
+        "without_submission).",
+    )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
         data = TaskBulkIn(data=request.data)

@@ -13,8 +13,14 @@ from ..access import annotation_and_role, project_get_for, role_for
 from ..models import Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision, Role, Statement
 from ..payloads import annotation_payload, workspace_payload
 from ..selectors.annotations import annotation_list, annotations_visible_to, predictions_for, revisions_for
-from ..services.annotations import (annotation_save, annotation_skip, annotation_submit, statement_create,
-                                    statement_delete, statement_update)
+from ..services.annotations import (
+    annotation_save,
+    annotation_skip,
+    annotation_submit,
+    statement_create,
+    statement_delete,
+    statement_update,
+)
 from ..services.assignment import assignment_claim_next, assignment_renew
 from ..services.predictions import prediction_decide, prediction_decision_clear
 from .filters import UtcIsoDateTimeFilter
@@ -34,10 +40,12 @@ def _workspace(request, assignment: Assignment) -> Response:
 
 
 class NextTaskApi(LeanApiView):
-    @extend_schema(request=None,
-                   responses={200: WorkspaceOut, 204: OpenApiResponse(description="Nothing left for you.")},
-                   description="Resume your active lease, or lease the next paragraph that still needs you "
-                               "(article order, or most uncertain first when the project says so).")
+    @extend_schema(
+        request=None,
+        responses={200: WorkspaceOut, 204: OpenApiResponse(description="Nothing left for you.")},
+        description="Resume your active lease, or lease the next paragraph that still needs you "
+        "(article order, or most uncertain first when the project says so).",
+    )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=WORKERS)
         assignment = assignment_claim_next(user=request.user, project=project)
@@ -47,8 +55,9 @@ class NextTaskApi(LeanApiView):
 
 
 def _own_assignment(request, assignment_id: int) -> Assignment:
-    assignment = (Assignment.objects.filter(pk=assignment_id, annotator=request.user)
-                  .select_related("task__project").first())
+    assignment = (
+        Assignment.objects.filter(pk=assignment_id, annotator=request.user).select_related("task__project").first()
+    )
     if assignment is None:
         raise Http404("No such assignment.")
     project_get_for(user=request.user, project_id=assignment.task.project_id, roles=WORKERS)
@@ -129,8 +138,11 @@ class AnnotationDetailApi(APIView):
     def get(self, request, annotation_id: int):
         return Response(_annotation_out(_visible_annotation(request, annotation_id).pk))
 
-    @extend_schema(request=AnnotationIn, responses=AnnotationOut,
-                   description="Save (draft stays draft; a submitted annotation is edited and the change recorded).")
+    @extend_schema(
+        request=AnnotationIn,
+        responses=AnnotationOut,
+        description="Save (draft stays draft; a submitted annotation is edited and the change recorded).",
+    )
     def put(self, request, annotation_id: int):
         annotation = _own_annotation(request, annotation_id)
         data = AnnotationIn(data=request.data)
@@ -170,8 +182,13 @@ class AnnotationHistoryApi(generics.ListAPIView):
 
 class StatementCreateIn(StatementIn):
     annotation = serializers.IntegerField()
-    revision = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None,
-                                        help_text="The annotation's revision you loaded (optional; stale -> 409).")
+    revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The annotation's revision you loaded (optional; stale -> 409).",
+    )
 
 
 class StatementPatchIn(StatementIn):
@@ -223,8 +240,9 @@ class StatementDetailApi(APIView):
     def delete(self, request, statement_id: int):
         statement = self._own(request, statement_id)
         revision = request.query_params.get("revision")
-        statement_delete(statement=statement, user=request.user,
-                         revision=int(revision) if revision and revision.isdigit() else None)
+        statement_delete(
+            statement=statement, user=request.user, revision=int(revision) if revision and revision.isdigit() else None
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -233,13 +251,14 @@ class DecisionIn(serializers.Serializer):
 
 
 class PredictionDecisionApi(APIView):
-
     def _prediction(self, request, prediction_id: int) -> Prediction:
         prediction = get_object_or_404(Prediction.objects.select_related("task"), pk=prediction_id)
         project_get_for(user=request.user, project_id=prediction.task.project_id, roles=WORKERS)
         role = role_for(user=request.user, project=prediction.task.project_id)
-        if role != Role.MANAGER and not Assignment.objects.filter(task_id=prediction.task_id,
-                                                                  annotator=request.user).exists():
+        if (
+            role != Role.MANAGER
+            and not Assignment.objects.filter(task_id=prediction.task_id, annotator=request.user).exists()
+        ):
             raise Http404("No such suggestion on your tasks.")
         return prediction
 

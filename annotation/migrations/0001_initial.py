@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,12 +20,53 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('type', models.CharField(choices=[('person', 'Person'), ('state', 'State'), ('organisation', 'Organisation'), ('group', 'Group'), ('other', 'Other')], default='other', max_length=16)),
-                ('external_id', models.CharField(blank=True, help_text='e.g. a Wikidata QID such as Q148.', max_length=64)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')], default='approved', max_length=16)),
+                (
+                    'type',
+                    models.CharField(
+                        choices=[
+                            ('person', 'Person'),
+                            ('state', 'State'),
+                            ('organisation', 'Organisation'),
+                            ('group', 'Group'),
+                            ('other', 'Other'),
+                        ],
+                        default='other',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'external_id',
+                    models.CharField(blank=True, help_text='e.g. a Wikidata QID such as Q148.', max_length=64),
+                ),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')],
+                        default='approved',
+                        max_length=16,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='annotation.actor')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'merged_into',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='annotation.actor',
+                    ),
+                ),
+                (
+                    'proposed_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', 'name'],
@@ -40,21 +80,52 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('adjudicator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'adjudicator',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
             name='Annotation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('skipped', 'Skipped')], default='draft', max_length=16)),
-                ('no_statement', models.BooleanField(default=False, help_text='The annotator found no stance-bearing statement.')),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('skipped', 'Skipped')],
+                        default='draft',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'no_statement',
+                    models.BooleanField(default=False, help_text='The annotator found no stance-bearing statement.'),
+                ),
                 ('time_spent_ms', models.PositiveBigIntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=0, help_text='Bumped on every save; clients send it back so a stale edit is refused, not applied.')),
+                (
+                    'revision',
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text='Bumped on every save; clients send it back so a stale edit is refused, not applied.',
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('annotator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to=settings.AUTH_USER_MODEL)),
+                (
+                    'annotator',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='annotations',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['task_id', 'annotator_id'],
@@ -64,12 +135,39 @@ class Migration(migrations.Migration):
             name='AnnotationRevision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', 'Submitted'), ('edit', 'Edited after submission'), ('skip', 'Skipped'), ('repoint', 'Registry merge re-pointed a statement')], max_length=16)),
+                (
+                    'action',
+                    models.CharField(
+                        choices=[
+                            ('submit', 'Submitted'),
+                            ('edit', 'Edited after submission'),
+                            ('skip', 'Skipped'),
+                            ('repoint', 'Registry merge re-pointed a statement'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('changed_at', models.DateTimeField(auto_now_add=True)),
                 ('before', models.JSONField(blank=True, null=True)),
                 ('after', models.JSONField(blank=True, null=True)),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='annotation.annotation')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'annotation',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='revisions',
+                        to='annotation.annotation',
+                    ),
+                ),
+                (
+                    'changed_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['annotation_id', 'changed_at', 'id'],
@@ -79,11 +177,30 @@ class Migration(migrations.Migration):
             name='Assignment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('submitted', 'Submitted'), ('skipped', 'Skipped'), ('expired', 'Expired')], default='active', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('active', 'Active'),
+                            ('submitted', 'Submitted'),
+                            ('skipped', 'Skipped'),
+                            ('expired', 'Expired'),
+                        ],
+                        default='active',
+                        max_length=16,
+                    ),
+                ),
                 ('leased_at', models.DateTimeField()),
                 ('expires_at', models.DateTimeField()),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('annotator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    'annotator',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='assignments',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-leased_at'],
@@ -92,7 +209,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='annotation',
             name='assignment',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='annotation', to='annotation.assignment'),
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='annotation',
+                to='annotation.assignment',
+            ),
         ),
         migrations.CreateModel(
             name='Claim',
@@ -102,10 +225,35 @@ class Migration(migrations.Migration):
                 ('normalized', models.CharField(help_text='Lower-cased, whitespace-collapsed text.', max_length=300)),
                 ('category_code', models.CharField(blank=True, help_text='Codebook category.', max_length=32)),
                 ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')], default='approved', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')],
+                        default='approved',
+                        max_length=16,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='annotation.claim')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'merged_into',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='annotation.claim',
+                    ),
+                ),
+                (
+                    'proposed_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', 'text'],
@@ -117,25 +265,68 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=200)),
                 ('description', models.TextField(blank=True)),
-                ('paragraph_kinds', models.JSONField(blank=True, default=list, help_text='Paragraph kinds that become tasks; empty means ["body"].')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Only paragraphs in these languages; empty: all.')),
+                (
+                    'paragraph_kinds',
+                    models.JSONField(
+                        blank=True, default=list, help_text='Paragraph kinds that become tasks; empty means ["body"].'
+                    ),
+                ),
+                (
+                    'languages',
+                    models.JSONField(
+                        blank=True, default=list, help_text='Only paragraphs in these languages; empty: all.'
+                    ),
+                ),
                 ('min_paragraph_chars', models.PositiveIntegerField(default=1)),
                 ('guidelines', models.TextField(blank=True, help_text='Markdown, rendered safely.')),
                 ('guidelines_version', models.PositiveIntegerField(default=1)),
                 ('annotators_per_task', models.PositiveSmallIntegerField(default=3)),
                 ('lease_minutes', models.PositiveIntegerField(default=30)),
-                ('task_order', models.CharField(choices=[('article', 'Article order'), ('uncertainty', 'Stance model uncertainty first')], default='article', max_length=16)),
+                (
+                    'task_order',
+                    models.CharField(
+                        choices=[('article', 'Article order'), ('uncertainty', 'Stance model uncertainty first')],
+                        default='article',
+                        max_length=16,
+                    ),
+                ),
                 ('claim_threshold', models.FloatField(default=0.45)),
                 ('stance_retrain_every', models.PositiveIntegerField(default=50)),
                 ('stance_min_labels', models.PositiveIntegerField(default=30)),
-                ('transformer_model_path', models.CharField(blank=True, help_text='Optional local Hugging Face model directory.', max_length=500)),
+                (
+                    'transformer_model_path',
+                    models.CharField(
+                        blank=True, help_text='Optional local Hugging Face model directory.', max_length=500
+                    ),
+                ),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'history_type',
+                    models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1),
+                ),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'history_user',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'historical project',
@@ -149,9 +340,25 @@ class Migration(migrations.Migration):
             name='PrelabelJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('complete', 'Complete'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='pending', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Pending'),
+                            ('running', 'Running'),
+                            ('complete', 'Complete'),
+                            ('failed', 'Failed'),
+                            ('cancelled', 'Cancelled'),
+                        ],
+                        default='pending',
+                        max_length=16,
+                    ),
+                ),
                 ('models_used', models.JSONField(blank=True, default=list)),
-                ('task_ids', models.JSONField(blank=True, help_text='A selection; null means the whole project.', null=True)),
+                (
+                    'task_ids',
+                    models.JSONField(blank=True, help_text='A selection; null means the whole project.', null=True),
+                ),
                 ('batch_size', models.PositiveIntegerField(default=64)),
                 ('total', models.PositiveIntegerField(default=0)),
                 ('done', models.PositiveIntegerField(default=0)),
@@ -160,7 +367,16 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created_at'],
@@ -173,7 +389,16 @@ class Migration(migrations.Migration):
                 ('model_name', models.CharField(max_length=100)),
                 ('model_version', models.CharField(max_length=100)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='prediction_sets', to='annotation.prelabeljob')),
+                (
+                    'job',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='prediction_sets',
+                        to='annotation.prelabeljob',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['task_id', 'model_name'],
@@ -185,21 +410,52 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True)),
                 ('description', models.TextField(blank=True)),
-                ('paragraph_kinds', models.JSONField(blank=True, default=list, help_text='Paragraph kinds that become tasks; empty means ["body"].')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Only paragraphs in these languages; empty: all.')),
+                (
+                    'paragraph_kinds',
+                    models.JSONField(
+                        blank=True, default=list, help_text='Paragraph kinds that become tasks; empty means ["body"].'
+                    ),
+                ),
+                (
+                    'languages',
+                    models.JSONField(
+                        blank=True, default=list, help_text='Only paragraphs in these languages; empty: all.'
+                    ),
+                ),
                 ('min_paragraph_chars', models.PositiveIntegerField(default=1)),
                 ('guidelines', models.TextField(blank=True, help_text='Markdown, rendered safely.')),
                 ('guidelines_version', models.PositiveIntegerField(default=1)),
                 ('annotators_per_task', models.PositiveSmallIntegerField(default=3)),
                 ('lease_minutes', models.PositiveIntegerField(default=30)),
-                ('task_order', models.CharField(choices=[('article', 'Article order'), ('uncertainty', 'Stance model uncertainty first')], default='article', max_length=16)),
+                (
+                    'task_order',
+                    models.CharField(
+                        choices=[('article', 'Article order'), ('uncertainty', 'Stance model uncertainty first')],
+                        default='article',
+                        max_length=16,
+                    ),
+                ),
                 ('claim_threshold', models.FloatField(default=0.45)),
                 ('stance_retrain_every', models.PositiveIntegerField(default=50)),
                 ('stance_min_labels', models.PositiveIntegerField(default=30)),
-                ('transformer_model_path', models.CharField(blank=True, help_text='Optional local Hugging Face model directory.', max_length=500)),
+                (
+                    'transformer_model_path',
+                    models.CharField(
+                        blank=True, help_text='Optional local Hugging Face model directory.', max_length=500
+                    ),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('corpora', models.ManyToManyField(blank=True, related_name='projects', to='corpora.corpus')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['name'],
@@ -208,7 +464,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='prelabeljob',
             name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prelabel_jobs', to='annotation.project'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='prelabel_jobs', to='annotation.project'
+            ),
         ),
         migrations.CreateModel(
             name='HistoricalClaim',
@@ -218,16 +476,64 @@ class Migration(migrations.Migration):
                 ('normalized', models.CharField(help_text='Lower-cased, whitespace-collapsed text.', max_length=300)),
                 ('category_code', models.CharField(blank=True, help_text='Codebook category.', max_length=32)),
                 ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')], default='approved', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')],
+                        default='approved',
+                        max_length=16,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.claim')),
-                ('proposed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.project')),
+                (
+                    'history_type',
+                    models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1),
+                ),
+                (
+                    'history_user',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'merged_into',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.claim',
+                    ),
+                ),
+                (
+                    'proposed_by',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.project',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'historical claim',
@@ -242,18 +548,82 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('type', models.CharField(choices=[('person', 'Person'), ('state', 'State'), ('organisation', 'Organisation'), ('group', 'Group'), ('other', 'Other')], default='other', max_length=16)),
-                ('external_id', models.CharField(blank=True, help_text='e.g. a Wikidata QID such as Q148.', max_length=64)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')], default='approved', max_length=16)),
+                (
+                    'type',
+                    models.CharField(
+                        choices=[
+                            ('person', 'Person'),
+                            ('state', 'State'),
+                            ('organisation', 'Organisation'),
+                            ('group', 'Group'),
+                            ('other', 'Other'),
+                        ],
+                        default='other',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'external_id',
+                    models.CharField(blank=True, help_text='e.g. a Wikidata QID such as Q148.', max_length=64),
+                ),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('merged', 'Merged')],
+                        default='approved',
+                        max_length=16,
+                    ),
+                ),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.actor')),
-                ('proposed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.project')),
+                (
+                    'history_type',
+                    models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1),
+                ),
+                (
+                    'history_user',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'merged_into',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.actor',
+                    ),
+                ),
+                (
+                    'proposed_by',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.project',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'historical actor',
@@ -266,21 +636,44 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='claim',
             name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='annotation.project'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='annotation.project'
+            ),
         ),
         migrations.AddField(
             model_name='actor',
             name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actors', to='annotation.project'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='actors', to='annotation.project'
+            ),
         ),
         migrations.CreateModel(
             name='ProjectMembership',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('annotator', 'Annotator'), ('manager', 'Manager'), ('ml_engineer', 'ML engineer')], default='annotator', max_length=16)),
+                (
+                    'role',
+                    models.CharField(
+                        choices=[('annotator', 'Annotator'), ('manager', 'Manager'), ('ml_engineer', 'ML engineer')],
+                        default='annotator',
+                        max_length=16,
+                    ),
+                ),
                 ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='annotation.project')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='annotation.project'
+                    ),
+                ),
+                (
+                    'user',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='memberships',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', 'role', 'user_id'],
@@ -289,7 +682,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='members',
-            field=models.ManyToManyField(related_name='standpoint_projects', through='annotation.ProjectMembership', to=settings.AUTH_USER_MODEL),
+            field=models.ManyToManyField(
+                related_name='standpoint_projects', through='annotation.ProjectMembership', to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.CreateModel(
             name='StanceLabel',
@@ -300,7 +695,14 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(help_text='Keyboard key that sets this stance.', max_length=1)),
                 ('order', models.PositiveSmallIntegerField(default=0)),
                 ('color', models.CharField(blank=True, max_length=16)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stance_labels', to='annotation.project')),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='stance_labels',
+                        to='annotation.project',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', 'order', 'id'],
@@ -310,18 +712,67 @@ class Migration(migrations.Migration):
             name='Prediction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('actor', 'Actor mention'), ('actor_candidate', 'New actor candidate'), ('claim', 'Claim'), ('stance', 'Stance for actor and claim'), ('statement', 'Whole statement')], max_length=16)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('actor', 'Actor mention'),
+                            ('actor_candidate', 'New actor candidate'),
+                            ('claim', 'Claim'),
+                            ('stance', 'Stance for actor and claim'),
+                            ('statement', 'Whole statement'),
+                        ],
+                        max_length=16,
+                    ),
+                ),
                 ('model_name', models.CharField(max_length=100)),
                 ('model_version', models.CharField(max_length=100)),
                 ('score', models.FloatField()),
                 ('start', models.PositiveIntegerField(blank=True, null=True)),
                 ('end', models.PositiveIntegerField(blank=True, null=True)),
-                ('surface', models.CharField(blank=True, help_text="Matched text, or the candidate's name.", max_length=300)),
+                (
+                    'surface',
+                    models.CharField(blank=True, help_text="Matched text, or the candidate's name.", max_length=300),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='annotation.actor')),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='annotation.claim')),
-                ('prediction_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predictions', to='annotation.predictionset')),
-                ('stance', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='annotation.stancelabel')),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='annotation.actor',
+                    ),
+                ),
+                (
+                    'claim',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='annotation.claim',
+                    ),
+                ),
+                (
+                    'prediction_set',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='predictions',
+                        to='annotation.predictionset',
+                    ),
+                ),
+                (
+                    'stance',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='annotation.stancelabel',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['task_id', 'kind', '-score', 'id'],
@@ -338,16 +789,72 @@ class Migration(migrations.Migration):
                 ('evidence_start', models.PositiveIntegerField(blank=True, null=True)),
                 ('evidence_end', models.PositiveIntegerField(blank=True, null=True)),
                 ('reason', models.TextField(blank=True)),
-                ('source_statement_ids', models.JSONField(blank=True, default=list, help_text='Annotator statements this gold statement was picked from.')),
+                (
+                    'source_statement_ids',
+                    models.JSONField(
+                        blank=True, default=list, help_text='Annotator statements this gold statement was picked from.'
+                    ),
+                ),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.actor')),
-                ('adjudication', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.adjudication')),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stance', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.stancelabel')),
+                (
+                    'history_type',
+                    models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1),
+                ),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.actor',
+                    ),
+                ),
+                (
+                    'adjudication',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.adjudication',
+                    ),
+                ),
+                (
+                    'claim',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.claim',
+                    ),
+                ),
+                (
+                    'history_user',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'stance',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.stancelabel',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'historical gold statement',
@@ -368,11 +875,42 @@ class Migration(migrations.Migration):
                 ('evidence_start', models.PositiveIntegerField(blank=True, null=True)),
                 ('evidence_end', models.PositiveIntegerField(blank=True, null=True)),
                 ('reason', models.TextField(blank=True)),
-                ('source_statement_ids', models.JSONField(blank=True, default=list, help_text='Annotator statements this gold statement was picked from.')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='annotation.actor')),
-                ('adjudication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='annotation.adjudication')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='annotation.claim')),
-                ('stance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='annotation.stancelabel')),
+                (
+                    'source_statement_ids',
+                    models.JSONField(
+                        blank=True, default=list, help_text='Annotator statements this gold statement was picked from.'
+                    ),
+                ),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='annotation.actor',
+                    ),
+                ),
+                (
+                    'adjudication',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='statements',
+                        to='annotation.adjudication',
+                    ),
+                ),
+                (
+                    'claim',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='annotation.claim'
+                    ),
+                ),
+                (
+                    'stance',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='+', to='annotation.stancelabel'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['adjudication_id', 'position', 'id'],
@@ -389,7 +927,14 @@ class Migration(migrations.Migration):
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('artifact', models.BinaryField(help_text='The fitted classifier, serialised with joblib.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stance_models', to='annotation.project')),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='stance_models',
+                        to='annotation.project',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', '-version'],
@@ -400,18 +945,67 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('actor_role', models.CharField(choices=[('mention', 'Mentioned in the text'), ('author', "The article's author"), ('implied', 'Implied, not named')], default='mention', max_length=16)),
+                (
+                    'actor_role',
+                    models.CharField(
+                        choices=[
+                            ('mention', 'Mentioned in the text'),
+                            ('author', "The article's author"),
+                            ('implied', 'Implied, not named'),
+                        ],
+                        default='mention',
+                        max_length=16,
+                    ),
+                ),
                 ('actor_start', models.PositiveIntegerField(blank=True, null=True)),
                 ('actor_end', models.PositiveIntegerField(blank=True, null=True)),
                 ('evidence_start', models.PositiveIntegerField(blank=True, null=True)),
                 ('evidence_end', models.PositiveIntegerField(blank=True, null=True)),
                 ('note', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='annotation.actor')),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='annotation.annotation')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='annotation.claim')),
-                ('from_prediction', models.ForeignKey(blank=True, help_text='The suggestion this statement was accepted from.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='annotation.prediction')),
-                ('stance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='annotation.stancelabel')),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='statements',
+                        to='annotation.actor',
+                    ),
+                ),
+                (
+                    'annotation',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='statements',
+                        to='annotation.annotation',
+                    ),
+                ),
+                (
+                    'claim',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='annotation.claim'
+                    ),
+                ),
+                (
+                    'from_prediction',
+                    models.ForeignKey(
+                        blank=True,
+                        help_text='The suggestion this statement was accepted from.',
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to='annotation.prediction',
+                    ),
+                ),
+                (
+                    'stance',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='statements',
+                        to='annotation.stancelabel',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['annotation_id', 'position', 'id'],
@@ -423,11 +1017,27 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.BigIntegerField(help_text='Rank in article order (article id, paragraph position).')),
                 ('submitted_count', models.PositiveSmallIntegerField(default=0)),
-                ('is_complete', models.BooleanField(default=False, help_text="submitted_count has reached the project's k.")),
-                ('uncertainty', models.FloatField(blank=True, help_text='Stance model uncertainty, 0..1; higher first.', null=True)),
+                (
+                    'is_complete',
+                    models.BooleanField(default=False, help_text="submitted_count has reached the project's k."),
+                ),
+                (
+                    'uncertainty',
+                    models.FloatField(blank=True, help_text='Stance model uncertainty, 0..1; higher first.', null=True),
+                ),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('paragraph', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='corpora.paragraph')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='annotation.project')),
+                (
+                    'paragraph',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='corpora.paragraph'
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='annotation.project'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', 'order'],
@@ -436,12 +1046,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='predictionset',
             name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prediction_sets', to='annotation.task'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='prediction_sets', to='annotation.task'
+            ),
         ),
         migrations.AddField(
             model_name='prediction',
             name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predictions', to='annotation.task'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='predictions', to='annotation.task'
+            ),
         ),
         migrations.CreateModel(
             name='HistoricalAdjudication',
@@ -454,10 +1068,41 @@ class Migration(migrations.Migration):
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('adjudicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='annotation.task')),
+                (
+                    'history_type',
+                    models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1),
+                ),
+                (
+                    'adjudicator',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'history_user',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'task',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='annotation.task',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'historical adjudication',
@@ -470,17 +1115,23 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='assignment',
             name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='annotation.task'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='annotation.task'
+            ),
         ),
         migrations.AddField(
             model_name='annotation',
             name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='annotation.task'),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='annotation.task'
+            ),
         ),
         migrations.AddField(
             model_name='adjudication',
             name='task',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='adjudication', to='annotation.task'),
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name='adjudication', to='annotation.task'
+            ),
         ),
         migrations.CreateModel(
             name='ActorAlias',
@@ -488,7 +1139,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('alias', models.CharField(max_length=200)),
                 ('normalized', models.CharField(db_index=True, help_text='Lower-cased, for matching.', max_length=200)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='annotation.actor')),
+                (
+                    'actor',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='annotation.actor'
+                    ),
+                ),
             ],
             options={
                 'verbose_name_plural': 'actor aliases',
@@ -500,13 +1156,30 @@ class Migration(migrations.Migration):
             name='PredictionDecision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected')], max_length=16)),
+                (
+                    'decision',
+                    models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected')], max_length=16),
+                ),
                 ('decided_at', models.DateTimeField(auto_now=True)),
-                ('annotator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('prediction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='annotation.prediction')),
+                (
+                    'annotator',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    'prediction',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='decisions',
+                        to='annotation.prediction',
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prediction', 'annotator'), name='decision_unique_annotator')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('prediction', 'annotator'), name='decision_unique_annotator')
+                ],
             },
         ),
         migrations.AddConstraint(
@@ -515,7 +1188,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'merged'), _negated=True), ('merged_into__isnull', False), _connector='OR'), name='claim_merged_has_target'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(('status', 'merged'), _negated=True), ('merged_into__isnull', False), _connector='OR'
+                ),
+                name='claim_merged_has_target',
+            ),
         ),
         migrations.AddConstraint(
             model_name='actor',
@@ -523,7 +1201,12 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'merged'), _negated=True), ('merged_into__isnull', False), _connector='OR'), name='actor_merged_has_target'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(('status', 'merged'), _negated=True), ('merged_into__isnull', False), _connector='OR'
+                ),
+                name='actor_merged_has_target',
+            ),
         ),
         migrations.AddConstraint(
             model_name='projectmembership',
@@ -531,7 +1214,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('annotators_per_task__gte', 1)), name='project_k_at_least_one'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('annotators_per_task__gte', 1)), name='project_k_at_least_one'
+            ),
         ),
         migrations.AddConstraint(
             model_name='stancelabel',
@@ -547,15 +1232,44 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('actor_end__isnull', True), ('actor_start__isnull', True)), models.Q(('actor_end__isnull', False), ('actor_start__isnull', False), ('actor_start__lt', models.F('actor_end'))), _connector='OR'), name='statement_actor_span_valid'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(('actor_end__isnull', True), ('actor_start__isnull', True)),
+                    models.Q(
+                        ('actor_end__isnull', False),
+                        ('actor_start__isnull', False),
+                        ('actor_start__lt', models.F('actor_end')),
+                    ),
+                    _connector='OR',
+                ),
+                name='statement_actor_span_valid',
+            ),
         ),
         migrations.AddConstraint(
             model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('evidence_end__isnull', True), ('evidence_start__isnull', True)), models.Q(('evidence_end__isnull', False), ('evidence_start__isnull', False), ('evidence_start__lt', models.F('evidence_end'))), _connector='OR'), name='statement_evidence_span_valid'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(('evidence_end__isnull', True), ('evidence_start__isnull', True)),
+                    models.Q(
+                        ('evidence_end__isnull', False),
+                        ('evidence_start__isnull', False),
+                        ('evidence_start__lt', models.F('evidence_end')),
+                    ),
+                    _connector='OR',
+                ),
+                name='statement_evidence_span_valid',
+            ),
         ),
         migrations.AddConstraint(
             model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('actor_role', 'mention'), _negated=True), models.Q(('actor__isnull', False), ('actor_start__isnull', False)), _connector='OR'), name='statement_mention_has_span_and_actor'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(('actor_role', 'mention'), _negated=True),
+                    models.Q(('actor__isnull', False), ('actor_start__isnull', False)),
+                    _connector='OR',
+                ),
+                name='statement_mention_has_span_and_actor',
+            ),
         ),
         migrations.AddIndex(
             model_name='task',
@@ -571,7 +1285,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='predictionset',
-            constraint=models.UniqueConstraint(fields=('task', 'model_name', 'model_version'), name='prediction_set_unique'),
+            constraint=models.UniqueConstraint(
+                fields=('task', 'model_name', 'model_version'), name='prediction_set_unique'
+            ),
         ),
         migrations.AddIndex(
             model_name='prediction',

@@ -132,8 +132,10 @@ WAIT_LOCK = """;
 IF cand IS NOT NULL THEN
     PERFORM 1 FROM annotation_task t WHERE t.id = cand FOR UPDATE OF t;
 END IF;"""
-SCOPES = {"UNCERTAIN": ("t.uncertainty IS NOT NULL", 't.uncertainty DESC, t."order"'),
-          "ARTICLE": ("(NOT p_uncertainty_first OR t.uncertainty IS NULL)", 't."order"')}
+SCOPES = {
+    "UNCERTAIN": ("t.uncertainty IS NOT NULL", 't.uncertainty DESC, t."order"'),
+    "ARTICLE": ("(NOT p_uncertainty_first OR t.uncertainty IS NULL)", 't."order"'),
+}
 
 
 def candidate_queries(function: str) -> str:
@@ -141,7 +143,7 @@ def candidate_queries(function: str) -> str:
     for name, (scope, order) in SCOPES.items():
         for mode, lock in (("WAIT", WAIT_LOCK), ("SKIP", SKIP_LOCK)):
             slot = f"@{name}_{mode}@"
-            indent = function[:function.index(slot)].rsplit("\n", 1)[1]
+            indent = function[: function.index(slot)].rsplit("\n", 1)[1]
             query = CANDIDATE.format(scope=scope, order=order, lock=lock).replace("\n", "\n" + indent)
             function = function.replace(slot, query)
     return function
@@ -149,8 +151,9 @@ def candidate_queries(function: str) -> str:
 
 CLAIM_FUNCTION = candidate_queries(CLAIM_FUNCTION)
 
-DROP_FUNCTION = ("DROP FUNCTION IF EXISTS standpoint_claim_task(bigint, bigint, integer, timestamptz, timestamptz, "
-                 "boolean, integer)")
+DROP_FUNCTION = (
+    "DROP FUNCTION IF EXISTS standpoint_claim_task(bigint, bigint, integer, timestamptz, timestamptz, boolean, integer)"
+)
 
 
 def create(apps, schema_editor):

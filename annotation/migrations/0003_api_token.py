@@ -19,12 +19,17 @@ def copy_legacy_tokens(apps, schema_editor):
         cur.execute(f'SELECT "key", "user_id", "created" FROM "{LEGACY_TABLE}"')
         rows = cur.fetchall()
     ApiToken.objects.bulk_create(
-        [ApiToken(user_id=user_id, name="API token", key_hash=token_key_hash(key), prefix=key[:8], created_at=created)
-         for key, user_id, created in rows], ignore_conflicts=True)
+        [
+            ApiToken(
+                user_id=user_id, name="API token", key_hash=token_key_hash(key), prefix=key[:8], created_at=created
+            )
+            for key, user_id, created in rows
+        ],
+        ignore_conflicts=True,
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0002_claim_task_function'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -37,11 +42,23 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100)),
                 ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('prefix', models.CharField(editable=False, help_text="The key's first characters, to tell tokens apart.", max_length=8)),
+                (
+                    'prefix',
+                    models.CharField(
+                        editable=False, help_text="The key's first characters, to tell tokens apart.", max_length=8
+                    ),
+                ),
                 ('created_at', models.DateTimeField()),
                 ('last_used_at', models.DateTimeField(blank=True, null=True)),
                 ('expires_at', models.DateTimeField(blank=True, help_text='Empty: never expires.', null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    'user',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='api_tokens',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created_at', '-id'],

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0004_claim_function_waits_by_id'),
     ]
@@ -18,11 +17,23 @@ class Migration(migrations.Migration):
                 ('ls_project_id', models.PositiveIntegerField(help_text="The Label Studio project's id.")),
                 ('ls_annotation_id', models.PositiveBigIntegerField(help_text="The annotation's id in Label Studio.")),
                 ('linked_at', models.DateTimeField(auto_now=True)),
-                ('annotation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='label_studio_links', to='annotation.annotation')),
+                (
+                    'annotation',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='label_studio_links',
+                        to='annotation.annotation',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['ls_project_id', 'ls_annotation_id'],
-                'constraints': [models.UniqueConstraint(fields=('ls_project_id', 'ls_annotation_id'), name='ls_link_unique_ls_annotation'), models.UniqueConstraint(fields=('ls_project_id', 'annotation'), name='ls_link_unique_annotation')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        fields=('ls_project_id', 'ls_annotation_id'), name='ls_link_unique_ls_annotation'
+                    ),
+                    models.UniqueConstraint(fields=('ls_project_id', 'annotation'), name='ls_link_unique_annotation'),
+                ],
             },
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0005_label_studio_link'),
     ]
@@ -13,11 +12,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='prelabeljob',
             name='heartbeat_at',
-            field=models.DateTimeField(blank=True, help_text="Last sign of life of a worker on this job (a batch started, is running or finished), or of the reaper's last re-queue.", null=True),
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Last sign of life of a worker on this job (a batch started, is running or finished), or of the reaper's last re-queue.",
+                null=True,
+            ),
         ),
         migrations.AddField(
             model_name='prelabeljob',
             name='requeues',
-            field=models.PositiveIntegerField(default=0, help_text='Times the reaper re-queued work lost with a worker.'),
+            field=models.PositiveIntegerField(
+                default=0, help_text='Times the reaper re-queued work lost with a worker.'
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0006_worker_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -17,13 +16,41 @@ class Migration(migrations.Migration):
             name='PrelabelEvaluation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('complete', 'Complete'), ('failed', 'Failed')], default='pending', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Pending'),
+                            ('running', 'Running'),
+                            ('complete', 'Complete'),
+                            ('failed', 'Failed'),
+                        ],
+                        default='pending',
+                        max_length=16,
+                    ),
+                ),
                 ('report', models.JSONField(blank=True, default=dict)),
                 ('error', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prelabel_evaluations', to='annotation.project')),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='prelabel_evaluations',
+                        to='annotation.project',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created_at', '-id'],

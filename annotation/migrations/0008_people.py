@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0007_prelabel_evaluation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -18,8 +17,22 @@ class Migration(migrations.Migration):
             name='Invitation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('annotator', 'Annotator'), ('manager', 'Manager'), ('ml_engineer', 'ML engineer')], default='annotator', max_length=16)),
-                ('email', models.EmailField(blank=True, help_text='Where the link was sent; empty for a link handed out by hand.', max_length=254)),
+                (
+                    'role',
+                    models.CharField(
+                        choices=[('annotator', 'Annotator'), ('manager', 'Manager'), ('ml_engineer', 'ML engineer')],
+                        default='annotator',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'email',
+                    models.EmailField(
+                        blank=True,
+                        help_text='Where the link was sent; empty for a link handed out by hand.',
+                        max_length=254,
+                    ),
+                ),
                 ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),
@@ -27,12 +40,33 @@ class Migration(migrations.Migration):
                 ('use_count', models.PositiveIntegerField(default=0)),
                 ('last_used_at', models.DateTimeField(blank=True, null=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='annotation.project')),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='annotation.project'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('max_uses__gte', 1)), name='invitation_max_uses_positive'), models.CheckConstraint(condition=models.Q(('use_count__lte', models.F('max_uses'))), name='invitation_uses_within_max')],
+                'constraints': [
+                    models.CheckConstraint(
+                        condition=models.Q(('max_uses__gte', 1)), name='invitation_max_uses_positive'
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(('use_count__lte', models.F('max_uses'))), name='invitation_uses_within_max'
+                    ),
+                ],
             },
         ),
     ]

@@ -4,8 +4,10 @@ from django.db import migrations, models
 
 # The task browser's text search is Django's icontains, UPPER(text) LIKE UPPER(%s): a trigram GIN index
 # on UPPER(text) serves it (PostgreSQL only; pg_trgm ships with PostgreSQL's contrib).
-TRGM_SQL = ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
-            'CREATE INDEX IF NOT EXISTS paragraph_text_upper_trgm ON corpora_paragraph USING gin (UPPER("text") gin_trgm_ops)']
+TRGM_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    'CREATE INDEX IF NOT EXISTS paragraph_text_upper_trgm ON corpora_paragraph USING gin (UPPER("text") gin_trgm_ops)',
+]
 
 
 def trigram_index(apps, schema_editor):
@@ -20,7 +22,6 @@ def drop_trigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0008_people'),
         ('corpora', '0004_kind_model_version'),
@@ -31,12 +32,25 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='task',
             name='adjudication_requested_at',
-            field=models.DateTimeField(blank=True, help_text="A manager sent the task to adjudication (the task browser's bulk action).", null=True),
+            field=models.DateTimeField(
+                blank=True,
+                help_text="A manager sent the task to adjudication (the task browser's bulk action).",
+                null=True,
+            ),
         ),
         migrations.AlterField(
             model_name='annotationrevision',
             name='action',
-            field=models.CharField(choices=[('submit', 'Submitted'), ('edit', 'Edited after submission'), ('skip', 'Skipped'), ('repoint', 'Registry merge re-pointed a statement'), ('requeue', "Skip undone by a manager's re-queue")], max_length=16),
+            field=models.CharField(
+                choices=[
+                    ('submit', 'Submitted'),
+                    ('edit', 'Edited after submission'),
+                    ('skip', 'Skipped'),
+                    ('repoint', 'Registry merge re-pointed a statement'),
+                    ('requeue', "Skip undone by a manager's re-queue"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
             model_name='task',

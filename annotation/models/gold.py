@@ -31,8 +31,9 @@ class GoldStatement(models.Model):
     evidence_start = models.PositiveIntegerField(null=True, blank=True)
     evidence_end = models.PositiveIntegerField(null=True, blank=True)
     reason = models.TextField(blank=True)
-    source_statement_ids = models.JSONField(default=list, blank=True,
-                                            help_text="Annotator statements this gold statement was picked from.")
+    source_statement_ids = models.JSONField(
+        default=list, blank=True, help_text="Annotator statements this gold statement was picked from."
+    )
 
     history = HistoricalRecords()
 

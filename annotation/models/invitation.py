@@ -29,8 +29,9 @@ class Invitation(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANNOTATOR)
     email = models.EmailField(blank=True, help_text="Where the link was sent; empty for a link handed out by hand.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     max_uses = models.PositiveIntegerField(default=1)

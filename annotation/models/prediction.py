@@ -13,8 +13,9 @@ class PredictionSet(models.Model):
     task = models.ForeignKey("annotation.Task", related_name="prediction_sets", on_delete=models.CASCADE)
     model_name = models.CharField(max_length=100)
     model_version = models.CharField(max_length=100)
-    job = models.ForeignKey("annotation.PrelabelJob", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="prediction_sets")
+    job = models.ForeignKey(
+        "annotation.PrelabelJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="prediction_sets"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,8 +47,9 @@ class Prediction(models.Model):
     end = models.PositiveIntegerField(null=True, blank=True)
     surface = models.CharField(max_length=300, blank=True, help_text="Matched text, or the candidate's name.")
     claim = models.ForeignKey("annotation.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    stance = models.ForeignKey("annotation.StanceLabel", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
+    stance = models.ForeignKey(
+        "annotation.StanceLabel", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,14 +96,20 @@ class PrelabelJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=(
-        "Last sign of life of a worker on this job (a batch started, is running or finished), or of the reaper's "
-        "last re-queue."))
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Last sign of life of a worker on this job (a batch started, is running or finished), or of the reaper's "
+            "last re-queue."
+        ),
+    )
     requeues = models.PositiveIntegerField(default=0, help_text="Times the reaper re-queued work lost with a worker.")
 
     class Meta:
@@ -145,8 +153,9 @@ class PrelabelEvaluation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

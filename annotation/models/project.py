@@ -28,8 +28,9 @@ class Project(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     corpora = models.ManyToManyField("corpora.Corpus", related_name="projects", blank=True)
-    paragraph_kinds = models.JSONField(default=list, blank=True,
-                                       help_text='Paragraph kinds that become tasks; empty means ["body"].')
+    paragraph_kinds = models.JSONField(
+        default=list, blank=True, help_text='Paragraph kinds that become tasks; empty means ["body"].'
+    )
     languages = models.JSONField(default=list, blank=True, help_text="Only paragraphs in these languages; empty: all.")
     min_paragraph_chars = models.PositiveIntegerField(default=1)
     guidelines = models.TextField(blank=True, help_text="Markdown, rendered safely.")
@@ -41,13 +42,16 @@ class Project(models.Model):
     claim_threshold = models.FloatField(default=0.45)
     stance_retrain_every = models.PositiveIntegerField(default=50)
     stance_min_labels = models.PositiveIntegerField(default=30)
-    transformer_model_path = models.CharField(max_length=500, blank=True,
-                                              help_text="Optional local Hugging Face model directory.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    transformer_model_path = models.CharField(
+        max_length=500, blank=True, help_text="Optional local Hugging Face model directory."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="ProjectMembership",
-                                     related_name="standpoint_projects")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ProjectMembership", related_name="standpoint_projects"
+    )
 
     history = HistoricalRecords(m2m_fields=[])
 

@@ -26,8 +26,9 @@ class Actor(models.Model):
     external_id = models.CharField(max_length=64, blank=True, help_text="e.g. a Wikidata QID such as Q148.")
     status = models.CharField(max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.APPROVED)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -36,8 +37,9 @@ class Actor(models.Model):
         ordering = ["project_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["project", "name"], name="actor_unique_name"),
-            models.CheckConstraint(condition=~Q(status="merged") | Q(merged_into__isnull=False),
-                                   name="actor_merged_has_target"),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="actor_merged_has_target"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,8 +70,9 @@ class Claim(models.Model):
     description = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.APPROVED)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -78,8 +81,9 @@ class Claim(models.Model):
         ordering = ["project_id", "text"]
         constraints = [
             models.UniqueConstraint(fields=["project", "normalized"], name="claim_unique_text"),
-            models.CheckConstraint(condition=~Q(status="merged") | Q(merged_into__isnull=False),
-                                   name="claim_merged_has_target"),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="claim_merged_has_target"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,8 @@ class Task(models.Model):
     is_complete = models.BooleanField(default=False, help_text="submitted_count has reached the project's k.")
     uncertainty = models.FloatField(null=True, blank=True, help_text="Stance model uncertainty, 0..1; higher first.")
     adjudication_requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="A manager sent the task to adjudication (the task browser's bulk action).")
+        null=True, blank=True, help_text="A manager sent the task to adjudication (the task browser's bulk action)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,13 +73,15 @@ class Annotation(models.Model):
 
     task = models.ForeignKey(Task, related_name="annotations", on_delete=models.CASCADE)
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="annotations", on_delete=models.CASCADE)
-    assignment = models.OneToOneField(Assignment, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="annotation")
+    assignment = models.OneToOneField(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotation"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     no_statement = models.BooleanField(default=False, help_text="The annotator found no stance-bearing statement.")
     time_spent_ms = models.PositiveBigIntegerField(default=0)
-    revision = models.PositiveIntegerField(default=0, help_text="Bumped on every save; clients send it back "
-                                                                "so a stale edit is refused, not applied.")
+    revision = models.PositiveIntegerField(
+        default=0, help_text="Bumped on every save; clients send it back so a stale edit is refused, not applied."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -103,8 +106,9 @@ class Statement(models.Model):
     annotation = models.ForeignKey(Annotation, related_name="statements", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField(default=0)
     actor_role = models.CharField(max_length=16, choices=ActorRole.choices, default=ActorRole.MENTION)
-    actor = models.ForeignKey("annotation.Actor", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="statements")
+    actor = models.ForeignKey(
+        "annotation.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+    )
     actor_start = models.PositiveIntegerField(null=True, blank=True)
     actor_end = models.PositiveIntegerField(null=True, blank=True)
     claim = models.ForeignKey("annotation.Claim", on_delete=models.PROTECT, related_name="statements")
@@ -112,23 +116,33 @@ class Statement(models.Model):
     evidence_start = models.PositiveIntegerField(null=True, blank=True)
     evidence_end = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
-    from_prediction = models.ForeignKey("annotation.Prediction", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+", help_text="The suggestion this statement was accepted from.")
+    from_prediction = models.ForeignKey(
+        "annotation.Prediction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The suggestion this statement was accepted from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["annotation_id", "position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(actor_start__isnull=True, actor_end__isnull=True)
-                                   | Q(actor_start__isnull=False, actor_end__isnull=False, actor_start__lt=F("actor_end")),
-                                   name="statement_actor_span_valid"),
-            models.CheckConstraint(condition=Q(evidence_start__isnull=True, evidence_end__isnull=True)
-                                   | Q(evidence_start__isnull=False, evidence_end__isnull=False,
-                                       evidence_start__lt=F("evidence_end")),
-                                   name="statement_evidence_span_valid"),
-            models.CheckConstraint(condition=~Q(actor_role="mention") | Q(actor_start__isnull=False,
-                                                                          actor__isnull=False),
-                                   name="statement_mention_has_span_and_actor"),
+            models.CheckConstraint(
+                condition=Q(actor_start__isnull=True, actor_end__isnull=True)
+                | Q(actor_start__isnull=False, actor_end__isnull=False, actor_start__lt=F("actor_end")),
+                name="statement_actor_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_start__isnull=True, evidence_end__isnull=True)
+                | Q(evidence_start__isnull=False, evidence_end__isnull=False, evidence_start__lt=F("evidence_end")),
+                name="statement_evidence_span_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(actor_role="mention") | Q(actor_start__isnull=False, actor__isnull=False),
+                name="statement_mention_has_span_and_actor",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,8 +161,9 @@ class AnnotationRevision(models.Model):
 
     annotation = models.ForeignKey(Annotation, related_name="revisions", on_delete=models.CASCADE)
     action = models.CharField(max_length=16, choices=Action.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

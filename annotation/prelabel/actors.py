@@ -20,29 +20,115 @@ from collections.abc import Iterable, Sequence
 from .base import ActorEntry, Suggestion
 
 REPORTING_VERBS = (
-    "said", "says", "say", "told", "tells", "argued", "argues", "stated", "states", "claimed", "claims",
-    "warned", "warns", "insisted", "insists", "added", "adds", "noted", "notes", "declared", "declares",
-    "announced", "announces", "stressed", "stresses", "urged", "urges", "wrote", "writes", "asserted",
-    "asserts", "acknowledged", "acknowledges", "explained", "explains", "suggested", "suggests",
-    "denied", "denies", "emphasised", "emphasized", "maintained", "maintains", "believes", "believed",
-    "accused", "accuses", "criticised", "criticized", "reported", "reports", "remarked", "tweeted",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "argued",
+    "argues",
+    "stated",
+    "states",
+    "claimed",
+    "claims",
+    "warned",
+    "warns",
+    "insisted",
+    "insists",
+    "added",
+    "adds",
+    "noted",
+    "notes",
+    "declared",
+    "declares",
+    "announced",
+    "announces",
+    "stressed",
+    "stresses",
+    "urged",
+    "urges",
+    "wrote",
+    "writes",
+    "asserted",
+    "asserts",
+    "acknowledged",
+    "acknowledges",
+    "explained",
+    "explains",
+    "suggested",
+    "suggests",
+    "denied",
+    "denies",
+    "emphasised",
+    "emphasized",
+    "maintained",
+    "maintains",
+    "believes",
+    "believed",
+    "accused",
+    "accuses",
+    "criticised",
+    "criticized",
+    "reported",
+    "reports",
+    "remarked",
+    "tweeted",
 )
 ROLE_WORDS = (
-    "state", "department", "spokesperson", "spokesman", "spokeswoman", "minister", "foreign", "prime",
-    "deputy", "president", "vice", "secretary", "general", "official", "senior", "chief", "director",
-    "ambassador", "envoy", "adviser", "advisor", "analyst", "professor", "senator", "representative",
-    "chancellor", "premier", "defence", "defense", "finance", "trade", "commerce", "national", "security",
-    "the", "a", "former", "top", "diplomat", "leader", "head", "of",
+    "state",
+    "department",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "minister",
+    "foreign",
+    "prime",
+    "deputy",
+    "president",
+    "vice",
+    "secretary",
+    "general",
+    "official",
+    "senior",
+    "chief",
+    "director",
+    "ambassador",
+    "envoy",
+    "adviser",
+    "advisor",
+    "analyst",
+    "professor",
+    "senator",
+    "representative",
+    "chancellor",
+    "premier",
+    "defence",
+    "defense",
+    "finance",
+    "trade",
+    "commerce",
+    "national",
+    "security",
+    "the",
+    "a",
+    "former",
+    "top",
+    "diplomat",
+    "leader",
+    "head",
+    "of",
 )
 # Capitalised words that open sentences or name groups, never a new actor on their own.
-NOT_NAMES = frozenset("""
+NOT_NAMES = frozenset(
+    """
 a an the he she it they we i you this that these those there here his her their its our my your
 but and yet so or nor however meanwhile moreover still also then now today yesterday instead indeed
 officials analysts experts critics sources reports media observers pundits people leaders diplomats
 some many most others several both all none one someone everyone nobody who what which when where why how
 president minister spokesperson spokesman spokeswoman secretary chancellor premier ambassador
 mr mrs ms dr prof sir according as in on at for with by from to of after before while if although
-""".split())
+""".split()
+)
 
 NAME_SCORE = 1.0
 ALIAS_SCORE = 0.9
@@ -98,10 +184,20 @@ class ActorTagger:
                     self._exact.add(match_id, exact)
         self._reporting = Matcher(nlp.vocab)
         title_name = {"IS_TITLE": True, "IS_ALPHA": True, "OP": "+"}
-        self._reporting.add("before_verb", [[title_name, {"LOWER": {"IN": ["has", "had", "have", "also"]}, "OP": "?"},
-                                             {"LOWER": {"IN": list(REPORTING_VERBS)}}]])
-        self._reporting.add("after_verb", [[{"LOWER": {"IN": list(REPORTING_VERBS)}},
-                                            {"LOWER": {"IN": list(ROLE_WORDS)}, "OP": "*"}, title_name]])
+        self._reporting.add(
+            "before_verb",
+            [
+                [
+                    title_name,
+                    {"LOWER": {"IN": ["has", "had", "have", "also"]}, "OP": "?"},
+                    {"LOWER": {"IN": list(REPORTING_VERBS)}},
+                ]
+            ],
+        )
+        self._reporting.add(
+            "after_verb",
+            [[{"LOWER": {"IN": list(REPORTING_VERBS)}}, {"LOWER": {"IN": list(ROLE_WORDS)}, "OP": "*"}, title_name]],
+        )
         self._filter_spans = spacy.util.filter_spans
         self._span = spacy.tokens.Span
         self.nlp = nlp
@@ -121,9 +217,18 @@ class ActorTagger:
         taken: set[int] = set()
         for span in self._filter_spans(spans):
             kind, key = span.label_.split("\x1f", 1)
-            out.append(Suggestion(kind="actor", label=key, score=NAME_SCORE if kind == "name" else ALIAS_SCORE,
-                                  start=span.start_char, end=span.end_char, surface=span.text,
-                                  model_name=self.name, model_version=self.version))
+            out.append(
+                Suggestion(
+                    kind="actor",
+                    label=key,
+                    score=NAME_SCORE if kind == "name" else ALIAS_SCORE,
+                    start=span.start_char,
+                    end=span.end_char,
+                    surface=span.text,
+                    model_name=self.name,
+                    model_version=self.version,
+                )
+            )
             taken.update(range(span.start, span.end))
         if self.candidates:
             out.extend(self._candidates(doc, taken))
@@ -149,9 +254,16 @@ class ActorTagger:
                 if run[-1].lower_ in REPORTING_VERBS:
                     continue
                 s, e = run[0].idx, run[-1].idx + len(run[-1].text)
-                found[(s, e)] = Suggestion(kind="actor_candidate", label=doc.text[s:e], score=CANDIDATE_SCORE,
-                                           start=s, end=e, surface=doc.text[s:e],
-                                           model_name=self.name, model_version=self.version)
+                found[(s, e)] = Suggestion(
+                    kind="actor_candidate",
+                    label=doc.text[s:e],
+                    score=CANDIDATE_SCORE,
+                    start=s,
+                    end=e,
+                    surface=doc.text[s:e],
+                    model_name=self.name,
+                    model_version=self.version,
+                )
         # longest wins when candidate spans nest ("Ned Price" over "Price")
         kept = []
         for (s, e), sug in sorted(found.items(), key=lambda kv: -(kv[0][1] - kv[0][0])):

@@ -33,8 +33,9 @@ class AuthorModel:
         return probs[:, list(self.model.classes_).index(1)]
 
 
-def train_author(paragraph_vectors: np.ndarray, direction: np.ndarray, has_author: Sequence[bool], *,
-                 seed: int = 0) -> AuthorModel | None:
+def train_author(
+    paragraph_vectors: np.ndarray, direction: np.ndarray, has_author: Sequence[bool], *, seed: int = 0
+) -> AuthorModel | None:
     y = np.asarray([1 if v else 0 for v in has_author])
     if len(set(y.tolist())) < 2:
         return None

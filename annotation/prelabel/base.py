@@ -27,15 +27,15 @@ class Suggestion:
     start: int | None = None
     end: int | None = None
     surface: str = ""
-    actor: str | None = None      # stance, statement: the actor key
-    claim: str | None = None      # stance, statement: the claim key
+    actor: str | None = None  # stance, statement: the actor key
+    claim: str | None = None  # stance, statement: the claim key
     model_name: str = ""
     model_version: str = ""
 
 
 @dataclass(frozen=True)
 class ActorEntry:
-    key: str                                  # the registry id, as a string
+    key: str  # the registry id, as a string
     name: str
     aliases: tuple[str, ...] = field(default=())
 
@@ -49,7 +49,7 @@ class ClaimEntry:
 @runtime_checkable
 class Prelabeler(Protocol):
     name: str
-    version: str                              # stored on every Prediction
+    version: str  # stored on every Prediction
 
     def load(self) -> None: ...
 

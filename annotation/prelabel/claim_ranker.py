@@ -26,10 +26,12 @@ from .direction import words as _words
 
 K_NEIGHBOURS = 5
 WEIGHT_GRID = [(w, n, e) for w in (0.0, 0.15, 0.3) for n in (0.0, 0.1, 0.25, 0.5) for e in (0.0, 0.25)]
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a an the of to and in on for is are was were be been being should would could will can its it with by as
 that this these those from has have had at or but not their they them his her he she we our than more most
-""".split())
+""".split()
+)
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -41,14 +43,14 @@ class ClaimMemory:
     """What the ranker learned: labelled paragraph vectors with their claims, and example sentences."""
 
     claim_keys: list[str]
-    codebook: np.ndarray                                 # one row per claim key
+    codebook: np.ndarray  # one row per claim key
     paragraph_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     paragraph_claims: list[frozenset[str]] = field(default_factory=list)
     example_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     example_claims: list[str] = field(default_factory=list)
-    decisions: dict[str, tuple[int, int]] = field(default_factory=dict)   # claim -> (accepted, rejected)
+    decisions: dict[str, tuple[int, int]] = field(default_factory=dict)  # claim -> (accepted, rejected)
     claim_words: list[frozenset[str]] = field(default_factory=list)
-    weights: tuple[float, float, float] = (0.0, 0.0, 0.0)                # words, neighbours, examples
+    weights: tuple[float, float, float] = (0.0, 0.0, 0.0)  # words, neighbours, examples
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,21 @@ class RankedClaim:
     key: str
     score: float
     text_score: float
-    neighbours: int            # labelled neighbours that hold this claim
+    neighbours: int  # labelled neighbours that hold this claim
     why: str
 
 
-def build_memory(*, claim_keys: Sequence[str], codebook: np.ndarray, claim_texts: Sequence[str],
-                 paragraph_vectors: np.ndarray, paragraph_claims: Sequence[frozenset[str]],
-                 sentence_vectors: Sequence[np.ndarray], decisions: dict[str, tuple[int, int]] | None = None,
-                 weights: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> ClaimMemory:
+def build_memory(
+    *,
+    claim_keys: Sequence[str],
+    codebook: np.ndarray,
+    claim_texts: Sequence[str],
+    paragraph_vectors: np.ndarray,
+    paragraph_claims: Sequence[frozenset[str]],
+    sentence_vectors: Sequence[np.ndarray],
+    decisions: dict[str, tuple[int, int]] | None = None,
+    weights: tuple[float, float, float] = (0.0, 0.0, 0.0),
+) -> ClaimMemory:
     """sentence_vectors[i]: the sentences of labelled paragraph i (rows), for the examples."""
     index = {k: j for j, k in enumerate(claim_keys)}
     examples, example_claims = [], []
@@ -73,23 +82,32 @@ def build_memory(*, claim_keys: Sequence[str], codebook: np.ndarray, claim_texts
                 examples.append(sentences[int(np.argmax(sentences @ codebook[index[key]]))])
                 example_claims.append(key)
     dim = codebook.shape[1] if codebook.size else 0
-    return ClaimMemory(claim_keys=list(claim_keys), codebook=codebook,
-                       paragraph_vectors=np.asarray(paragraph_vectors, dtype=np.float32).reshape(-1, dim),
-                       paragraph_claims=list(paragraph_claims),
-                       example_vectors=np.asarray(examples, dtype=np.float32).reshape(-1, dim),
-                       example_claims=example_claims, decisions=dict(decisions or {}),
-                       claim_words=[content_words(t) for t in claim_texts], weights=tuple(weights))
+    return ClaimMemory(
+        claim_keys=list(claim_keys),
+        codebook=codebook,
+        paragraph_vectors=np.asarray(paragraph_vectors, dtype=np.float32).reshape(-1, dim),
+        paragraph_claims=list(paragraph_claims),
+        example_vectors=np.asarray(examples, dtype=np.float32).reshape(-1, dim),
+        example_claims=example_claims,
+        decisions=dict(decisions or {}),
+        claim_words=[content_words(t) for t in claim_texts],
+        weights=tuple(weights),
+    )
 
 
 def _components(memory: ClaimMemory, paragraph_text: str, paragraph_vector: np.ndarray, sentence_vectors: np.ndarray):
     keys = memory.claim_keys
     index = {k: j for j, k in enumerate(keys)}
-    views = np.vstack([paragraph_vector[None, :], sentence_vectors]) if len(sentence_vectors) else \
-        paragraph_vector[None, :]
+    views = (
+        np.vstack([paragraph_vector[None, :], sentence_vectors]) if len(sentence_vectors) else paragraph_vector[None, :]
+    )
     text = (views @ memory.codebook.T).max(axis=0)
     present = content_words(paragraph_text)
-    lexical = np.array([len(present & cw) / len(cw) if cw else 0.0 for cw in memory.claim_words]) \
-        if memory.claim_words else np.zeros(len(keys))
+    lexical = (
+        np.array([len(present & cw) / len(cw) if cw else 0.0 for cw in memory.claim_words])
+        if memory.claim_words
+        else np.zeros(len(keys))
+    )
     examples = np.zeros(len(keys))
     if len(memory.example_claims):
         sims = (views @ memory.example_vectors.T).max(axis=0)
@@ -110,8 +128,9 @@ def _components(memory: ClaimMemory, paragraph_text: str, paragraph_vector: np.n
                 if j is not None:
                     neighbours[j] += w / total
                     holders[j] += 1
-    decided = np.array([(memory.decisions.get(k, (0, 0))[0] + 1) / (sum(memory.decisions.get(k, (0, 0))) + 2) - 0.5
-                        for k in keys])
+    decided = np.array(
+        [(memory.decisions.get(k, (0, 0))[0] + 1) / (sum(memory.decisions.get(k, (0, 0))) + 2) - 0.5 for k in keys]
+    )
     return text, lexical, neighbours, examples, decided, holders
 
 
@@ -121,8 +140,14 @@ def _combine(parts, weights) -> np.ndarray:
     return text + w_words * lexical + w_neighbours * neighbours + w_examples * examples + 0.5 * decided
 
 
-def rank_claims(memory: ClaimMemory, paragraph_text: str, paragraph_vector: np.ndarray, sentence_vectors: np.ndarray,
-                *, top_k: int = 5) -> list[RankedClaim]:
+def rank_claims(
+    memory: ClaimMemory,
+    paragraph_text: str,
+    paragraph_vector: np.ndarray,
+    sentence_vectors: np.ndarray,
+    *,
+    top_k: int = 5,
+) -> list[RankedClaim]:
     keys = memory.claim_keys
     if not keys:
         return []
@@ -142,15 +167,29 @@ def rank_claims(memory: ClaimMemory, paragraph_text: str, paragraph_vector: np.n
         accepted, rejected = memory.decisions.get(keys[j], (0, 0))
         if accepted or rejected:
             reasons.append(f"accepted {accepted}, rejected {rejected}")
-        out.append(RankedClaim(key=keys[j], score=round(float(score[j]), 4), text_score=round(float(text[j]), 4),
-                               neighbours=int(holders[j]), why="; ".join(reasons)))
+        out.append(
+            RankedClaim(
+                key=keys[j],
+                score=round(float(score[j]), 4),
+                text_score=round(float(text[j]), 4),
+                neighbours=int(holders[j]),
+                why="; ".join(reasons),
+            )
+        )
     return out
 
 
-def fit_weights(*, claim_keys: Sequence[str], codebook: np.ndarray, claim_texts: Sequence[str],
-                paragraph_texts: Sequence[str], paragraph_vectors: np.ndarray,
-                paragraph_claims: Sequence[frozenset[str]], sentence_vectors: Sequence[np.ndarray],
-                groups: Sequence[str]) -> tuple[tuple[float, float, float], dict]:
+def fit_weights(
+    *,
+    claim_keys: Sequence[str],
+    codebook: np.ndarray,
+    claim_texts: Sequence[str],
+    paragraph_texts: Sequence[str],
+    paragraph_vectors: np.ndarray,
+    paragraph_claims: Sequence[frozenset[str]],
+    sentence_vectors: Sequence[np.ndarray],
+    groups: Sequence[str],
+) -> tuple[tuple[float, float, float], dict]:
     """The grid weights with the best top-3 recall on held-out articles (ties: the smaller weights),
     and the recall of each tried. Fewer than two articles: the codebook alone."""
     unique = sorted(set(groups))
@@ -160,13 +199,20 @@ def fit_weights(*, claim_keys: Sequence[str], codebook: np.ndarray, claim_texts:
     parts_by_fold = []
     for held in unique:
         train, test = np.where(g != held)[0], np.where(g == held)[0]
-        memory = build_memory(claim_keys=claim_keys, codebook=codebook, claim_texts=claim_texts,
-                              paragraph_vectors=paragraph_vectors[train],
-                              paragraph_claims=[paragraph_claims[i] for i in train],
-                              sentence_vectors=[sentence_vectors[i] for i in train])
+        memory = build_memory(
+            claim_keys=claim_keys,
+            codebook=codebook,
+            claim_texts=claim_texts,
+            paragraph_vectors=paragraph_vectors[train],
+            paragraph_claims=[paragraph_claims[i] for i in train],
+            sentence_vectors=[sentence_vectors[i] for i in train],
+        )
         no_sentences = np.zeros((0, codebook.shape[1]), dtype=np.float32)
-        parts_by_fold += [(_components(memory, paragraph_texts[i], paragraph_vectors[i], no_sentences),
-                           paragraph_claims[i]) for i in test if paragraph_claims[i]]
+        parts_by_fold += [
+            (_components(memory, paragraph_texts[i], paragraph_vectors[i], no_sentences), paragraph_claims[i])
+            for i in test
+            if paragraph_claims[i]
+        ]
     index = {k: j for j, k in enumerate(claim_keys)}
     tried = {}
     for weights in WEIGHT_GRID:
@@ -183,14 +229,30 @@ def fit_weights(*, claim_keys: Sequence[str], codebook: np.ndarray, claim_texts:
 def learned_scores(memory: ClaimMemory, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
     """Combined scores (rows: paragraphs, columns: memory.claim_keys), from paragraph vectors only."""
     no_sentences = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
-    return np.vstack([_combine(_components(memory, t, v, no_sentences), memory.weights) for t, v in zip(texts, vectors, strict=True)]) \
-        if len(texts) else np.zeros((0, len(memory.claim_keys)))
+    return (
+        np.vstack(
+            [
+                _combine(_components(memory, t, v, no_sentences), memory.weights)
+                for t, v in zip(texts, vectors, strict=True)
+            ]
+        )
+        if len(texts)
+        else np.zeros((0, len(memory.claim_keys)))
+    )
 
 
-def with_codebook(memory: ClaimMemory, *, claim_keys: Sequence[str], codebook: np.ndarray,
-                  claim_texts: Sequence[str]) -> ClaimMemory:
+def with_codebook(
+    memory: ClaimMemory, *, claim_keys: Sequence[str], codebook: np.ndarray, claim_texts: Sequence[str]
+) -> ClaimMemory:
     """The learned memory over the registry's current claims (added claims get no neighbours yet)."""
-    return ClaimMemory(claim_keys=list(claim_keys), codebook=codebook, paragraph_vectors=memory.paragraph_vectors,
-                       paragraph_claims=memory.paragraph_claims, example_vectors=memory.example_vectors,
-                       example_claims=memory.example_claims, decisions=memory.decisions,
-                       claim_words=[content_words(t) for t in claim_texts], weights=memory.weights)
+    return ClaimMemory(
+        claim_keys=list(claim_keys),
+        codebook=codebook,
+        paragraph_vectors=memory.paragraph_vectors,
+        paragraph_claims=memory.paragraph_claims,
+        example_vectors=memory.example_vectors,
+        example_claims=memory.example_claims,
+        decisions=memory.decisions,
+        claim_words=[content_words(t) for t in claim_texts],
+        weights=memory.weights,
+    )

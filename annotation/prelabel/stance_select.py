@@ -20,7 +20,7 @@ from itertools import pairwise
 
 import numpy as np
 
-MIN_COVERAGE = 0.1       # a threshold must leave at least this share of suggestions
+MIN_COVERAGE = 0.1  # a threshold must leave at least this share of suggestions
 RELIABILITY_BINS = 5
 
 
@@ -38,8 +38,14 @@ class StanceInputs:
 
     def subset(self, index: Sequence[int]) -> StanceInputs:
         idx = np.asarray(index, dtype=int)
-        return StanceInputs(self.p[idx], self.q[idx], self.s[idx], self.d[idx], [self.labels[i] for i in idx],
-                            [self.groups[i] for i in idx])
+        return StanceInputs(
+            self.p[idx],
+            self.q[idx],
+            self.s[idx],
+            self.d[idx],
+            [self.labels[i] for i in idx],
+            [self.groups[i] for i in idx],
+        )
 
 
 def feature_matrix(kind: str, x: StanceInputs) -> np.ndarray:
@@ -124,9 +130,12 @@ def scores(truth: Sequence[str], predicted: Sequence[str], classes: Sequence[str
         return {"n": 0, "accuracy": None, "macro_f1": None, "per_label_f1": {}}
     present = sorted(set(truth) | set(predicted))
     f1 = f1_score(list(truth), list(predicted), labels=present, average=None, zero_division=0)
-    return {"n": len(truth), "accuracy": round(float(accuracy_score(truth, predicted)), 4),
-            "macro_f1": round(float(np.mean(f1)), 4),
-            "per_label_f1": {lab: round(float(v), 4) for lab, v in zip(present, f1, strict=True)}}
+    return {
+        "n": len(truth),
+        "accuracy": round(float(accuracy_score(truth, predicted)), 4),
+        "macro_f1": round(float(np.mean(f1)), 4),
+        "per_label_f1": {lab: round(float(v), 4) for lab, v in zip(present, f1, strict=True)},
+    }
 
 
 def out_of_fold(name: str, x: StanceInputs, classes: Sequence[str], folds, seed: int = 0) -> np.ndarray:
@@ -152,8 +161,15 @@ def reliability(truth: Sequence[str], probs: np.ndarray, classes: Sequence[str])
     for lo, hi in pairwise(edges):
         mask = (conf >= lo) & ((conf < hi) if hi < 1 else (conf <= hi))
         if mask.any():
-            bins.append({"from": round(float(lo), 2), "to": round(float(hi), 2), "n": int(mask.sum()),
-                         "confidence": round(float(conf[mask].mean()), 4), "accuracy": round(float(right[mask].mean()), 4)})
+            bins.append(
+                {
+                    "from": round(float(lo), 2),
+                    "to": round(float(hi), 2),
+                    "n": int(mask.sum()),
+                    "confidence": round(float(conf[mask].mean()), 4),
+                    "accuracy": round(float(right[mask].mean()), 4),
+                }
+            )
             ece += mask.mean() * abs(conf[mask].mean() - right[mask].mean())
     return {"ece": round(float(ece), 4), "bins": bins}
 
@@ -181,18 +197,19 @@ def choose_threshold(truth: Sequence[str], probs: np.ndarray, classes: Sequence[
 
 @dataclass
 class StanceSelection:
-    chosen: str | None                       # None: serve nothing
+    chosen: str | None  # None: serve nothing
     reason: str
-    cv: str                                  # how the folds were made
+    cv: str  # how the folds were made
     classes: list[str]
-    figures: dict[str, dict] = field(default_factory=dict)   # candidate -> CV scores
+    figures: dict[str, dict] = field(default_factory=dict)  # candidate -> CV scores
     threshold: dict = field(default_factory=dict)
     calibration: dict = field(default_factory=dict)
-    model: object = None                     # the chosen candidate refitted on all rows
+    model: object = None  # the chosen candidate refitted on all rows
 
 
-def select_stance_model(x: StanceInputs, *, candidates: Sequence[str] = tuple(CANDIDATES), seed: int = 0
-                        ) -> StanceSelection:
+def select_stance_model(
+    x: StanceInputs, *, candidates: Sequence[str] = tuple(CANDIDATES), seed: int = 0
+) -> StanceSelection:
     """Score the baseline and each candidate out of fold, pick the best by macro-F1 among those that
     beat the baseline on accuracy and macro-F1, set its threshold, and refit it on every row."""
     classes = sorted(set(x.labels))
@@ -202,27 +219,60 @@ def select_stance_model(x: StanceInputs, *, candidates: Sequence[str] = tuple(CA
         oof[name] = out_of_fold(name, x, classes, folds, seed)
         figures[name] = scores(x.labels, [classes[i] for i in oof[name].argmax(axis=1)], classes)
     base = figures["majority"]
-    winners = [n for n in candidates if figures[n]["macro_f1"] > base["macro_f1"]
-               and figures[n]["accuracy"] >= base["accuracy"]]
+    winners = [
+        n
+        for n in candidates
+        if figures[n]["macro_f1"] > base["macro_f1"] and figures[n]["accuracy"] >= base["accuracy"]
+    ]
     if not winners:
         best = max(candidates, key=lambda n: figures[n]["macro_f1"]) if candidates else None
-        detail = (f"; the best candidate, {best}, reached accuracy {figures[best]['accuracy']} and macro-F1 "
-                  f"{figures[best]['macro_f1']}") if best else ""
-        return StanceSelection(chosen=None, cv=how, classes=classes, figures=figures, reason=(
-            f"No stance suggestions: no model beats the majority baseline (accuracy {base['accuracy']}, "
-            f"macro-F1 {base['macro_f1']}) in {how}{detail}."))
+        detail = (
+            (
+                f"; the best candidate, {best}, reached accuracy {figures[best]['accuracy']} and macro-F1 "
+                f"{figures[best]['macro_f1']}"
+            )
+            if best
+            else ""
+        )
+        return StanceSelection(
+            chosen=None,
+            cv=how,
+            classes=classes,
+            figures=figures,
+            reason=(
+                f"No stance suggestions: no model beats the majority baseline (accuracy {base['accuracy']}, "
+                f"macro-F1 {base['macro_f1']}) in {how}{detail}."
+            ),
+        )
     chosen = max(winners, key=lambda n: (figures[n]["macro_f1"], figures[n]["accuracy"]))
     threshold = choose_threshold(x.labels, oof[chosen], classes, target=base["accuracy"])
     return StanceSelection(
-        chosen=chosen, cv=how, classes=classes, figures=figures, threshold=threshold,
-        calibration=reliability(x.labels, oof[chosen], classes), model=_fit(chosen, x, classes, seed),
-        reason=(f"{chosen} beats the majority baseline in {how}: accuracy {figures[chosen]['accuracy']} vs "
-                f"{base['accuracy']}, macro-F1 {figures[chosen]['macro_f1']} vs {base['macro_f1']}."))
+        chosen=chosen,
+        cv=how,
+        classes=classes,
+        figures=figures,
+        threshold=threshold,
+        calibration=reliability(x.labels, oof[chosen], classes),
+        model=_fit(chosen, x, classes, seed),
+        reason=(
+            f"{chosen} beats the majority baseline in {how}: accuracy {figures[chosen]['accuracy']} vs "
+            f"{base['accuracy']}, macro-F1 {figures[chosen]['macro_f1']} vs {base['macro_f1']}."
+        ),
+    )
 
 
-def stance_inputs(*, paragraphs: Sequence[str], paragraph_vectors: np.ndarray, sentences: Sequence[list[tuple[int, int]]],
-                  sentence_vectors: Sequence[np.ndarray], rows: Sequence[int], claim_vectors: np.ndarray,
-                  pair_vectors: np.ndarray, labels: Sequence[str], groups: Sequence[str]) -> StanceInputs:
+def stance_inputs(
+    *,
+    paragraphs: Sequence[str],
+    paragraph_vectors: np.ndarray,
+    sentences: Sequence[list[tuple[int, int]]],
+    sentence_vectors: Sequence[np.ndarray],
+    rows: Sequence[int],
+    claim_vectors: np.ndarray,
+    pair_vectors: np.ndarray,
+    labels: Sequence[str],
+    groups: Sequence[str],
+) -> StanceInputs:
     """StanceInputs for statements: rows[i] is the paragraph of statement i, claim_vectors[i] the
     codebook vector of its claim, pair_vectors[i] the vector of "actor: claim"."""
     from .direction import direction_counts
@@ -235,7 +285,11 @@ def stance_inputs(*, paragraphs: Sequence[str], paragraph_vectors: np.ndarray, s
         start, end = sentences[r][best] if sentences[r] else (0, len(paragraphs[r]))
         d_rows.append(np.concatenate([direction_counts(paragraphs[r][start:end]), direction_counts(paragraphs[r])]))
     dim = paragraph_vectors.shape[1]
-    return StanceInputs(p=paragraph_vectors[list(rows)].reshape(-1, dim), q=np.asarray(pair_vectors).reshape(-1, dim),
-                        s=np.asarray(s_rows, dtype=np.float32).reshape(-1, dim),
-                        d=np.asarray(d_rows, dtype=np.float32).reshape(len(rows), -1),
-                        labels=list(labels), groups=list(groups))
+    return StanceInputs(
+        p=paragraph_vectors[list(rows)].reshape(-1, dim),
+        q=np.asarray(pair_vectors).reshape(-1, dim),
+        s=np.asarray(s_rows, dtype=np.float32).reshape(-1, dim),
+        d=np.asarray(d_rows, dtype=np.float32).reshape(len(rows), -1),
+        labels=list(labels),
+        groups=list(groups),
+    )

@@ -47,8 +47,16 @@ def resolve_model_dir(path: str | Path, allowed_root: str | Path) -> Path:
 class TransformerStance:
     name = "stance-transformer"
 
-    def __init__(self, model_dir: str | Path, *, allowed_root: str | Path, stance_labels: Sequence[str],
-                 device: str | None = None, batch_size: int = 16, max_length: int = 256):
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        allowed_root: str | Path,
+        stance_labels: Sequence[str],
+        device: str | None = None,
+        batch_size: int = 16,
+        max_length: int = 256,
+    ):
         self.model_dir = resolve_model_dir(model_dir, allowed_root)
         self.stance_labels = list(stance_labels)
         self.device = device
@@ -58,8 +66,10 @@ class TransformerStance:
         self.id2label = {int(k): str(v).lower() for k, v in (config.get("id2label") or {}).items()}
         self.mode = "nli" if "entailment" in self.id2label.values() else "classifier"
         if self.mode == "classifier" and not set(self.id2label.values()) & set(self.stance_labels):
-            raise ModelUnavailable(f"{self.model_dir}: its labels {sorted(self.id2label.values())} include none of "
-                                   f"the project's stance labels {self.stance_labels}.")
+            raise ModelUnavailable(
+                f"{self.model_dir}: its labels {sorted(self.id2label.values())} include none of "
+                f"the project's stance labels {self.stance_labels}."
+            )
         digest = hashlib.sha256((self.model_dir / "config.json").read_bytes()).hexdigest()[:8]
         self.version = f"{self.model_dir.name}-{self.mode}-{digest}"
         self.model = self.tokenizer = None
@@ -83,19 +93,28 @@ class TransformerStance:
         rows = []
         with self._torch.inference_mode():
             for i in range(0, len(first), self.batch_size):
-                enc = self.tokenizer(first[i:i + self.batch_size], second[i:i + self.batch_size], truncation=True,
-                                     max_length=self.max_length, padding=True, return_tensors="pt").to(self.device)
+                enc = self.tokenizer(
+                    first[i : i + self.batch_size],
+                    second[i : i + self.batch_size],
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                ).to(self.device)
                 rows.append(self.model(**enc).logits.float().cpu().numpy())
         return np.vstack(rows) if rows else np.zeros((0, len(self.id2label)))
 
-    def predict_pairs(self, paragraphs: Sequence[str], actors: Sequence[str], claims: Sequence[str]
-                      ) -> tuple[list[str], np.ndarray]:
+    def predict_pairs(
+        self, paragraphs: Sequence[str], actors: Sequence[str], claims: Sequence[str]
+    ) -> tuple[list[str], np.ndarray]:
         """Probabilities over stance labels for each (paragraph, actor, claim); returns (labels, probs)."""
         self.load()
         if self.mode == "classifier":
             labels = [self.id2label[i] for i in sorted(self.id2label) if self.id2label[i] in self.stance_labels]
             keep = [i for i in sorted(self.id2label) if self.id2label[i] in self.stance_labels]
-            logits = self._logits(list(paragraphs), [pair_text(a, c) for a, c in zip(actors, claims, strict=True)])[:, keep]
+            logits = self._logits(list(paragraphs), [pair_text(a, c) for a, c in zip(actors, claims, strict=True)])[
+                :, keep
+            ]
             return labels, _softmax(logits)
         labels = [lab for lab in self.stance_labels if lab in HYPOTHESES]
         entail = next(i for i, v in self.id2label.items() if v == "entailment")

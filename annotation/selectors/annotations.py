@@ -4,10 +4,22 @@ querysets only ever hold their own annotations, statements and decisions."""
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-
 from ..access import projects_for
-from ..models import (Actor, ActorAlias, Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision,
-                     Project, ProjectMembership, RegistryStatus, Role, Statement, Task)
+from ..models import (
+    Actor,
+    ActorAlias,
+    Annotation,
+    AnnotationRevision,
+    Assignment,
+    Prediction,
+    PredictionDecision,
+    Project,
+    ProjectMembership,
+    RegistryStatus,
+    Role,
+    Statement,
+    Task,
+)
 from ..payloads import open_tasks
 
 READ_ALL_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
@@ -29,12 +41,22 @@ def annotation_list(*, user) -> QuerySet[Annotation]:
     """Annotations with their statements prefetched; user=None: no visibility filter (caller checked)."""
     stmts = Statement.objects.select_related("actor", "claim", "stance").order_by("position", "id")
     base = Annotation.objects.all() if user is None else annotations_visible_to(user=user)
-    return (base.select_related("task")
-            .prefetch_related(Prefetch("statements", queryset=stmts)).order_by("task_id", "annotator_id"))
+    return (
+        base.select_related("task")
+        .prefetch_related(Prefetch("statements", queryset=stmts))
+        .order_by("task_id", "annotator_id")
+    )
 
 
-def registry_list(*, model, project: Project | None, search: str | None = None, status: str | None = None,
-                  include_merged: bool = False, base: QuerySet | None = None) -> QuerySet:
+def registry_list(
+    *,
+    model,
+    project: Project | None,
+    search: str | None = None,
+    status: str | None = None,
+    include_merged: bool = False,
+    base: QuerySet | None = None,
+) -> QuerySet:
     """Actors or claims of a project (or a narrower `base`), by name. Merged entries are hidden unless
     `include_merged` or asked for by `status`. Actor search also matches aliases and the external id."""
     qs = base if base is not None else model.objects.filter(project=project)
@@ -57,8 +79,12 @@ def registry_list(*, model, project: Project | None, search: str | None = None, 
 def predictions_for(*, task_id: int, user) -> list[Prediction]:
     """The task's suggestions with this user's own decision (never another annotator's) as `.my_decision`."""
     mine = PredictionDecision.objects.filter(prediction=OuterRef("pk"), annotator=user).values("decision")[:1]
-    return list(Prediction.objects.filter(task_id=task_id).select_related("actor", "claim", "stance")
-                .annotate(my_decision=Subquery(mine)).order_by("kind", "-score", "id"))
+    return list(
+        Prediction.objects.filter(task_id=task_id)
+        .select_related("actor", "claim", "stance")
+        .annotate(my_decision=Subquery(mine))
+        .order_by("kind", "-score", "id")
+    )
 
 
 def progress_for_annotator(*, user, project: Project | None = None, project_id: int | None = None) -> dict:
@@ -69,31 +95,52 @@ def progress_for_annotator(*, user, project: Project | None = None, project_id: 
     """
     project_id = project.pk if project is not None else project_id
     with connection.cursor() as cur:
-        cur.execute(f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete)
+        cur.execute(
+            f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete)
                         FROM {Assignment._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id
                         WHERE a.annotator_id = %s AND a.status IN ('submitted', 'skipped') AND t.project_id = %s""",
-                    [user.pk, project_id])
+            [user.pk, project_id],
+        )
         done, done_open = cur.fetchone()
     return {"done": done, "remaining": max(open_tasks(project_id) - done_open, 0)}
 
 
 def project_progress(*, project: Project, user, role: str | None) -> dict:
     totals = Task.objects.filter(project=project).aggregate(
-        total=Count("pk"), complete=Count("pk", filter=Q(is_complete=True)))
+        total=Count("pk"), complete=Count("pk", filter=Q(is_complete=True))
+    )
     submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).count()
-    rows = (Annotation.objects.filter(task__project=project).values("annotator_id", "annotator__username")
-            .annotate(submitted=Count("pk", filter=Q(status=Annotation.Status.SUBMITTED)),
-                      skipped=Count("pk", filter=Q(status=Annotation.Status.SKIPPED)),
-                      drafts=Count("pk", filter=Q(status=Annotation.Status.DRAFT)))
-            .order_by("annotator__username"))
+    rows = (
+        Annotation.objects.filter(task__project=project)
+        .values("annotator_id", "annotator__username")
+        .annotate(
+            submitted=Count("pk", filter=Q(status=Annotation.Status.SUBMITTED)),
+            skipped=Count("pk", filter=Q(status=Annotation.Status.SKIPPED)),
+            drafts=Count("pk", filter=Q(status=Annotation.Status.DRAFT)),
+        )
+        .order_by("annotator__username")
+    )
     if role not in (Role.MANAGER,):
         rows = rows.filter(annotator=user)
-    per = [{"annotator": r["annotator_id"], "username": r["annotator__username"], "submitted": r["submitted"],
-            "skipped": r["skipped"], "drafts": r["drafts"]} for r in rows]
+    per = [
+        {
+            "annotator": r["annotator_id"],
+            "username": r["annotator__username"],
+            "submitted": r["submitted"],
+            "skipped": r["skipped"],
+            "drafts": r["drafts"],
+        }
+        for r in rows
+    ]
     k = project.annotators_per_task
-    return {"total": totals["total"], "complete": totals["complete"], "submitted_annotations": submitted,
-            "needed_annotations": max(totals["total"] * k - submitted, 0), "annotators_per_task": k,
-            "per_annotator": per}
+    return {
+        "total": totals["total"],
+        "complete": totals["complete"],
+        "submitted_annotations": submitted,
+        "needed_annotations": max(totals["total"] * k - submitted, 0),
+        "annotators_per_task": k,
+        "per_annotator": per,
+    }
 
 
 def revisions_for(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:
@@ -102,6 +149,9 @@ def revisions_for(*, annotation: Annotation) -> QuerySet[AnnotationRevision]:
 
 def projects_with_roles(*, user) -> QuerySet[Project]:
     roles = ProjectMembership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
-    return (projects_for(user=user).annotate(member_role=Subquery(roles))
-            .prefetch_related("stance_labels", "corpora").order_by("name"))
-
+    return (
+        projects_for(user=user)
+        .annotate(member_role=Subquery(roles))
+        .prefetch_related("stance_labels", "corpora")
+        .order_by("name")
+    )

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from . import annotations as selectors
 from ..models import Actor, Claim, PrelabelJob, Project, ProjectMembership, RegistryStatus, Role
+from . import annotations as selectors
 
 REGISTRY_PAGE_SIZE = 25
 
@@ -40,9 +40,12 @@ class AnnotatorProgress:
 
 def project_progress(*, project: Project) -> ProjectProgress:
     figures = selectors.project_progress(project=project, user=None, role=Role.MANAGER)
-    return ProjectProgress(tasks=figures["total"], complete_tasks=figures["complete"],
-                           submitted=figures["submitted_annotations"],
-                           needed=figures["total"] * project.annotators_per_task)
+    return ProjectProgress(
+        tasks=figures["total"],
+        complete_tasks=figures["complete"],
+        submitted=figures["submitted_annotations"],
+        needed=figures["total"] * project.annotators_per_task,
+    )
 
 
 def annotator_progress(*, project: Project, user) -> AnnotatorProgress:
@@ -58,16 +61,21 @@ def project_members(*, project: Project) -> list[dict]:
     The page is for managers and ML engineers, who may see every annotator's counts."""
     figures = selectors.project_progress(project=project, user=None, role=Role.MANAGER)
     counts = {row["annotator"]: row for row in figures["per_annotator"]}
-    memberships = ProjectMembership.objects.filter(project=project).select_related("user").order_by("role", "user__username")
+    memberships = (
+        ProjectMembership.objects.filter(project=project).select_related("user").order_by("role", "user__username")
+    )
     empty = {"submitted": 0, "skipped": 0, "drafts": 0}
-    return [{"membership": m, "user": m.user, "role": m.role, **{k: counts.get(m.user_id, empty)[k] for k in empty}}
-            for m in memberships]
+    return [
+        {"membership": m, "user": m.user, "role": m.role, **{k: counts.get(m.user_id, empty)[k] for k in empty}}
+        for m in memberships
+    ]
 
 
 def registry_counts(*, project: Project) -> dict:
     def by_status(model) -> dict:
         rows = model.objects.filter(project=project).values_list("status").annotate(n=Count("id"))
         return dict(rows)
+
     return {"actors": by_status(Actor), "claims": by_status(Claim)}
 
 
@@ -81,12 +89,18 @@ def actor_page(*, project: Project, search: str = "", status: str = "", page: in
     qs = Actor.objects.filter(project=project)
     qs = qs.filter(status=status) if status else qs.exclude(status=RegistryStatus.MERGED)
     if search:
-        matching = Actor.objects.filter(project=project).filter(
-            Q(name__icontains=search) | Q(aliases__alias__icontains=search)).values("pk")
+        matching = (
+            Actor.objects.filter(project=project)
+            .filter(Q(name__icontains=search) | Q(aliases__alias__icontains=search))
+            .values("pk")
+        )
         qs = qs.filter(pk__in=matching)
-    qs = (qs.annotate(n_statements=Count("statements", distinct=True))
-          .select_related("merged_into").prefetch_related("aliases")
-          .order_by(_proposed_first(), "name"))
+    qs = (
+        qs.annotate(n_statements=Count("statements", distinct=True))
+        .select_related("merged_into")
+        .prefetch_related("aliases")
+        .order_by(_proposed_first(), "name")
+    )
     return Paginator(qs, REGISTRY_PAGE_SIZE).get_page(page)
 
 
@@ -95,8 +109,11 @@ def claim_page(*, project: Project, search: str = "", status: str = "", page: in
     qs = qs.filter(status=status) if status else qs.exclude(status=RegistryStatus.MERGED)
     if search:
         qs = qs.filter(Q(text__icontains=search) | Q(category_code__iexact=search))
-    qs = (qs.annotate(n_statements=Count("statements", distinct=True)).select_related("merged_into")
-          .order_by(_proposed_first(), "text"))
+    qs = (
+        qs.annotate(n_statements=Count("statements", distinct=True))
+        .select_related("merged_into")
+        .order_by(_proposed_first(), "text")
+    )
     return Paginator(qs, REGISTRY_PAGE_SIZE).get_page(page)
 
 

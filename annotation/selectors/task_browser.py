@@ -68,8 +68,9 @@ def decode_cursor(cursor: str) -> tuple[int, int]:
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise BadQuery("cursor: not a cursor this list gave out.") from None
     # order is a bigint, ids are ints: anything outside them cannot be ours (and PostgreSQL would refuse it)
-    if not all(isinstance(v, int) and not isinstance(v, bool) and abs(v) < limit
-               for v, limit in ((value, 2**63), (pk, 2**31))):
+    if not all(
+        isinstance(v, int) and not isinstance(v, bool) and abs(v) < limit for v, limit in ((value, 2**63), (pk, 2**31))
+    ):
         raise BadQuery("cursor: not a cursor this list gave out.")
     return value, pk
 
@@ -89,8 +90,11 @@ def task_filtered(*, project: Project, query: TaskQuery) -> QuerySet[Task]:
     qs = Task.objects.filter(project=project)
     if query.status:
         live = _exists(Assignment, status=Assignment.Status.ACTIVE, expires_at__gt=timezone.now())
-        qs = {"complete": qs.filter(is_complete=True), "in_progress": qs.filter(live, is_complete=False),
-              "open": qs.filter(~live, is_complete=False)}[query.status]
+        qs = {
+            "complete": qs.filter(is_complete=True),
+            "in_progress": qs.filter(live, is_complete=False),
+            "open": qs.filter(~live, is_complete=False),
+        }[query.status]
     if query.annotator is not None:
         qs = qs.filter(_exists(Annotation, annotator_id=query.annotator))
     if query.submissions is not None:
@@ -130,12 +134,23 @@ def task_page(*, project: Project, query: TaskQuery) -> TaskPage:
         qs = _after(qs, column, descending, query.cursor)
     sign = "-" if descending else ""
     qs = qs.order_by(f"{sign}{column}", f"{sign}id")
-    rows = list(qs.values("id", "order", "submitted_count", "is_complete", "adjudication_requested_at",
-                          "paragraph_id", "paragraph__position", "paragraph__kind", "paragraph__article_id",
-                          "paragraph__article__title", excerpt=Substr("paragraph__text", 1, EXCERPT_CHARS))
-                [:query.size + 1])
+    rows = list(
+        qs.values(
+            "id",
+            "order",
+            "submitted_count",
+            "is_complete",
+            "adjudication_requested_at",
+            "paragraph_id",
+            "paragraph__position",
+            "paragraph__kind",
+            "paragraph__article_id",
+            "paragraph__article__title",
+            excerpt=Substr("paragraph__text", 1, EXCERPT_CHARS),
+        )[: query.size + 1]
+    )
     more = len(rows) > query.size
-    rows = rows[:query.size]
+    rows = rows[: query.size]
     _decorate(rows, project)
     nxt = encode_cursor(rows[-1][column], rows[-1]["id"]) if more else None
     return TaskPage(rows=rows, next_cursor=nxt)
@@ -145,8 +160,11 @@ def _decorate(rows: list[dict], project: Project) -> None:
     """Annotators, pre-labels and gold of one page's tasks: three small queries on indexed task ids."""
     ids = [r["id"] for r in rows]
     people = defaultdict(list)
-    for task_id, username, status in (Annotation.objects.filter(task_id__in=ids).order_by("annotator__username")
-                                      .values_list("task_id", "annotator__username", "status")):
+    for task_id, username, status in (
+        Annotation.objects.filter(task_id__in=ids)
+        .order_by("annotator__username")
+        .values_list("task_id", "annotator__username", "status")
+    ):
         people[task_id].append({"username": username, "status": status})
     prelabelled = set(PredictionSet.objects.filter(task_id__in=ids).values_list("task_id", flat=True))
     adjudicated = set(Adjudication.objects.filter(task_id__in=ids).values_list("task_id", flat=True))
@@ -164,14 +182,16 @@ def task_detail(*, task: Task) -> dict:
     from .adjudication import adjudication_view  # gold, predictions and gold history, read one way
 
     view = adjudication_view(task=task)
-    annotations = list(Annotation.objects.filter(task=task).select_related("annotator")
-                       .prefetch_related("statements__actor", "statements__claim", "statements__stance",
-                                         "revisions__changed_by")
-                       .order_by("annotator__username"))
+    annotations = list(
+        Annotation.objects.filter(task=task)
+        .select_related("annotator")
+        .prefetch_related("statements__actor", "statements__claim", "statements__stance", "revisions__changed_by")
+        .order_by("annotator__username")
+    )
     text = task.paragraph.text
     for a in annotations:
         a.statement_list = list(a.statements.all())
         for s in a.statement_list:
-            s.surface = text[s.actor_start:s.actor_end] if s.actor_start is not None else ""
+            s.surface = text[s.actor_start : s.actor_end] if s.actor_start is not None else ""
         a.revision_list = list(a.revisions.all())
     return {**view, "annotations": annotations}

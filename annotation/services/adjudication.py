@@ -23,10 +23,14 @@ def _validate(task: Task, statements: list[GoldInput]) -> list[dict]:
     project = task.project
     text_len = len(task.paragraph.text)
     stances = dict(StanceLabel.objects.filter(project=project).values_list("value", "id"))
-    actors = set(Actor.objects.filter(project=project, pk__in=[s.get("actor") for s in statements if s.get("actor")])
-                 .values_list("pk", flat=True))
-    claims = set(Claim.objects.filter(project=project, pk__in=[s.get("claim") for s in statements])
-                 .values_list("pk", flat=True))
+    actors = set(
+        Actor.objects.filter(
+            project=project, pk__in=[s.get("actor") for s in statements if s.get("actor")]
+        ).values_list("pk", flat=True)
+    )
+    claims = set(
+        Claim.objects.filter(project=project, pk__in=[s.get("claim") for s in statements]).values_list("pk", flat=True)
+    )
     out, errors = [], {}
     for i, s in enumerate(statements):
         role = s.get("actor_role") or "mention"
@@ -49,8 +53,12 @@ def _validate(task: Task, statements: list[GoldInput]) -> list[dict]:
             errors[f"statements[{i}]"] = problems
             continue
         row = {name: s.get(name) for name in GOLD_FIELDS}
-        row.update(actor_role=role, stance=stances[s["stance"]], reason=s.get("reason", ""),
-                   source_statement_ids=list(s.get("source_statement_ids", [])))
+        row.update(
+            actor_role=role,
+            stance=stances[s["stance"]],
+            reason=s.get("reason", ""),
+            source_statement_ids=list(s.get("source_statement_ids", [])),
+        )
         out.append({GoldStatement._meta.get_field(name).attname: value for name, value in row.items()})
     if errors:
         raise ValidationError(errors)
@@ -58,8 +66,15 @@ def _validate(task: Task, statements: list[GoldInput]) -> list[dict]:
 
 
 @transaction.atomic
-def adjudication_save(*, task: Task, adjudicator, statements: list[GoldInput], no_statement: bool = False,
-                      reason: str = "", replace: bool = False) -> Adjudication:
+def adjudication_save(
+    *,
+    task: Task,
+    adjudicator,
+    statements: list[GoldInput],
+    no_statement: bool = False,
+    reason: str = "",
+    replace: bool = False,
+) -> Adjudication:
     """Replace the task's gold with ``statements`` (validated against the project; nothing is written on
     a bad item). ``no_statement`` records that the paragraph holds no stance-bearing statement.
     Existing gold is replaced only with ``replace=True``; otherwise :class:`GoldExists` is raised."""
@@ -79,29 +94,39 @@ def adjudication_save(*, task: Task, adjudicator, statements: list[GoldInput], n
     return adjudication
 
 
-def adjudication_pick(*, task: Task, adjudicator, statement_ids: list[int], reason: str = "",
-                      replace: bool = False) -> Adjudication:
+def adjudication_pick(
+    *, task: Task, adjudicator, statement_ids: list[int], reason: str = "", replace: bool = False
+) -> Adjudication:
     """Gold made of annotators' statements as they are (pick one annotator's, or merge several)."""
-    picked = list(Statement.objects.filter(pk__in=statement_ids, annotation__task=task,
-                                           annotation__status=Annotation.Status.SUBMITTED)
-                  .select_related("stance").order_by("annotation__annotator_id", "position", "id"))
+    picked = list(
+        Statement.objects.filter(
+            pk__in=statement_ids, annotation__task=task, annotation__status=Annotation.Status.SUBMITTED
+        )
+        .select_related("stance")
+        .order_by("annotation__annotator_id", "position", "id")
+    )
     missing = set(statement_ids) - {s.pk for s in picked}
     if missing:
         raise ValidationError({"statement_ids": [f"Not submitted statements of this task: {sorted(missing)}."]})
     seen, items = set(), []
     for s in picked:
         key = (s.actor_role, s.actor_id, s.claim_id, s.stance.value, s.actor_start, s.actor_end)
-        if key in seen:   # merging equal statements keeps one, with every source
+        if key in seen:  # merging equal statements keeps one, with every source
             next(i for i in items if i["_key"] == key)["source_statement_ids"].append(s.pk)
             continue
         seen.add(key)
         fields = statement_from_model(s)
-        items.append({"_key": key, **{name: fields[name] for name in PLACEMENT_FIELDS}, "reason": reason,
-                      "source_statement_ids": [s.pk]})
+        items.append(
+            {
+                "_key": key,
+                **{name: fields[name] for name in PLACEMENT_FIELDS},
+                "reason": reason,
+                "source_statement_ids": [s.pk],
+            }
+        )
     for i in items:
         del i["_key"]
-    return adjudication_save(task=task, adjudicator=adjudicator, statements=items, reason=reason,
-                              replace=replace)
+    return adjudication_save(task=task, adjudicator=adjudicator, statements=items, reason=reason, replace=replace)
 
 
 @transaction.atomic

@@ -26,16 +26,16 @@ _LEADING = ("the ", "a ", "an ")
 class AliasProposal:
     actor_id: int
     actor_name: str
-    alias: str                 # the form as annotators wrote it most often
+    alias: str  # the form as annotators wrote it most often
     normalized: str
-    count: int                 # labelled spans with this form
-    example: str               # one paragraph it was labelled in
+    count: int  # labelled spans with this form
+    example: str  # one paragraph it was labelled in
 
 
 def _bare(normalized: str) -> str:
     for lead in _LEADING:
         if normalized.startswith(lead):
-            return normalized[len(lead):]
+            return normalized[len(lead) :]
     return normalized
 
 
@@ -50,7 +50,8 @@ def _known_forms(project: Project) -> tuple[dict[int, set[str]], dict[str, set[i
         if status == RegistryStatus.APPROVED:
             owners[normalize_text(name)].add(pk)
     for actor_id, normalized, status in ActorAlias.objects.filter(actor__project=project).values_list(
-            "actor_id", "normalized", "actor__status"):
+        "actor_id", "normalized", "actor__status"
+    ):
         forms[actor_id].add(normalized)
         if status == RegistryStatus.APPROVED:
             owners[normalized].add(actor_id)
@@ -60,12 +61,15 @@ def _known_forms(project: Project) -> tuple[dict[int, set[str]], dict[str, set[i
 def _labelled_spans(project: Project):
     """(actor id, actor name, span text, paragraph text) for every labelled span with an actor."""
     fields = ("actor_id", "actor__name", "actor_start", "actor_end")
-    gold = (GoldStatement.objects.filter(adjudication__task__project=project, actor__isnull=False,
-                                         actor_start__isnull=False)
-            .values_list(*fields, "adjudication__task__paragraph__text"))
-    submitted = (Statement.objects.filter(annotation__task__project=project, actor__isnull=False,
-                                          annotation__status=Annotation.Status.SUBMITTED, actor_start__isnull=False)
-                 .values_list(*fields, "annotation__task__paragraph__text"))
+    gold = GoldStatement.objects.filter(
+        adjudication__task__project=project, actor__isnull=False, actor_start__isnull=False
+    ).values_list(*fields, "adjudication__task__paragraph__text")
+    submitted = Statement.objects.filter(
+        annotation__task__project=project,
+        actor__isnull=False,
+        annotation__status=Annotation.Status.SUBMITTED,
+        actor_start__isnull=False,
+    ).values_list(*fields, "annotation__task__paragraph__text")
     for rows in (gold, submitted):
         for actor_id, name, start, end, text in rows.iterator():
             if 0 <= start < end <= len(text):
@@ -87,13 +91,23 @@ def alias_proposals(*, project: Project, min_count: int = 1) -> list[AliasPropos
             continue
         if owners.get(normalized, set()) - {actor_id}:
             continue
-        entry = found.setdefault((actor_id, normalized), {"name": name, "surfaces": defaultdict(int), "count": 0,
-                                                           "example": text})
+        entry = found.setdefault(
+            (actor_id, normalized), {"name": name, "surfaces": defaultdict(int), "count": 0, "example": text}
+        )
         entry["surfaces"][span] += 1
         entry["count"] += 1
-    out = [AliasProposal(actor_id=actor_id, actor_name=e["name"], normalized=normalized, count=e["count"],
-                         alias=max(sorted(e["surfaces"]), key=e["surfaces"].get), example=e["example"])
-           for (actor_id, normalized), e in found.items() if e["count"] >= min_count]
+    out = [
+        AliasProposal(
+            actor_id=actor_id,
+            actor_name=e["name"],
+            normalized=normalized,
+            count=e["count"],
+            alias=max(sorted(e["surfaces"]), key=e["surfaces"].get),
+            example=e["example"],
+        )
+        for (actor_id, normalized), e in found.items()
+        if e["count"] >= min_count
+    ]
     out.sort(key=lambda p: (-p.count, p.actor_name, p.normalized))
     return out
 

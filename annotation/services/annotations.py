@@ -24,8 +24,15 @@ from ..db import aware, cursor, instance
 from ..db import placeholders as _marks
 from ..db import table as _table
 from ..models import Annotation, AnnotationRevision, Assignment, Project, Statement, Task
-from ..shapes import (STATEMENT_ATTRS, STATEMENT_FIELDS, STATEMENT_LABELS, StatementInput, statement_from_attrs,
-                      statement_from_model, statement_out)
+from ..shapes import (
+    STATEMENT_ATTRS,
+    STATEMENT_FIELDS,
+    STATEMENT_LABELS,
+    StatementInput,
+    statement_from_attrs,
+    statement_from_model,
+    statement_out,
+)
 from ..signals import annotation_submitted
 from .exceptions import ConflictError, StatementsInvalid
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
@@ -37,8 +44,19 @@ from .statement_validation import StatementContext, clean_statements
 # and compiling ORM queries cost several times the database's own work. Row locks are PostgreSQL's
 # FOR UPDATE; on SQLite IMMEDIATE transactions serialise writers instead.
 
-_ANNOTATION_FIELDS = ("id", "task_id", "annotator_id", "assignment_id", "status", "no_statement", "time_spent_ms",
-                      "revision", "created_at", "updated_at", "submitted_at")
+_ANNOTATION_FIELDS = (
+    "id",
+    "task_id",
+    "annotator_id",
+    "assignment_id",
+    "status",
+    "no_statement",
+    "time_spent_ms",
+    "revision",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+)
 
 
 @dataclass
@@ -65,31 +83,45 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     the submitted count. One statement locks both, so concurrent submits lock them in the same order."""
     columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
     with cursor() as cur:
-        cur.execute(f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count,
+        cur.execute(
+            f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count,
                                EXISTS (SELECT 1 FROM {_table(Statement)} s WHERE s.annotation_id = a.id)
                         FROM {_table(Task)} t JOIN {_table(Annotation)} a ON a.task_id = t.id
                         JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
                         JOIN {_table(Project)} p ON p.id = t.project_id
-                        WHERE a.id = %s{_for_update("t, a" if with_task else "a")}""", [annotation.pk])
+                        WHERE a.id = %s{_for_update("t, a" if with_task else "a")}""",
+            [annotation.pk],
+        )
         row = cur.fetchone()
     if row is None:
         raise Annotation.DoesNotExist(f"Annotation {annotation.pk} no longer exists.")
     values = dict(zip(_ANNOTATION_FIELDS, row, strict=False))
-    values.update(no_statement=bool(values["no_statement"]), created_at=aware(values["created_at"]),
-                  updated_at=aware(values["updated_at"]), submitted_at=aware(values["submitted_at"]))
+    values.update(
+        no_statement=bool(values["no_statement"]),
+        created_at=aware(values["created_at"]),
+        updated_at=aware(values["updated_at"]),
+        submitted_at=aware(values["submitted_at"]),
+    )
     locked = instance(Annotation, values)
-    project_id, text, k, submitted_count, has_statements = row[len(_ANNOTATION_FIELDS):]
+    project_id, text, k, submitted_count, has_statements = row[len(_ANNOTATION_FIELDS) :]
     return _Locked(locked, text, project_id, k, submitted_count if with_task else None, bool(has_statements))
 
 
 def _check_revision(annotation: Annotation, revision: int | None) -> None:
     if revision is not None and revision != annotation.revision:
-        raise ConflictError(f"This annotation is at revision {annotation.revision}, not {revision}: it changed "
-                            "since you loaded it. Reload it and try again.", revision=annotation.revision)
+        raise ConflictError(
+            f"This annotation is at revision {annotation.revision}, not {revision}: it changed "
+            "since you loaded it. Reload it and try again.",
+            revision=annotation.revision,
+        )
 
 
-_STATEMENT_COLUMNS = ("annotation_id", "position", *(Statement._meta.get_field(n).column for n in STATEMENT_FIELDS),
-                      "created_at")
+_STATEMENT_COLUMNS = (
+    "annotation_id",
+    "position",
+    *(Statement._meta.get_field(n).column for n in STATEMENT_FIELDS),
+    "created_at",
+)
 
 
 def _statement_writes(annotation: Annotation, clean: list[dict[str, Any]], *, now, had_any: bool = True) -> list:
@@ -99,10 +131,18 @@ def _statement_writes(annotation: Annotation, clean: list[dict[str, Any]], *, no
         writes.append((f"DELETE FROM {_table(Statement)} WHERE annotation_id = %s", [annotation.pk]))
     if clean:
         row = f"({_marks(_STATEMENT_COLUMNS)})"
-        params = [v for i, fields in enumerate(clean)
-                  for v in (annotation.pk, i, *(fields[a] for a in STATEMENT_ATTRS.values()), now)]
-        writes.append((f"INSERT INTO {_table(Statement)} ({', '.join(_STATEMENT_COLUMNS)}) "
-                       f"VALUES {', '.join([row] * len(clean))} RETURNING id, position", params))
+        params = [
+            v
+            for i, fields in enumerate(clean)
+            for v in (annotation.pk, i, *(fields[a] for a in STATEMENT_ATTRS.values()), now)
+        ]
+        writes.append(
+            (
+                f"INSERT INTO {_table(Statement)} ({', '.join(_STATEMENT_COLUMNS)}) "
+                f"VALUES {', '.join([row] * len(clean))} RETURNING id, position",
+                params,
+            )
+        )
     return writes
 
 
@@ -111,23 +151,40 @@ def _written(annotation: Annotation, clean: list[dict[str, Any]], ctx: Statement
     the INSERT returned (no read back)."""
     ids = {position: pk for pk, position in returned}
     stances = ctx.stance_values
-    return [statement_out(statement_from_attrs(c, stances[c["stance_id"]]), id=ids[i], annotation=annotation.pk,
-                          position=i, labels={label: ctx.labels[name].get(c[STATEMENT_ATTRS[name]])
-                                              for name, label in STATEMENT_LABELS.items()})
-            for i, c in enumerate(clean)]
+    return [
+        statement_out(
+            statement_from_attrs(c, stances[c["stance_id"]]),
+            id=ids[i],
+            annotation=annotation.pk,
+            position=i,
+            labels={label: ctx.labels[name].get(c[STATEMENT_ATTRS[name]]) for name, label in STATEMENT_LABELS.items()},
+        )
+        for i, c in enumerate(clean)
+    ]
 
 
 def _save(annotation: Annotation) -> tuple[str, list]:
     """Write the annotation's mutable fields (the caller has bumped the revision and set updated_at)."""
-    return (f"""UPDATE {_table(Annotation)} SET status = %s, no_statement = %s, time_spent_ms = %s,
+    return (
+        f"""UPDATE {_table(Annotation)} SET status = %s, no_statement = %s, time_spent_ms = %s,
                 revision = %s, updated_at = %s, submitted_at = %s WHERE id = %s""",
-            [annotation.status, annotation.no_statement, annotation.time_spent_ms, annotation.revision,
-             annotation.updated_at, annotation.submitted_at, annotation.pk])
+        [
+            annotation.status,
+            annotation.no_statement,
+            annotation.time_spent_ms,
+            annotation.revision,
+            annotation.updated_at,
+            annotation.submitted_at,
+            annotation.pk,
+        ],
+    )
 
 
 def _finish_assignment(annotation: Annotation, status: str, now) -> tuple[str, list]:
-    return (f"UPDATE {_table(Assignment)} SET status = %s, finished_at = %s WHERE task_id = %s "
-            "AND annotator_id = %s", [status, now, annotation.task_id, annotation.annotator_id])
+    return (
+        f"UPDATE {_table(Assignment)} SET status = %s, finished_at = %s WHERE task_id = %s AND annotator_id = %s",
+        [status, now, annotation.task_id, annotation.annotator_id],
+    )
 
 
 def _write_all(writes: list[tuple[str, list]]) -> list[tuple]:
@@ -136,8 +193,10 @@ def _write_all(writes: list[tuple[str, list]]) -> list[tuple]:
     with cursor() as cur:
         if connection.vendor == "postgresql" and len(writes) > 1:
             *head, (last, _) = writes
-            cur.execute("WITH " + ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(head)) + " " + last,
-                        [p for _, params in writes for p in params])
+            cur.execute(
+                "WITH " + ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(head)) + " " + last,
+                [p for _, params in writes for p in params],
+            )
         else:
             for sql, params in writes:
                 cur.execute(sql, params)
@@ -146,21 +205,37 @@ def _write_all(writes: list[tuple[str, list]]) -> list[tuple]:
 
 def _check_payload(*, no_statement: bool, clean: list, submitting: bool) -> None:
     if no_statement and clean:
-        raise StatementsInvalid({"no_statement": ["'No stance-bearing statement' cannot be set while the "
-                                                  "annotation has statements; remove them first."]})
+        raise StatementsInvalid(
+            {
+                "no_statement": [
+                    "'No stance-bearing statement' cannot be set while the "
+                    "annotation has statements; remove them first."
+                ]
+            }
+        )
     if submitting and not no_statement and not clean:
-        raise StatementsInvalid({"statements": ["Add at least one statement, or mark the paragraph as "
-                                                "having no stance-bearing statement."]})
+        raise StatementsInvalid(
+            {"statements": ["Add at least one statement, or mark the paragraph as having no stance-bearing statement."]}
+        )
 
 
-def _record(annotation: Annotation, action: str, user, before: dict | None, after: dict | None = None,
-            *, now) -> tuple[str, list]:
+def _record(
+    annotation: Annotation, action: str, user, before: dict | None, after: dict | None = None, *, now
+) -> tuple[str, list]:
     after = after if after is not None else annotation_snapshot(annotation.pk)
     json = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    return (f"""INSERT INTO {_table(AnnotationRevision)} (annotation_id, action, changed_by_id, changed_at,
+    return (
+        f"""INSERT INTO {_table(AnnotationRevision)} (annotation_id, action, changed_by_id, changed_at,
                 before, after) VALUES (%s, %s, %s, %s, {json}, {json})""",
-            [annotation.pk, action, user.pk if user is not None else None, now,
-             None if before is None else orjson.dumps(before).decode(), orjson.dumps(after).decode()])
+        [
+            annotation.pk,
+            action,
+            user.pk if user is not None else None,
+            now,
+            None if before is None else orjson.dumps(before).decode(),
+            orjson.dumps(after).decode(),
+        ],
+    )
 
 
 def _apply(annotation: Annotation, *, no_statement: bool, time_spent_ms: int | None, now) -> None:
@@ -172,8 +247,15 @@ def _apply(annotation: Annotation, *, no_statement: bool, time_spent_ms: int | N
 
 
 @transaction.atomic
-def annotation_save(*, annotation: Annotation, user, revision: int | None, statements: Sequence[StatementInput],
-                    no_statement: bool = False, time_spent_ms: int | None = None) -> Annotation:
+def annotation_save(
+    *,
+    annotation: Annotation,
+    user,
+    revision: int | None,
+    statements: Sequence[StatementInput],
+    no_statement: bool = False,
+    time_spent_ms: int | None = None,
+) -> Annotation:
     """Save the annotator's work without changing its status (a draft stays a draft).
 
     Replaces the statement list. On a submitted annotation this is an edit: recorded with before/after.
@@ -182,26 +264,48 @@ def annotation_save(*, annotation: Annotation, user, revision: int | None, state
     locked = _lock(annotation, with_task=False)
     annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, ctx = clean_statements(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
-                        statements=statements)
+    clean, ctx = clean_statements(
+        text=locked.text, project_id=locked.project_id, task_id=annotation.task_id, statements=statements
+    )
     _check_payload(no_statement=no_statement, clean=clean, submitting=annotation.status == Annotation.Status.SUBMITTED)
-    before = (snapshot_of(annotation, locked.statements_snapshot())
-              if annotation.status == Annotation.Status.SUBMITTED else None)
+    before = (
+        snapshot_of(annotation, locked.statements_snapshot())
+        if annotation.status == Annotation.Status.SUBMITTED
+        else None
+    )
     now = timezone.now()
     _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
     writes = [_save(annotation)]
     if before is not None:
-        writes.append(_record(annotation, AnnotationRevision.Action.EDIT, user, before,
-                              snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values)), now=now))
-    annotation.statement_rows = _written(annotation, clean, ctx,
-                                         _write_all(writes + _statement_writes(annotation, clean, now=now,
-                                                                               had_any=locked.has_statements)))
+        writes.append(
+            _record(
+                annotation,
+                AnnotationRevision.Action.EDIT,
+                user,
+                before,
+                snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values)),
+                now=now,
+            )
+        )
+    annotation.statement_rows = _written(
+        annotation,
+        clean,
+        ctx,
+        _write_all(writes + _statement_writes(annotation, clean, now=now, had_any=locked.has_statements)),
+    )
     return annotation
 
 
 @transaction.atomic
-def annotation_submit(*, annotation: Annotation, user, revision: int | None, statements: Sequence[StatementInput],
-                      no_statement: bool = False, time_spent_ms: int | None = None) -> Annotation:
+def annotation_submit(
+    *,
+    annotation: Annotation,
+    user,
+    revision: int | None,
+    statements: Sequence[StatementInput],
+    no_statement: bool = False,
+    time_spent_ms: int | None = None,
+) -> Annotation:
     """Submit: save the statements, count the submission on the task, close the lease.
 
     The returned annotation carries `statement_rows`: the statements as written, in the API's shape.
@@ -213,14 +317,17 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     locked = _lock(annotation, with_task=True)
     annotation = locked.annotation
     _check_revision(annotation, revision)
-    clean, ctx = clean_statements(text=locked.text, project_id=locked.project_id, task_id=annotation.task_id,
-                        statements=statements)
+    clean, ctx = clean_statements(
+        text=locked.text, project_id=locked.project_id, task_id=annotation.task_id, statements=statements
+    )
     _check_payload(no_statement=no_statement, clean=clean, submitting=True)
     was_submitted = annotation.status == Annotation.Status.SUBMITTED
     k = locked.k
     if not was_submitted and locked.submitted_count >= k:
-        raise ConflictError(f"This paragraph already has its {k} submitted annotations; your draft is kept.",
-                            revision=annotation.revision)
+        raise ConflictError(
+            f"This paragraph already has its {k} submitted annotations; your draft is kept.",
+            revision=annotation.revision,
+        )
     old_statements = locked.statements_snapshot()
     before = snapshot_of(annotation, old_statements)
     now = timezone.now()
@@ -229,14 +336,25 @@ def annotation_submit(*, annotation: Annotation, user, revision: int | None, sta
     if not was_submitted:
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
-        writes.append((f"UPDATE {_table(Task)} SET submitted_count = submitted_count + 1, is_complete = %s "
-                       "WHERE id = %s", [locked.submitted_count + 1 >= k, annotation.task_id]))
+        writes.append(
+            (
+                f"UPDATE {_table(Task)} SET submitted_count = submitted_count + 1, is_complete = %s WHERE id = %s",
+                [locked.submitted_count + 1 >= k, annotation.task_id],
+            )
+        )
         writes.append(_finish_assignment(annotation, Assignment.Status.SUBMITTED, now))
     writes.append(_save(annotation))
     after = snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values))
-    writes.append(_record(annotation,
-                          AnnotationRevision.Action.EDIT if was_submitted else AnnotationRevision.Action.SUBMIT,
-                          user, before, after, now=now))
+    writes.append(
+        _record(
+            annotation,
+            AnnotationRevision.Action.EDIT if was_submitted else AnnotationRevision.Action.SUBMIT,
+            user,
+            before,
+            after,
+            now=now,
+        )
+    )
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
     annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)
@@ -259,13 +377,20 @@ def annotation_skip(*, annotation: Annotation, user, revision: int | None = None
     annotation.status = Annotation.Status.SKIPPED
     annotation.revision += 1
     annotation.updated_at = now
-    _write_all([_save(annotation), _finish_assignment(annotation, Assignment.Status.SKIPPED, now),
-                _record(annotation, AnnotationRevision.Action.SKIP, user, before,
-                        snapshot_of(annotation, statements), now=now)])
+    _write_all(
+        [
+            _save(annotation),
+            _finish_assignment(annotation, Assignment.Status.SKIPPED, now),
+            _record(
+                annotation, AnnotationRevision.Action.SKIP, user, before, snapshot_of(annotation, statements), now=now
+            ),
+        ]
+    )
     return annotation
 
 
 # ---------------------------------------------------------------- single statements
+
 
 def _one_statement_change(annotation: Annotation, user, revision: int | None, change) -> Statement | None:
     locked = _lock(annotation, with_task=False)
@@ -286,8 +411,9 @@ def _one_statement_change(annotation: Annotation, user, revision: int | None, ch
 def _clean_against(locked: _Locked, others: list[Statement], new: StatementInput) -> dict[str, Any]:
     inputs = [statement_from_model(s) for s in others] + [new]
     try:
-        return clean_statements(text=locked.text, project_id=locked.project_id, task_id=locked.annotation.task_id,
-                      statements=inputs)[0][-1]
+        return clean_statements(
+            text=locked.text, project_id=locked.project_id, task_id=locked.annotation.task_id, statements=inputs
+        )[0][-1]
     except StatementsInvalid as exc:
         errs = exc.api_detail["statements"]
         mine = errs[-1] or {"non_field_errors": ["Another statement of this annotation is invalid."]}
@@ -298,11 +424,13 @@ def _clean_against(locked: _Locked, others: list[Statement], new: StatementInput
 def statement_create(*, annotation: Annotation, user, data: StatementInput, revision: int | None = None) -> Statement:
     def change(locked, current):
         if locked.annotation.no_statement:
-            raise StatementsInvalid({"annotation": ["This annotation is marked as having no stance-bearing "
-                                                    "statement; clear that first."]})
+            raise StatementsInvalid(
+                {"annotation": ["This annotation is marked as having no stance-bearing statement; clear that first."]}
+            )
         fields = _clean_against(locked, current, data)
         position = max((s.position for s in current), default=-1) + 1
         return Statement.objects.create(annotation=locked.annotation, position=position, **fields)
+
     return _one_statement_change(annotation, user, revision, change)
 
 
@@ -316,6 +444,7 @@ def statement_update(*, statement: Statement, user, data: StatementInput, revisi
             setattr(target, name, value)
         target.save()
         return target
+
     return _one_statement_change(statement.annotation, user, revision, change)
 
 
@@ -324,7 +453,14 @@ def statement_delete(*, statement: Statement, user, revision: int | None = None)
     def change(locked, current):
         ann = locked.annotation
         if ann.status == Annotation.Status.SUBMITTED and len(current) == 1 and not ann.no_statement:
-            raise StatementsInvalid({"non_field_errors": ["A submitted annotation keeps at least one statement; "
-                                                          "mark it 'no stance-bearing statement' instead."]})
+            raise StatementsInvalid(
+                {
+                    "non_field_errors": [
+                        "A submitted annotation keeps at least one statement; "
+                        "mark it 'no stance-bearing statement' instead."
+                    ]
+                }
+            )
         Statement.objects.filter(pk=statement.pk).delete()
+
     _one_statement_change(statement.annotation, user, revision, change)

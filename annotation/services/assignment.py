@@ -34,8 +34,14 @@ MAX_CLAIM_ATTEMPTS = 50
 
 def _live_leases(*, now, user) -> Subquery:
     """Number of other annotators' active, unexpired leases on the outer task."""
-    rows = (Assignment.objects.filter(task=OuterRef("pk"), status=Assignment.Status.ACTIVE, expires_at__gt=now)
-            .exclude(annotator=user).order_by().values("task").annotate(n=Count("pk")).values("n"))
+    rows = (
+        Assignment.objects.filter(task=OuterRef("pk"), status=Assignment.Status.ACTIVE, expires_at__gt=now)
+        .exclude(annotator=user)
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
@@ -53,27 +59,41 @@ def assignment_active_for(*, user, project: Project, now=None) -> Assignment | N
     """The annotator's live lease in the project, if any (plain SQL: every next-task asks this first)."""
     now = now or timezone.now()
     with cursor() as cur:
-        cur.execute(_ACTIVE_SQL.format(asg=Assignment._meta.db_table, task=Task._meta.db_table),
-                    [user.pk, project.pk, now])
+        cur.execute(
+            _ACTIVE_SQL.format(asg=Assignment._meta.db_table, task=Task._meta.db_table), [user.pk, project.pk, now]
+        )
         row = cur.fetchone()
     if row is None:
         return None
-    return instance(Assignment, {"id": row[0], "task_id": row[1], "annotator_id": user.pk, "status": row[2],
-                                 "leased_at": aware(row[3]), "expires_at": aware(row[4]),
-                                 "finished_at": aware(row[5])})
+    return instance(
+        Assignment,
+        {
+            "id": row[0],
+            "task_id": row[1],
+            "annotator_id": user.pk,
+            "status": row[2],
+            "leased_at": aware(row[3]),
+            "expires_at": aware(row[4]),
+            "finished_at": aware(row[5]),
+        },
+    )
 
 
 def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
     base = Task.objects.filter(project=project, is_complete=False)
     if exclude:
         base = base.exclude(pk__in=exclude)
-    base = (base.alias(leases=_live_leases(now=now, user=user))
-            .filter(submitted_count__lt=Value(project.annotators_per_task) - F("leases"))
-            .filter(~_done_by(user)))
+    base = (
+        base.alias(leases=_live_leases(now=now, user=user))
+        .filter(submitted_count__lt=Value(project.annotators_per_task) - F("leases"))
+        .filter(~_done_by(user))
+    )
     if project.task_order == Project.TaskOrder.UNCERTAINTY:
         # Scored tasks, most uncertain first (index task_next_by_uncertainty), then the rest in article order.
-        return [base.filter(uncertainty__isnull=False).order_by("-uncertainty", "order"),
-                base.filter(uncertainty__isnull=True).order_by("order")]
+        return [
+            base.filter(uncertainty__isnull=False).order_by("-uncertainty", "order"),
+            base.filter(uncertainty__isnull=True).order_by("order"),
+        ]
     return [base.order_by("order")]
 
 
@@ -97,31 +117,58 @@ def _lock_next(*, project: Project, user, now, exclude: list[int]) -> int | None
 
 def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
     """(still has room for `user`, `user` already has an assignment row) - read in a fresh snapshot."""
-    row = (Task.objects.filter(pk=task_id)
-           .annotate(leases=_live_leases(now=now, user=user), done=_done_by(user),
-                     mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)))
-           .values("submitted_count", "leases", "done", "mine").first())
+    row = (
+        Task.objects.filter(pk=task_id)
+        .annotate(
+            leases=_live_leases(now=now, user=user),
+            done=_done_by(user),
+            mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)),
+        )
+        .values("submitted_count", "leases", "done", "mine")
+        .first()
+    )
     if row is None:  # removed (a kind correction) while we waited for its lock
         return False, False
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
-_CLAIM_SQL = ("SELECT task_id, assignment_id, leased_at, expires_at FROM standpoint_claim_task(%s::bigint, "
-              "%s::bigint, %s::integer, %s::timestamptz, %s::timestamptz, %s::boolean, %s::integer)")
+_CLAIM_SQL = (
+    "SELECT task_id, assignment_id, leased_at, expires_at FROM standpoint_claim_task(%s::bigint, "
+    "%s::bigint, %s::integer, %s::timestamptz, %s::timestamptz, %s::boolean, %s::integer)"
+)
 
 
 def _claim_sql(*, project: Project, user, now, expires) -> Assignment | None:
     """The whole claim in one round trip: the PostgreSQL function from migration 0002, which follows
     the same rules as the Python path below (see that migration's docstring)."""
     with cursor() as cur:
-        cur.execute(_CLAIM_SQL, [project.pk, user.pk, project.annotators_per_task, now, expires,
-                                 project.task_order == Project.TaskOrder.UNCERTAINTY, MAX_CLAIM_ATTEMPTS])
+        cur.execute(
+            _CLAIM_SQL,
+            [
+                project.pk,
+                user.pk,
+                project.annotators_per_task,
+                now,
+                expires,
+                project.task_order == Project.TaskOrder.UNCERTAINTY,
+                MAX_CLAIM_ATTEMPTS,
+            ],
+        )
         row = cur.fetchone()
     if row is None:
         return None
-    return instance(Assignment, {"id": row[1], "task_id": row[0], "annotator_id": user.pk,
-                                 "status": Assignment.Status.ACTIVE, "leased_at": row[2], "expires_at": row[3],
-                                 "finished_at": None})
+    return instance(
+        Assignment,
+        {
+            "id": row[1],
+            "task_id": row[0],
+            "annotator_id": user.pk,
+            "status": Assignment.Status.ACTIVE,
+            "leased_at": row[2],
+            "expires_at": row[3],
+            "finished_at": None,
+        },
+    )
 
 
 def assignment_claim_next(*, user, project: Project) -> Assignment | None:
@@ -164,13 +211,15 @@ def _claim_orm(*, project: Project, user, now, expires) -> Assignment | None:
 def _lease(*, task_id: int, user, now, expires, reuse: bool) -> Assignment:
     if reuse:  # an earlier lease of ours expired: take the same row again, keep the draft
         Assignment.objects.filter(task_id=task_id, annotator=user).update(
-            status=Assignment.Status.ACTIVE, leased_at=now, expires_at=expires, finished_at=None)
+            status=Assignment.Status.ACTIVE, leased_at=now, expires_at=expires, finished_at=None
+        )
         assignment = Assignment.objects.get(task_id=task_id, annotator=user)
         Annotation.objects.filter(task_id=task_id, annotator=user).update(assignment=assignment)
     else:
         assignment = Assignment.objects.create(task_id=task_id, annotator=user, leased_at=now, expires_at=expires)
-    Annotation.objects.bulk_create([Annotation(task_id=task_id, annotator=user, assignment_id=assignment.pk)],
-                                   ignore_conflicts=True)
+    Annotation.objects.bulk_create(
+        [Annotation(task_id=task_id, annotator=user, assignment_id=assignment.pk)], ignore_conflicts=True
+    )
     return assignment
 
 
@@ -183,7 +232,8 @@ def assignment_renew(*, assignment: Assignment) -> Assignment:
     now = timezone.now()
     expires = now + timedelta(minutes=assignment.task.project.lease_minutes)
     if Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACTIVE, expires_at__gt=now).update(
-            expires_at=expires):
+        expires_at=expires
+    ):
         assignment.expires_at = expires
     return assignment
 
@@ -192,5 +242,5 @@ def leases_expire(*, now=None) -> int:
     """Mark active leases past their time as expired (bookkeeping only: claims ignore them already)."""
     now = now or timezone.now()
     return Assignment.objects.filter(status=Assignment.Status.ACTIVE, expires_at__lte=now).update(
-        status=Assignment.Status.EXPIRED)
-
+        status=Assignment.Status.EXPIRED
+    )

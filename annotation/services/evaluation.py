@@ -21,22 +21,37 @@ from django.utils import timezone
 
 from annotation.prelabel import registry
 from annotation.prelabel.base import ActorEntry, ClaimEntry
-from annotation.prelabel.evaluation import (LabelledParagraph, LabelledStatement, NotEnoughToEvaluate,
-                                            evaluate_prelabels)
+from annotation.prelabel.evaluation import LabelledParagraph, LabelledStatement, NotEnoughToEvaluate, evaluate_prelabels
 from corpora.models import Article
 
+from ..models import (
+    Actor,
+    Adjudication,
+    Annotation,
+    Claim,
+    GoldStatement,
+    PrelabelEvaluation,
+    Project,
+    RegistryStatus,
+    Statement,
+    Task,
+)
 from .embedder import embedder_key
 from .enqueue import enqueue_on_commit
-from ..models import (Actor, Adjudication, Annotation, Claim, GoldStatement, PrelabelEvaluation, Project,
-                      RegistryStatus, Statement, Task)
 
 logger = logging.getLogger(__name__)
 
 
 def _statement(row) -> LabelledStatement:
     role = row.actor_role if row.actor_role in ("author", "implied") else "mention"
-    return LabelledStatement(role=role, actor=str(row.actor_id) if row.actor_id else None,
-                             start=row.actor_start, end=row.actor_end, claim=str(row.claim_id), stance=row.stance.value)
+    return LabelledStatement(
+        role=role,
+        actor=str(row.actor_id) if row.actor_id else None,
+        start=row.actor_start,
+        end=row.actor_end,
+        claim=str(row.claim_id),
+        stance=row.stance.value,
+    )
 
 
 def labelled_paragraphs(*, project: Project) -> list[LabelledParagraph]:
@@ -44,14 +59,23 @@ def labelled_paragraphs(*, project: Project) -> list[LabelledParagraph]:
     tasks = {t.pk: t for t in Task.objects.filter(project=project).select_related("paragraph")}
     by_task: dict[int, list[LabelledStatement]] = defaultdict(list)
     adjudicated = set(Adjudication.objects.filter(task__project=project).values_list("task_id", flat=True))
-    for g in GoldStatement.objects.filter(adjudication__task__project=project).select_related("stance", "adjudication") \
-            .order_by("adjudication__task_id", "position", "pk"):
+    for g in (
+        GoldStatement.objects.filter(adjudication__task__project=project)
+        .select_related("stance", "adjudication")
+        .order_by("adjudication__task_id", "position", "pk")
+    ):
         by_task[g.adjudication.task_id].append(_statement(g))
-    submitted = set(Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED)
-                    .exclude(task_id__in=adjudicated).values_list("task_id", flat=True))
+    submitted = set(
+        Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED)
+        .exclude(task_id__in=adjudicated)
+        .values_list("task_id", flat=True)
+    )
     votes: dict[int, dict[tuple, list[LabelledStatement]]] = defaultdict(lambda: defaultdict(list))
-    for s in Statement.objects.filter(annotation__task_id__in=submitted, annotation__status=Annotation.Status.SUBMITTED) \
-            .select_related("stance", "annotation").order_by("annotation__submitted_at", "annotation_id", "position", "pk"):
+    for s in (
+        Statement.objects.filter(annotation__task_id__in=submitted, annotation__status=Annotation.Status.SUBMITTED)
+        .select_related("stance", "annotation")
+        .order_by("annotation__submitted_at", "annotation_id", "position", "pk")
+    ):
         st = _statement(s)
         votes[s.annotation.task_id][(st.role, st.actor, st.claim)].append(st)
     for task_id, groups in votes.items():
@@ -62,8 +86,13 @@ def labelled_paragraphs(*, project: Project) -> list[LabelledParagraph]:
     for task_id in sorted(adjudicated | submitted, key=lambda t: (tasks[t].order, t) if t in tasks else (0, t)):
         task = tasks.get(task_id)
         if task is not None:
-            out.append(LabelledParagraph(group=str(task.paragraph.article_id), text=task.paragraph.text,
-                                         statements=tuple(by_task.get(task_id, ()))))
+            out.append(
+                LabelledParagraph(
+                    group=str(task.paragraph.article_id),
+                    text=task.paragraph.text,
+                    statements=tuple(by_task.get(task_id, ())),
+                )
+            )
     return out
 
 
@@ -71,17 +100,26 @@ def prelabel_evaluation_compute(*, project: Project) -> dict:
     """The evaluation report for the project's labels now. Raises NotEnoughToEvaluate (a ValueError)."""
     paragraphs = labelled_paragraphs(project=project)
     approved = Actor.objects.filter(project=project, status=RegistryStatus.APPROVED).prefetch_related("aliases")
-    actors = [ActorEntry(key=str(a.pk), name=a.name, aliases=tuple(al.alias for al in a.aliases.all())) for a in approved]
+    actors = [
+        ActorEntry(key=str(a.pk), name=a.name, aliases=tuple(al.alias for al in a.aliases.all())) for a in approved
+    ]
     names = {str(pk): name for pk, name in Actor.objects.filter(project=project).values_list("pk", "name")}
     # every claim a statement can point at (approved or proposed); merged ones were re-pointed
-    claims = [ClaimEntry(key=str(pk), text=text) for pk, text in
-              Claim.objects.filter(project=project).exclude(status=RegistryStatus.MERGED).order_by("pk")
-              .values_list("pk", "text")]
-    report = evaluate_prelabels(paragraphs, registry=actors, actor_names=names, claims=claims,
-                                embedder=registry.get_embedder(embedder_key()))
+    claims = [
+        ClaimEntry(key=str(pk), text=text)
+        for pk, text in Claim.objects.filter(project=project)
+        .exclude(status=RegistryStatus.MERGED)
+        .order_by("pk")
+        .values_list("pk", "text")
+    ]
+    report = evaluate_prelabels(
+        paragraphs, registry=actors, actor_names=names, claims=claims, embedder=registry.get_embedder(embedder_key())
+    )
     report["embedder"] = embedder_key()
-    titles = {str(pk): title or f"Article {pk}" for pk, title in
-              Article.objects.filter(pk__in={p.group for p in paragraphs}).values_list("pk", "title")}
+    titles = {
+        str(pk): title or f"Article {pk}"
+        for pk, title in Article.objects.filter(pk__in={p.group for p in paragraphs}).values_list("pk", "title")
+    }
     for fold in report["stance_selection"]:
         fold["title"] = titles.get(fold["held_out"], fold["held_out"])
     return report
@@ -89,8 +127,9 @@ def prelabel_evaluation_compute(*, project: Project) -> dict:
 
 @transaction.atomic
 def prelabel_evaluation_create(*, project: Project, user=None) -> PrelabelEvaluation:
-    evaluation = PrelabelEvaluation.objects.create(project=project,
-                                                   created_by=user if getattr(user, "pk", None) else None)
+    evaluation = PrelabelEvaluation.objects.create(
+        project=project, created_by=user if getattr(user, "pk", None) else None
+    )
     enqueue_on_commit("annotation.prelabel_evaluate", evaluation.pk)
     return evaluation
 
@@ -98,7 +137,8 @@ def prelabel_evaluation_create(*, project: Project, user=None) -> PrelabelEvalua
 def prelabel_evaluation_run(*, evaluation_id: int) -> PrelabelEvaluation | None:
     """Claim a pending run, compute and store its report (or its error). No-op if already claimed."""
     claimed = PrelabelEvaluation.objects.filter(pk=evaluation_id, status=PrelabelEvaluation.Status.PENDING).update(
-        status=PrelabelEvaluation.Status.RUNNING)
+        status=PrelabelEvaluation.Status.RUNNING
+    )
     evaluation = PrelabelEvaluation.objects.select_related("project").filter(pk=evaluation_id).first()
     if not claimed or evaluation is None:
         return evaluation
@@ -116,14 +156,16 @@ def prelabel_evaluation_run(*, evaluation_id: int) -> PrelabelEvaluation | None:
 
 
 def _finish(evaluation: PrelabelEvaluation, *, status: str, report: dict | None = None, error: str = "") -> None:
-    PrelabelEvaluation.objects.filter(pk=evaluation.pk).update(status=status, report=report or {}, error=error[:2000],
-                                                               finished_at=timezone.now())
+    PrelabelEvaluation.objects.filter(pk=evaluation.pk).update(
+        status=status, report=report or {}, error=error[:2000], finished_at=timezone.now()
+    )
 
 
 def prelabel_evaluate_now(*, project: Project, user=None) -> PrelabelEvaluation:
     """Create a run and compute it in this process (the management command)."""
-    evaluation = PrelabelEvaluation.objects.create(project=project,
-                                                   created_by=user if getattr(user, "pk", None) else None)
+    evaluation = PrelabelEvaluation.objects.create(
+        project=project, created_by=user if getattr(user, "pk", None) else None
+    )
     return prelabel_evaluation_run(evaluation_id=evaluation.pk)
 
 

@@ -19,8 +19,12 @@ class StatementsInvalid(ValidationError):
         flat = {}
         for key, value in api_detail.items():
             if isinstance(value, list) and value and isinstance(value[0], dict):
-                flat[key] = [f"statement {i}: {field}: {msg}" for i, errs in enumerate(value)
-                             for field, msgs in errs.items() for msg in msgs]
+                flat[key] = [
+                    f"statement {i}: {field}: {msg}"
+                    for i, errs in enumerate(value)
+                    for field, msgs in errs.items()
+                    for msg in msgs
+                ]
             else:
                 flat[key] = value
         super().__init__(flat)

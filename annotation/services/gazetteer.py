@@ -42,9 +42,14 @@ def gazetteer_load(*, project: Project, path: Path | str | None = None, user=Non
     for entry in entries:
         actor = existing.get(entry.name.lower())
         if actor is None:
-            actor = Actor.objects.create(project=project, name=entry.name, type=entry.type, external_id=entry.qid,
-                                         status=RegistryStatus.APPROVED,
-                                         proposed_by=user if getattr(user, "pk", None) else None)
+            actor = Actor.objects.create(
+                project=project,
+                name=entry.name,
+                type=entry.type,
+                external_id=entry.qid,
+                status=RegistryStatus.APPROVED,
+                proposed_by=user if getattr(user, "pk", None) else None,
+            )
             existing[entry.name.lower()] = actor
             result.created.append(entry.name)
         elif entry.qid and not actor.external_id:

@@ -44,10 +44,10 @@ class LabelStudioImportError(LabelStudioFormatError):
 @dataclass
 class Planned:
     task_id: int
-    who: str                 # an identity key: "user:<id>", an e-mail, or "ls:<text>"
+    who: str  # an identity key: "user:<id>", an e-mail, or "ls:<text>"
     ls_id: int | None
     no_statement: bool
-    statements: list[dict]   # model fields: actor_role, actor_id, ..., stance_id, note
+    statements: list[dict]  # model fields: actor_role, actor_id, ..., stance_id, note
     where: str
 
 
@@ -61,10 +61,12 @@ class PlannedPredictions:
 
 class _Registries:
     def __init__(self, project: Project):
-        self.actors = self._names(Actor.objects.filter(project=project).values_list("id", "name", "status",
-                                                                                    "merged_into_id"))
-        self.claims = self._names(Claim.objects.filter(project=project).values_list("id", "text", "status",
-                                                                                    "merged_into_id"))
+        self.actors = self._names(
+            Actor.objects.filter(project=project).values_list("id", "name", "status", "merged_into_id")
+        )
+        self.claims = self._names(
+            Claim.objects.filter(project=project).values_list("id", "text", "status", "merged_into_id")
+        )
         self.stances = dict(StanceLabel.objects.filter(project=project).values_list("value", "id"))
 
     @staticmethod
@@ -92,14 +94,24 @@ def _resolve(parsed, regs: _Registries, text: str) -> tuple[list[dict], tuple[st
             return [], (f"{here}.claim", f"unknown claim {s['claim']!r}")
         if s["stance"] not in regs.stances:
             return [], (f"{here}.stance", f"unknown stance {s['stance']!r}")
-        for label, a, b in (("actor", s["actor_start"], s["actor_end"]), ("evidence", s["evidence_start"],
-                                                                             s["evidence_end"])):
+        for label, a, b in (
+            ("actor", s["actor_start"], s["actor_end"]),
+            ("evidence", s["evidence_start"], s["evidence_end"]),
+        ):
             if a is not None and not text[a:b].strip():
                 return [], (f"{here}.{label}", f"the {label} span {a}-{b} covers only whitespace")
-        row = {"actor_role": s["actor_role"], "actor_id": regs.actors.get(s["actor"]) if s["actor"] else None,
-               "actor_start": s["actor_start"], "actor_end": s["actor_end"], "claim_id": regs.claims[s["claim"]],
-               "stance_id": regs.stances[s["stance"]], "stance": s["stance"], "evidence_start": s["evidence_start"],
-               "evidence_end": s["evidence_end"], "note": s["note"] or ""}
+        row = {
+            "actor_role": s["actor_role"],
+            "actor_id": regs.actors.get(s["actor"]) if s["actor"] else None,
+            "actor_start": s["actor_start"],
+            "actor_end": s["actor_end"],
+            "claim_id": regs.claims[s["claim"]],
+            "stance_id": regs.stances[s["stance"]],
+            "stance": s["stance"],
+            "evidence_start": s["evidence_start"],
+            "evidence_end": s["evidence_end"],
+            "note": s["note"] or "",
+        }
         key = (row["actor_role"], row["actor_id"], row["actor_start"], row["actor_end"], row["claim_id"])
         if key in seen and not (row["actor_role"] == "implied" and row["actor_id"] is None):
             return [], (f"{here}.claim", "another statement already links this actor to this claim")
@@ -131,8 +143,11 @@ def _task_of(item, ref, by_task, by_paragraph, project):
     if task is None and isinstance(data.get("paragraph_id"), int):
         task = by_paragraph.get(data["paragraph_id"])
     if task is None:
-        return None, ("data.task_id", f"no task of project {project.name!r} has task_id {data.get('task_id')!r} "
-                                      f"or paragraph_id {data.get('paragraph_id')!r}")
+        return None, (
+            "data.task_id",
+            f"no task of project {project.name!r} has task_id {data.get('task_id')!r} "
+            f"or paragraph_id {data.get('paragraph_id')!r}",
+        )
     if data.get("text") != task[1]:
         return None, ("data.text", "differs from the paragraph's text, so offsets cannot be trusted")
     return task, None
@@ -162,8 +177,9 @@ def _plan(ctx: _Context, tasks, offset: int, *, include_ground_truth, ls_users, 
         task, problem = _task_of(item, ref, by_task, by_paragraph, project)
         if problem or not isinstance(anns, list):
             fld, reason = problem or ("annotations", "must be a list")
-            summary.refused.append(Refused(ref, fld, reason + f" ({len(anns) if isinstance(anns, list) else 0} "
-                                                              "annotations not imported)"))
+            summary.refused.append(
+                Refused(ref, fld, reason + f" ({len(anns) if isinstance(anns, list) else 0} annotations not imported)")
+            )
             continue
         summary.tasks += 1
         task_id, text = task
@@ -201,12 +217,23 @@ def _plan(ctx: _Context, tasks, offset: int, *, include_ground_truth, ls_users, 
                 summary.refused.append(Refused(ref, f"{where}.{problem[0]}", problem[1]))
                 continue
             if not clean and not parsed.no_statement:
-                reason = ("only untouched pre-label regions, no statement and no 'no statement' choice"
-                          if parsed.ignored_regions else "no statement and no 'no statement' choice")
+                reason = (
+                    "only untouched pre-label regions, no statement and no 'no statement' choice"
+                    if parsed.ignored_regions
+                    else "no statement and no 'no statement' choice"
+                )
                 summary.refused.append(Refused(ref, f"{where}.result", reason))
                 continue
-            planned.append(Planned(task_id, who, ann.get("id") if isinstance(ann.get("id"), int) else None,
-                                   parsed.no_statement and not clean, clean, f"{ref} {where}"))
+            planned.append(
+                Planned(
+                    task_id,
+                    who,
+                    ann.get("id") if isinstance(ann.get("id"), int) else None,
+                    parsed.no_statement and not clean,
+                    clean,
+                    f"{ref} {where}",
+                )
+            )
         for j, pred in enumerate(item.get("predictions") or []):
             if isinstance(pred, int):  # Label Studio's own JSON export lists predictions by id only
                 continue
@@ -217,14 +244,28 @@ def _plan(ctx: _Context, tasks, offset: int, *, include_ground_truth, ls_users, 
                 continue
             rows = []
             for s in sugg:
-                if (s["actor"] and s["actor"] not in regs.actors) or (s["claim"] and s["claim"] not in regs.claims) \
-                        or (s["stance"] and s["stance"] not in regs.stances):
-                    summary.refused.append(Refused(ref, f"predictions[{j}]", "a suggestion names an actor, claim or "
-                                                                             "stance this project does not have"))
+                if (
+                    (s["actor"] and s["actor"] not in regs.actors)
+                    or (s["claim"] and s["claim"] not in regs.claims)
+                    or (s["stance"] and s["stance"] not in regs.stances)
+                ):
+                    summary.refused.append(
+                        Refused(
+                            ref,
+                            f"predictions[{j}]",
+                            "a suggestion names an actor, claim or stance this project does not have",
+                        )
+                    )
                     rows = None
                     break
-                rows.append({**s, "actor_id": regs.actors.get(s["actor"]), "claim_id": regs.claims.get(s["claim"]),
-                             "stance_id": regs.stances.get(s["stance"])})
+                rows.append(
+                    {
+                        **s,
+                        "actor_id": regs.actors.get(s["actor"]),
+                        "claim_id": regs.claims.get(s["claim"]),
+                        "stance_id": regs.stances.get(s["stance"]),
+                    }
+                )
             if rows:
                 predictions.append(PlannedPredictions(task_id, name, version, rows))
     return planned, predictions
@@ -246,8 +287,13 @@ class _Users:
         wanted = {p.who for p in planned} - self.known.keys()
         plain = {w for w in wanted if not w.startswith(("pseudonym:", "ls:"))}
         if plain:
-            rows = (User.objects.filter(is_active=True).annotate(u=Lower("username"), e=Lower("email"))
-                    .filter(Q(u__in=plain) | Q(e__in=plain)).order_by("id").values_list("id", "u", "e"))
+            rows = (
+                User.objects.filter(is_active=True)
+                .annotate(u=Lower("username"), e=Lower("email"))
+                .filter(Q(u__in=plain) | Q(e__in=plain))
+                .order_by("id")
+                .values_list("id", "u", "e")
+            )
             for uid, username, email in rows:
                 for key in (username, email):
                     if key in plain and key not in self.known:
@@ -256,24 +302,35 @@ class _Users:
         for who in sorted(wanted - self.known.keys()):
             label = who.split(":", 1)[1] if who.startswith(("pseudonym:", "ls:")) else who
             username = label if "@" in label else "ls-" + re.sub(r"[^\w.@+-]", "-", label)[:140]
-            user, created = User.objects.get_or_create(username=username[:150], defaults={
-                "is_active": False, "email": label if "@" in label else ""})
+            user, created = User.objects.get_or_create(
+                username=username[:150], defaults={"is_active": False, "email": label if "@" in label else ""}
+            )
             if created:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
                 self.summary.users_created.append(user.username)
             self.known[who] = user.pk
         new_members = {self.known[p.who] for p in planned} - self.members
-        ProjectMembership.objects.bulk_create([ProjectMembership(project=self.project, user_id=uid, role=Role.ANNOTATOR)
-                                               for uid in sorted(new_members)], ignore_conflicts=True)
+        ProjectMembership.objects.bulk_create(
+            [ProjectMembership(project=self.project, user_id=uid, role=Role.ANNOTATOR) for uid in sorted(new_members)],
+            ignore_conflicts=True,
+        )
         self.members |= new_members
         self.summary.users_matched = len(self.matched)
         return self.known
 
 
-def label_studio_import(*, project: Project, source, user=None, include_ground_truth: bool = False,
-                        ls_users: dict[int, str] | None = None, ls_project_id: int | None = None,
-                        complete_export: bool = False, batch_tasks: int = BATCH_TASKS) -> ImportSummary:
+def label_studio_import(
+    *,
+    project: Project,
+    source,
+    user=None,
+    include_ground_truth: bool = False,
+    ls_users: dict[int, str] | None = None,
+    ls_project_id: int | None = None,
+    complete_export: bool = False,
+    batch_tasks: int = BATCH_TASKS,
+) -> ImportSummary:
     """Import a Label Studio export made with our config. Returns the report (see ImportSummary).
 
     `ls_users` ({Label Studio user id: e-mail}) resolves numeric `completed_by`. With `ls_project_id`
@@ -287,16 +344,24 @@ def label_studio_import(*, project: Project, source, user=None, include_ground_t
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(project=project, source=source, user=user, include_ground_truth=include_ground_truth,
-                       ls_users=ls_users, ls_project_id=ls_project_id, complete_export=complete_export,
-                       batch_tasks=batch_tasks)
+        return _import(
+            project=project,
+            source=source,
+            user=user,
+            include_ground_truth=include_ground_truth,
+            ls_users=ls_users,
+            ls_project_id=ls_project_id,
+            complete_export=complete_export,
+            batch_tasks=batch_tasks,
+        )
     finally:
         if collecting:
             gc.enable()
 
 
-def _import(*, project, source, user, include_ground_truth, ls_users, ls_project_id, complete_export,
-            batch_tasks) -> ImportSummary:
+def _import(
+    *, project, source, user, include_ground_truth, ls_users, ls_project_id, complete_export, batch_tasks
+) -> ImportSummary:
     summary = ImportSummary()
     if hasattr(source, "read_bytes"):
         source = source.read_bytes()
@@ -318,10 +383,19 @@ def _import(*, project, source, user, include_ground_truth, ls_users, ls_project
         and this thread's parsing overlap: psycopg releases the GIL while it waits)."""
         try:
             for start in range(0, len(tasks), batch_tasks):
-                chunk = tasks[start:start + batch_tasks]
-                tasks[start:start + batch_tasks] = [None] * len(chunk)  # free the parsed JSON as we go
-                chunks.put(_plan(ctx, chunk, start, include_ground_truth=include_ground_truth,
-                                 ls_users=ls_users or {}, summary=summary, seen_ls_ids=seen_ls_ids))
+                chunk = tasks[start : start + batch_tasks]
+                tasks[start : start + batch_tasks] = [None] * len(chunk)  # free the parsed JSON as we go
+                chunks.put(
+                    _plan(
+                        ctx,
+                        chunk,
+                        start,
+                        include_ground_truth=include_ground_truth,
+                        ls_users=ls_users or {},
+                        summary=summary,
+                        seen_ls_ids=seen_ls_ids,
+                    )
+                )
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
             chunks.put(exc)
         finally:
@@ -340,13 +414,25 @@ def _import(*, project, source, user, include_ground_truth, ls_users, ls_project
             for p in planned:
                 pair = (p.task_id, known[p.who])
                 if pair in seen_pairs:
-                    summary.refused.append(Refused(p.where, "completed_by", "a second annotation by the same person "
-                                                                            "on this task; the first one is imported"))
+                    summary.refused.append(
+                        Refused(
+                            p.where,
+                            "completed_by",
+                            "a second annotation by the same person on this task; the first one is imported",
+                        )
+                    )
                     continue
                 seen_pairs.add(pair)
                 unique.append(p)
-            write.write_batch(project=project, planned=unique, predictions=predictions, users=known, changed_by=user,
-                              ls_project_id=ls_project_id, summary=summary)
+            write.write_batch(
+                project=project,
+                planned=unique,
+                predictions=predictions,
+                users=known,
+                changed_by=user,
+                ls_project_id=ls_project_id,
+                summary=summary,
+            )
     finally:
         while thread.is_alive():  # on an error, let the planner finish (it only ever blocks on put)
             with contextlib.suppress(queue.Empty):

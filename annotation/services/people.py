@@ -38,8 +38,16 @@ class InvitationInvalid(Exception):
         super().__init__(self.MESSAGES[state])
 
 
-def invitation_create(*, project: Project, created_by, role: str, email: str = "", expires_in_days: int | None = None,
-                      max_uses: int = 1, link_for=None) -> tuple[Invitation, str]:
+def invitation_create(
+    *,
+    project: Project,
+    created_by,
+    role: str,
+    email: str = "",
+    expires_in_days: int | None = None,
+    max_uses: int = 1,
+    link_for=None,
+) -> tuple[Invitation, str]:
     """A new invitation and its token, which is shown (or mailed) once and never stored.
 
     With `email`, the link (`link_for(token)`) is mailed through Django's mail backend after the commit.
@@ -63,8 +71,15 @@ def invitation_create(*, project: Project, created_by, role: str, email: str = "
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
-        project=project, role=role, email=email, token_hash=invitation_token_hash(token), created_by=created_by,
-        created_at=now, expires_at=now + timedelta(days=days), max_uses=max_uses)
+        project=project,
+        role=role,
+        email=email,
+        token_hash=invitation_token_hash(token),
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        max_uses=max_uses,
+    )
     if email and link_for is not None:
         link = link_for(token)
         transaction.on_commit(lambda: _send_invitation(invitation=invitation, link=link))
@@ -75,10 +90,14 @@ def _send_invitation(*, invitation: Invitation, link: str) -> None:
     inviter = invitation.created_by.get_username() if invitation.created_by else "A project manager"
     send_mail(
         subject=f"Invitation to {invitation.project.name} on Standpoint",
-        message=(f"{inviter} invites you to join the project \"{invitation.project.name}\" as "
-                 f"{invitation.get_role_display().lower()}.\n\nChoose a username and a password here:\n{link}\n\n"
-                 f"The link works until {invitation.expires_at:%Y-%m-%d %H:%M} UTC."),
-        from_email=None, recipient_list=[invitation.email])
+        message=(
+            f"{inviter} invites you to join the project \"{invitation.project.name}\" as "
+            f"{invitation.get_role_display().lower()}.\n\nChoose a username and a password here:\n{link}\n\n"
+            f"The link works until {invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
@@ -162,8 +181,9 @@ def invitation_accept(*, token: str, username: str, password: str, email: str = 
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, email: str = "", project: Project | None = None,
-                role: str = Role.ANNOTATOR):
+def user_create(
+    *, username: str, password: str, email: str = "", project: Project | None = None, role: str = Role.ANNOTATOR
+):
     """A new account (password checked by AUTH_PASSWORD_VALIDATORS), a member of `project` with `role` if given."""
     if project is not None and role not in Role.values:
         raise ValidationError({"role": [f"Unknown role {role!r}; use one of {', '.join(Role.values)}."]})
@@ -189,8 +209,10 @@ def deactivation_blocker(*, by, user) -> str | None:
     theirs = set(ProjectMembership.objects.filter(user=user).values_list("project_id", flat=True))
     managed = set(ProjectMembership.objects.filter(user=by, role=Role.MANAGER).values_list("project_id", flat=True))
     if theirs - managed:
-        return (f"{user.get_username()} also works in projects you do not manage; "
-                "ask a superuser to deactivate the account.")
+        return (
+            f"{user.get_username()} also works in projects you do not manage; "
+            "ask a superuser to deactivate the account."
+        )
     return None
 
 
@@ -202,15 +224,23 @@ def user_deactivate(*, by, user) -> int:
     if reason:
         raise ValidationError({"user": [reason]})
     for membership in ProjectMembership.objects.filter(user=user, role=Role.MANAGER).select_related("project"):
-        others = (ProjectMembership.objects.filter(project=membership.project, role=Role.MANAGER,
-                                                   user__is_active=True).exclude(user=user))
+        others = ProjectMembership.objects.filter(
+            project=membership.project, role=Role.MANAGER, user__is_active=True
+        ).exclude(user=user)
         if not others.exists():
-            raise ValidationError({"user": [f"{user.get_username()} is the only manager of "
-                                            f"{membership.project.name}; make someone else a manager first."]})
+            raise ValidationError(
+                {
+                    "user": [
+                        f"{user.get_username()} is the only manager of "
+                        f"{membership.project.name}; make someone else a manager first."
+                    ]
+                }
+            )
     user.is_active = False
     user.save(update_fields=["is_active"])  # a save, so cached API tokens are forgotten (api/authentication.py)
     return Assignment.objects.filter(annotator=user, status=Assignment.Status.ACTIVE).update(
-        status=Assignment.Status.EXPIRED)
+        status=Assignment.Status.EXPIRED
+    )
 
 
 @transaction.atomic

@@ -14,9 +14,11 @@ def prediction_decide(*, prediction: Prediction, user, decision: str) -> Predict
     """
     if decision not in PredictionDecision.Decision.values:
         from django.core.exceptions import ValidationError
+
         raise ValidationError({"decision": [f"Use 'accepted' or 'rejected', not {decision!r}."]})
-    obj, _ = PredictionDecision.objects.update_or_create(prediction=prediction, annotator=user,
-                                                         defaults={"decision": decision})
+    obj, _ = PredictionDecision.objects.update_or_create(
+        prediction=prediction, annotator=user, defaults={"decision": decision}
+    )
     return obj
 
 

@@ -30,11 +30,22 @@ from annotation.prelabel import registry
 from annotation.prelabel.base import ActorEntry, ClaimEntry, ModelUnavailable
 from annotation.prelabel.pipeline import PIPELINE_NAME, ParagraphResult, PipelineConfig, PrelabelPipeline
 
+from ..models import (
+    Actor,
+    Claim,
+    Prediction,
+    PredictionDecision,
+    PredictionSet,
+    PrelabelJob,
+    Project,
+    RegistryStatus,
+    StanceLabel,
+    StanceModelVersion,
+    Task,
+)
 from .embedder import embedder_key
 from .enqueue import enqueue_on_commit
 from .stance_model import claim_merge_proposals_compute, stance_model_retrain_if_due
-from ..models import (Actor, Claim, Prediction, PredictionDecision, PredictionSet, PrelabelJob, Project,
-                      RegistryStatus, StanceLabel, StanceModelVersion, Task)
 
 logger = logging.getLogger(__name__)
 MAX_BATCH_SIZE = 1000
@@ -49,9 +60,12 @@ def pipeline_config_for(*, project: Project, stance_version: int | None | str = 
     """
     actors = tuple(
         ActorEntry(key=str(a.pk), name=a.name, aliases=tuple(al.alias for al in a.aliases.all()))
-        for a in Actor.objects.filter(project=project, status=RegistryStatus.APPROVED).prefetch_related("aliases"))
-    claims = tuple(ClaimEntry(key=str(c.pk), text=c.text)
-                   for c in Claim.objects.filter(project=project, status=RegistryStatus.APPROVED).order_by("pk"))
+        for a in Actor.objects.filter(project=project, status=RegistryStatus.APPROVED).prefetch_related("aliases")
+    )
+    claims = tuple(
+        ClaimEntry(key=str(c.pk), text=c.text)
+        for c in Claim.objects.filter(project=project, status=RegistryStatus.APPROVED).order_by("pk")
+    )
     stance = None
     if stance_version == "latest":
         stance = StanceModelVersion.objects.filter(project=project).order_by("-version").first()
@@ -59,7 +73,9 @@ def pipeline_config_for(*, project: Project, stance_version: int | None | str = 
         stance = StanceModelVersion.objects.filter(project=project, version=stance_version).first()
     transformer_dir = project.transformer_model_path or None
     return PipelineConfig(
-        actors=actors, claims=claims, claim_threshold=project.claim_threshold,
+        actors=actors,
+        claims=claims,
+        claim_threshold=project.claim_threshold,
         stance_labels=tuple(project.stance_labels.values_list("value", flat=True)),
         stance_version=str(stance.version) if stance else None,
         stance_artifact=bytes(stance.artifact) if stance else None,
@@ -76,15 +92,16 @@ def _job_tasks(job: PrelabelJob):
 
 
 @transaction.atomic
-def prelabel_job_create(*, project: Project, user=None, task_ids: list[int] | None = None,
-                        batch_size: int = 64) -> PrelabelJob:
+def prelabel_job_create(
+    *, project: Project, user=None, task_ids: list[int] | None = None, batch_size: int = 64
+) -> PrelabelJob:
     """Create a pending job for the whole project (task_ids None) or a selection; enqueue its start
     after commit. Raises ValidationError naming what is wrong with the input."""
     if not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise ValidationError({"batch_size": [f"Must be between 1 and {MAX_BATCH_SIZE}, got {batch_size}."]})
     tasks = Task.objects.filter(project=project)
     if task_ids is not None:
-        task_ids = sorted(set(int(t) for t in task_ids))
+        task_ids = sorted({int(t) for t in task_ids})
         if not task_ids:
             raise ValidationError({"task_ids": ["Give at least one task, or leave it out for the whole project."]})
         found = set(tasks.filter(pk__in=task_ids).values_list("pk", flat=True))
@@ -95,8 +112,13 @@ def prelabel_job_create(*, project: Project, user=None, task_ids: list[int] | No
     total = tasks.count()
     if total == 0:
         raise ValidationError({"task_ids": ["This project has no tasks yet: sync tasks from its corpora first."]})
-    job = PrelabelJob.objects.create(project=project, created_by=user if getattr(user, "pk", None) else None,
-                                     task_ids=task_ids, batch_size=batch_size, total=total)
+    job = PrelabelJob.objects.create(
+        project=project,
+        created_by=user if getattr(user, "pk", None) else None,
+        task_ids=task_ids,
+        batch_size=batch_size,
+        total=total,
+    )
     enqueue_on_commit("annotation.prelabel_job_start", job.pk)
     return job
 
@@ -122,23 +144,36 @@ def prelabel_job_start(*, job_id: int) -> list[list[int]]:
         except ModelUnavailable as exc:
             prelabel_job_fail(job_id=job.pk, error=str(exc))
             return []
-        pinned = {"pipeline": {"name": PIPELINE_NAME, "version": pipeline.version, "embedder": embedder_key(),
-                               "stance_version": config.stance_version},
-                  "components": pipeline.components,
-                  "claim_merge_proposals": claim_merge_proposals_compute(project=project)}
+        pinned = {
+            "pipeline": {
+                "name": PIPELINE_NAME,
+                "version": pipeline.version,
+                "embedder": embedder_key(),
+                "stance_version": config.stance_version,
+            },
+            "components": pipeline.components,
+            "claim_merge_proposals": claim_merge_proposals_compute(project=project),
+        }
         claimed = PrelabelJob.objects.filter(pk=job.pk, status=PrelabelJob.Status.PENDING).update(
-            status=PrelabelJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), models_used=pinned,
-            total=_job_tasks(job).count())
+            status=PrelabelJob.Status.RUNNING,
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            models_used=pinned,
+            total=_job_tasks(job).count(),
+        )
         job.refresh_from_db()
         if not claimed and job.status != PrelabelJob.Status.RUNNING:
             return []
     version = job.models_used["pipeline"]["version"]
     # Batches of paragraphs of similar length: the model pads each batch to its longest text, so
     # mixing a title with a long paragraph wastes most of the work (about 2.5x on CPU).
-    todo = list(_job_tasks(job).exclude(prediction_sets__model_name=PIPELINE_NAME,
-                                        prediction_sets__model_version=version)
-                .order_by(Length("paragraph__text"), "pk").values_list("pk", flat=True))
-    batches = [todo[i:i + job.batch_size] for i in range(0, len(todo), job.batch_size)]
+    todo = list(
+        _job_tasks(job)
+        .exclude(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
+        .order_by(Length("paragraph__text"), "pk")
+        .values_list("pk", flat=True)
+    )
+    batches = [todo[i : i + job.batch_size] for i in range(0, len(todo), job.batch_size)]
     for batch in batches:
         enqueue_on_commit("annotation.prelabel_batch", job.pk, batch)
     if not batches:
@@ -152,10 +187,16 @@ def prelabel_batch_run(*, job_id: int, task_ids: list[int]) -> int:
     if job is None or job.status != PrelabelJob.Status.RUNNING:
         return 0
     pinned = job.models_used["pipeline"]
-    done = set(PredictionSet.objects.filter(task_id__in=task_ids, model_name=PIPELINE_NAME,
-                                            model_version=pinned["version"]).values_list("task_id", flat=True))
-    rows = list(Task.objects.filter(project_id=job.project_id, pk__in=[t for t in task_ids if t not in done])
-                .order_by("pk").values_list("pk", "paragraph__text"))
+    done = set(
+        PredictionSet.objects.filter(
+            task_id__in=task_ids, model_name=PIPELINE_NAME, model_version=pinned["version"]
+        ).values_list("task_id", flat=True)
+    )
+    rows = list(
+        Task.objects.filter(project_id=job.project_id, pk__in=[t for t in task_ids if t not in done])
+        .order_by("pk")
+        .values_list("pk", "paragraph__text")
+    )
     if rows:
         stance = int(pinned["stance_version"]) if pinned.get("stance_version") else None
         config = pipeline_config_for(project=job.project, stance_version=stance)
@@ -166,9 +207,12 @@ def prelabel_batch_run(*, job_id: int, task_ids: list[int]) -> int:
             return 0
         with Heartbeat(_BEAT_SQL, lambda: (job.pk,), settings.PRELABEL_HEARTBEAT_S):
             results = pipeline.run([text for _, text in rows])
-            stored = prediction_store_many(items=[(task_id, result) for (task_id, _), result in zip(rows, results)],
-                                           job_id=job.pk, model_version=pinned["version"],
-                                           context=_StoreContext.for_project(job.project_id))
+            stored = prediction_store_many(
+                items=[(task_id, result) for (task_id, _), result in zip(rows, results, strict=True)],
+                job_id=job.pk,
+                model_version=pinned["version"],
+                context=_StoreContext.for_project(job.project_id),
+            )
     else:
         stored = 0
     prelabel_job_refresh(job_id=job.pk)
@@ -182,18 +226,28 @@ class _StoreContext:
     stance_ids: dict[str, int]
 
     @classmethod
-    def for_project(cls, project_id: int) -> "_StoreContext":
-        return cls(actor_ids=set(Actor.objects.filter(project_id=project_id).values_list("pk", flat=True)),
-                   claim_ids=set(Claim.objects.filter(project_id=project_id).values_list("pk", flat=True)),
-                   stance_ids=dict(StanceLabel.objects.filter(project_id=project_id).values_list("value", "pk")))
+    def for_project(cls, project_id: int) -> _StoreContext:
+        return cls(
+            actor_ids=set(Actor.objects.filter(project_id=project_id).values_list("pk", flat=True)),
+            claim_ids=set(Claim.objects.filter(project_id=project_id).values_list("pk", flat=True)),
+            stance_ids=dict(StanceLabel.objects.filter(project_id=project_id).values_list("value", "pk")),
+        )
 
 
-def _prediction_rows(*, prediction_set_id: int, task_id: int, result: ParagraphResult,
-                     context: _StoreContext) -> list[Prediction]:
+def _prediction_rows(
+    *, prediction_set_id: int, task_id: int, result: ParagraphResult, context: _StoreContext
+) -> list[Prediction]:
     rows = []
     for s in result.suggestions:
-        fields = {"kind": s.kind, "score": s.score, "start": s.start, "end": s.end, "surface": s.surface[:300],
-                  "model_name": s.model_name, "model_version": s.model_version[:100]}
+        fields = {
+            "kind": s.kind,
+            "score": s.score,
+            "start": s.start,
+            "end": s.end,
+            "surface": s.surface[:300],
+            "model_name": s.model_name,
+            "model_version": s.model_version[:100],
+        }
         if s.kind == "actor":
             if int(s.label) not in context.actor_ids:
                 continue
@@ -203,16 +257,25 @@ def _prediction_rows(*, prediction_set_id: int, task_id: int, result: ParagraphR
                 continue
             fields["claim_id"] = int(s.label)
         elif s.kind == "stance":
-            if s.label not in context.stance_ids or int(s.actor) not in context.actor_ids \
-                    or int(s.claim) not in context.claim_ids:
+            if (
+                s.label not in context.stance_ids
+                or int(s.actor) not in context.actor_ids
+                or int(s.claim) not in context.claim_ids
+            ):
                 continue
             fields.update(stance_id=context.stance_ids[s.label], actor_id=int(s.actor), claim_id=int(s.claim))
         elif s.kind == "statement":  # actor None: the article's author
-            if (s.actor is not None and int(s.actor) not in context.actor_ids) or int(s.claim) not in context.claim_ids \
-                    or (s.label and s.label not in context.stance_ids):
+            if (
+                (s.actor is not None and int(s.actor) not in context.actor_ids)
+                or int(s.claim) not in context.claim_ids
+                or (s.label and s.label not in context.stance_ids)
+            ):
                 continue
-            fields.update(actor_id=int(s.actor) if s.actor is not None else None, claim_id=int(s.claim),
-                          stance_id=context.stance_ids[s.label] if s.label else None)
+            fields.update(
+                actor_id=int(s.actor) if s.actor is not None else None,
+                claim_id=int(s.claim),
+                stance_id=context.stance_ids[s.label] if s.label else None,
+            )
         rows.append(Prediction(prediction_set_id=prediction_set_id, task_id=task_id, **fields))
     return rows
 
@@ -232,16 +295,19 @@ def _insert_sets(*, task_ids: list[int], job_id: int | None, model_version: str)
     for task_id in task_ids:
         params += [task_id, PIPELINE_NAME, model_version, job_id, now]
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(task_ids))
-    sql = (f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES {values} '
-           f'ON CONFLICT ({columns[0]}, {columns[1]}, {columns[2]}) DO NOTHING RETURNING id, {columns[0]}')
+    sql = (
+        f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES {values} '
+        f'ON CONFLICT ({columns[0]}, {columns[1]}, {columns[2]}) DO NOTHING RETURNING id, {columns[0]}'
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {task_id: set_id for set_id, task_id in cursor.fetchall()}
 
 
 @transaction.atomic
-def prediction_store_many(*, items: list[tuple[int, ParagraphResult]], job_id: int | None, model_version: str,
-                          context: _StoreContext) -> int:
+def prediction_store_many(
+    *, items: list[tuple[int, ParagraphResult]], job_id: int | None, model_version: str, context: _StoreContext
+) -> int:
     """Write each task's prediction set and predictions, the whole batch in one transaction.
 
     Tasks that already have a set for this pipeline version are skipped (nothing written for them);
@@ -254,8 +320,9 @@ def prediction_store_many(*, items: list[tuple[int, ParagraphResult]], job_id: i
     for task_id, result in items:
         if task_id not in new_sets:
             continue
-        predictions += _prediction_rows(prediction_set_id=new_sets[task_id], task_id=task_id, result=result,
-                                        context=context)
+        predictions += _prediction_rows(
+            prediction_set_id=new_sets[task_id], task_id=task_id, result=result, context=context
+        )
         if result.uncertainty is not None:
             uncertain.append(Task(pk=task_id, uncertainty=result.uncertainty))
     Prediction.objects.bulk_create(predictions, batch_size=1000)
@@ -263,12 +330,25 @@ def prediction_store_many(*, items: list[tuple[int, ParagraphResult]], job_id: i
     return len(new_sets)
 
 
-def prediction_store(*, task_id: int, result: ParagraphResult, job_id: int | None, model_version: str,
-                     context: _StoreContext | None = None) -> bool:
+def prediction_store(
+    *,
+    task_id: int,
+    result: ParagraphResult,
+    job_id: int | None,
+    model_version: str,
+    context: _StoreContext | None = None,
+) -> bool:
     """One task's prediction set and predictions in one transaction; False if it already had a set."""
     project_id = Task.objects.values_list("project_id", flat=True).get(pk=task_id)
-    return prediction_store_many(items=[(task_id, result)], job_id=job_id, model_version=model_version,
-                                 context=context or _StoreContext.for_project(project_id)) == 1
+    return (
+        prediction_store_many(
+            items=[(task_id, result)],
+            job_id=job_id,
+            model_version=model_version,
+            context=context or _StoreContext.for_project(project_id),
+        )
+        == 1
+    )
 
 
 def prelabel_job_refresh(*, job_id: int) -> PrelabelJob | None:
@@ -277,16 +357,21 @@ def prelabel_job_refresh(*, job_id: int) -> PrelabelJob | None:
     if job is None or not job.models_used:
         return job
     version = job.models_used["pipeline"]["version"]
-    done = (_job_tasks(job).filter(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
-            .count())
+    done = (
+        _job_tasks(job)
+        .filter(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
+        .count()
+    )
     PrelabelJob.objects.filter(pk=job_id).update(done=done, heartbeat_at=timezone.now())
     job.refresh_from_db(fields=["failed"])
     if done >= job.total:
         PrelabelJob.objects.filter(pk=job_id, status=PrelabelJob.Status.RUNNING).update(
-            status=PrelabelJob.Status.COMPLETE, finished_at=timezone.now())
+            status=PrelabelJob.Status.COMPLETE, finished_at=timezone.now()
+        )
     elif job.failed and done + job.failed >= job.total:
         PrelabelJob.objects.filter(pk=job_id, status=PrelabelJob.Status.RUNNING).update(
-            status=PrelabelJob.Status.FAILED, finished_at=timezone.now())
+            status=PrelabelJob.Status.FAILED, finished_at=timezone.now()
+        )
     job.refresh_from_db()
     return job
 
@@ -299,22 +384,28 @@ def prelabel_batch_failed(*, job_id: int, task_ids: list[int], error: str) -> No
     if job is None or not job.models_used:
         return
     version = job.models_used["pipeline"]["version"]
-    missing = (Task.objects.filter(pk__in=task_ids).exclude(prediction_sets__model_name=PIPELINE_NAME,
-                                                            prediction_sets__model_version=version).count())
+    missing = (
+        Task.objects.filter(pk__in=task_ids)
+        .exclude(prediction_sets__model_name=PIPELINE_NAME, prediction_sets__model_version=version)
+        .count()
+    )
     PrelabelJob.objects.filter(pk=job_id).update(failed=F("failed") + missing, error=error[:2000])
     prelabel_job_refresh(job_id=job_id)
 
 
 def prelabel_job_fail(*, job_id: int, error: str) -> None:
     PrelabelJob.objects.filter(pk=job_id, status__in=[PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING]).update(
-        status=PrelabelJob.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+        status=PrelabelJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
 
 
 def prelabel_job_cancel(*, job: PrelabelJob) -> bool:
     """Stop a pending or running job: queued batches see the status and do nothing."""
-    return bool(PrelabelJob.objects.filter(pk=job.pk, status__in=[PrelabelJob.Status.PENDING,
-                                                                 PrelabelJob.Status.RUNNING])
-                .update(status=PrelabelJob.Status.CANCELLED, finished_at=timezone.now()))
+    return bool(
+        PrelabelJob.objects.filter(
+            pk=job.pk, status__in=[PrelabelJob.Status.PENDING, PrelabelJob.Status.RUNNING]
+        ).update(status=PrelabelJob.Status.CANCELLED, finished_at=timezone.now())
+    )
 
 
 @dataclass(frozen=True)
@@ -324,7 +415,7 @@ class JobProgress:
     done: int
     total: int
     percent: float
-    rate: float | None           # tasks per second since the job started
+    rate: float | None  # tasks per second since the job started
     eta_seconds: float | None
     started_at: datetime | None
     finished_at: datetime | None
@@ -332,8 +423,9 @@ class JobProgress:
     waiting_for_worker: bool = False  # active, and no worker consumes the queue: no ETA to give
 
 
-def prelabel_job_progress(*, job: PrelabelJob, now: datetime | None = None,
-                          consumers: int | None = None) -> JobProgress:
+def prelabel_job_progress(
+    *, job: PrelabelJob, now: datetime | None = None, consumers: int | None = None
+) -> JobProgress:
     """Done, rate and ETA of a job. `consumers`: how many workers consume the prelabel queue
     (annotation.worker_presence.queue_consumers); 0 turns the ETA into "waiting for a worker"."""
     now = now or timezone.now()
@@ -348,11 +440,19 @@ def prelabel_job_progress(*, job: PrelabelJob, now: datetime | None = None,
     waiting = active and consumers == 0 and remaining > 0
     if waiting:
         eta = None
-    return JobProgress(job_id=job.pk, status=job.status, done=job.done, total=job.total,
-                       percent=round(100.0 * job.done / job.total, 1) if job.total else 100.0,
-                       rate=round(rate, 2) if rate else None, eta_seconds=round(eta, 1) if eta is not None else None,
-                       started_at=job.started_at, finished_at=job.finished_at, error=job.error,
-                       waiting_for_worker=waiting)
+    return JobProgress(
+        job_id=job.pk,
+        status=job.status,
+        done=job.done,
+        total=job.total,
+        percent=round(100.0 * job.done / job.total, 1) if job.total else 100.0,
+        rate=round(rate, 2) if rate else None,
+        eta_seconds=round(eta, 1) if eta is not None else None,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        error=job.error,
+        waiting_for_worker=waiting,
+    )
 
 
 def prediction_precision(*, project: Project) -> list[dict]:
@@ -360,20 +460,36 @@ def prediction_precision(*, project: Project) -> list[dict]:
 
     precision = accepted / (accepted + rejected); None until someone has judged one.
     """
-    made = (Prediction.objects.filter(task__project=project).values("model_name", "model_version", "kind")
-            .annotate(predictions=Count("pk")))
-    judged = (PredictionDecision.objects.filter(prediction__task__project=project)
-              .values("prediction__model_name", "prediction__model_version", "prediction__kind")
-              .annotate(accepted=Count("pk", filter=Q(decision=PredictionDecision.Decision.ACCEPTED)),
-                        rejected=Count("pk", filter=Q(decision=PredictionDecision.Decision.REJECTED))))
-    decisions = {(d["prediction__model_name"], d["prediction__model_version"], d["prediction__kind"]): d
-                 for d in judged}
+    made = (
+        Prediction.objects.filter(task__project=project)
+        .values("model_name", "model_version", "kind")
+        .annotate(predictions=Count("pk"))
+    )
+    judged = (
+        PredictionDecision.objects.filter(prediction__task__project=project)
+        .values("prediction__model_name", "prediction__model_version", "prediction__kind")
+        .annotate(
+            accepted=Count("pk", filter=Q(decision=PredictionDecision.Decision.ACCEPTED)),
+            rejected=Count("pk", filter=Q(decision=PredictionDecision.Decision.REJECTED)),
+        )
+    )
+    decisions = {
+        (d["prediction__model_name"], d["prediction__model_version"], d["prediction__kind"]): d for d in judged
+    }
     rows = []
     for m in made:
         d = decisions.get((m["model_name"], m["model_version"], m["kind"]), {})
         accepted, rejected = d.get("accepted", 0), d.get("rejected", 0)
-        rows.append({"model_name": m["model_name"], "model_version": m["model_version"], "kind": m["kind"],
-                     "predictions": m["predictions"], "accepted": accepted, "rejected": rejected,
-                     "precision": round(accepted / (accepted + rejected), 4) if accepted + rejected else None})
+        rows.append(
+            {
+                "model_name": m["model_name"],
+                "model_version": m["model_version"],
+                "kind": m["kind"],
+                "predictions": m["predictions"],
+                "accepted": accepted,
+                "rejected": rejected,
+                "precision": round(accepted / (accepted + rejected), 4) if accepted + rejected else None,
+            }
+        )
     rows.sort(key=lambda r: (r["model_name"], r["model_version"], r["kind"]))
     return rows

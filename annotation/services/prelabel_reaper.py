@@ -49,7 +49,8 @@ def prelabel_jobs_reap() -> dict:
         return out
     for job_id, status in stalled:
         claimed = PrelabelJob.objects.filter(_stalled(before), pk=job_id).update(
-            heartbeat_at=timezone.now(), requeues=F("requeues") + 1)
+            heartbeat_at=timezone.now(), requeues=F("requeues") + 1
+        )
         if not claimed:
             continue
         out["requeued"] += 1

@@ -22,27 +22,54 @@ from ..models.project import DEFAULT_STANCE_LABELS
 ORDER_STRIDE = 1_000_000
 SYNC_BATCH = 5_000
 
-_EDITABLE = {"name", "description", "guidelines", "annotators_per_task", "lease_minutes", "task_order",
-             "paragraph_kinds", "languages", "min_paragraph_chars", "claim_threshold"}
+_EDITABLE = {
+    "name",
+    "description",
+    "guidelines",
+    "annotators_per_task",
+    "lease_minutes",
+    "task_order",
+    "paragraph_kinds",
+    "languages",
+    "min_paragraph_chars",
+    "claim_threshold",
+}
 
 
 @transaction.atomic
-def project_create(*, name: str, created_by, description: str = "", guidelines: str = "",
-                   annotators_per_task: int = 3, lease_minutes: int = 30,
-                   task_order: str = Project.TaskOrder.ARTICLE, paragraph_kinds: list[str] | None = None,
-                   corpora: Iterable = (), stance_labels: list[tuple[str, str, str]] | None = None) -> Project:
+def project_create(
+    *,
+    name: str,
+    created_by,
+    description: str = "",
+    guidelines: str = "",
+    annotators_per_task: int = 3,
+    lease_minutes: int = 30,
+    task_order: str = Project.TaskOrder.ARTICLE,
+    paragraph_kinds: list[str] | None = None,
+    corpora: Iterable = (),
+    stance_labels: list[tuple[str, str, str]] | None = None,
+) -> Project:
     """Create a project with its stance labels (the defaults unless given); the creator becomes a manager."""
     if Project.objects.filter(name=name).exists():
         raise ValidationError({"name": [f"A project named {name!r} already exists."]})
     project = Project.objects.create(
-        name=name, description=description, guidelines=guidelines, annotators_per_task=annotators_per_task,
-        lease_minutes=lease_minutes, task_order=task_order, paragraph_kinds=paragraph_kinds or [],
-        created_by=created_by)
+        name=name,
+        description=description,
+        guidelines=guidelines,
+        annotators_per_task=annotators_per_task,
+        lease_minutes=lease_minutes,
+        task_order=task_order,
+        paragraph_kinds=paragraph_kinds or [],
+        created_by=created_by,
+    )
     if corpora:
         project.corpora.set(corpora)
     labels = stance_labels or DEFAULT_STANCE_LABELS
-    StanceLabel.objects.bulk_create(StanceLabel(project=project, value=value, name=label_name, key=key, order=i)
-                                    for i, (value, label_name, key) in enumerate(labels))
+    StanceLabel.objects.bulk_create(
+        StanceLabel(project=project, value=value, name=label_name, key=key, order=i)
+        for i, (value, label_name, key) in enumerate(labels)
+    )
     if created_by is not None:
         ProjectMembership.objects.create(project=project, user=created_by, role=Role.MANAGER)
     return project
@@ -66,8 +93,13 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     if new_k != old_k:
         most = project.tasks.aggregate(m=Max("submitted_count"))["m"] or 0
         if new_k < most:
-            raise ValidationError({"annotators_per_task": [
-                f"Cannot lower k to {new_k}: a task already has {most} submitted annotations."]})
+            raise ValidationError(
+                {
+                    "annotators_per_task": [
+                        f"Cannot lower k to {new_k}: a task already has {most} submitted annotations."
+                    ]
+                }
+            )
     if "guidelines" in data and data["guidelines"] != project.guidelines:
         project.guidelines_version += 1
     for field, value in data.items():
@@ -112,7 +144,8 @@ def membership_remove(*, project: Project, user) -> None:
         raise ValidationError({"user": ["A project needs at least one manager."]})
     membership.delete()
     Assignment.objects.filter(task__project=project, annotator=user, status=Assignment.Status.ACTIVE).update(
-        status=Assignment.Status.EXPIRED)
+        status=Assignment.Status.EXPIRED
+    )
 
 
 @dataclass(frozen=True)
@@ -149,8 +182,11 @@ def tasks_sync(*, project: Project) -> SyncResult:
     else:
         _insert_tasks_batched(project=project, missing=missing)
     created = Task.objects.filter(project=project).count() - before
-    stale = (Task.objects.filter(project=project).exclude(paragraph__in=wanted.values("id"))
-             .filter(assignments__isnull=True, annotations__isnull=True))
+    stale = (
+        Task.objects.filter(project=project)
+        .exclude(paragraph__in=wanted.values("id"))
+        .filter(assignments__isnull=True, annotations__isnull=True)
+    )
     _, per_model = Task.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     removed = per_model.get(Task._meta.label, 0)
     return SyncResult(created=created, removed=removed, total=before + created - removed)
@@ -165,13 +201,15 @@ def _insert_tasks_sql(*, project: Project, missing) -> None:
                                                   created_at)
                 SELECT %s, m.id, m.article_id * %s + m.position, 0, false, now() FROM ({sql}) m
                 ON CONFLICT (project_id, paragraph_id) DO NOTHING""",
-            [project.pk, ORDER_STRIDE, *params])
+            [project.pk, ORDER_STRIDE, *params],
+        )
 
 
 def _insert_tasks_batched(*, project: Project, missing) -> None:
     batch: list[Task] = []
     for pid, article_id, position in missing.values_list("id", "article_id", "position").iterator(
-            chunk_size=SYNC_BATCH):
+        chunk_size=SYNC_BATCH
+    ):
         batch.append(Task(project=project, paragraph_id=pid, order=article_id * ORDER_STRIDE + position))
         if len(batch) >= SYNC_BATCH:
             Task.objects.bulk_create(batch, ignore_conflicts=True)

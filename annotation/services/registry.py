@@ -12,8 +12,19 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import (Actor, ActorAlias, Annotation, AnnotationRevision, Claim, GoldStatement, Prediction, Project,
-                      RegistryStatus, Role, Statement)
+from ..models import (
+    Actor,
+    ActorAlias,
+    Annotation,
+    AnnotationRevision,
+    Claim,
+    GoldStatement,
+    Prediction,
+    Project,
+    RegistryStatus,
+    Role,
+    Statement,
+)
 from .snapshots import annotation_snapshots
 
 _SPACES = re.compile(r"\s+")
@@ -37,6 +48,7 @@ def _status_for(role: str | None) -> str:
 
 # ---------------------------------------------------------------- actors
 
+
 def _set_aliases(actor: Actor, aliases: Iterable[str]) -> None:
     wanted: dict[str, str] = {}
     for alias in aliases:
@@ -45,13 +57,22 @@ def _set_aliases(actor: Actor, aliases: Iterable[str]) -> None:
             wanted.setdefault(normalize_text(alias), alias)
     actor.aliases.exclude(normalized__in=wanted).delete()
     have = set(actor.aliases.values_list("normalized", flat=True))
-    ActorAlias.objects.bulk_create(ActorAlias(actor=actor, alias=a, normalized=n)
-                                   for n, a in wanted.items() if n not in have)
+    ActorAlias.objects.bulk_create(
+        ActorAlias(actor=actor, alias=a, normalized=n) for n, a in wanted.items() if n not in have
+    )
 
 
 @transaction.atomic
-def actor_create(*, project: Project, name: str, type: str = Actor.Type.OTHER, aliases: Iterable[str] = (),
-                 external_id: str = "", user, role: str | None) -> Actor:
+def actor_create(
+    *,
+    project: Project,
+    name: str,
+    type: str = Actor.Type.OTHER,
+    aliases: Iterable[str] = (),
+    external_id: str = "",
+    user,
+    role: str | None,
+) -> Actor:
     """A manager's new actor is approved at once; anyone else's is a proposal."""
     name = _clean_name(name, "name")
     if type not in Actor.Type.values:
@@ -59,15 +80,27 @@ def actor_create(*, project: Project, name: str, type: str = Actor.Type.OTHER, a
     existing = Actor.objects.filter(project=project, name__iexact=name).first()
     if existing is not None:
         raise ValidationError({"name": [f"An actor named {existing.name!r} already exists (id {existing.pk})."]})
-    actor = Actor.objects.create(project=project, name=name, type=type, external_id=(external_id or "").strip(),
-                                 status=_status_for(role), proposed_by=user)
+    actor = Actor.objects.create(
+        project=project,
+        name=name,
+        type=type,
+        external_id=(external_id or "").strip(),
+        status=_status_for(role),
+        proposed_by=user,
+    )
     _set_aliases(actor, aliases)
     return actor
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, name: str | None = None, type: str | None = None,
-                 aliases: Iterable[str] | None = None, external_id: str | None = None) -> Actor:
+def actor_update(
+    *,
+    actor: Actor,
+    name: str | None = None,
+    type: str | None = None,
+    aliases: Iterable[str] | None = None,
+    external_id: str | None = None,
+) -> Actor:
     """Rename or edit an actor. Renaming keeps the old name as an alias so searches still find it."""
     actor = Actor.objects.select_for_update().get(pk=actor.pk)
     if actor.status == RegistryStatus.MERGED:
@@ -115,8 +148,9 @@ def _check_merge(source, target, kind: str) -> None:
     if target.pk == source.pk:
         raise ValidationError({"into": [f"A {kind} cannot be merged into itself."]})
     if target.status == RegistryStatus.MERGED:
-        raise ValidationError({"into": [f"That {kind} was itself merged into {target.merged_into_id}; "
-                                        "merge into the surviving one."]})
+        raise ValidationError(
+            {"into": [f"That {kind} was itself merged into {target.merged_into_id}; merge into the surviving one."]}
+        )
     if source.status == RegistryStatus.MERGED:
         raise ValidationError({"non_field_errors": [f"This {kind} was already merged into {source.merged_into_id}."]})
 
@@ -124,9 +158,15 @@ def _check_merge(source, target, kind: str) -> None:
 def _record_repoints(annotation_ids: set[int], before: dict[int, dict], user) -> None:
     after = annotation_snapshots(annotation_ids)
     AnnotationRevision.objects.bulk_create(
-        AnnotationRevision(annotation_id=aid, action=AnnotationRevision.Action.REPOINT, changed_by=user,
-                           before=before[aid], after=after[aid])
-        for aid in sorted(annotation_ids))
+        AnnotationRevision(
+            annotation_id=aid,
+            action=AnnotationRevision.Action.REPOINT,
+            changed_by=user,
+            before=before[aid],
+            after=after[aid],
+        )
+        for aid in sorted(annotation_ids)
+    )
 
 
 def _merge(model, field: str, source, into_id: int, user, before_mark=None):
@@ -137,8 +177,11 @@ def _merge(model, field: str, source, into_id: int, user, before_mark=None):
     locked = {o.pk: o for o in model.objects.select_for_update().filter(pk__in=[source.pk, into_id]).order_by("pk")}
     source, target = locked[source.pk], locked.get(into_id)
     _check_merge(source, target, field)
-    affected = set(Annotation.objects.filter(**{f"statements__{field}": source}, status=Annotation.Status.SUBMITTED)
-                   .values_list("pk", flat=True))
+    affected = set(
+        Annotation.objects.filter(**{f"statements__{field}": source}, status=Annotation.Status.SUBMITTED).values_list(
+            "pk", flat=True
+        )
+    )
     before = annotation_snapshots(affected)
     for referencing in (Statement, GoldStatement, Prediction):
         referencing.objects.filter(**{field: source}).update(**{field: target})
@@ -166,22 +209,31 @@ def actor_merge(*, source: Actor, into_id: int, user) -> Actor:
 
 # ---------------------------------------------------------------- claims
 
+
 @transaction.atomic
-def claim_create(*, project: Project, text: str, category_code: str = "", description: str = "",
-                 user, role: str | None) -> Claim:
+def claim_create(
+    *, project: Project, text: str, category_code: str = "", description: str = "", user, role: str | None
+) -> Claim:
     text = _clean_name(text, "text")
     normalized = normalize_text(text)
     existing = Claim.objects.filter(project=project, normalized=normalized).first()
     if existing is not None:
         raise ValidationError({"text": [f"This claim already exists (id {existing.pk}): {existing.text!r}."]})
-    return Claim.objects.create(project=project, text=text, normalized=normalized,
-                                category_code=(category_code or "").strip(), description=description or "",
-                                status=_status_for(role), proposed_by=user)
+    return Claim.objects.create(
+        project=project,
+        text=text,
+        normalized=normalized,
+        category_code=(category_code or "").strip(),
+        description=description or "",
+        status=_status_for(role),
+        proposed_by=user,
+    )
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, text: str | None = None, category_code: str | None = None,
-                 description: str | None = None) -> Claim:
+def claim_update(
+    *, claim: Claim, text: str | None = None, category_code: str | None = None, description: str | None = None
+) -> Claim:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == RegistryStatus.MERGED:
         raise ValidationError({"non_field_errors": [f"This claim was merged into claim {claim.merged_into_id}."]})
@@ -209,4 +261,3 @@ def claim_approve(*, claim: Claim) -> Claim:
 def claim_merge(*, source: Claim, into_id: int, user) -> Claim:
     """Merge `source` into claim `into_id`; returns the target."""
     return _merge(Claim, "claim", source, into_id, user)
-

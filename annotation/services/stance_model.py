@@ -18,20 +18,28 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from annotation.prelabel import registry
-from annotation.prelabel.base import ClaimEntry
 from annotation.prelabel.author import train_author
+from annotation.prelabel.base import ClaimEntry
 from annotation.prelabel.claim_ranker import ClaimMemory, build_memory, fit_weights
 from annotation.prelabel.claims import propose_claim_merges
-from annotation.prelabel.holders import train_holders
 from annotation.prelabel.direction import direction_counts, split_sentences
+from annotation.prelabel.holders import train_holders
 from annotation.prelabel.stance import NotEnoughLabels, pair_text, train_stance_selected
 from annotation.prelabel.stance_select import StanceInputs, stance_inputs
 
+from ..models import (
+    Annotation,
+    Claim,
+    GoldStatement,
+    PredictionDecision,
+    Project,
+    RegistryStatus,
+    StanceModelVersion,
+    Statement,
+)
 from .embedder import embedder_key
 from .enqueue import enqueue
 from .evaluation import labelled_paragraphs
-from ..models import (Annotation, Claim, GoldStatement, PredictionDecision, Project, RegistryStatus, StanceModelVersion,
-                      Statement)
 
 ROLE_NAMES = {"author": "the author", "implied": "an unnamed actor"}
 
@@ -42,20 +50,44 @@ class StanceRow:
     actor: str
     claim: str
     label: str
-    group: str = ""            # the paragraph's article: cross-validation folds never split one
+    group: str = ""  # the paragraph's article: cross-validation folds never split one
 
 
 def stance_training_rows(*, project: Project) -> list[StanceRow]:
-    gold = (GoldStatement.objects.filter(adjudication__task__project=project)
-            .select_related("actor", "claim", "stance", "adjudication__task__paragraph").order_by("pk"))
-    rows = [StanceRow(g.adjudication.task.paragraph.text, g.actor.name if g.actor else ROLE_NAMES.get(g.actor_role, ""),
-                      g.claim.text, g.stance.value, str(g.adjudication.task.paragraph.article_id)) for g in gold]
-    statements = (Statement.objects.filter(annotation__task__project=project,
-                                           annotation__status=Annotation.Status.SUBMITTED,
-                                           annotation__task__adjudication__isnull=True)
-                  .select_related("actor", "claim", "stance", "annotation__task__paragraph").order_by("pk"))
-    rows += [StanceRow(s.annotation.task.paragraph.text, s.actor.name if s.actor else ROLE_NAMES.get(s.actor_role, ""),
-                       s.claim.text, s.stance.value, str(s.annotation.task.paragraph.article_id)) for s in statements]
+    gold = (
+        GoldStatement.objects.filter(adjudication__task__project=project)
+        .select_related("actor", "claim", "stance", "adjudication__task__paragraph")
+        .order_by("pk")
+    )
+    rows = [
+        StanceRow(
+            g.adjudication.task.paragraph.text,
+            g.actor.name if g.actor else ROLE_NAMES.get(g.actor_role, ""),
+            g.claim.text,
+            g.stance.value,
+            str(g.adjudication.task.paragraph.article_id),
+        )
+        for g in gold
+    ]
+    statements = (
+        Statement.objects.filter(
+            annotation__task__project=project,
+            annotation__status=Annotation.Status.SUBMITTED,
+            annotation__task__adjudication__isnull=True,
+        )
+        .select_related("actor", "claim", "stance", "annotation__task__paragraph")
+        .order_by("pk")
+    )
+    rows += [
+        StanceRow(
+            s.annotation.task.paragraph.text,
+            s.actor.name if s.actor else ROLE_NAMES.get(s.actor_role, ""),
+            s.claim.text,
+            s.stance.value,
+            str(s.annotation.task.paragraph.article_id),
+        )
+        for s in statements
+    ]
     return rows
 
 
@@ -63,23 +95,37 @@ def stance_inputs_for(rows: list[StanceRow], embedder) -> StanceInputs:
     """Every text embedded once: paragraphs, their sentences, claims and "actor: claim" pairs."""
     paragraphs = sorted({r.paragraph for r in rows})
     sentences = [split_sentences(t) for t in paragraphs]
-    flat = [t[a:b] for t, spans in zip(paragraphs, sentences) for a, b in spans]
-    texts = list(dict.fromkeys(paragraphs + flat + [r.claim for r in rows] + [pair_text(r.actor, r.claim) for r in rows]))
-    vectors = dict(zip(texts, embedder.encode(texts)))
+    flat = [t[a:b] for t, spans in zip(paragraphs, sentences, strict=True) for a, b in spans]
+    texts = list(
+        dict.fromkeys(paragraphs + flat + [r.claim for r in rows] + [pair_text(r.actor, r.claim) for r in rows])
+    )
+    vectors = dict(zip(texts, embedder.encode(texts), strict=True))
     index = {t: i for i, t in enumerate(paragraphs)}
     return stance_inputs(
-        paragraphs=paragraphs, paragraph_vectors=np.vstack([vectors[t] for t in paragraphs]), sentences=sentences,
-        sentence_vectors=[np.vstack([vectors[t[a:b]] for a, b in spans]) for t, spans in zip(paragraphs, sentences)],
-        rows=[index[r.paragraph] for r in rows], claim_vectors=np.vstack([vectors[r.claim] for r in rows]),
+        paragraphs=paragraphs,
+        paragraph_vectors=np.vstack([vectors[t] for t in paragraphs]),
+        sentences=sentences,
+        sentence_vectors=[
+            np.vstack([vectors[t[a:b]] for a, b in spans]) for t, spans in zip(paragraphs, sentences, strict=True)
+        ],
+        rows=[index[r.paragraph] for r in rows],
+        claim_vectors=np.vstack([vectors[r.claim] for r in rows]),
         pair_vectors=np.vstack([vectors[pair_text(r.actor, r.claim)] for r in rows]),
-        labels=[r.label for r in rows], groups=[r.group for r in rows])
+        labels=[r.label for r in rows],
+        groups=[r.group for r in rows],
+    )
 
 
 def stance_label_count(*, project: Project) -> int:
     gold = GoldStatement.objects.filter(adjudication__task__project=project).count()
-    return gold + Statement.objects.filter(annotation__task__project=project,
-                                           annotation__status=Annotation.Status.SUBMITTED,
-                                           annotation__task__adjudication__isnull=True).count()
+    return (
+        gold
+        + Statement.objects.filter(
+            annotation__task__project=project,
+            annotation__status=Annotation.Status.SUBMITTED,
+            annotation__task__adjudication__isnull=True,
+        ).count()
+    )
 
 
 def stance_retrain_due(*, project: Project) -> bool:
@@ -96,26 +142,33 @@ def stance_model_train(*, project: Project) -> StanceModelVersion:
     (a ValueError) below the minimum."""
     rows = stance_training_rows(project=project)
     if len(rows) < max(project.stance_min_labels, 2):
-        raise NotEnoughLabels(f"{len(rows)} stance labels so far; the stance model needs at least "
-                              f"{max(project.stance_min_labels, 2)}.")
+        raise NotEnoughLabels(
+            f"{len(rows)} stance labels so far; the stance model needs at least {max(project.stance_min_labels, 2)}."
+        )
     embedder = registry.get_embedder(embedder_key())
     started = time.perf_counter()
     paragraphs = labelled_paragraphs(project=project)
-    trained = train_stance_selected(stance_inputs_for(rows, embedder), min_labels=project.stance_min_labels,
-                                    author=author_model_train(paragraphs=paragraphs, embedder=embedder),
-                                    claim_memory=claim_memory_train(project=project, paragraphs=paragraphs,
-                                                                    embedder=embedder),
-                                    holders=holder_model_train(project=project, paragraphs=paragraphs,
-                                                               embedder=embedder))
+    trained = train_stance_selected(
+        stance_inputs_for(rows, embedder),
+        min_labels=project.stance_min_labels,
+        author=author_model_train(paragraphs=paragraphs, embedder=embedder),
+        claim_memory=claim_memory_train(project=project, paragraphs=paragraphs, embedder=embedder),
+        holders=holder_model_train(project=project, paragraphs=paragraphs, embedder=embedder),
+    )
     trained.params["training_seconds"] = round(time.perf_counter() - started, 2)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         last = StanceModelVersion.objects.filter(project=project).order_by("-version").first()
         params = dict(trained.params, embedder=f"{embedder.name}-{embedder.version}", labels=trained.labels)
         return StanceModelVersion.objects.create(
-            project=project, version=(last.version + 1) if last else 1, n_labels=trained.n_labels,
-            cv_accuracy=trained.cv_accuracy, per_label_f1=trained.per_label_f1, params=params,
-            artifact=trained.artifact)
+            project=project,
+            version=(last.version + 1) if last else 1,
+            n_labels=trained.n_labels,
+            cv_accuracy=trained.cv_accuracy,
+            per_label_f1=trained.per_label_f1,
+            params=params,
+            artifact=trained.artifact,
+        )
 
 
 def author_model_train(*, paragraphs: list, embedder):
@@ -123,8 +176,11 @@ def author_model_train(*, paragraphs: list, embedder):
     if not paragraphs:
         return None
     texts = [p.text for p in paragraphs]
-    return train_author(embedder.encode(texts), np.vstack([direction_counts(t) for t in texts]),
-                        [any(s.role == "author" for s in p.statements) for p in paragraphs])
+    return train_author(
+        embedder.encode(texts),
+        np.vstack([direction_counts(t) for t in texts]),
+        [any(s.role == "author" for s in p.statements) for p in paragraphs],
+    )
 
 
 def holder_model_train(*, project: Project, paragraphs: list, embedder):
@@ -138,9 +194,13 @@ def holder_model_train(*, project: Project, paragraphs: list, embedder):
         return None
     texts = [p.text for p in labelled]
     tagger = ActorTagger(pipeline_config_for(project=project, stance_version=None).actors, candidates=False)
-    return train_holders(texts, embedder.encode(texts), tagger.predict(texts),
-                         [[(s.actor, s.start, s.end) for s in p.statements if s.role != "author"] for p in labelled],
-                         [p.group for p in labelled])
+    return train_holders(
+        texts,
+        embedder.encode(texts),
+        tagger.predict(texts),
+        [[(s.actor, s.start, s.end) for s in p.statements if s.role != "author"] for p in labelled],
+        [p.group for p in labelled],
+    )
 
 
 def claim_memory_train(*, project: Project, paragraphs: list, embedder) -> ClaimMemory | None:
@@ -153,17 +213,26 @@ def claim_memory_train(*, project: Project, paragraphs: list, embedder) -> Claim
     keys, texts = [str(c.pk) for c in claims], [c.text for c in claims]
     codebook = embedder.encode(texts)
     spans = [split_sentences(p.text) for p in labelled]
-    flat = [p.text[a:b] for p, sp in zip(labelled, spans) for a, b in sp]
-    encoded = dict(zip(flat, embedder.encode(flat)))
-    learned = dict(claim_keys=keys, codebook=codebook, claim_texts=texts,
-                   paragraph_vectors=embedder.encode([p.text for p in labelled]),
-                   paragraph_claims=[frozenset(s.claim for s in p.statements) for p in labelled],
-                   sentence_vectors=[np.vstack([encoded[p.text[a:b]] for a, b in sp]) for p, sp in zip(labelled, spans)])
+    flat = [p.text[a:b] for p, sp in zip(labelled, spans, strict=True) for a, b in sp]
+    encoded = dict(zip(flat, embedder.encode(flat), strict=True))
+    learned = {
+        "claim_keys": keys,
+        "codebook": codebook,
+        "claim_texts": texts,
+        "paragraph_vectors": embedder.encode([p.text for p in labelled]),
+        "paragraph_claims": [frozenset(s.claim for s in p.statements) for p in labelled],
+        "sentence_vectors": [
+            np.vstack([encoded[p.text[a:b]] for a, b in sp]) for p, sp in zip(labelled, spans, strict=True)
+        ],
+    }
     weights, _ = fit_weights(**learned, paragraph_texts=[p.text for p in labelled], groups=[p.group for p in labelled])
-    decided = (PredictionDecision.objects.filter(prediction__task__project=project, prediction__kind="claim")
-               .values("prediction__claim_id")
-               .annotate(accepted=Count("pk", filter=Q(decision="accepted")),
-                         rejected=Count("pk", filter=Q(decision="rejected"))))
+    decided = (
+        PredictionDecision.objects.filter(prediction__task__project=project, prediction__kind="claim")
+        .values("prediction__claim_id")
+        .annotate(
+            accepted=Count("pk", filter=Q(decision="accepted")), rejected=Count("pk", filter=Q(decision="rejected"))
+        )
+    )
     decisions = {str(d["prediction__claim_id"]): (d["accepted"], d["rejected"]) for d in decided}
     return build_memory(**learned, decisions=decisions, weights=weights)
 
@@ -183,13 +252,20 @@ def stance_status(*, project: Project) -> dict:
         message = f"{n} labels: a first model will be trained before the next job."
     else:
         left = max(project.stance_retrain_every - max(n - latest.n_labels, 0), 0)
-        message = (f"Version {latest.version} trained on {latest.n_labels} labels; "
-                   + ("retraining is due." if left == 0 else f"retrains after {left} more labels."))
+        message = f"Version {latest.version} trained on {latest.n_labels} labels; " + (
+            "retraining is due." if left == 0 else f"retrains after {left} more labels."
+        )
     params = latest.params if latest is not None and isinstance(latest.params, dict) else {}
     served = params.get("served", latest is not None)
-    return {"labels": n, "min_labels": need, "retrain_every": project.stance_retrain_every,
-            "latest_version": latest.version if latest else None, "message": message,
-            "served": served, "reason": params.get("reason", "")}
+    return {
+        "labels": n,
+        "min_labels": need,
+        "retrain_every": project.stance_retrain_every,
+        "latest_version": latest.version if latest else None,
+        "message": message,
+        "served": served,
+        "reason": params.get("reason", ""),
+    }
 
 
 def stance_model_train_request(*, project: Project) -> dict:
@@ -210,8 +286,18 @@ def claim_merge_proposals_compute(*, project: Project, threshold: float = 0.85) 
     if len(claims) < 2:
         return []
     texts = {str(c.pk): c.text for c in claims}
-    proposals = propose_claim_merges([ClaimEntry(key=str(c.pk), text=c.text) for c in claims],
-                                     registry.get_embedder(embedder_key()), threshold=threshold)
-    return [{"keep": int(p.keep), "keep_text": texts[p.keep], "merge": int(p.merge), "merge_text": texts[p.merge],
-             "score": p.score} for p in proposals]
-
+    proposals = propose_claim_merges(
+        [ClaimEntry(key=str(c.pk), text=c.text) for c in claims],
+        registry.get_embedder(embedder_key()),
+        threshold=threshold,
+    )
+    return [
+        {
+            "keep": int(p.keep),
+            "keep_text": texts[p.keep],
+            "merge": int(p.merge),
+            "merge_text": texts[p.merge],
+            "score": p.score,
+        }
+        for p in proposals
+    ]

@@ -31,12 +31,18 @@ class StatementContext:
         self.task_id = task_id
         wanted = {kind: {s.get(kind) for s in statements if isinstance(s.get(kind), int)} for kind in _REGISTRIES}
         pred_ids = {s.get("from_prediction") for s in statements if isinstance(s.get("from_prediction"), int)}
-        parts = [(f"SELECT 'stance', id, value, NULL, NULL FROM {_table(StanceLabel)} WHERE project_id = %s",
-                  [project_id])]
+        parts = [
+            (f"SELECT 'stance', id, value, NULL, NULL FROM {_table(StanceLabel)} WHERE project_id = %s", [project_id])
+        ]
         parts += [self._registry_part(kind, ids) for kind, ids in wanted.items() if ids]
         if pred_ids:
-            parts.append((f"SELECT 'prediction', id, NULL, NULL, NULL FROM {_table(Prediction)} "
-                          f"WHERE task_id = %s AND id IN ({_marks(pred_ids)})", [task_id, *pred_ids]))
+            parts.append(
+                (
+                    f"SELECT 'prediction', id, NULL, NULL, NULL FROM {_table(Prediction)} "
+                    f"WHERE task_id = %s AND id IN ({_marks(pred_ids)})",
+                    [task_id, *pred_ids],
+                )
+            )
         self.stances: dict[str, int] = {}
         self.predictions: set[int] = set()
         rows: dict[str, dict[int, tuple]] = {kind: {} for kind in _REGISTRIES}
@@ -60,15 +66,21 @@ class StatementContext:
 
     def _registry_part(self, kind: str, ids: set[int]) -> tuple[str, list]:
         model, label = _REGISTRIES[kind]
-        return (f"SELECT '{kind}', id, status, merged_into_id, {label} FROM {_table(model)} "
-                f"WHERE project_id = %s AND id IN ({_marks(ids)})", [self.project_id, *ids])
+        return (
+            f"SELECT '{kind}', id, status, merged_into_id, {label} FROM {_table(model)} "
+            f"WHERE project_id = %s AND id IN ({_marks(ids)})",
+            [self.project_id, *ids],
+        )
 
     def _follow_merges(self, cur, rows: dict[str, dict[int, tuple]]) -> None:
         """Load the targets of merged entries (merge chains are kept flat; 20 hops bound a corrupt cycle)."""
         for kind, kind_rows in rows.items():
             for _ in range(20):
-                missing = {into for status, into, _ in kind_rows.values()
-                           if status == RegistryStatus.MERGED and into is not None and into not in kind_rows}
+                missing = {
+                    into
+                    for status, into, _ in kind_rows.values()
+                    if status == RegistryStatus.MERGED and into is not None and into not in kind_rows
+                }
                 if not missing:
                     break
                 sql, params = self._registry_part(kind, missing)
@@ -113,9 +125,8 @@ def _validate_one(ctx: StatementContext, s: StatementInput) -> tuple[dict[str, l
             errors["actor"] = ["A mentioned actor must be linked to an actor from the registry."]
     elif start is not None or end is not None:
         errors["actor_start"] = [f"An {role} actor has no span in the paragraph; leave actor_start/actor_end empty."]
-    if role == MENTION and "actor_start" not in errors:
-        if msgs := _span_errors(ctx, start, end, "actor"):
-            errors["actor_start"] = msgs
+    if role == MENTION and "actor_start" not in errors and (msgs := _span_errors(ctx, start, end, "actor")):
+        errors["actor_start"] = msgs
     if msgs := _span_errors(ctx, s.get("evidence_start"), s.get("evidence_end"), "evidence"):
         errors["evidence_start"] = msgs
     if actor is not None and actor not in ctx.actors:
@@ -134,13 +145,19 @@ def _validate_one(ctx: StatementContext, s: StatementInput) -> tuple[dict[str, l
     if errors:
         return errors, {}
     fields = {name: s.get(name) for name in STATEMENT_FIELDS}
-    fields.update(actor_role=role, actor=ctx.actors.get(actor) if actor is not None else None,
-                  claim=ctx.claims[claim], stance=ctx.stances[stance], note=s.get("note") or "")
+    fields.update(
+        actor_role=role,
+        actor=ctx.actors.get(actor) if actor is not None else None,
+        claim=ctx.claims[claim],
+        stance=ctx.stances[stance],
+        note=s.get("note") or "",
+    )
     return {}, {STATEMENT_ATTRS[name]: value for name, value in fields.items()}
 
 
-def clean_statements(*, text: str, project_id: int, task_id: int,
-           statements: Sequence[StatementInput]) -> tuple[list[dict[str, Any]], "StatementContext"]:
+def clean_statements(
+    *, text: str, project_id: int, task_id: int, statements: Sequence[StatementInput]
+) -> tuple[list[dict[str, Any]], "StatementContext"]:
     """Check statements against the paragraph's text and the project's registries.
 
     Returns (model field dicts, with merged actors/claims redirected to the surviving entry, and the

@@ -32,8 +32,9 @@ def _locked(project: Project, task_ids) -> list[int]:
         raise BulkInvalid("Select at least one task.")
     if len(ids) > MAX_BULK:
         raise BulkInvalid(f"At most {MAX_BULK} tasks per action.")
-    found = list(Task.objects.filter(project=project, pk__in=ids).order_by("pk").select_for_update()
-                 .values_list("pk", flat=True))
+    found = list(
+        Task.objects.filter(project=project, pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True)
+    )
     missing = sorted(set(ids) - set(found))
     if missing:
         raise BulkInvalid(f"Not tasks of this project: {', '.join(map(str, missing[:20]))}.")
@@ -44,20 +45,32 @@ def _locked(project: Project, task_ids) -> list[int]:
 def tasks_requeue(*, project: Project, task_ids, user) -> dict:
     """Undo the skips on the selected tasks. Returns counts for the page to report."""
     ids = _locked(project, task_ids)
-    skipped = list(Annotation.objects.filter(task_id__in=ids, status=Annotation.Status.SKIPPED)
-                   .select_for_update().order_by("pk"))
+    skipped = list(
+        Annotation.objects.filter(task_id__in=ids, status=Annotation.Status.SKIPPED).select_for_update().order_by("pk")
+    )
     now = timezone.now()
     for a in skipped:
         a.status, a.revision, a.updated_at = Annotation.Status.DRAFT, a.revision + 1, now
     Annotation.objects.bulk_update(skipped, ["status", "revision", "updated_at"])
     AnnotationRevision.objects.bulk_create(
-        AnnotationRevision(annotation=a, action=AnnotationRevision.Action.REQUEUE, changed_by=user,
-                           before={"status": Annotation.Status.SKIPPED}, after={"status": Annotation.Status.DRAFT})
-        for a in skipped)
+        AnnotationRevision(
+            annotation=a,
+            action=AnnotationRevision.Action.REQUEUE,
+            changed_by=user,
+            before={"status": Annotation.Status.SKIPPED},
+            after={"status": Annotation.Status.DRAFT},
+        )
+        for a in skipped
+    )
     released = Assignment.objects.filter(task_id__in=ids, status=Assignment.Status.SKIPPED).update(
-        status=Assignment.Status.EXPIRED, expires_at=now)
-    return {"tasks": len(ids), "skips_undone": len(skipped), "leases_reopened": released,
-            "tasks_changed": len({a.task_id for a in skipped})}
+        status=Assignment.Status.EXPIRED, expires_at=now
+    )
+    return {
+        "tasks": len(ids),
+        "skips_undone": len(skipped),
+        "leases_reopened": released,
+        "tasks_changed": len({a.task_id for a in skipped}),
+    }
 
 
 @transaction.atomic
@@ -65,8 +78,9 @@ def tasks_send_to_adjudication(*, project: Project, task_ids, user) -> dict:
     """Put the selected tasks on the adjudication list. Returns counts for the page to report."""
     ids = _locked(project, task_ids)
     sent = Task.objects.filter(pk__in=ids, adjudication_requested_at__isnull=True).update(
-        adjudication_requested_at=timezone.now())
-    waiting = (Task.objects.filter(pk__in=ids).exclude(annotations__status=Annotation.Status.SUBMITTED).count())
+        adjudication_requested_at=timezone.now()
+    )
+    waiting = Task.objects.filter(pk__in=ids).exclude(annotations__status=Annotation.Status.SUBMITTED).count()
     return {"tasks": len(ids), "sent": sent, "already_sent": len(ids) - sent, "without_submission": waiting}
 
 

@@ -21,8 +21,13 @@ def api_token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
     now = timezone.now()
     ttl_days = getattr(settings, "API_TOKEN_TTL_DAYS", None)
     token = ApiToken.objects.create(
-        user=user, name=(name or "").strip()[:100] or DEFAULT_TOKEN_NAME, key_hash=token_key_hash(key),
-        prefix=key[:8], created_at=now, expires_at=now + timedelta(days=ttl_days) if ttl_days else None)
+        user=user,
+        name=(name or "").strip()[:100] or DEFAULT_TOKEN_NAME,
+        key_hash=token_key_hash(key),
+        prefix=key[:8],
+        created_at=now,
+        expires_at=now + timedelta(days=ttl_days) if ttl_days else None,
+    )
     return token, key
 
 

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ..selectors.tokens import api_token_get_for, api_token_list_for
 from ..services.tokens import api_token_create, api_token_revoke
 from ..throttling import login_throttle_wait
-from ..selectors.tokens import api_token_get_for, api_token_list_for
 
 
 class LoginView(auth_views.LoginView):
@@ -26,10 +26,18 @@ class LoginView(auth_views.LoginView):
 
 
 def _account(request, *, new_key: str | None = None, new_token=None, status: int = 200):
-    return render(request, "annotation/account.html",
-                  {"tokens": api_token_list_for(user=request.user), "new_key": new_key, "new_token": new_token,
-                   "now": timezone.now(), "token_ttl_days": settings.API_TOKEN_TTL_DAYS},
-                  status=status)
+    return render(
+        request,
+        "annotation/account.html",
+        {
+            "tokens": api_token_list_for(user=request.user),
+            "new_key": new_key,
+            "new_token": new_token,
+            "now": timezone.now(),
+            "token_ttl_days": settings.API_TOKEN_TTL_DAYS,
+        },
+        status=status,
+    )
 
 
 @login_required

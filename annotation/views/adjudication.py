@@ -2,15 +2,14 @@
 
 The page's JavaScript writes gold through the JSON API (annotation/api/adjudication.py)."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from ..access import project_get_for
-from ..selectors.adjudication import adjudication_view, disagreement_list
 from ..api.adjudication import adjudication_out
 from ..models import Role, Task
+from ..selectors.adjudication import adjudication_view, disagreement_list
 
 
 @login_required
@@ -19,8 +18,11 @@ def adjudication_list(request, project_id: int):
     only_open = request.GET.get("open") == "1"
     rows = disagreement_list(project=project, only_open=only_open)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "annotation/adjudication_list.html",
-                  {"project": project, "page": page, "only_open": only_open, "total": len(rows)})
+    return render(
+        request,
+        "annotation/adjudication_list.html",
+        {"project": project, "page": page, "only_open": only_open, "total": len(rows)},
+    )
 
 
 @login_required
@@ -31,14 +33,25 @@ def adjudicate(request, task_id: int):
     text = view["paragraph"].text
     for column in view["annotations"]:
         for s in column["statements"]:
-            s.surface = text[s.actor_start:s.actor_end] if s.actor_start is not None else ""
+            s.surface = text[s.actor_start : s.actor_end] if s.actor_start is not None else ""
     # Next disagreement without gold, for working through the list.
     open_tasks = [r["task"] for r in disagreement_list(project=project, only_open=True)]
     later = [t for t in open_tasks if t != task.pk]
-    next_task = later[open_tasks.index(task.pk)] if task.pk in open_tasks and open_tasks.index(task.pk) < len(later) \
+    next_task = (
+        later[open_tasks.index(task.pk)]
+        if task.pk in open_tasks and open_tasks.index(task.pk) < len(later)
         else (later[0] if later else None)
-    return render(request, "annotation/adjudication_task.html", {
-        "project": project, "task": task, "view": view, "next_task": next_task, "open_left": len(later),
-        "data": adjudication_out(task),
-        "stance_labels": list(project.stance_labels.values_list("value", flat=True)),
-    })
+    )
+    return render(
+        request,
+        "annotation/adjudication_task.html",
+        {
+            "project": project,
+            "task": task,
+            "view": view,
+            "next_task": next_task,
+            "open_left": len(later),
+            "data": adjudication_out(task),
+            "stance_labels": list(project.stance_labels.values_list("value", flat=True)),
+        },
+    )

@@ -31,9 +31,16 @@ def prelabel_evaluation_page(request, project_id: int):
     page = runs.get_page(request.GET.get("page"))
     latest = PrelabelEvaluation.objects.filter(project=project, status=PrelabelEvaluation.Status.COMPLETE).first()
     report = latest.report if latest else {}
-    context = {"project": project, "is_manager": role_for(user=request.user, project=project) == Role.MANAGER,
-               "latest": latest, "rows": summary_rows(report) if report else [], "report": report, "folds": report.get("stance_selection", []),
-               "page": page, "pending": PrelabelEvaluation.objects.filter(
-                   project=project, status__in=[PrelabelEvaluation.Status.PENDING,
-                                                PrelabelEvaluation.Status.RUNNING]).exists()}
+    context = {
+        "project": project,
+        "is_manager": role_for(user=request.user, project=project) == Role.MANAGER,
+        "latest": latest,
+        "rows": summary_rows(report) if report else [],
+        "report": report,
+        "folds": report.get("stance_selection", []),
+        "page": page,
+        "pending": PrelabelEvaluation.objects.filter(
+            project=project, status__in=[PrelabelEvaluation.Status.PENDING, PrelabelEvaluation.Status.RUNNING]
+        ).exists(),
+    }
     return render(request, "annotation/prelabel_evaluation.html", context)

@@ -33,7 +33,9 @@ def _people(request, project, *, invite_form=None, user_form=None, new_link=None
         "invitations": people_selectors.pending_invitations_page(project=project, page=request.GET.get("ipage", 1)),
         "invite_form": invite_form or InvitationForm(),
         "user_form": (user_form or UserCreateForm()) if request.user.is_superuser else None,
-        "new_link": new_link, "new_invitation": new_invitation, "me": request.user,
+        "new_link": new_link,
+        "new_invitation": new_invitation,
+        "me": request.user,
     }
     return render(request, "annotation/people.html", context, status=status)
 
@@ -54,15 +56,19 @@ def invitation_create(request, project_id: int):
     if form.is_valid():
         try:
             invitation, token = people_services.invitation_create(
-                project=project, created_by=request.user, link_for=lambda t: _signup_link(request, t),
-                **form.cleaned_data)
+                project=project,
+                created_by=request.user,
+                link_for=lambda t: _signup_link(request, t),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             if invitation.email:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
-            return _people(request, project, new_link=_signup_link(request, token), new_invitation=invitation,
-                           status=201)
+            return _people(
+                request, project, new_link=_signup_link(request, token), new_invitation=invitation, status=201
+            )
     return _people(request, project, invite_form=form, status=400)
 
 
@@ -115,15 +121,22 @@ def member_deactivate(request, project_id: int, user_id: int):
     member = _member(project, user_id)
     blocker = people_services.deactivation_blocker(by=request.user, user=member)
     if request.method == "GET":
-        return render(request, "annotation/member_deactivate.html",
-                      {"project": project, "member": member, "blocker": blocker}, status=409 if blocker else 200)
+        return render(
+            request,
+            "annotation/member_deactivate.html",
+            {"project": project, "member": member, "blocker": blocker},
+            status=409 if blocker else 200,
+        )
     try:
         released = people_services.user_deactivate(by=request.user, user=member)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{member.get_username()} is deactivated: they can no longer log in; "
-                                  f"their annotations stay; {released} open task(s) went back to the pool.")
+        messages.success(
+            request,
+            f"{member.get_username()} is deactivated: they can no longer log in; "
+            f"their annotations stay; {released} open task(s) went back to the pool.",
+        )
     return redirect("annotation:people", project_id=project.pk)
 
 
@@ -149,32 +162,40 @@ def signup(request, token: str):
     try:
         invitation = people_services.invitation_for_token(token=token)
     except people_services.InvitationInvalid as exc:
-        return render(request, "annotation/signup.html", {"invalid": str(exc)},
-                      status=404 if exc.state == "unknown" else 410)
+        return render(
+            request, "annotation/signup.html", {"invalid": str(exc)}, status=404 if exc.state == "unknown" else 410
+        )
     form = SignupForm(request.POST or None, initial={"email": invitation.email})
     status = 200
     if request.method == "POST":
         wait = login_throttle_wait(request)
         if wait is not None:
-            response = render(request, "annotation/signup.html",
-                              {"invitation": invitation, "form": form, "throttled_seconds": wait}, status=429)
+            response = render(
+                request,
+                "annotation/signup.html",
+                {"invitation": invitation, "form": form, "throttled_seconds": wait},
+                status=429,
+            )
             response["Retry-After"] = str(wait)
             return response
         if form.is_valid():
             data = form.cleaned_data
             try:
                 user, invitation = people_services.invitation_accept(
-                    token=token, username=data["username"], password=data["password"], email=data["email"])
+                    token=token, username=data["username"], password=data["password"], email=data["email"]
+                )
             except people_services.InvitationInvalid as exc:
                 return render(request, "annotation/signup.html", {"invalid": str(exc)}, status=410)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome, {user.get_username()}: you are a member of "
-                                          f"{invitation.project.name} as {invitation.get_role_display().lower()}.")
+                messages.success(
+                    request,
+                    f"Welcome, {user.get_username()}: you are a member of "
+                    f"{invitation.project.name} as {invitation.get_role_display().lower()}.",
+                )
                 target = "annotation:workspace" if invitation.role == Role.ANNOTATOR else "annotation:project"
                 return redirect(target, project_id=invitation.project_id)
         status = 400
     return render(request, "annotation/signup.html", {"invitation": invitation, "form": form}, status=status)
-

@@ -38,15 +38,25 @@ def prelabel_page(request, project_id: int):
         _handle_action(request, project)
         return redirect(reverse("annotation:prelabel", args=[project.pk]))
     rows, active = _jobs(project)
-    latest_merges = next((j.models_used.get("claim_merge_proposals", []) for j in
-                          PrelabelJob.objects.filter(project=project).only("models_used")
-                          if isinstance(j.models_used, dict) and "claim_merge_proposals" in j.models_used), [])
+    latest_merges = next(
+        (
+            j.models_used.get("claim_merge_proposals", [])
+            for j in PrelabelJob.objects.filter(project=project).only("models_used")
+            if isinstance(j.models_used, dict) and "claim_merge_proposals" in j.models_used
+        ),
+        [],
+    )
     context = {
-        "project": project, "is_manager": role_for(user=request.user, project=project) == Role.MANAGER,
-        "rows": rows, "active": active, "stance": stance_status(project=project),
+        "project": project,
+        "is_manager": role_for(user=request.user, project=project) == Role.MANAGER,
+        "rows": rows,
+        "active": active,
+        "stance": stance_status(project=project),
         "versions": list(project.stance_models.defer("artifact").order_by("-version")[:20]),
-        "precision": prediction_precision(project=project), "merges": latest_merges,
-        "task_count": project.tasks.count(), "actor_count": project.actors.count(),
+        "precision": prediction_precision(project=project),
+        "merges": latest_merges,
+        "task_count": project.tasks.count(),
+        "actor_count": project.actors.count(),
         "stance_labels": list(project.stance_labels.values_list("value", flat=True)),
     }
     return render(request, "annotation/prelabel.html", context)
@@ -67,16 +77,20 @@ def _handle_action(request, project: Project) -> None:
                 messages.error(request, "That job is not running.")
         elif action == "gazetteer":
             result = gazetteer_load(project=project, user=request.user)
-            messages.success(request, f"Gazetteer loaded: {len(result.created)} actors added, "
-                                      f"{len(result.updated)} updated, {result.aliases_added} aliases added.")
+            messages.success(
+                request,
+                f"Gazetteer loaded: {len(result.created)} actors added, "
+                f"{len(result.updated)} updated, {result.aliases_added} aliases added.",
+            )
         elif action == "train":
             stance_model_train_request(project=project)
             messages.success(request, "Stance model training queued.")
         else:
             messages.error(request, f"Unknown action {action!r}.")
     except (ValidationError, ValueError) as exc:
-        text = "; ".join(m for ms in getattr(exc, "message_dict", {"": getattr(exc, "messages", [str(exc)])}).values()
-                         for m in ms)
+        text = "; ".join(
+            m for ms in getattr(exc, "message_dict", {"": getattr(exc, "messages", [str(exc)])}).values() for m in ms
+        )
         messages.error(request, text)
 
 
@@ -86,5 +100,8 @@ def prelabel_jobs_fragment(request, project_id: int):
     project = project_get_for(user=request.user, project_id=project_id, roles=READERS)
     rows, active = _jobs(project)
     is_manager = role_for(user=request.user, project=project) == Role.MANAGER
-    return render(request, "annotation/_prelabel_jobs.html",
-                  {"project": project, "rows": rows, "active": active, "is_manager": is_manager})
+    return render(
+        request,
+        "annotation/_prelabel_jobs.html",
+        {"project": project, "rows": rows, "active": active, "is_manager": is_manager},
+    )

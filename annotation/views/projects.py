@@ -5,10 +5,10 @@ from django.shortcuts import render
 
 from corpora.access import corpora_readable_by
 
-from ..selectors import pages as page_selectors
 from ..access import can_create_projects, project_get_for, projects_for, role_for
-from ..models import Actor, Project, RegistryStatus, Role
 from ..guidelines import render_guidelines
+from ..models import Actor, Project, RegistryStatus, Role
+from ..selectors import pages as page_selectors
 
 WORK_ROLES = (Role.ANNOTATOR, Role.MANAGER)
 DASHBOARD_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
@@ -68,8 +68,15 @@ def _registry(request, project_id: int, *, kind: str):
         status = ""
     select = page_selectors.actor_page if kind == "actors" else page_selectors.claim_page
     page = select(project=project, search=search, status=status, page=request.GET.get("page", 1))
-    context = {"project": project, "kind": kind, "page": page, "q": search, "status": status,
-               "statuses": RegistryStatus.choices, "actor_types": Actor.Type.choices}
+    context = {
+        "project": project,
+        "kind": kind,
+        "page": page,
+        "q": search,
+        "status": status,
+        "statuses": RegistryStatus.choices,
+        "actor_types": Actor.Type.choices,
+    }
     if request.headers.get("HX-Request") and request.GET.get("partial"):
         return render(request, "annotation/_registry_table.html", context)
     context["targets"] = page_selectors.merge_targets(project=project, kind=kind)
@@ -79,14 +86,20 @@ def _registry(request, project_id: int, *, kind: str):
 @login_required
 def workspace(request, project_id: int):
     project = project_get_for(user=request.user, project_id=project_id, roles=WORK_ROLES)
-    labels = [{"id": s.pk, "value": s.value, "name": s.name, "key": s.key, "color": s.color}
-              for s in project.stance_labels.all()]
+    labels = [
+        {"id": s.pk, "value": s.value, "name": s.name, "key": s.key, "color": s.color}
+        for s in project.stance_labels.all()
+    ]
     mine = page_selectors.annotator_progress(project=project, user=request.user)
     context = {
         "project": project,
         "guidelines_html": render_guidelines(project.guidelines),
         "stance_labels": labels,
-        "config": {"project": project.pk, "stanceLabels": labels, "actorTypes": Actor.Type.choices,
-                   "progress": {"done": mine.done, "remaining": mine.remaining}},
+        "config": {
+            "project": project.pk,
+            "stanceLabels": labels,
+            "actorTypes": Actor.Type.choices,
+            "progress": {"done": mine.done, "remaining": mine.remaining},
+        },
     }
     return render(request, "annotation/workspace.html", context)

@@ -24,8 +24,22 @@ from ..selectors.task_browser import SORT_CHOICES, BadQuery, task_detail, task_p
 from ..services.task_bulk import BULK_ACTIONS
 
 ACTION_NAMES = {"requeue": "Re-queue (undo skips)", "adjudicate": "Send to adjudication"}
-FILTER_KEYS = ("status", "annotator", "submissions", "submissions_min", "submissions_max", "skipped", "prelabels",
-               "adjudicated", "sent_to_adjudication", "article", "kind", "q", "sort", "size")
+FILTER_KEYS = (
+    "status",
+    "annotator",
+    "submissions",
+    "submissions_min",
+    "submissions_max",
+    "skipped",
+    "prelabels",
+    "adjudicated",
+    "sent_to_adjudication",
+    "article",
+    "kind",
+    "q",
+    "sort",
+    "size",
+)
 
 
 def _errors(exc) -> list[str]:
@@ -37,10 +51,19 @@ def _errors(exc) -> list[str]:
 def task_browser(request, project_id: int):
     project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
     filters = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k, "") != ""}
-    context = {"project": project, "filters": filters, "sorts": SORT_CHOICES, "kinds": Paragraph.Kind.choices,
-               "actions": ACTION_NAMES, "filter_qs": urlencode(filters), "errors": [], "page": None,
-               "annotators": (ProjectMembership.objects.filter(project=project).select_related("user")
-                              .order_by("user__username"))}
+    context = {
+        "project": project,
+        "filters": filters,
+        "sorts": SORT_CHOICES,
+        "kinds": Paragraph.Kind.choices,
+        "actions": ACTION_NAMES,
+        "filter_qs": urlencode(filters),
+        "errors": [],
+        "page": None,
+        "annotators": (
+            ProjectMembership.objects.filter(project=project).select_related("user").order_by("user__username")
+        ),
+    }
     try:
         context["page"] = task_page(project=project, query=query_from(request.GET))
     except (ApiValidationError, BadQuery) as exc:
@@ -62,28 +85,49 @@ def task_bulk(request, project_id: int):
     back_to = f"{back}?{filter_qs}" if filter_qs and "\n" not in filter_qs else back
     data = TaskBulkIn(data={"action": request.POST.get("action"), "tasks": request.POST.getlist("tasks")})
     if not data.is_valid():
-        return render(request, "annotation/task_bulk_confirm.html", {
-            "project": project, "errors": _errors(ApiValidationError(data.errors)), "back": back_to}, status=400)
+        return render(
+            request,
+            "annotation/task_bulk_confirm.html",
+            {"project": project, "errors": _errors(ApiValidationError(data.errors)), "back": back_to},
+            status=400,
+        )
     action, ids = data.validated_data["action"], data.validated_data["tasks"]
     if request.POST.get("confirm") != "1":
-        return render(request, "annotation/task_bulk_confirm.html", {
-            "project": project, "action": action, "action_name": ACTION_NAMES[action], "tasks": sorted(set(ids)),
-            "filter_qs": filter_qs, "back": back_to})
+        return render(
+            request,
+            "annotation/task_bulk_confirm.html",
+            {
+                "project": project,
+                "action": action,
+                "action_name": ACTION_NAMES[action],
+                "tasks": sorted(set(ids)),
+                "filter_qs": filter_qs,
+                "back": back_to,
+            },
+        )
     try:
         result = BULK_ACTIONS[action](project=project, task_ids=ids, user=request.user)
     except ValidationError as exc:
-        return render(request, "annotation/task_bulk_confirm.html", {
-            "project": project, "errors": exc.messages, "back": back_to}, status=400)
+        return render(
+            request,
+            "annotation/task_bulk_confirm.html",
+            {"project": project, "errors": exc.messages, "back": back_to},
+            status=400,
+        )
     messages.success(request, _report(action, result))
     return redirect(back_to)
 
 
 def _report(action: str, r: dict) -> str:
     if action == "requeue":
-        return (f"Re-queued {r['tasks_changed']} of {r['tasks']} selected task(s): {r['skips_undone']} skip(s) undone"
-                f"{'' if r['tasks_changed'] == r['tasks'] else '; the others had no skip to undo'}.")
-    return (f"Sent {r['sent']} of {r['tasks']} selected task(s) to adjudication ({r['already_sent']} already sent; "
-            f"{r['without_submission']} without a submitted annotation yet: listed once one is submitted).")
+        return (
+            f"Re-queued {r['tasks_changed']} of {r['tasks']} selected task(s): {r['skips_undone']} skip(s) undone"
+            f"{'' if r['tasks_changed'] == r['tasks'] else '; the others had no skip to undo'}."
+        )
+    return (
+        f"Sent {r['sent']} of {r['tasks']} selected task(s) to adjudication ({r['already_sent']} already sent; "
+        f"{r['without_submission']} without a submitted annotation yet: listed once one is submitted)."
+    )
 
 
 @login_required
@@ -92,5 +136,6 @@ def task_page_view(request, task_id: int):
     project = project_get_for(user=request.user, project_id=task.project_id, roles=[Role.MANAGER])
     view = task_detail(task=task)
     submitted = sum(a.status == Annotation.Status.SUBMITTED for a in view["annotations"])
-    return render(request, "annotation/task_detail.html", {
-        "project": project, "task": task, "view": view, "submitted": submitted})
+    return render(
+        request, "annotation/task_detail.html", {"project": project, "task": task, "view": view, "submitted": submitted}
+    )

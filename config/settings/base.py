@@ -141,15 +141,24 @@ def _file_storage(kind: str, local: Path) -> dict:
     """STORAGES entry for ``kind`` ("UPLOADS", ...): a local folder, or an S3-compatible bucket when
     STANDPOINT_<KIND>_STORAGE=s3 (django-storages; README "Several hosts"). Several hosts must share it."""
     if env_str(f"STANDPOINT_{kind}_STORAGE", "local") != "s3":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(local), "base_url": None}}
-    given = {"bucket_name": env_str("STANDPOINT_S3_BUCKET"), "endpoint_url": env_str("STANDPOINT_S3_ENDPOINT_URL"),
-             "region_name": env_str("STANDPOINT_S3_REGION"), "access_key": env_secret("STANDPOINT_S3_ACCESS_KEY"),
-             "secret_key": env_secret("STANDPOINT_S3_SECRET_KEY")}
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(local), "base_url": None},
+        }
+    given = {
+        "bucket_name": env_str("STANDPOINT_S3_BUCKET"),
+        "endpoint_url": env_str("STANDPOINT_S3_ENDPOINT_URL"),
+        "region_name": env_str("STANDPOINT_S3_REGION"),
+        "access_key": env_secret("STANDPOINT_S3_ACCESS_KEY"),
+        "secret_key": env_secret("STANDPOINT_S3_SECRET_KEY"),
+    }
     if not given["bucket_name"]:
         raise ImproperlyConfigured(f"STANDPOINT_{kind}_STORAGE=s3 needs STANDPOINT_S3_BUCKET.")
-    options = {k: v for k, v in given.items() if v} | {"location": kind.lower(), "file_overwrite": False,
-                                                       "default_acl": None}  # private objects, never overwritten
+    options = {k: v for k, v in given.items() if v} | {
+        "location": kind.lower(),
+        "file_overwrite": False,
+        "default_acl": None,
+    }  # private objects, never overwritten
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
@@ -201,15 +210,20 @@ LOGIN_THROTTLE_ADDRESS_RATE = env_str("LOGIN_THROTTLE_ADDRESS_RATE", "50/15m")
 # prints each mail to the web process's output (the demo); EMAIL_BACKEND=smtp sends it through
 # EMAIL_HOST:EMAIL_PORT with EMAIL_HOST_USER / EMAIL_HOST_PASSWORD (or EMAIL_HOST_PASSWORD_FILE) and
 # EMAIL_USE_TLS; any other value is a backend's dotted path.
-_EMAIL_BACKENDS = {"console": "django.core.mail.backends.console.EmailBackend",
-                   "smtp": "django.core.mail.backends.smtp.EmailBackend"}
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
 _email_backend = env_str("EMAIL_BACKEND", "console")
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS.get(_email_backend, _email_backend)}}
 if MAILERS["default"]["BACKEND"] == _EMAIL_BACKENDS["smtp"]:
     MAILERS["default"]["OPTIONS"] = {
-        "host": env_str("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25),
-        "username": env_str("EMAIL_HOST_USER", ""), "password": env_secret("EMAIL_HOST_PASSWORD") or "",
-        "use_tls": env_bool("EMAIL_USE_TLS", False), "timeout": 10,
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_secret("EMAIL_HOST_PASSWORD") or "",
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": 10,
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Standpoint <standpoint@localhost>")
 # Days an invitation link stays valid unless the manager picks another expiry.
@@ -242,10 +256,17 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 
 # The cache holds the log-in throttle's counts, so every web worker must share it: Redis (CACHE_URL,
 # else the Celery broker when that is Redis); local memory, per process, only for the demo.
-CACHE_URL = env_str("CACHE_URL") or (CELERY_BROKER_URL if (CELERY_BROKER_URL or "").startswith(("redis://", "rediss://")) else None)
+CACHE_URL = env_str("CACHE_URL") or (
+    CELERY_BROKER_URL if (CELERY_BROKER_URL or "").startswith(("redis://", "rediss://")) else None
+)
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "standpoint")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "standpoint"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_IN_PROCESS = CELERY_BROKER_URL is None
@@ -270,8 +291,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # `celery -A config beat` (or a worker with -B) retrains stance models that have enough new labels.
 CELERY_BEAT_SCHEDULE = {
-    "prelabel-stance-retrain-check": {"task": "annotation.prelabel_stance_retrain_check",
-                                      "schedule": env_int("STANCE_RETRAIN_CHECK_SECONDS", 600)},
+    "prelabel-stance-retrain-check": {
+        "task": "annotation.prelabel_stance_retrain_check",
+        "schedule": env_int("STANCE_RETRAIN_CHECK_SECONDS", 600),
+    },
     "leases-expire": {"task": "annotation.leases_expire", "schedule": env_int("LEASE_EXPIRE_CHECK_SECONDS", 300)},
     "imports-reap": {"task": "corpora.import_jobs_reap", "schedule": env_int("IMPORT_REAPER_INTERVAL_S", 60)},
 }
@@ -296,11 +319,15 @@ PRELABEL_REAPER_INTERVAL_S = env_float("PRELABEL_REAPER_INTERVAL_S", 60.0)
 WORKER_PRESENCE_TIMEOUT_S = env_float("WORKER_PRESENCE_TIMEOUT_S", 1.0)
 WORKER_PRESENCE_CACHE_S = env_int("WORKER_PRESENCE_CACHE_S", 5)
 CELERY_BEAT_SCHEDULE["exports-reap-stale-builds"] = {
-    "task": "exports.reap_stale_builds", "schedule": EXPORT_REAPER_INTERVAL_S,
-    "options": {"expires": EXPORT_REAPER_INTERVAL_S}}  # a reap nobody ran in time is dropped, not piled up
+    "task": "exports.reap_stale_builds",
+    "schedule": EXPORT_REAPER_INTERVAL_S,
+    "options": {"expires": EXPORT_REAPER_INTERVAL_S},
+}  # a reap nobody ran in time is dropped, not piled up
 CELERY_BEAT_SCHEDULE["prelabel-reap-stalled-jobs"] = {
-    "task": "annotation.reap_stalled_prelabel_jobs", "schedule": PRELABEL_REAPER_INTERVAL_S,
-    "options": {"expires": PRELABEL_REAPER_INTERVAL_S}}
+    "task": "annotation.reap_stalled_prelabel_jobs",
+    "schedule": PRELABEL_REAPER_INTERVAL_S,
+    "options": {"expires": PRELABEL_REAPER_INTERVAL_S},
+}
 
 # Stored agreement reports: refreshed on the exports queue once no submission has come for
 # DEBOUNCE seconds, and at the latest MAX_WAIT seconds after the first unreported submission.

@@ -17,9 +17,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 ALLOWED_HOSTS = ["*"]
-STORAGES = {**STORAGES,  # noqa: F405  (base's named storages: uploads, ...)
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,  # noqa: F405  (base's named storages: uploads, ...)
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Generous log-in limits, so the suite's many log-ins never trip them; tests/test_login_throttling.py
 # sets tight ones with the settings fixture.
 LOGIN_THROTTLE_RATE = "10000/m"

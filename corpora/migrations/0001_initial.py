@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -22,7 +21,12 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, unique=True)),
                 ('description', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
                 'verbose_name_plural': 'corpora',
@@ -37,13 +41,31 @@ class Migration(migrations.Migration):
                 ('author', models.CharField(blank=True, max_length=300)),
                 ('published', models.DateField(blank=True, null=True)),
                 ('source_url', models.URLField(blank=True, max_length=2000)),
-                ('source_name', models.CharField(blank=True, help_text='File (and line) it came from.', max_length=500)),
-                ('format', models.CharField(choices=[('txt', 'Plain text'), ('md', 'Markdown'), ('html', 'HTML'), ('jsonl', 'JSON lines')], default='txt', max_length=8)),
-                ('text', models.TextField(help_text="The article's text after extraction; paragraph offsets point into it.")),
+                (
+                    'source_name',
+                    models.CharField(blank=True, help_text='File (and line) it came from.', max_length=500),
+                ),
+                (
+                    'format',
+                    models.CharField(
+                        choices=[('txt', 'Plain text'), ('md', 'Markdown'), ('html', 'HTML'), ('jsonl', 'JSON lines')],
+                        default='txt',
+                        max_length=8,
+                    ),
+                ),
+                (
+                    'text',
+                    models.TextField(help_text="The article's text after extraction; paragraph offsets point into it."),
+                ),
                 ('content_hash', models.CharField(db_index=True, max_length=64)),
                 ('language', models.CharField(blank=True, max_length=8)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('corpus', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='corpora.corpus')),
+                (
+                    'corpus',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='corpora.corpus'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['id'],
@@ -53,16 +75,64 @@ class Migration(migrations.Migration):
             name='HistoricalParagraph',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('body', 'Body'), ('title', 'Title'), ('byline_or_meta', 'Byline or meta'), ('editor_note', "Editor's note"), ('comment', 'Reader comment'), ('noise', 'Noise'), ('footer', 'Footer')], db_index=True, default='body', max_length=16)),
-                ('kind_source', models.CharField(choices=[('auto', 'Detected'), ('manual', 'Set by a manager')], default='auto', max_length=8)),
-                ('kind_reason', models.CharField(blank=True, help_text='The detector rule that chose the kind.', max_length=200)),
-                ('is_repeated', models.BooleanField(default=False, help_text='The same text appears in another article.')),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('body', 'Body'),
+                            ('title', 'Title'),
+                            ('byline_or_meta', 'Byline or meta'),
+                            ('editor_note', "Editor's note"),
+                            ('comment', 'Reader comment'),
+                            ('noise', 'Noise'),
+                            ('footer', 'Footer'),
+                        ],
+                        db_index=True,
+                        default='body',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'kind_source',
+                    models.CharField(
+                        choices=[('auto', 'Detected'), ('manual', 'Set by a manager')], default='auto', max_length=8
+                    ),
+                ),
+                (
+                    'kind_reason',
+                    models.CharField(blank=True, help_text='The detector rule that chose the kind.', max_length=200),
+                ),
+                (
+                    'is_repeated',
+                    models.BooleanField(default=False, help_text='The same text appears in another article.'),
+                ),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='corpora.article')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'history_type',
+                    models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1),
+                ),
+                (
+                    'article',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name='+',
+                        to='corpora.article',
+                    ),
+                ),
+                (
+                    'history_user',
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'historical paragraph',
@@ -77,16 +147,48 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('body', 'Body'), ('title', 'Title'), ('byline_or_meta', 'Byline or meta'), ('editor_note', "Editor's note"), ('comment', 'Reader comment'), ('noise', 'Noise'), ('footer', 'Footer')], db_index=True, default='body', max_length=16)),
-                ('kind_source', models.CharField(choices=[('auto', 'Detected'), ('manual', 'Set by a manager')], default='auto', max_length=8)),
-                ('kind_reason', models.CharField(blank=True, help_text='The detector rule that chose the kind.', max_length=200)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('body', 'Body'),
+                            ('title', 'Title'),
+                            ('byline_or_meta', 'Byline or meta'),
+                            ('editor_note', "Editor's note"),
+                            ('comment', 'Reader comment'),
+                            ('noise', 'Noise'),
+                            ('footer', 'Footer'),
+                        ],
+                        db_index=True,
+                        default='body',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'kind_source',
+                    models.CharField(
+                        choices=[('auto', 'Detected'), ('manual', 'Set by a manager')], default='auto', max_length=8
+                    ),
+                ),
+                (
+                    'kind_reason',
+                    models.CharField(blank=True, help_text='The detector rule that chose the kind.', max_length=200),
+                ),
                 ('text', models.TextField()),
                 ('start', models.PositiveIntegerField()),
                 ('end', models.PositiveIntegerField()),
                 ('text_hash', models.CharField(db_index=True, max_length=64)),
                 ('language', models.CharField(blank=True, max_length=8)),
-                ('is_repeated', models.BooleanField(default=False, help_text='The same text appears in another article.')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='paragraphs', to='corpora.article')),
+                (
+                    'is_repeated',
+                    models.BooleanField(default=False, help_text='The same text appears in another article.'),
+                ),
+                (
+                    'article',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='paragraphs', to='corpora.article'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['article_id', 'position'],
@@ -94,7 +196,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='article',
-            constraint=models.UniqueConstraint(fields=('corpus', 'content_hash'), name='article_unique_content_per_corpus'),
+            constraint=models.UniqueConstraint(
+                fields=('corpus', 'content_hash'), name='article_unique_content_per_corpus'
+            ),
         ),
         migrations.AddConstraint(
             model_name='paragraph',
@@ -102,6 +206,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='paragraph',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lte', models.F('end'))), name='paragraph_start_before_end'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('start__lte', models.F('end'))), name='paragraph_start_before_end'
+            ),
         ),
     ]

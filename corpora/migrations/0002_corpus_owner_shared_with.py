@@ -1,4 +1,3 @@
-
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
@@ -10,7 +9,6 @@ def owner_is_creator(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('corpora', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -20,12 +18,23 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='corpus',
             name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_corpora', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='owned_corpora',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='corpus',
             name='shared_with',
-            field=models.ManyToManyField(blank=True, help_text='Users who may read and change this corpus besides its owner.', related_name='shared_corpora', to=settings.AUTH_USER_MODEL),
+            field=models.ManyToManyField(
+                blank=True,
+                help_text='Users who may read and change this corpus besides its owner.',
+                related_name='shared_corpora',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.RunPython(owner_is_creator, migrations.RunPython.noop),
     ]

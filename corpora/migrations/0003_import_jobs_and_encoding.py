@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('corpora', '0002_corpus_owner_shared_with'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -16,14 +15,36 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='encoding',
-            field=models.CharField(blank=True, help_text="The file's encoding, as detected (or named by the user) at import.", max_length=32),
+            field=models.CharField(
+                blank=True,
+                help_text="The file's encoding, as detected (or named by the user) at import.",
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
             name='ImportJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a worker'), ('running', 'Importing'), ('complete', 'Complete'), ('failed', 'Failed')], db_index=True, default='pending', max_length=16)),
-                ('encoding', models.CharField(blank=True, help_text='The encoding the user named; blank: detect.', max_length=32)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Waiting for a worker'),
+                            ('running', 'Importing'),
+                            ('complete', 'Complete'),
+                            ('failed', 'Failed'),
+                        ],
+                        db_index=True,
+                        default='pending',
+                        max_length=16,
+                    ),
+                ),
+                (
+                    'encoding',
+                    models.CharField(
+                        blank=True, help_text='The encoding the user named; blank: detect.', max_length=32
+                    ),
+                ),
                 ('files', models.JSONField(default=list, help_text='[{name, path, size}]: the stored uploads.')),
                 ('files_total', models.PositiveIntegerField(default=0)),
                 ('files_done', models.PositiveIntegerField(default=0)),
@@ -39,8 +60,22 @@ class Migration(migrations.Migration):
                 ('started_at', models.DateTimeField(blank=True, null=True)),
                 ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('corpus', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='corpora.corpus')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    'corpus',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='corpora.corpus'
+                    ),
+                ),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created_at', '-id'],

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('corpora', '0003_import_jobs_and_encoding'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -18,16 +17,31 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('model_json', models.TextField(help_text='The weights, as corpora.kind_model.KindModel.to_json writes them.')),
+                (
+                    'model_json',
+                    models.TextField(help_text='The weights, as corpora.kind_model.KindModel.to_json writes them.'),
+                ),
                 ('corrections', models.PositiveIntegerField(help_text='Paragraphs set by hand that it learned from.')),
                 ('articles', models.PositiveIntegerField(help_text='Corrected articles it learned from.')),
-                ('sources', models.JSONField(default=list, help_text='Source keys (site or file pattern) it is used for.')),
+                (
+                    'sources',
+                    models.JSONField(default=list, help_text='Source keys (site or file pattern) it is used for.'),
+                ),
                 ('active', models.BooleanField(default=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
                 'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('active', True)), fields=('active',), name='kind_model_one_active')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        condition=models.Q(('active', True)), fields=('active',), name='kind_model_one_active'
+                    )
+                ],
             },
         ),
     ]

@@ -4,5 +4,14 @@ from .alpha import AlphaParts, AlphaResult, krippendorff_alpha, masi_distance, r
 from .kappa import LabelTable, cohen_kappa, fleiss_kappa_from_table
 from .report import agreement_report
 
-__all__ = ["AlphaParts", "AlphaResult", "LabelTable", "agreement_report", "cohen_kappa", "fleiss_kappa_from_table",
-           "krippendorff_alpha", "masi_distance", "reading"]
+__all__ = [
+    "AlphaParts",
+    "AlphaResult",
+    "LabelTable",
+    "agreement_report",
+    "cohen_kappa",
+    "fleiss_kappa_from_table",
+    "krippendorff_alpha",
+    "masi_distance",
+    "reading",
+]

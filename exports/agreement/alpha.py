@@ -38,8 +38,14 @@ class AlphaResult:
     n_values: int
 
     def as_dict(self) -> dict:
-        return {"value": self.value, "ci_low": self.ci_low, "ci_high": self.ci_high,
-                "n_units": self.n_units, "n_values": self.n_values, "reading": reading(self.value)}
+        return {
+            "value": self.value,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "n_units": self.n_units,
+            "n_values": self.n_values,
+            "reading": reading(self.value),
+        }
 
 
 def reading(alpha: float | None) -> str:
@@ -83,7 +89,7 @@ class AlphaParts:
             s1 = np.bincount(codes, weights=vals, minlength=self.n_units)
             s2 = np.bincount(codes, weights=vals * vals, minlength=self.n_units)
             self.s1, self.s2 = s1, s2
-            self.d = (2 * self.m * s2 - 2 * s1 * s1) / (self.m - 1)   # within-unit ordered-pair disagreement
+            self.d = (2 * self.m * s2 - 2 * s1 * s1) / (self.m - 1)  # within-unit ordered-pair disagreement
             return
         if level == "masi":
             value_codes, value_keys = _factorize_sets([v for v, k in zip(values, keep, strict=True) if k])
@@ -97,12 +103,13 @@ class AlphaParts:
         else:
             value_codes, value_keys = pd.factorize(pd.Series(np.asarray(values, dtype=object)[keep]), sort=True)
             self.sim = sparse.identity(len(value_keys), format="csr")
-            if level in METRIC_LEVELS:   # ordinal, ratio: S = 1 - delta, dense (metric_distance.py)
+            if level in METRIC_LEVELS:  # ordinal, ratio: S = 1 - delta, dense (metric_distance.py)
                 freq = np.bincount(value_codes, minlength=len(value_keys))
                 self.sim = sparse.csr_matrix(1 - metric_delta(level, np.asarray(value_keys, float), freq))
         self.value_keys = list(value_keys)
-        self.counts = sparse.csr_matrix((np.ones(len(codes)), (codes, value_codes)),
-                                        shape=(self.n_units, len(value_keys)))
+        self.counts = sparse.csr_matrix(
+            (np.ones(len(codes)), (codes, value_codes)), shape=(self.n_units, len(value_keys))
+        )
         # Few distinct values (nominal labels): dense products are much faster than sparse ones.
         self._counts_w = self.counts.toarray() if len(value_keys) <= 64 else self.counts
         quad = np.asarray(self.counts.multiply(self.counts @ self.sim).sum(axis=1)).ravel()
@@ -174,16 +181,21 @@ class AlphaParts:
         if not self.n_units:
             return {}
         codes, keys = pd.factorize(pd.Series(list(unit_groups)), sort=True)
-        W = sparse.csr_matrix((np.ones(self.n_units), (codes, np.arange(self.n_units))),
-                              shape=(len(keys), self.n_units))
+        W = sparse.csr_matrix(
+            (np.ones(self.n_units), (codes, np.arange(self.n_units))), shape=(len(keys), self.n_units)
+        )
         alphas = self.alpha(W)
         n_units = np.bincount(codes, minlength=len(keys))
         # A single unit gives a number but no evidence about reliability: report it as undefined.
-        return {k: {"alpha": _finite(a) if c >= 2 else None, "n_units": int(c)} for k, a, c in zip(keys, alphas, n_units, strict=True)}
+        return {
+            k: {"alpha": _finite(a) if c >= 2 else None, "n_units": int(c)}
+            for k, a, c in zip(keys, alphas, n_units, strict=True)
+        }
 
 
-def bootstrap_alphas(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int = 0,
-                     chunk: int = 50) -> list[np.ndarray]:
+def bootstrap_alphas(
+    parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int = 0, chunk: int = 50
+) -> list[np.ndarray]:
     """Bootstrap alphas for several statistics over the same units, with the same resamples."""
     sizes = {p.n_units for p in parts}
     if len(sizes) != 1:
@@ -199,15 +211,18 @@ def bootstrap_alphas(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: i
         idx += (np.arange(r, dtype=idx.dtype) * U)[:, None]
         W = np.bincount(idx.ravel(), minlength=r * U).reshape(r, U).astype(float)
         for p, out in zip(parts, outs, strict=True):
-            out[start:start + r] = p.alpha(W)
+            out[start : start + r] = p.alpha(W)
     return outs
 
 
 def alpha_results(parts: Sequence[AlphaParts], *, n_boot: int = 1000, seed: int = 0) -> list[AlphaResult]:
     """Point estimates with 95% percentile bootstrap intervals (seeded, reproducible)."""
     values = [p.value() for p in parts]
-    reps = bootstrap_alphas(parts, n_boot=n_boot, seed=seed) if n_boot > 0 and any(
-        v is not None for v in values) else [np.array([]) for _ in parts]
+    reps = (
+        bootstrap_alphas(parts, n_boot=n_boot, seed=seed)
+        if n_boot > 0 and any(v is not None for v in values)
+        else [np.array([]) for _ in parts]
+    )
     out = []
     for p, v, rep in zip(parts, values, reps, strict=True):
         rep = rep[np.isfinite(rep)]
@@ -266,8 +281,9 @@ def masi_similarity_matrix(sets: Sequence[frozenset]) -> sparse.csr_matrix:
     size = np.array([len(s) for s in sets], dtype=float)
     i, j, x = inter.row, inter.col, inter.data
     union = size[i] + size[j] - x
-    monotonicity = np.where((x == size[i]) & (x == size[j]), 1.0,
-                            np.where((x == size[i]) | (x == size[j]), 2 / 3, 1 / 3))
+    monotonicity = np.where(
+        (x == size[i]) & (x == size[j]), 1.0, np.where((x == size[i]) | (x == size[j]), 2 / 3, 1 / 3)
+    )
     sim = sparse.csr_matrix((x / union * monotonicity, (i, j)), shape=(V, V))
     empty = np.flatnonzero(size == 0)
     if len(empty):

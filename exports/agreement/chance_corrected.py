@@ -86,9 +86,18 @@ class Coefficient:
     formula: str
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "name": self.name, "value": self.value, "se": self.se, "ci_low": self.ci_low,
-                "ci_high": self.ci_high, "pa": self.pa, "pe": self.pe, "n_units": self.n_units,
-                "formula": self.formula}
+        return {
+            "key": self.key,
+            "name": self.name,
+            "value": self.value,
+            "se": self.se,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "pa": self.pa,
+            "pe": self.pe,
+            "n_units": self.n_units,
+            "formula": self.formula,
+        }
 
 
 def _f(x) -> float | None:
@@ -98,11 +107,17 @@ def _f(x) -> float | None:
 class RatingTable:
     """A units x categories count table, optionally with the units x raters labels (for Conger's kappa)."""
 
-    def __init__(self, counts, *, weights: np.ndarray | None = None, rater_labels: np.ndarray | None = None,
-                 confidence: float = 0.95):
+    def __init__(
+        self,
+        counts,
+        *,
+        weights: np.ndarray | None = None,
+        rater_labels: np.ndarray | None = None,
+        confidence: float = 0.95,
+    ):
         counts = np.asarray(counts, dtype=float)
         rated = counts.sum(axis=1) > 0
-        self.counts = counts[rated]                 # units without any rating do not count (Gwet)
+        self.counts = counts[rated]  # units without any rating do not count (Gwet)
         self.q = self.counts.shape[1]
         self.w = np.eye(self.q) if weights is None else np.asarray(weights, dtype=float)
         if self.w.shape != (self.q, self.q):
@@ -121,8 +136,9 @@ class RatingTable:
         self.t_w = float(self.w.sum())
 
     # -- the common pieces ---------------------------------------------------------------------------------
-    def _result(self, key: str, name: str, pe: float, pe_i: np.ndarray | None, formula: str,
-                value: float | None = None) -> Coefficient:
+    def _result(
+        self, key: str, name: str, pe: float, pe_i: np.ndarray | None, formula: str, value: float | None = None
+    ) -> Coefficient:
         if self.n2 == 0 or not np.isfinite(self.pa):
             return Coefficient(key, name, None, None, None, None, None, None, self.n2, formula)
         pe = np.float64(pe)  # 1 - pe may be 0 (one label only): nan under errstate, not an exception
@@ -141,16 +157,22 @@ class RatingTable:
     # -- the coefficients ----------------------------------------------------------------------------------
     def percent_agreement(self) -> Coefficient:
         """Gwet's generalised percent agreement: the mean over units of each unit's pair agreement."""
-        return self._result("percent_agreement", "Percent agreement", 0.0, None,
-                            "generalised (Gwet 2014): mean of per-unit agreement")
+        return self._result(
+            "percent_agreement", "Percent agreement", 0.0, None, "generalised (Gwet 2014): mean of per-unit agreement"
+        )
 
     def gwet(self) -> Coefficient:
         """Gwet's AC1 (identity weights) or AC2 (any other weights)."""
         pe = self.t_w * float((self.pi * (1 - self.pi)).sum()) / (self.q * (self.q - 1)) if self.q >= 2 else 1.0
         pe_i = (self.t_w / (self.q * (self.q - 1))) * (self.counts @ (1 - self.pi)) / self.r if self.q >= 2 else None
         weighted = not np.allclose(self.w, np.eye(self.q))
-        return self._result("ac2" if weighted else "ac1", "Gwet's AC2" if weighted else "Gwet's AC1", pe, pe_i,
-                            "Gwet 2008 / 2014, missing ratings allowed")
+        return self._result(
+            "ac2" if weighted else "ac1",
+            "Gwet's AC2" if weighted else "Gwet's AC1",
+            pe,
+            pe_i,
+            "Gwet 2008 / 2014, missing ratings allowed",
+        )
 
     def fleiss(self) -> Coefficient:
         """Fleiss' kappa, generalised to missing ratings (Gwet 2014); Scott's pi when there are two raters."""
@@ -161,31 +183,46 @@ class RatingTable:
 
     def brennan_prediger(self) -> Coefficient:
         """Brennan & Prediger (1981): chance agreement T_w / q^2; Bennett's S (1954) for two raters."""
-        pe = self.t_w / self.q ** 2 if self.q >= 2 else 1.0
-        return self._result("brennan_prediger", "Brennan–Prediger", pe, None,
-                            "Brennan & Prediger 1981 (= Bennett's S), missing ratings allowed")
+        pe = self.t_w / self.q**2 if self.q >= 2 else 1.0
+        return self._result(
+            "brennan_prediger",
+            "Brennan–Prediger",
+            pe,
+            None,
+            "Brennan & Prediger 1981 (= Bennett's S), missing ratings allowed",
+        )
 
     def conger(self) -> Coefficient:
         """Conger's (1980) kappa: Cohen-type chance agreement from each rater's own marginals."""
         if self.labels is None:
             raise ValueError("Conger's kappa needs the units x raters labels (rater_labels).")
-        L = self.labels[:, (self.labels >= 0).any(axis=0)]   # raters with no rating here do not count
+        L = self.labels[:, (self.labels >= 0).any(axis=0)]  # raters with no rating here do not count
         R = L.shape[1]
         if R < 2:
-            return Coefficient("conger_kappa", "Conger's κ", None, None, None, None, None, None, self.n2,
-                               "Conger 1980, missing ratings allowed")
+            return Coefficient(
+                "conger_kappa",
+                "Conger's κ",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                self.n2,
+                "Conger 1980, missing ratings allowed",
+            )
         rated = L >= 0
         onehot = np.zeros((R, self.q))
         np.add.at(onehot, (np.nonzero(rated)[1], L[rated]), 1.0)
-        ng = onehot.sum(axis=1)                              # ratings per rater
-        p = onehot / ng[:, None]                             # rater x category
+        ng = onehot.sum(axis=1)  # ratings per rater
+        p = onehot / ng[:, None]  # rater x category
         pbar = p.mean(axis=0)
         s2 = (p.T @ p - R * np.outer(pbar, pbar)) / (R - 1)
         pe = float((self.w * (np.outer(pbar, pbar) - s2 / R)).sum())
         # Gwet's per-unit chance-agreement term, vectorised over units and raters.
-        A = R * pbar[None, :] - p                            # rater x category
-        aw = A @ self.w                                      # (A W)[g, l]
-        b = (A * (p @ self.w.T)).sum(axis=1)                 # per rater
+        A = R * pbar[None, :] - p  # rater x category
+        aw = A @ self.w  # (A W)[g, l]
+        b = (A * (p @ self.w.T)).sum(axis=1)  # per rater
         eps = rated.astype(float)
         g_idx = np.broadcast_to(np.arange(R), L.shape)
         term1 = np.where(rated, aw[g_idx, np.where(rated, L, 0)], 0.0)
@@ -198,8 +235,18 @@ class RatingTable:
         c, r = self.counts[self.two], self.r[self.two]
         n = len(r)
         if n < 1:
-            return Coefficient("krippendorff_alpha", "Krippendorff's α", None, None, None, None, None, None, 0,
-                               "Krippendorff 2011 (Gwet's variance)")
+            return Coefficient(
+                "krippendorff_alpha",
+                "Krippendorff's α",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                0,
+                "Krippendorff 2011 (Gwet's variance)",
+            )
         r_mean = r.mean()
         eps = 1 / r.sum()
         sum_q = (c * (c @ self.w.T - 1)).sum(axis=1)
@@ -220,8 +267,18 @@ class RatingTable:
         if np.isfinite(alpha) and np.isfinite(se) and n >= 2:
             lo, hi = stats.t.interval(self.confidence, df=n - 1, loc=alpha, scale=max(se, 1e-15))
             lo, hi = float(lo), float(min(1.0, hi))
-        return Coefficient("krippendorff_alpha", "Krippendorff's α", _f(alpha), _f(se), lo, hi, _f(pa), _f(pe), n,
-                           "Krippendorff 2011 (Gwet's variance)")
+        return Coefficient(
+            "krippendorff_alpha",
+            "Krippendorff's α",
+            _f(alpha),
+            _f(se),
+            lo,
+            hi,
+            _f(pa),
+            _f(pe),
+            n,
+            "Krippendorff 2011 (Gwet's variance)",
+        )
 
 
 def bennett_s(a: Sequence, b: Sequence, q: int | None = None) -> float | None:

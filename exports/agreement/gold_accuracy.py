@@ -15,8 +15,9 @@ def _f1(p: float | None, r: float | None) -> float | None:
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
-def accuracy_against_gold(raters: pd.DataFrame, statements: pd.DataFrame, gold_tasks: list[int],
-                          gold: pd.DataFrame) -> dict:
+def accuracy_against_gold(
+    raters: pd.DataFrame, statements: pd.DataFrame, gold_tasks: list[int], gold: pd.DataFrame
+) -> dict:
     """Per rater: triple precision/recall/F1, stance accuracy where actor and claim match gold, and
     stance-bearing accuracy (statements vs none), over the gold tasks the rater annotated.
 
@@ -33,9 +34,11 @@ def accuracy_against_gold(raters: pd.DataFrame, statements: pd.DataFrame, gold_t
     g = gold.drop_duplicates(["task", "actor", "claim", "stance"])
     gold_count = g.groupby("task").size()
     trip = s.merge(g.assign(hit=1), on=["task", "actor", "claim", "stance"], how="left").fillna({"hit": 0})
-    ac = (s.drop_duplicates(["task", "rater", "actor", "claim"])
-          .merge(g.drop_duplicates(["task", "actor", "claim"]).rename(columns={"stance": "gold_stance"}),
-                 on=["task", "actor", "claim"], how="inner"))
+    ac = s.drop_duplicates(["task", "rater", "actor", "claim"]).merge(
+        g.drop_duplicates(["task", "actor", "claim"]).rename(columns={"stance": "gold_stance"}),
+        on=["task", "actor", "claim"],
+        how="inner",
+    )
     has = s.groupby(["task", "rater"]).size().rename("n").reset_index()
     bearing = r.merge(has, on=["task", "rater"], how="left").fillna({"n": 0})
     bearing["rater_bears"] = bearing["n"] > 0
@@ -50,9 +53,12 @@ def accuracy_against_gold(raters: pd.DataFrame, statements: pd.DataFrame, gold_t
         b = bearing[bearing["rater"] == rater]
         out[rater] = {
             "gold_tasks": int(len(rows)),
-            "triple_precision": p, "triple_recall": rec, "triple_f1": _f1(p, rec),
-            "stance_accuracy": _ratio(float((stance_rows["stance"] == stance_rows["gold_stance"]).sum()),
-                                      len(stance_rows)),
+            "triple_precision": p,
+            "triple_recall": rec,
+            "triple_f1": _f1(p, rec),
+            "stance_accuracy": _ratio(
+                float((stance_rows["stance"] == stance_rows["gold_stance"]).sum()), len(stance_rows)
+            ),
             "stance_pairs": int(len(stance_rows)),
             "stance_bearing_accuracy": _ratio(float((b["rater_bears"] == b["gold_bears"]).sum()), len(b)),
         }

@@ -23,8 +23,13 @@ def _finite(x) -> float | None:
 class LabelTable:
     """Long-format labels factorised once: unit codes, rater codes, label codes."""
 
-    def __init__(self, unit: Sequence[Hashable], rater: Sequence[Hashable], label: Sequence[Hashable],
-                 labels: Sequence[Hashable] | None = None):
+    def __init__(
+        self,
+        unit: Sequence[Hashable],
+        rater: Sequence[Hashable],
+        label: Sequence[Hashable],
+        labels: Sequence[Hashable] | None = None,
+    ):
         df = pd.DataFrame({"unit": list(unit), "rater": list(rater), "label": list(label)})
         if df.duplicated(["unit", "rater"]).any():
             raise ValueError("A rater has two labels for the same unit; give one label per rater and unit.")
@@ -70,8 +75,10 @@ class LabelTable:
         others = self.m[self.unit_codes] - 1
         agree = np.bincount(self.rater_codes, weights=same, minlength=len(self.raters))
         total = np.bincount(self.rater_codes, weights=others, minlength=len(self.raters))
-        return {r: {"pairs": int(t), "agreement": (float(a / t) if t else None)}
-                for r, a, t in zip(self.raters, agree, total, strict=True)}
+        return {
+            r: {"pairs": int(t), "agreement": (float(a / t) if t else None)}
+            for r, a, t in zip(self.raters, agree, total, strict=True)
+        }
 
     def matrix(self) -> np.ndarray:
         """units x raters label codes, -1 where a rater did not label the unit."""
@@ -96,15 +103,18 @@ class LabelTable:
                 if n < min_units:
                     continue
                 a, b = M[both, i], M[both, j]
-                if len(np.union1d(a, b)) < 2:   # one label only: kappa is 0/0
+                if len(np.union1d(a, b)) < 2:  # one label only: kappa is 0/0
                     continue
                 with np.errstate(divide="ignore", invalid="ignore"):
                     k = _finite(cohen_kappa_score(a, b, labels=label_ids))
                 kappa[i][j] = kappa[j][i] = k
         if R:
             shared[R - 1][R - 1] = int((M[:, R - 1] >= 0).sum())
-        return {"raters": [r.item() if hasattr(r, "item") else r for r in self.raters],
-                "matrix": kappa, "shared_units": shared}
+        return {
+            "raters": [r.item() if hasattr(r, "item") else r for r in self.raters],
+            "matrix": kappa,
+            "shared_units": shared,
+        }
 
     def fleiss(self) -> dict:
         """Fleiss' kappa (statsmodels) over the units rated by the most common number of raters.
@@ -121,8 +131,7 @@ class LabelTable:
         table = np.asarray(self.counts[np.flatnonzero(mask)].todense())
         with np.errstate(divide="ignore", invalid="ignore"):
             value = _finite(_statsmodels_fleiss(table, method="fleiss"))
-        return {"value": value, "n_units": int(mask.sum()), "n_raters": k,
-                "all_units": bool(mask.sum() == len(rated))}
+        return {"value": value, "n_units": int(mask.sum()), "n_raters": k, "all_units": bool(mask.sum() == len(rated))}
 
 
 def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:

@@ -32,8 +32,9 @@ def overlap_matches(spans: pd.DataFrame) -> pd.DataFrame:
     spans["row"] = np.arange(len(spans))
     left = spans[["task", "rater", "start", "end", "row"]]
     pairs = left.merge(left, on="task", suffixes=("", "_o"))
-    pairs = pairs[(pairs["rater"] != pairs["rater_o"]) & (pairs["start"] < pairs["end_o"])
-                  & (pairs["start_o"] < pairs["end"])]
+    pairs = pairs[
+        (pairs["rater"] != pairs["rater_o"]) & (pairs["start"] < pairs["end_o"]) & (pairs["start_o"] < pairs["end"])
+    ]
     k = pairs.drop_duplicates(["row", "rater_o"]).groupby("row").size()
     spans["k"] = k.reindex(spans["row"], fill_value=0).to_numpy()
     return spans.drop(columns="row")
@@ -45,8 +46,11 @@ def f1_summary(matched: pd.DataFrame, raters: pd.DataFrame) -> dict:
     per = matched.groupby(["task", "rater"]).agg(items=("k", "size"), hits=("k", "sum")).reset_index()
     per = per.join(m, on="task")
     den = float((per["items"] * (per["m"] - 1)).sum())
-    return {"f1": _ratio(float(per["hits"].sum()), den), "items": int(per["items"].sum()),
-            "rater_pairs": int((m * (m - 1) // 2).sum())}
+    return {
+        "f1": _ratio(float(per["hits"].sum()), den),
+        "items": int(per["items"].sum()),
+        "rater_pairs": int((m * (m - 1) // 2).sum()),
+    }
 
 
 def per_task_agreement(matched: pd.DataFrame, raters: pd.DataFrame) -> pd.DataFrame:
@@ -55,8 +59,9 @@ def per_task_agreement(matched: pd.DataFrame, raters: pd.DataFrame) -> pd.DataFr
     per = matched.groupby(["task", "rater"]).agg(items=("k", "size"), hits=("k", "sum")).reset_index()
     per = per.join(m, on="task")
     per["den"] = per["items"] * (per["m"] - 1)
-    agg = per.groupby("task").agg(hits=("hits", "sum"), den=("den", "sum"), items=("items", "sum"),
-                                  raters_with_items=("rater", "size"))
+    agg = per.groupby("task").agg(
+        hits=("hits", "sum"), den=("den", "sum"), items=("items", "sum"), raters_with_items=("rater", "size")
+    )
     out = pd.DataFrame(index=m.index).join(agg).fillna(0)
     out["m"] = m
     out["f1"] = np.where(out["den"] > 0, out["hits"] / out["den"].where(out["den"] > 0, 1), 1.0)

@@ -33,8 +33,8 @@ def bias_indices(rater_labels: np.ndarray, k: int) -> dict:
     rated = sparse.csr_matrix((L >= 0).astype(float))
     says = sparse.csr_matrix((k == L).astype(float))
     shared = np.asarray((rated.T @ rated).todense())
-    k_vs = np.asarray((says.T @ rated).todense())     # [j, l]: units both rated where j said k
-    diff = k_vs - k_vs.T                              # b - c for the pair (j, l)
+    k_vs = np.asarray((says.T @ rated).todense())  # [j, l]: units both rated where j said k
+    diff = k_vs - k_vs.T  # b - c for the pair (j, l)
     iu = np.triu_indices(L.shape[1], k=1)
     n, bc = shared[iu], diff[iu]
     ok = n > 0
@@ -47,23 +47,34 @@ def bias_indices(rater_labels: np.ndarray, k: int) -> dict:
 def kappa_from_indices(po: float, pi: float, bi: float) -> float:
     """Byrt et al. (1993): Cohen's kappa of a 2 x 2 table from PABAK, PI and BI."""
     pabak = 2 * po - 1
-    return (pabak - pi ** 2 + bi ** 2) / (1 - pi ** 2 + bi ** 2)
+    return (pabak - pi**2 + bi**2) / (1 - pi**2 + bi**2)
 
 
-def divergence_reading(*, majority_label: str, majority_share: float, observed: float | None,
-                       kappa: float | None, ac1: float | None, bias: float | None) -> str | None:
+def divergence_reading(
+    *,
+    majority_label: str,
+    majority_share: float,
+    observed: float | None,
+    kappa: float | None,
+    ac1: float | None,
+    bias: float | None,
+) -> str | None:
     """One line when chance-corrected coefficients part ways with the observed agreement, else None."""
     if observed is None or kappa is None:
         return None
     skewed = majority_share >= 0.6
     gap = observed - kappa
     if skewed and gap >= 0.15:
-        line = (f"Labels are skewed: {majority_share:.0%} {majority_label}; κ is low ({kappa:.2f}) while observed "
-                f"agreement is {observed:.2f}")
+        line = (
+            f"Labels are skewed: {majority_share:.0%} {majority_label}; κ is low ({kappa:.2f}) while observed "
+            f"agreement is {observed:.2f}"
+        )
         if ac1 is not None:
             line += f" and AC1 is {ac1:.2f}"
         return line + " (the kappa paradox: κ's chance agreement is high when one label dominates)."
     if bias is not None and bias >= 0.1:
-        return (f"Annotators use “{majority_label}” at different rates (mean |bias index| {bias:.2f}): "
-                "check the guidelines for that label.")
+        return (
+            f"Annotators use “{majority_label}” at different rates (mean |bias index| {bias:.2f}): "
+            "check the guidelines for that label."
+        )
     return None

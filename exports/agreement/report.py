@@ -51,11 +51,24 @@ def iso_week(ts: pd.Series) -> pd.Series:
     return (iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)).fillna("unknown")
 
 
-def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (), gold=None,
-                     labels: Sequence[str] | None = None, n_boot: int = 1000, seed: int = 0,
-                     worst: int = 50, article: int | None = None, rater: int | None = None,
-                     label: str | None = None, lengths=None, statement_weights: dict | None = None,
-                     stance_order: Sequence[str] | None = None, missing_formula: str = "generalised") -> dict:
+def agreement_report(
+    annotations,
+    statements,
+    *,
+    gold_tasks: Sequence[int] = (),
+    gold=None,
+    labels: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    worst: int = 50,
+    article: int | None = None,
+    rater: int | None = None,
+    label: str | None = None,
+    lengths=None,
+    statement_weights: dict | None = None,
+    stance_order: Sequence[str] | None = None,
+    missing_formula: str = "generalised",
+) -> dict:
     """Compute every figure of the report. Filters restrict the units (paragraphs):
     ``article`` to one article, ``rater`` to paragraphs that rater annotated, ``label`` to paragraphs
     where some annotator used that stance label. ``lengths`` (task -> paragraph length) bounds the
@@ -81,8 +94,9 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
         ann = ann[ann["task"].isin(st.loc[st["stance"] == label, "task"])]
     st = st[st["task"].isin(ann["task"])]
     ann = ann.sort_values(["task", "rater"]).reset_index(drop=True)
-    task_info = ann.groupby("task").agg(article=("article", "first"), last=("submitted_at", "max"),
-                                        raters=("rater", "size"))
+    task_info = ann.groupby("task").agg(
+        article=("article", "first"), last=("submitted_at", "max"), raters=("rater", "size")
+    )
     task_info["week"] = iso_week(task_info["last"]).to_numpy() if len(task_info) else []
     raters = ann[["task", "rater"]]
     boot = {"n_boot": n_boot, "seed": seed}
@@ -116,10 +130,19 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
     label_list = list(labels) if labels else sorted(stance_rows["stance"].unique())
     table = LabelTable(unit_id, stance_rows["rater"], stance_rows["stance"], labels=label_list)
     paired = table.m[table.unit_codes] >= 2
-    pair_table = LabelTable(unit_id[paired], stance_rows["rater"].to_numpy()[paired],
-                            stance_rows["stance"].to_numpy()[paired], labels=label_list)
-    stance_unit_task = (stance_rows.assign(u=unit_id).drop_duplicates("u").set_index("u")["task"]
-                        .reindex(stance_parts.unit_keys).to_numpy())
+    pair_table = LabelTable(
+        unit_id[paired],
+        stance_rows["rater"].to_numpy()[paired],
+        stance_rows["stance"].to_numpy()[paired],
+        labels=label_list,
+    )
+    stance_unit_task = (
+        stance_rows.assign(u=unit_id)
+        .drop_duplicates("u")
+        .set_index("u")["task"]
+        .reindex(stance_parts.unit_keys)
+        .to_numpy()
+    )
 
     # 6. Whole statements: (actor, claim, stance) triples.
     triples = exact_matches(st[["task", "rater", "actor", "claim", "stance"]], ["actor", "claim", "stance"])
@@ -128,8 +151,14 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
 
     # 7. Per annotator.
     kappa = pair_table.cohen_kappa_matrix()
-    per_annotator = _per_annotator(raters, kappa=kappa, pair_table=pair_table, bearing_table=bearing_table,
-                                   triples=triples, gold_acc=accuracy_against_gold(raters, st, list(gold_tasks), gold_df))
+    per_annotator = _per_annotator(
+        raters,
+        kappa=kappa,
+        pair_table=pair_table,
+        bearing_table=bearing_table,
+        triples=triples,
+        gold_acc=accuracy_against_gold(raters, st, list(gold_tasks), gold_df),
+    )
 
     # Stance-bearing, actors and claims share their units (paragraphs), so they share resamples.
     per_task = alpha_results([bearing, actor_parts, claim_parts], **boot)
@@ -141,34 +170,67 @@ def agreement_report(annotations, statements, *, gold_tasks: Sequence[int] = (),
     }
     stance_cc = stance_figures(table, pair_table, missing_formula=missing_formula)
     # Issue 17 §2-3: unitizing α for actor spans, statement α with partial credit (see partial.py).
-    partial = partial_credit_figures(raters, st, lengths=lengths, weights=statement_weights,
-                                     stance_order=stance_order, **boot)
+    partial = partial_credit_figures(
+        raters, st, lengths=lengths, weights=statement_weights, stance_order=stance_order, **boot
+    )
     headline = _headline(alphas, partial)
-    grouped = {key: _grouped(key, task_info, bearing=bearing, stance_parts=stance_parts,
-                             stance_unit_task=stance_unit_task, task_agreement=task_agreement)
-               for key in ("week", "article")}
+    grouped = {
+        key: _grouped(
+            key,
+            task_info,
+            bearing=bearing,
+            stance_parts=stance_parts,
+            stance_unit_task=stance_unit_task,
+            task_agreement=task_agreement,
+        )
+        for key in ("week", "article")
+    }
     return {
         "schema_version": SCHEMA_VERSION,
-        "params": {"n_boot": n_boot, "seed": seed, "missing_formula": missing_formula, "ci": "95% percentile bootstrap over units",
-                   "filters": {"article": article, "annotator": rater, "label": label}},
-        "counts": {"units": int(len(task_info)), "annotations": int(len(ann)), "statements": int(len(st)),
-                   "annotators": int(ann["rater"].nunique()), "stance_units": stance_parts.n_units},
+        "params": {
+            "n_boot": n_boot,
+            "seed": seed,
+            "missing_formula": missing_formula,
+            "ci": "95% percentile bootstrap over units",
+            "filters": {"article": article, "annotator": rater, "label": label},
+        },
+        "counts": {
+            "units": int(len(task_info)),
+            "annotations": int(len(ann)),
+            "statements": int(len(st)),
+            "annotators": int(ann["rater"].nunique()),
+            "stance_units": stance_parts.n_units,
+        },
         "headline": headline,
-        "stance_bearing": {"alpha": alphas["stance_bearing"],
-                           "percent_agreement": bearing_table.percent_agreement() if bearing_table else None},
-        "actors": {"alpha_masi": alphas["actors"], "span_f1_exact": span_exact, "span_f1_overlap": span_overlap,
-                   "unitizing_alpha": partial["unitizing"]},
+        "stance_bearing": {
+            "alpha": alphas["stance_bearing"],
+            "percent_agreement": bearing_table.percent_agreement() if bearing_table else None,
+        },
+        "actors": {
+            "alpha_masi": alphas["actors"],
+            "span_f1_exact": span_exact,
+            "span_f1_overlap": span_overlap,
+            "unitizing_alpha": partial["unitizing"],
+        },
         "claims": {"alpha_masi": alphas["claims"]},
-        "stance": {"alpha": alphas["stance"], "percent_agreement": stance_cc["percent_agreement"],
-                   "cohen_kappa": kappa, "fleiss_kappa": stance_cc["fleiss_kappa"], "confusion": pair_table.confusion(),
-                   "chance_corrected": stance_cc["chance_corrected"]},
+        "stance": {
+            "alpha": alphas["stance"],
+            "percent_agreement": stance_cc["percent_agreement"],
+            "cohen_kappa": kappa,
+            "fleiss_kappa": stance_cc["fleiss_kappa"],
+            "confusion": pair_table.confusion(),
+            "chance_corrected": stance_cc["chance_corrected"],
+        },
         "statements": {"triple_f1": triple_summary, "alpha_partial": partial["statements"]},
         "per_annotator": per_annotator,
         "by_week": grouped["week"],
         "by_article": grouped["article"],
         "worst_units": _worst_units(task_agreement, task_info, worst),
-        "readings": {"reliable": 0.8, "tentative": 0.667,
-                     "text": "α ≥ 0.8: reliable; 0.667 ≤ α < 0.8: tentative conclusions only; below: unreliable."},
+        "readings": {
+            "reliable": 0.8,
+            "tentative": 0.667,
+            "text": "α ≥ 0.8: reliable; 0.667 ≤ α < 0.8: tentative conclusions only; below: unreliable.",
+        },
     }
 
 
@@ -183,15 +245,18 @@ def _per_annotator(raters, *, kappa, pair_table, bearing_table, triples, gold_ac
     for r in units_per_rater.index:
         i = rater_ids.index(r) if r in rater_ids else None
         kap = [k for j, k in enumerate(kappa["matrix"][i]) if j != i and k is not None] if i is not None else []
-        out.append({
-            "annotator": _none(r), "units": int(units_per_rater[r]),
-            "stance_bearing_agreement": bearing_agree.get(r, {}).get("agreement"),
-            "stance_agreement": stance_agree.get(r, {}).get("agreement"),
-            "stance_pairs": stance_agree.get(r, {}).get("pairs", 0),
-            "mean_cohen_kappa": float(np.mean(kap)) if kap else None,
-            "triple_f1": _none(triple_f1.get(r)),
-            "gold": gold_acc.get(r),
-        })
+        out.append(
+            {
+                "annotator": _none(r),
+                "units": int(units_per_rater[r]),
+                "stance_bearing_agreement": bearing_agree.get(r, {}).get("agreement"),
+                "stance_agreement": stance_agree.get(r, {}).get("agreement"),
+                "stance_pairs": stance_agree.get(r, {}).get("pairs", 0),
+                "mean_cohen_kappa": float(np.mean(kap)) if kap else None,
+                "triple_f1": _none(triple_f1.get(r)),
+                "gold": gold_acc.get(r),
+            }
+        )
     return out
 
 
@@ -200,17 +265,21 @@ def _grouped(key: str, task_info, *, bearing, stance_parts, stance_unit_task, ta
     if not len(task_info):
         return []
     g_bearing = bearing.by_group(task_info.loc[bearing.unit_keys, key].to_list())
-    g_stance = (stance_parts.by_group(task_info.loc[stance_unit_task, key].to_list())
-                if stance_parts.n_units else {})
+    g_stance = stance_parts.by_group(task_info.loc[stance_unit_task, key].to_list()) if stance_parts.n_units else {}
     ta = task_agreement.join(task_info[[key]])
     sums = ta.groupby(key).agg(hits=("hits", "sum"), den=("den", "sum"), units=("m", "size"))
     out = []
     for k, row in sums.iterrows():
-        out.append({key: _none(k), "units": int(row.units),
-                    "triple_f1": float(row.hits / row.den) if row.den else None,
-                    "alpha_stance_bearing": g_bearing.get(k, {}).get("alpha"),
-                    "alpha_stance": g_stance.get(k, {}).get("alpha"),
-                    "stance_units": g_stance.get(k, {}).get("n_units", 0)})
+        out.append(
+            {
+                key: _none(k),
+                "units": int(row.units),
+                "triple_f1": float(row.hits / row.den) if row.den else None,
+                "alpha_stance_bearing": g_bearing.get(k, {}).get("alpha"),
+                "alpha_stance": g_stance.get(k, {}).get("alpha"),
+                "stance_units": g_stance.get(k, {}).get("n_units", 0),
+            }
+        )
     return out
 
 
@@ -219,12 +288,22 @@ def _worst_units(task_agreement, task_info, worst: int) -> list[dict]:
     ta = task_agreement.join(task_info[["article"]])
     ta["disagreement"] = 1 - ta["f1"]
     ta["bearing_split"] = (ta["raters_with_items"] > 0) & (ta["raters_with_items"] < ta["m"])
-    worst_rows = ta.sort_values(["disagreement", "bearing_split", "items"], ascending=[False, False, False],
-                                kind="stable").head(worst)
-    return [{"task": _none(t), "article": _none(row.article), "annotators": int(row.m),
-             "annotators_with_statements": int(row.raters_with_items), "statements": int(row["items"]),
-             "triple_f1": float(row.f1), "disagreement": float(row.disagreement)}
-            for t, row in worst_rows.iterrows() if row.disagreement > 0]
+    worst_rows = ta.sort_values(
+        ["disagreement", "bearing_split", "items"], ascending=[False, False, False], kind="stable"
+    ).head(worst)
+    return [
+        {
+            "task": _none(t),
+            "article": _none(row.article),
+            "annotators": int(row.m),
+            "annotators_with_statements": int(row.raters_with_items),
+            "statements": int(row["items"]),
+            "triple_f1": float(row.f1),
+            "disagreement": float(row.disagreement),
+        }
+        for t, row in worst_rows.iterrows()
+        if row.disagreement > 0
+    ]
 
 
 def _headline(alphas: dict, partial: dict) -> list[dict]:
@@ -235,9 +314,12 @@ def _headline(alphas: dict, partial: dict) -> list[dict]:
         {"key": "alpha_claims", "name": "Claims named (α, MASI)", **alphas["claims"]},
         {"key": "alpha_stance", "name": "Stance for the same actor and claim (α, nominal)", **alphas["stance"]},
         # Issue 17 §2-3: statement α with partial credit (see partial.py).
-        {"key": "alpha_statements", "name": "Whole statements, partial credit (α, matching distance)",
-         **{k: partial["statements"][k] for k in ("value", "ci_low", "ci_high", "n_units", "n_values")},
-         "reading": reading(partial["statements"]["value"])},
+        {
+            "key": "alpha_statements",
+            "name": "Whole statements, partial credit (α, matching distance)",
+            **{k: partial["statements"][k] for k in ("value", "ci_low", "ci_high", "n_units", "n_values")},
+            "reading": reading(partial["statements"]["value"]),
+        },
     ]
 
 

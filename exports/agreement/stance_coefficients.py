@@ -33,19 +33,36 @@ def stance_figures(table: LabelTable, pair_table: LabelTable, *, missing_formula
     if missing_formula not in MISSING_FORMULAS:
         raise ValueError(f"Unknown missing_formula {missing_formula!r}; use one of {', '.join(MISSING_FORMULAS)}.")
     rt = rating_table(table)
-    coefficients = [rt.gwet(), rt.brennan_prediger(), rt.fleiss(), rt.conger(), rt.krippendorff(),
-                    rt.percent_agreement()]
+    coefficients = [
+        rt.gwet(),
+        rt.brennan_prediger(),
+        rt.fleiss(),
+        rt.conger(),
+        rt.krippendorff(),
+        rt.percent_agreement(),
+    ]
     by_key = {c.key: c for c in coefficients}
     if missing_formula == "generalised":
         f = by_key["fleiss_kappa"]
-        fleiss = {"value": f.value, "se": f.se, "n_units": f.n_units, "formula": f.formula,
-                  "missing_formula": missing_formula, "n_raters": None, "all_units": True}
+        fleiss = {
+            "value": f.value,
+            "se": f.se,
+            "n_units": f.n_units,
+            "formula": f.formula,
+            "missing_formula": missing_formula,
+            "n_raters": None,
+            "all_units": True,
+        }
         p = by_key["percent_agreement"]
         percent = {"value": p.value, "n_units": p.n_units, "formula": p.formula, "missing_formula": missing_formula}
     else:
         fleiss = {**pair_table.fleiss(), "se": None, "formula": TEXTBOOK_FLEISS, "missing_formula": missing_formula}
-        percent = {"value": pair_table.percent_agreement(), "n_units": int(len(pair_table.units)),
-                   "formula": TEXTBOOK_PERCENT, "missing_formula": missing_formula}
+        percent = {
+            "value": pair_table.percent_agreement(),
+            "n_units": int(len(pair_table.units)),
+            "formula": TEXTBOOK_PERCENT,
+            "missing_formula": missing_formula,
+        }
 
     # Prevalence of the most used label among the ratings of units rated twice or more, and bias indices.
     counts = np.asarray(pair_table.counts.sum(axis=0)).ravel()
@@ -55,13 +72,25 @@ def stance_figures(table: LabelTable, pair_table: LabelTable, *, missing_formula
         k = int(np.argmax(counts))
         majority = str(pair_table.labels[k])
         share = float(counts[k] / counts.sum())
-        prevalence = {"label": majority, "share": share,
-                      "index": prevalence_index(pair_table.pair_counts(pair_table.m >= 2), k)}
+        prevalence = {
+            "label": majority,
+            "share": share,
+            "index": prevalence_index(pair_table.pair_counts(pair_table.m >= 2), k),
+        }
         bias = {"label": majority, **bias_indices(pair_table.matrix(), k)}
     kappa_for_reading = by_key["fleiss_kappa"].value if missing_formula == "generalised" else fleiss["value"]
-    line = divergence_reading(majority_label=majority or "", majority_share=prevalence["share"] if prevalence else 0.0,
-                              observed=percent["value"], kappa=kappa_for_reading, ac1=by_key["ac1"].value,
-                              bias=bias["mean_abs"] if bias else None) if prevalence else None
+    line = (
+        divergence_reading(
+            majority_label=majority or "",
+            majority_share=prevalence["share"] if prevalence else 0.0,
+            observed=percent["value"],
+            kappa=kappa_for_reading,
+            ac1=by_key["ac1"].value,
+            bias=bias["mean_abs"] if bias else None,
+        )
+        if prevalence
+        else None
+    )
     return {
         "fleiss_kappa": fleiss,
         "percent_agreement": percent,

@@ -38,9 +38,9 @@ MAX_ENUMERATED = 4
 class SetTable:
     """Distinct statement sets as padded member arrays (-1: no statement)."""
 
-    actor: np.ndarray     # sets x width, codes
+    actor: np.ndarray  # sets x width, codes
     claim: np.ndarray
-    stance: np.ndarray    # stance rank (nominal: label code)
+    stance: np.ndarray  # stance rank (nominal: label code)
     size: np.ndarray
 
 
@@ -66,8 +66,9 @@ def _pair_costs(t: SetTable, a: np.ndarray, b: np.ndarray, width: int, w: tuple,
     return np.where(pad_a & pad_b, 0.0, cost)
 
 
-def set_distances(t: SetTable, a: np.ndarray, b: np.ndarray, *, weights=None, stance_scale: float | None = None,
-                  chunk: int = 200_000) -> np.ndarray:
+def set_distances(
+    t: SetTable, a: np.ndarray, b: np.ndarray, *, weights=None, stance_scale: float | None = None, chunk: int = 200_000
+) -> np.ndarray:
     """D(set a[p], set b[p]) for every pair p."""
     w = statement_distance_weights(weights)
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
@@ -81,23 +82,25 @@ def set_distances(t: SetTable, a: np.ndarray, b: np.ndarray, *, weights=None, st
             perms = np.array(list(permutations(range(width))))
             rows = np.arange(width)
             for s in range(0, len(sel), chunk):
-                p = sel[s:s + chunk]
+                p = sel[s : s + chunk]
                 cost = _pair_costs(t, a[p], b[p], width, w, stance_scale)
                 best = cost[:, rows[None, :], perms].sum(axis=2).min(axis=1)
                 out[p] = best / width
         else:
             for p in sel:
-                cost = _pair_costs(t, a[p:p + 1], b[p:p + 1], width, w, stance_scale)[0]
+                cost = _pair_costs(t, a[p : p + 1], b[p : p + 1], width, w, stance_scale)[0]
                 r, c = linear_sum_assignment(cost)
                 out[p] = cost[r, c].sum() / width
     return out
 
 
-def statement_set_distance(A: Sequence[tuple], B: Sequence[tuple], *, weights=None,
-                           stance_order: Sequence[str] | None = None) -> float:
+def statement_set_distance(
+    A: Sequence[tuple], B: Sequence[tuple], *, weights=None, stance_order: Sequence[str] | None = None
+) -> float:
     """D between two lists of (actor, claim, stance) statements (duplicates count once)."""
-    frame = pd.DataFrame([(0, *s) for s in set(A)] + [(1, *s) for s in set(B)],
-                         columns=["row", "actor", "claim", "stance"])
+    frame = pd.DataFrame(
+        [(0, *s) for s in set(A)] + [(1, *s) for s in set(B)], columns=["row", "actor", "claim", "stance"]
+    )
     table, codes = _set_table(frame, 2, stance_order)
     scale = None if stance_order is None else max(len(stance_order) - 1, 1)
     return float(set_distances(table, codes[:1], codes[1:], weights=weights, stance_scale=scale)[0])
@@ -118,8 +121,9 @@ def _set_table(st: pd.DataFrame, n_rows: int, stance_order: Sequence[str] | None
     claim = pd.factorize(st["claim"])[0]
     # Identify each row's set by the sum of random 64-bit keys of its members.
     item, _ = pd.factorize(pd.MultiIndex.from_arrays([actor, claim, stance]))
-    keys = np.random.default_rng(54321).integers(1, 2**63 - 1, size=max(int(item.max(initial=-1)) + 1, 1),
-                                                 dtype=np.uint64)
+    keys = np.random.default_rng(54321).integers(
+        1, 2**63 - 1, size=max(int(item.max(initial=-1)) + 1, 1), dtype=np.uint64
+    )
     rows = st["row"].to_numpy(np.int64)
     h = np.zeros(n_rows, dtype=np.uint64)
     np.add.at(h, rows, keys[item])
@@ -143,9 +147,16 @@ def _set_table(st: pd.DataFrame, n_rows: int, stance_order: Sequence[str] | None
     return SetTable(*arrays, size=size), codes
 
 
-def statement_alpha(raters: pd.DataFrame, statements: pd.DataFrame, *, weights=None,
-                    stance_order: Sequence[str] | None = None, n_boot: int = 1000, seed: int = 0,
-                    max_pairs: int = 200_000) -> dict:
+def statement_alpha(
+    raters: pd.DataFrame,
+    statements: pd.DataFrame,
+    *,
+    weights=None,
+    stance_order: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    max_pairs: int = 200_000,
+) -> dict:
     """alpha over paragraphs with the statement-set distance, a bootstrap interval and D_e's sampling error.
 
     ``raters``: (task, rater) of every annotator of every unit; ``statements``: (task, rater, actor,
@@ -158,10 +169,21 @@ def statement_alpha(raters: pd.DataFrame, statements: pd.DataFrame, *, weights=N
     r = raters[m_all >= 2].drop_duplicates(["task", "rater"]).sort_values(["task", "rater"]).reset_index(drop=True)
     n = len(r)
     w = statement_distance_weights(weights)
-    out = {"value": None, "ci_low": None, "ci_high": None, "n_units": 0, "n_values": n, "observed": None,
-           "expected": None, "expected_se": None, "expected_pairs": 0, "expected_exact": True,
-           "weights": dict(zip(("actor", "claim", "stance"), w, strict=True)),
-           "stance_distance": "nominal" if stance_order is None else "ordinal", "distinct_sets": 0}
+    out = {
+        "value": None,
+        "ci_low": None,
+        "ci_high": None,
+        "n_units": 0,
+        "n_values": n,
+        "observed": None,
+        "expected": None,
+        "expected_se": None,
+        "expected_pairs": 0,
+        "expected_exact": True,
+        "weights": dict(zip(("actor", "claim", "stance"), w, strict=True)),
+        "stance_distance": "nominal" if stance_order is None else "ordinal",
+        "distinct_sets": 0,
+    }
     if n < 2:
         return out
     row_of = pd.Series(np.arange(n), index=pd.MultiIndex.from_frame(r[["task", "rater"]]))
@@ -177,8 +199,7 @@ def statement_alpha(raters: pd.DataFrame, statements: pd.DataFrame, *, weights=N
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         key = lo * len(table.size) + hi
         uniq, inv = np.unique(key, return_inverse=True)
-        d = set_distances(table, uniq // len(table.size), uniq % len(table.size), weights=weights,
-                          stance_scale=scale)
+        d = set_distances(table, uniq // len(table.size), uniq % len(table.size), weights=weights, stance_scale=scale)
         return d[inv]
 
     # Observed: ordered pairs within each unit.
@@ -200,7 +221,7 @@ def statement_alpha(raters: pd.DataFrame, statements: pd.DataFrame, *, weights=N
         i, j = i[keep], j[keep]
     else:
         i = rng.integers(0, n, max_pairs)
-        j = (i + rng.integers(1, n, max_pairs)) % n   # uniform over j != i
+        j = (i + rng.integers(1, n, max_pairs)) % n  # uniform over j != i
         out["expected_exact"] = False
     d_exp = dist(codes[i], codes[j])
     ui, uj = task_code[i], task_code[j]
@@ -216,8 +237,13 @@ def statement_alpha(raters: pd.DataFrame, statements: pd.DataFrame, *, weights=N
 
     d_o = float(unit_sum.sum() / m.sum())
     d_e = float(d_exp.mean())
-    out.update(n_units=U, observed=d_o, expected=d_e, expected_pairs=int(len(d_exp)),
-               expected_se=0.0 if out["expected_exact"] else float(d_exp.std(ddof=1) / np.sqrt(len(d_exp))))
+    out.update(
+        n_units=U,
+        observed=d_o,
+        expected=d_e,
+        expected_pairs=int(len(d_exp)),
+        expected_se=0.0 if out["expected_exact"] else float(d_exp.std(ddof=1) / np.sqrt(len(d_exp))),
+    )
     if d_e <= 0:
         return out
     out["value"] = float(1 - d_o / d_e)

@@ -20,9 +20,17 @@ def expected_alpha(error: float) -> float:
     return (1 - error) ** 2
 
 
-def synthetic_annotations(*, n_tasks: int, n_raters: int = 3, error: float = 0.15, p_bearing: float = 0.6,
-                          n_actors: int = 500, n_claims: int = 50, n_articles: int | None = None,
-                          seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def synthetic_annotations(
+    *,
+    n_tasks: int,
+    n_raters: int = 3,
+    error: float = 0.15,
+    p_bearing: float = 0.6,
+    n_actors: int = 500,
+    n_claims: int = 50,
+    n_articles: int | None = None,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(annotations, statements) frames in the layout ``agreement_report`` reads."""
     rng = np.random.default_rng(seed)
     n_articles = n_articles or max(1, n_tasks // 12)
@@ -53,16 +61,32 @@ def synthetic_annotations(*, n_tasks: int, n_raters: int = 3, error: float = 0.1
         shift = np.where(rng.random(k) < 0.8, 0, rng.integers(-3, 4, k))
         start = t_start[keep]
         end = np.maximum(t_end[keep] + shift, start + 1)
-        copies = pd.DataFrame({"task": t_task[keep], "rater": r, "actor": t_actor[keep], "start": start,
-                               "end": end, "claim": t_claim[keep], "stance": np.array(LABELS)[stance]})
+        copies = pd.DataFrame(
+            {
+                "task": t_task[keep],
+                "rater": r,
+                "actor": t_actor[keep],
+                "start": start,
+                "end": end,
+                "claim": t_claim[keep],
+                "stance": np.array(LABELS)[stance],
+            }
+        )
         # Invented statements where the annotator saw a stance the truth lacks.
         invent = tasks[bear & ~truth_bear]
         m = len(invent)
         s0 = rng.integers(0, 400, m)
-        invented = pd.DataFrame({"task": invent, "rater": r, "actor": rng.integers(1, n_actors + 1, m),
-                                 "start": s0, "end": s0 + rng.integers(3, 25, m),
-                                 "claim": rng.integers(1, n_claims + 1, m),
-                                 "stance": np.array(LABELS)[rng.choice(len(LABELS), m, p=LABEL_P)]})
+        invented = pd.DataFrame(
+            {
+                "task": invent,
+                "rater": r,
+                "actor": rng.integers(1, n_actors + 1, m),
+                "start": s0,
+                "end": s0 + rng.integers(3, 25, m),
+                "claim": rng.integers(1, n_claims + 1, m),
+                "stance": np.array(LABELS)[rng.choice(len(LABELS), m, p=LABEL_P)],
+            }
+        )
         st_frames += [copies, invented]
     annotations = pd.concat(ann_frames, ignore_index=True)
     statements = pd.concat(st_frames, ignore_index=True).astype({"start": float, "end": float})

@@ -47,8 +47,9 @@ def _merge_overlaps(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _gap_sum(keys: np.ndarray, gaps: np.ndarray, sign: np.ndarray, q_keys: np.ndarray, q_len: np.ndarray,
-             width: int) -> np.ndarray:
+def _gap_sum(
+    keys: np.ndarray, gaps: np.ndarray, sign: np.ndarray, q_keys: np.ndarray, q_len: np.ndarray, width: int
+) -> np.ndarray:
     """For each query (label, l): sum over gaps g of that label with g >= l of sign * (g - l + 1)."""
     if not len(gaps):
         return np.zeros(len(q_len))
@@ -78,8 +79,15 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
     """
     m = raters.groupby("task").size()
     m = m[m >= 2]
-    empty = {"value": None, "observed": None, "expected": None, "n_units": int(len(m)), "n_segments": 0,
-             "n_labels": 0, "by_label": []}
+    empty = {
+        "value": None,
+        "observed": None,
+        "expected": None,
+        "n_units": int(len(m)),
+        "n_segments": 0,
+        "n_labels": 0,
+        "by_label": [],
+    }
     if not len(m):
         return empty
     L_p = lengths.reindex(m.index).astype(float)
@@ -87,8 +95,10 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
         raise ValueError("unitizing_alpha needs a length for every paragraph.")
     u = units[units["task"].isin(m.index)]
     u = u.merge(raters[raters["task"].isin(m.index)][["task", "rater"]], on=["task", "rater"])
-    u = u.assign(start=np.clip(u["start"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
-                 end=np.clip(u["end"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()))
+    u = u.assign(
+        start=np.clip(u["start"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
+        end=np.clip(u["end"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
+    )
     u = u[u["end"] >= u["start"]]
     label_codes, label_keys = pd.factorize(u["label"], sort=True)
     u = _merge_overlaps(u.assign(label=label_codes))
@@ -98,8 +108,8 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
         return empty
     L = float(L_p.sum())
     mp = m.astype(float)
-    pair_len = float((mp * (mp - 1) * L_p).sum())      # R (R - 1) L in the uniform case
-    T = float((mp * L_p).sum())                          # R L in the uniform case
+    pair_len = float((mp * (mp - 1) * L_p).sum())  # R (R - 1) L in the uniform case
+    T = float((mp * L_p).sum())  # R L in the uniform case
     lab = u["label"].to_numpy()
     start, end = u["start"].to_numpy(float), u["end"].to_numpy(float)
     length = end - start
@@ -108,14 +118,15 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
     # Observed: overlapping pairs of units of one label from different raters (each pair seen twice).
     seg = u.assign(row=np.arange(len(u)))[["task", "label", "rater", "start", "end", "row"]]
     pairs = seg.merge(seg, on=["task", "label"], suffixes=("", "_o"))
-    pairs = pairs[(pairs["rater"] != pairs["rater_o"]) & (pairs["start"] < pairs["end_o"])
-                  & (pairs["start_o"] < pairs["end"])]
+    pairs = pairs[
+        (pairs["rater"] != pairs["rater_o"]) & (pairs["start"] < pairs["end_o"]) & (pairs["start_o"] < pairs["end"])
+    ]
     both = ((pairs["start"] - pairs["start_o"]) ** 2 + (pairs["end"] - pairs["end_o"]) ** 2).to_numpy()
     observed = np.bincount(pairs["label"].to_numpy(), weights=both, minlength=C) / 2
     # A unit inside another rater's gap: every other rater with no overlapping unit of that label.
     k = pairs.drop_duplicates(["row", "rater_o"]).groupby("row").size().reindex(np.arange(len(u)), fill_value=0)
     alone = task_m - 1 - k.to_numpy()
-    observed += np.bincount(lab, weights=alone * length ** 2, minlength=C)
+    observed += np.bincount(lab, weights=alone * length**2, minlength=C)
     d_o = 2 * observed / (L * pair_len)
 
     # Gaps of each label: the (task, rater)s with units of it get their actual gaps instead of the
@@ -132,10 +143,11 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
     width = int(max(L_p.max(), 1)) + 2
     gsum = _gap_sum(gap_label[keep], gap_len[keep], gap_sign[keep], lab, length, width)
     # every label also has the full-paragraph gaps of all (task, rater)s
-    gsum += _gap_sum(np.zeros(len(full), dtype=np.int64), full, np.ones(len(full)), np.zeros(len(lab), dtype=np.int64),
-                     length, width)
+    gsum += _gap_sum(
+        np.zeros(len(full), dtype=np.int64), full, np.ones(len(full)), np.zeros(len(lab), dtype=np.int64), length, width
+    )
     n_c = np.bincount(lab, minlength=C).astype(float)
-    term = (n_c[lab] - 1) * (2 * length ** 3 - 3 * length ** 2 + length) / 3 + length ** 2 * gsum
+    term = (n_c[lab] - 1) * (2 * length**3 - 3 * length**2 + length) / 3 + length**2 * gsum
     num = np.bincount(lab, weights=term, minlength=C) * 2 / L
     den = T * (T - 1) - np.bincount(lab, weights=length * (length - 1), minlength=C)
     d_e = num / den
@@ -144,9 +156,23 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
         return float(1 - o / e) if e > 0 and np.isfinite(e) else None
 
     order = np.argsort(-n_c, kind="stable")[:top]
-    by_label = [{"label": label_keys[c].item() if hasattr(label_keys[c], "item") else label_keys[c],
-                 "segments": int(n_c[c]), "value": alpha(d_o[c], d_e[c]),
-                 "observed": float(d_o[c]), "expected": float(d_e[c])} for c in order]
+    by_label = [
+        {
+            "label": label_keys[c].item() if hasattr(label_keys[c], "item") else label_keys[c],
+            "segments": int(n_c[c]),
+            "value": alpha(d_o[c], d_e[c]),
+            "observed": float(d_o[c]),
+            "expected": float(d_e[c]),
+        }
+        for c in order
+    ]
     o, e = float(d_o.mean()), float(d_e.mean())
-    return {"value": alpha(o, e), "observed": o, "expected": e, "n_units": int(len(m)), "n_segments": int(len(u)),
-            "n_labels": C, "by_label": by_label}
+    return {
+        "value": alpha(o, e),
+        "observed": o,
+        "expected": e,
+        "n_units": int(len(m)),
+        "n_segments": int(len(u)),
+        "n_labels": C,
+        "by_label": by_label,
+    }

@@ -24,8 +24,9 @@ class AgreementQuery(serializers.Serializer):
     label = serializers.CharField(required=False, allow_blank=True)
     n_boot = serializers.IntegerField(required=False, min_value=0, max_value=5000, default=1000)
     seed = serializers.IntegerField(required=False, default=0)
-    missing_formula = serializers.ChoiceField(choices=["generalised", "textbook"], required=False,
-                                              default="generalised")
+    missing_formula = serializers.ChoiceField(
+        choices=["generalised", "textbook"], required=False, default="generalised"
+    )
 
 
 LIVE_PARAMS = ("article", "annotator", "label", "n_boot", "seed", "missing_formula")
@@ -43,8 +44,11 @@ def stored_or_pending(project) -> tuple[dict | None, dict]:
     state = agreement_refresh_state(project=project)
     report = state["report"]
     return (report.result if report else None), {
-        "report_id": report.pk if report else None, "created_at": report.created_at if report else None,
-        "age_s": state["age_s"], "pending_since": state["pending_since"]}
+        "report_id": report.pk if report else None,
+        "created_at": report.created_at if report else None,
+        "age_s": state["age_s"],
+        "pending_since": state["pending_since"],
+    }
 
 
 def build_from_query(project, params) -> dict:
@@ -54,9 +58,15 @@ def build_from_query(project, params) -> dict:
     query.is_valid(raise_exception=True)
     data = query.validated_data
     try:
-        return agreement_report_build(project=project, n_boot=data["n_boot"], seed=data["seed"],
-                                      article=data.get("article"), annotator=data.get("annotator"),
-                                      label=data.get("label") or None, missing_formula=data["missing_formula"])
+        return agreement_report_build(
+            project=project,
+            n_boot=data["n_boot"],
+            seed=data["seed"],
+            article=data.get("article"),
+            annotator=data.get("annotator"),
+            label=data.get("label") or None,
+            missing_formula=data["missing_formula"],
+        )
     except ValueError as exc:
         raise ValidationError({"label": [str(exc)]}) from exc
 
@@ -72,16 +82,19 @@ class AgreementReportApi(APIView):
             return Response(build_from_query(project, request.query_params))
         result, freshness = stored_or_pending(project)
         if result is None:
-            return Response({"detail": "The first agreement report is being computed.", "stored": freshness},
-                            status=202)
+            return Response(
+                {"detail": "The first agreement report is being computed.", "stored": freshness}, status=202
+            )
         return Response({**result, "stored": freshness})
 
 
 class AgreementReportHtmlApi(APIView):
     """GET the report as one self-contained HTML file (202 while the first stored report is computed)."""
 
-    @extend_schema(parameters=[AgreementQuery],
-                   responses={(200, "text/html"): OpenApiTypes.STR, (202, "application/json"): OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[AgreementQuery],
+        responses={(200, "text/html"): OpenApiTypes.STR, (202, "application/json"): OpenApiTypes.OBJECT},
+    )
     def get(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
         from exports.report_html import render_report_html
@@ -110,9 +123,20 @@ class StoredReportListApi(APIView):
         rows = AgreementReport.objects.filter(project=project).values("id", "inputs_hash", "params", "created_at")[:100]
         return Response(list(rows))
 
-    @extend_schema(request=InputSerializer, responses={201: inline_serializer("StoredAgreementReport", fields={
-        "id": serializers.IntegerField(), "inputs_hash": serializers.CharField(),
-        "created_at": serializers.DateTimeField(), "result": serializers.DictField()})})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "StoredAgreementReport",
+                fields={
+                    "id": serializers.IntegerField(),
+                    "inputs_hash": serializers.CharField(),
+                    "created_at": serializers.DateTimeField(),
+                    "result": serializers.DictField(),
+                },
+            )
+        },
+    )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=ROLES)
         data = self.InputSerializer(data=request.data)
@@ -120,8 +144,15 @@ class StoredReportListApi(APIView):
         from exports.services.agreement import agreement_report_store
 
         report = agreement_report_store(project=project, user=request.user, **data.validated_data)
-        return Response({"id": report.pk, "inputs_hash": report.inputs_hash, "created_at": report.created_at,
-                         "result": report.result}, status=201)
+        return Response(
+            {
+                "id": report.pk,
+                "inputs_hash": report.inputs_hash,
+                "created_at": report.created_at,
+                "result": report.result,
+            },
+            status=201,
+        )
 
 
 class StoredReportDetailApi(APIView):
@@ -130,5 +161,12 @@ class StoredReportDetailApi(APIView):
         report = AgreementReport.objects.filter(project=project, pk=report_id).first()
         if report is None:
             return Response({"detail": "No such report."}, status=404)
-        return Response({"id": report.pk, "inputs_hash": report.inputs_hash, "params": report.params,
-                         "created_at": report.created_at, "result": report.result})
+        return Response(
+            {
+                "id": report.pk,
+                "inputs_hash": report.inputs_hash,
+                "params": report.params,
+                "created_at": report.created_at,
+                "result": report.result,
+            }
+        )

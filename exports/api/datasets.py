@@ -40,9 +40,26 @@ class DatasetVersionOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DatasetVersion
-        fields = ["id", "project", "number", "status", "stale", "actions", "attempt", "params", "schema_version",
-                  "code_version", "row_count", "sha256", "progress", "error", "created_at", "heartbeat_at",
-                  "finished_at", "files"]
+        fields = [
+            "id",
+            "project",
+            "number",
+            "status",
+            "stale",
+            "actions",
+            "attempt",
+            "params",
+            "schema_version",
+            "code_version",
+            "row_count",
+            "sha256",
+            "progress",
+            "error",
+            "created_at",
+            "heartbeat_at",
+            "finished_at",
+            "files",
+        ]
 
     def get_stale(self, obj) -> bool:
         return is_stale(obj)
@@ -53,9 +70,13 @@ class DatasetVersionOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_progress(self, obj) -> dict:
-        return {"done": obj.progress_done, "total": obj.progress_total,
-                "percent": round(100 * obj.progress_done / obj.progress_total) if obj.progress_total else
-                (100 if obj.status == DatasetVersion.Status.COMPLETE else 0)}
+        return {
+            "done": obj.progress_done,
+            "total": obj.progress_total,
+            "percent": round(100 * obj.progress_done / obj.progress_total)
+            if obj.progress_total
+            else (100 if obj.status == DatasetVersion.Status.COMPLETE else 0),
+        }
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_files(self, obj) -> list:
@@ -67,8 +88,15 @@ class DatasetVersionOutputSerializer(serializers.ModelSerializer):
         for name in names:
             info = obj.manifest["files"].get(name, {})
             url = reverse("exports-api:dataset-version-file", args=[obj.pk, name])
-            out.append({"name": name, "rows": info.get("rows"), "bytes": info.get("bytes"), "sha256": info.get("sha256"),
-                        "url": request.build_absolute_uri(url) if request else url})
+            out.append(
+                {
+                    "name": name,
+                    "rows": info.get("rows"),
+                    "bytes": info.get("bytes"),
+                    "sha256": info.get("sha256"),
+                    "url": request.build_absolute_uri(url) if request else url,
+                }
+            )
         return out
 
 
@@ -90,8 +118,9 @@ class DatasetVersionListCreateApi(APIView):
         published_from = serializers.DateField(required=False, allow_null=True)
         published_to = serializers.DateField(required=False, allow_null=True)
         min_agreement = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
-        split_ratios = serializers.ListField(child=serializers.FloatField(min_value=0), min_length=3, max_length=3,
-                                             required=False)
+        split_ratios = serializers.ListField(
+            child=serializers.FloatField(min_value=0), min_length=3, max_length=3, required=False
+        )
         seed = serializers.IntegerField(required=False)
 
     pagination_class = StandardPagination  # documents the GET as a paginated list
@@ -102,19 +131,27 @@ class DatasetVersionListCreateApi(APIView):
         paginator = StandardPagination()
         page = paginator.paginate_queryset(dataset_version_list(project=project), request, view=self)
         return paginator.get_paginated_response(
-            DatasetVersionOutputSerializer(page, many=True, context={"request": request}).data)
+            DatasetVersionOutputSerializer(page, many=True, context={"request": request}).data
+        )
 
-    @extend_schema(request=InputSerializer, responses={201: DatasetVersionOutputSerializer},
-                   summary="Queue a new dataset version (built by a Celery task); `warnings` names splits "
-                           "that will be empty")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: DatasetVersionOutputSerializer},
+        summary="Queue a new dataset version (built by a Celery task); `warnings` names splits that will be empty",
+    )
     def post(self, request, project_id: int):
         project = export_project_get_for(user=request.user, project_id=project_id)
         params = input_params(self.InputSerializer, request)
         check = split_check(project=project, params=params)
         version = dataset_version_create(project=project, params=params, user=request.user)
-        return Response({**DatasetVersionOutputSerializer(version, context={"request": request}).data,
-                         "warnings": check["warnings"], "empty_splits": check["empty_splits"]},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                **DatasetVersionOutputSerializer(version, context={"request": request}).data,
+                "warnings": check["warnings"],
+                "empty_splits": check["empty_splits"],
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def input_params(serializer_class, request) -> dict:
@@ -124,12 +161,16 @@ def input_params(serializer_class, request) -> dict:
 
 
 class DatasetSplitCheckApi(APIView):
-    @extend_schema(request=DatasetVersionListCreateApi.InputSerializer, responses=OpenApiTypes.OBJECT,
-                   summary="Before building: articles per split, and which splits would be empty and why")
+    @extend_schema(
+        request=DatasetVersionListCreateApi.InputSerializer,
+        responses=OpenApiTypes.OBJECT,
+        summary="Before building: articles per split, and which splits would be empty and why",
+    )
     def post(self, request, project_id: int):
         project = export_project_get_for(user=request.user, project_id=project_id)
-        return Response(split_check(project=project, params=input_params(DatasetVersionListCreateApi.InputSerializer,
-                                                                         request)))
+        return Response(
+            split_check(project=project, params=input_params(DatasetVersionListCreateApi.InputSerializer, request))
+        )
 
 
 class DatasetVersionDetailApi(APIView):
@@ -140,23 +181,30 @@ class DatasetVersionDetailApi(APIView):
 
 
 class DatasetVersionFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
-                   summary="Download one file of a complete version (names from its manifest)")
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="Download one file of a complete version (names from its manifest)",
+    )
     def get(self, request, version_id: int, name: str):
         version = dataset_version_get_for(user=request.user, version_id=version_id)
         return FileResponse(version_file_open(version, name), as_attachment=True, filename=download_name(name))
 
 
 class DatasetVersionZipApi(APIView):
-    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
-                   summary="Download every file of a complete version as one zip (streamed)")
+    @extend_schema(
+        responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="Download every file of a complete version as one zip (streamed)",
+    )
     def get(self, request, version_id: int):
         return version_zip_response(dataset_version_get_for(user=request.user, version_id=version_id))
 
 
 class DatasetVersionCancelApi(APIView):
-    @extend_schema(request=None, responses={200: DatasetVersionOutputSerializer},
-                   summary="Cancel a pending or building version (its worker stops at its next heartbeat)")
+    @extend_schema(
+        request=None,
+        responses={200: DatasetVersionOutputSerializer},
+        summary="Cancel a pending or building version (its worker stops at its next heartbeat)",
+    )
     def post(self, request, version_id: int):
         version = dataset_version_get_for(user=request.user, version_id=version_id)
         version = dataset_version_cancel(version=version)
@@ -164,18 +212,24 @@ class DatasetVersionCancelApi(APIView):
 
 
 class DatasetVersionRetryApi(APIView):
-    @extend_schema(request=None, responses={202: DatasetVersionOutputSerializer},
-                   summary="Build a failed, cancelled or stale version again (same number and parameters)")
+    @extend_schema(
+        request=None,
+        responses={202: DatasetVersionOutputSerializer},
+        summary="Build a failed, cancelled or stale version again (same number and parameters)",
+    )
     def post(self, request, version_id: int):
         version = dataset_version_get_for(user=request.user, version_id=version_id)
         version = dataset_version_retry(version=version)
-        return Response(DatasetVersionOutputSerializer(version, context={"request": request}).data,
-                        status=status.HTTP_202_ACCEPTED)
+        return Response(
+            DatasetVersionOutputSerializer(version, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class DatasetVersionDiffApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT,
-                   summary="What changed between two versions: paragraphs added/removed, statements relabelled")
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="What changed between two versions: paragraphs added/removed, statements relabelled",
+    )
     def get(self, request, version_id: int, other_id: int):
         old = dataset_version_get_for(user=request.user, version_id=version_id)
         new = dataset_version_get_for(user=request.user, version_id=other_id)

@@ -10,8 +10,8 @@ SPLITS = ("train", "dev", "test")
 
 @dataclass(frozen=True)
 class FileResult:
-    name: str        # relative to the version folder, with forward slashes
-    rows: int        # what one "row" is depends on the format (paragraph, statement, task, node+edge)
+    name: str  # relative to the version folder, with forward slashes
+    rows: int  # what one "row" is depends on the format (paragraph, statement, task, node+edge)
     unit: str
 
 

@@ -5,9 +5,28 @@ import csv
 from .base import SPLITS, FileResult, RowWriter
 
 COLUMNS = [
-    "split", "paragraph_id", "task_id", "article_id", "article_title", "published", "paragraph_position",
-    "statement_index", "actor_role", "actor_id", "actor", "actor_start", "actor_end", "actor_text",
-    "claim_id", "claim", "stance", "evidence_start", "evidence_end", "gold_method", "agreement", "text",
+    "split",
+    "paragraph_id",
+    "task_id",
+    "article_id",
+    "article_title",
+    "published",
+    "paragraph_position",
+    "statement_index",
+    "actor_role",
+    "actor_id",
+    "actor",
+    "actor_start",
+    "actor_end",
+    "actor_text",
+    "claim_id",
+    "claim",
+    "stance",
+    "evidence_start",
+    "evidence_end",
+    "gold_method",
+    "agreement",
+    "text",
 ]
 
 
@@ -15,14 +34,28 @@ def statement_rows(row: dict):
     article = row["article"]
     for i, s in enumerate(row["statements"]):
         yield {
-            "split": row["split"], "paragraph_id": row["id"], "task_id": row["task_id"],
-            "article_id": article["id"], "article_title": article["title"], "published": article["published"],
-            "paragraph_position": row["position"], "statement_index": i, "actor_role": s["actor_role"],
-            "actor_id": s["actor_id"], "actor": s["actor"], "actor_start": s["actor_start"],
-            "actor_end": s["actor_end"], "actor_text": s["actor_text"], "claim_id": s["claim_id"],
-            "claim": s["claim"], "stance": s["stance"], "evidence_start": s["evidence_start"],
-            "evidence_end": s["evidence_end"], "gold_method": row["gold"]["method"],
-            "agreement": row["agreement"], "text": row["text"],
+            "split": row["split"],
+            "paragraph_id": row["id"],
+            "task_id": row["task_id"],
+            "article_id": article["id"],
+            "article_title": article["title"],
+            "published": article["published"],
+            "paragraph_position": row["position"],
+            "statement_index": i,
+            "actor_role": s["actor_role"],
+            "actor_id": s["actor_id"],
+            "actor": s["actor"],
+            "actor_start": s["actor_start"],
+            "actor_end": s["actor_end"],
+            "actor_text": s["actor_text"],
+            "claim_id": s["claim_id"],
+            "claim": s["claim"],
+            "stance": s["stance"],
+            "evidence_start": s["evidence_start"],
+            "evidence_end": s["evidence_end"],
+            "gold_method": row["gold"]["method"],
+            "agreement": row["agreement"],
+            "text": row["text"],
         }
 
 

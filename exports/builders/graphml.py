@@ -42,12 +42,18 @@ class GraphmlWriter(RowWriter):
             g.add_node(f"actor:{aid}", label=self.actors[aid], kind="actor", registry_id=aid)
         for cid in sorted(self.claims):
             g.add_node(f"claim:{cid}", label=self.claims[cid], kind="claim", registry_id=cid)
-        for (aid, cid) in sorted(self.edges):
+        for aid, cid in sorted(self.edges):
             counts = self.edges[(aid, cid)]
             weight = sum(counts.values())
             polarity = (counts.get(POSITIVE, 0) - counts.get(NEGATIVE, 0)) / weight
-            g.add_edge(f"actor:{aid}", f"claim:{cid}", weight=weight, polarity=round(polarity, 6),
-                       sign=(polarity > 0) - (polarity < 0), **{k: counts[k] for k in sorted(counts)})
+            g.add_edge(
+                f"actor:{aid}",
+                f"claim:{cid}",
+                weight=weight,
+                polarity=round(polarity, 6),
+                sign=(polarity > 0) - (polarity < 0),
+                **{k: counts[k] for k in sorted(counts)},
+            )
         return g
 
     def close(self):

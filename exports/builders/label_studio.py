@@ -36,5 +36,4 @@ class LabelStudioWriter(RowWriter):
         if not self._f.closed:
             self._f.write(b"\n]\n")
             self._f.close()
-        return [FileResult("label_studio.json", self._rows, "task"),
-                FileResult("label_studio_config.xml", 1, "config")]
+        return [FileResult("label_studio.json", self._rows, "task"), FileResult("label_studio_config.xml", 1, "config")]

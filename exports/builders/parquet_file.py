@@ -14,31 +14,65 @@ from .base import SPLITS, FileResult, RowWriter
 
 BATCH_ROWS = 4096
 
-STATEMENT = pa.struct([
-    ("actor_role", pa.string()), ("actor_id", pa.int64()), ("actor", pa.string()),
-    ("actor_start", pa.int64()), ("actor_end", pa.int64()), ("actor_text", pa.string()),
-    ("claim_id", pa.int64()), ("claim", pa.string()), ("stance", pa.string()),
-    ("evidence_start", pa.int64()), ("evidence_end", pa.int64()),
-])
-ARTICLE = pa.struct([
-    ("id", pa.int64()), ("title", pa.string()), ("author", pa.string()), ("published", pa.string()),
-    ("source_url", pa.string()), ("source_name", pa.string()), ("language", pa.string()),
-])
+STATEMENT = pa.struct(
+    [
+        ("actor_role", pa.string()),
+        ("actor_id", pa.int64()),
+        ("actor", pa.string()),
+        ("actor_start", pa.int64()),
+        ("actor_end", pa.int64()),
+        ("actor_text", pa.string()),
+        ("claim_id", pa.int64()),
+        ("claim", pa.string()),
+        ("stance", pa.string()),
+        ("evidence_start", pa.int64()),
+        ("evidence_end", pa.int64()),
+    ]
+)
+ARTICLE = pa.struct(
+    [
+        ("id", pa.int64()),
+        ("title", pa.string()),
+        ("author", pa.string()),
+        ("published", pa.string()),
+        ("source_url", pa.string()),
+        ("source_name", pa.string()),
+        ("language", pa.string()),
+    ]
+)
 GOLD = pa.struct([("method", pa.string()), ("no_statement", pa.bool_()), ("unresolved", pa.int64())])
-ANNOTATION = pa.struct([("annotator", pa.string()), ("no_statement", pa.bool_()),
-                        ("statements", pa.list_(STATEMENT))])
-PREDICTION = pa.struct([
-    ("kind", pa.string()), ("model", pa.string()), ("model_version", pa.string()), ("score", pa.float64()),
-    ("actor_id", pa.int64()), ("actor", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-    ("surface", pa.string()), ("claim_id", pa.int64()), ("claim", pa.string()), ("stance", pa.string()),
-])
+ANNOTATION = pa.struct([("annotator", pa.string()), ("no_statement", pa.bool_()), ("statements", pa.list_(STATEMENT))])
+PREDICTION = pa.struct(
+    [
+        ("kind", pa.string()),
+        ("model", pa.string()),
+        ("model_version", pa.string()),
+        ("score", pa.float64()),
+        ("actor_id", pa.int64()),
+        ("actor", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("surface", pa.string()),
+        ("claim_id", pa.int64()),
+        ("claim", pa.string()),
+        ("stance", pa.string()),
+    ]
+)
 
 
 def schema_for(options: dict) -> pa.Schema:
     fields = [
-        ("id", pa.int64()), ("task_id", pa.int64()), ("split", pa.string()), ("text", pa.string()),
-        ("position", pa.int64()), ("start", pa.int64()), ("end", pa.int64()), ("article", ARTICLE),
-        ("gold", GOLD), ("agreement", pa.float64()), ("n_annotators", pa.int64()),
+        ("id", pa.int64()),
+        ("task_id", pa.int64()),
+        ("split", pa.string()),
+        ("text", pa.string()),
+        ("position", pa.int64()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("article", ARTICLE),
+        ("gold", GOLD),
+        ("agreement", pa.float64()),
+        ("n_annotators", pa.int64()),
         ("statements", pa.list_(STATEMENT)),
     ]
     if options.get("include_annotations"):
@@ -55,8 +89,9 @@ class ParquetWriter(RowWriter):
         super().__init__(folder, options)
         self.schema = schema_for(options)
         self._names = self.schema.names
-        self._writers = {s: pq.ParquetWriter(self.folder / f"{s}.parquet", self.schema, compression="zstd")
-                         for s in SPLITS}
+        self._writers = {
+            s: pq.ParquetWriter(self.folder / f"{s}.parquet", self.schema, compression="zstd") for s in SPLITS
+        }
         self._buffers: dict[str, list[dict]] = {s: [] for s in SPLITS}
         self._rows = dict.fromkeys(SPLITS, 0)
 

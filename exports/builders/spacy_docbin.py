@@ -26,24 +26,36 @@ def doc_for_row(nlp, row: dict):
     for s in row["statements"]:
         anchor = None
         if s["actor_start"] is not None:
-            span = doc.char_span(s["actor_start"], s["actor_end"], label="ACTOR", kb_id=s["actor"] or "",
-                                 alignment_mode="expand")
+            span = doc.char_span(
+                s["actor_start"], s["actor_end"], label="ACTOR", kb_id=s["actor"] or "", alignment_mode="expand"
+            )
             if span is not None:
                 actors.append(span)
                 anchor = (s["actor_start"], s["actor_end"])
         if anchor is None and s["evidence_start"] is not None:
             anchor = (s["evidence_start"], s["evidence_end"])
         if anchor is not None:
-            span = doc.char_span(anchor[0], anchor[1], label=s["stance"], kb_id=s["actor"] or s["actor_role"],
-                                 span_id=s["claim"], alignment_mode="expand")
+            span = doc.char_span(
+                anchor[0],
+                anchor[1],
+                label=s["stance"],
+                kb_id=s["actor"] or s["actor_role"],
+                span_id=s["claim"],
+                alignment_mode="expand",
+            )
             if span is not None:
                 statements.append(span)
     doc.ents = filter_spans(actors)
     doc.spans["actors"] = actors
     doc.spans["statements"] = statements
     doc.user_data["statements"] = [dict(sorted(s.items())) for s in row["statements"]]
-    doc.user_data["meta"] = {"paragraph_id": row["id"], "task_id": row["task_id"], "article_id": row["article"]["id"],
-                             "split": row["split"], "gold_method": row["gold"]["method"]}
+    doc.user_data["meta"] = {
+        "paragraph_id": row["id"],
+        "task_id": row["task_id"],
+        "article_id": row["article"]["id"],
+        "split": row["split"],
+        "gold_method": row["gold"]["method"],
+    }
     return doc
 
 

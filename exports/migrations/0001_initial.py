@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,7 +19,19 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('building', 'Building'), ('complete', 'Complete'), ('failed', 'Failed')], default='pending', max_length=16)),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Pending'),
+                            ('building', 'Building'),
+                            ('complete', 'Complete'),
+                            ('failed', 'Failed'),
+                        ],
+                        default='pending',
+                        max_length=16,
+                    ),
+                ),
                 ('params', models.JSONField(default=dict, help_text='Filters, gold strategy, splits, seed, options.')),
                 ('schema_version', models.PositiveIntegerField(default=1)),
                 ('code_version', models.CharField(blank=True, max_length=64)),
@@ -33,8 +44,24 @@ class Migration(migrations.Migration):
                 ('error', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dataset_versions', to='annotation.project')),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='dataset_versions',
+                        to='annotation.project',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', '-number'],
@@ -48,9 +75,34 @@ class Migration(migrations.Migration):
                 ('inputs_hash', models.CharField(max_length=64)),
                 ('result', models.JSONField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreement_reports', to='annotation.project')),
-                ('dataset_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agreement_reports', to='exports.datasetversion')),
+                (
+                    'created_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'project',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='agreement_reports',
+                        to='annotation.project',
+                    ),
+                ),
+                (
+                    'dataset_version',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='agreement_reports',
+                        to='exports.datasetversion',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['project_id', '-created_at'],

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('annotation', '0002_claim_task_function'),
         ('exports', '0001_initial'),
@@ -15,9 +14,21 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='AgreementReportPending',
             fields=[
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='annotation.project')),
+                (
+                    'project',
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name='+',
+                        serialize=False,
+                        to='annotation.project',
+                    ),
+                ),
                 ('since', models.DateTimeField(help_text='The first submission the stored report does not include.')),
-                ('forced', models.BooleanField(default=False, help_text='A manager asked for it: refresh without waiting.')),
+                (
+                    'forced',
+                    models.BooleanField(default=False, help_text='A manager asked for it: refresh without waiting.'),
+                ),
             ],
         ),
     ]

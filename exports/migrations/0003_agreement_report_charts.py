@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exports', '0002_agreement_report_pending'),
     ]
@@ -13,6 +12,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agreementreport',
             name='charts',
-            field=models.JSONField(blank=True, help_text="The page's chart SVGs, rendered once from the result (None: not yet).", null=True),
+            field=models.JSONField(
+                blank=True, help_text="The page's chart SVGs, rendered once from the result (None: not yet).", null=True
+            ),
         ),
     ]

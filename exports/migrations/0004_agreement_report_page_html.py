@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exports', '0003_agreement_report_charts'),
     ]
@@ -13,6 +12,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agreementreport',
             name='page_html',
-            field=models.TextField(blank=True, help_text="The page's report section, rendered once from the result (None: not yet).", null=True),
+            field=models.TextField(
+                blank=True,
+                help_text="The page's report section, rendered once from the result (None: not yet).",
+                null=True,
+            ),
         ),
     ]

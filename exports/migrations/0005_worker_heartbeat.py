@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('exports', '0004_agreement_report_page_html'),
     ]
@@ -13,12 +12,18 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='datasetversion',
             name='attempt',
-            field=models.PositiveIntegerField(default=0, help_text="Raised by every claim of the build: the lease's token."),
+            field=models.PositiveIntegerField(
+                default=0, help_text="Raised by every claim of the build: the lease's token."
+            ),
         ),
         migrations.AddField(
             model_name='datasetversion',
             name='heartbeat_at',
-            field=models.DateTimeField(blank=True, help_text='Building: last sign of life of the worker holding the lease. Pending: when it was last queued.', null=True),
+            field=models.DateTimeField(
+                blank=True,
+                help_text='Building: last sign of life of the worker holding the lease. Pending: when it was last queued.',
+                null=True,
+            ),
         ),
         migrations.AlterField(
             model_name='datasetversion',
@@ -28,6 +33,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='datasetversion',
             name='status',
-            field=models.CharField(choices=[('pending', 'Pending'), ('building', 'Building'), ('complete', 'Complete'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='pending', max_length=16),
+            field=models.CharField(
+                choices=[
+                    ('pending', 'Pending'),
+                    ('building', 'Building'),
+                    ('complete', 'Complete'),
+                    ('failed', 'Failed'),
+                    ('cancelled', 'Cancelled'),
+                ],
+                default='pending',
+                max_length=16,
+            ),
         ),
     ]

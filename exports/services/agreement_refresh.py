@@ -24,9 +24,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from annotation.models import Project
 from annotation.services.enqueue import enqueue
-from exports.selectors import annotations as selectors
 from exports.models import AgreementReport, AgreementReportPending
 from exports.report_html import render_report_section
+from exports.selectors import annotations as selectors
 
 log = logging.getLogger(__name__)
 REFRESH_PARAMS = {"n_boot": 1000, "seed": 0}
@@ -59,8 +59,11 @@ def agreement_mark_pending(*, project_id: int) -> bool:
     """Called in the submit transaction. True when this submission made the project pending."""
     table = AgreementReportPending._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO {table} (project_id, since, forced) VALUES (%s, %s, %s) "
-                    "ON CONFLICT (project_id) DO NOTHING RETURNING project_id", [project_id, timezone.now(), False])
+        cur.execute(
+            f"INSERT INTO {table} (project_id, since, forced) VALUES (%s, %s, %s) "
+            "ON CONFLICT (project_id) DO NOTHING RETURNING project_id",
+            [project_id, timezone.now(), False],
+        )
         created = cur.fetchone() is not None
     if created:
         _schedule(project_id, settings.AGREEMENT_REFRESH_DEBOUNCE_S)
@@ -69,9 +72,10 @@ def agreement_mark_pending(*, project_id: int) -> bool:
 
 @transaction.atomic
 def agreement_refresh_request(*, project: Project) -> AgreementReportPending:
-    """"Refresh now": mark the project pending and forced, and enqueue a refresh without delay."""
+    """ "Refresh now": mark the project pending and forced, and enqueue a refresh without delay."""
     pending, created = AgreementReportPending.objects.get_or_create(
-        project=project, defaults={"since": timezone.now(), "forced": True})
+        project=project, defaults={"since": timezone.now(), "forced": True}
+    )
     if not created and not pending.forced:
         AgreementReportPending.objects.filter(pk=pending.pk).update(forced=True)
     _schedule(project.pk, 0)
@@ -98,8 +102,9 @@ def stored_report_page(*, report: AgreementReport) -> SafeString:
     template over the result, so it is inserted as it is."""
     if report.page_html is None:
         full = AgreementReport.objects.get(pk=report.pk)
-        report.page_html = render_report_section(project_id=full.project_id, report=full.result,
-                                                 charts=stored_report_charts(report=full))
+        report.page_html = render_report_section(
+            project_id=full.project_id, report=full.result, charts=stored_report_charts(report=full)
+        )
         AgreementReport.objects.filter(pk=report.pk).update(page_html=report.page_html)
     return mark_safe(report.page_html)  # noqa: S308 - rendered by an autoescaping template, see above
 
@@ -125,16 +130,25 @@ def agreement_refresh_state(*, project: Project, with_result: bool = True) -> di
         overdue = timedelta(seconds=settings.AGREEMENT_REFRESH_MAX_WAIT_S + 2 * settings.AGREEMENT_REFRESH_DEBOUNCE_S)
         if timezone.now() - pending.since > overdue:
             _schedule(project.pk, 0)
-    return {"report": report, "pending_since": pending.since if pending else None,
-            "age_s": (timezone.now() - report.created_at).total_seconds() if report else None}
+    return {
+        "report": report,
+        "pending_since": pending.since if pending else None,
+        "age_s": (timezone.now() - report.created_at).total_seconds() if report else None,
+    }
 
 
 def agreement_report_store(*, project: Project, inputs_hash: str, result: dict) -> AgreementReport:
     """Store a refreshed report with what the page shows rendered once: its charts and its section."""
     charts = _charts_of(result)
     page_html = render_report_section(project_id=project.pk, report=result, charts=charts)
-    return AgreementReport.objects.create(project=project, params=REFRESH_PARAMS, inputs_hash=inputs_hash,
-                                          result=result, charts=charts, page_html=str(page_html))
+    return AgreementReport.objects.create(
+        project=project,
+        params=REFRESH_PARAMS,
+        inputs_hash=inputs_hash,
+        result=result,
+        charts=charts,
+        page_html=str(page_html),
+    )
 
 
 def agreement_report_refresh(*, project_id: int) -> AgreementReport | None:
@@ -150,7 +164,11 @@ def agreement_report_refresh(*, project_id: int) -> AgreementReport | None:
         quiet = timedelta(seconds=settings.AGREEMENT_REFRESH_DEBOUNCE_S)
         last = selectors.last_submitted_at(project_id=project_id)
         waited = now - pending.since
-        if last is not None and now - last < quiet and waited < timedelta(seconds=settings.AGREEMENT_REFRESH_MAX_WAIT_S):
+        if (
+            last is not None
+            and now - last < quiet
+            and waited < timedelta(seconds=settings.AGREEMENT_REFRESH_MAX_WAIT_S)
+        ):
             _enqueue(project_id, (quiet - (now - last)).total_seconds())
             return None
     claimed, _ = AgreementReportPending.objects.filter(pk=project_id, since=pending.since).delete()

@@ -10,8 +10,7 @@ from annotation.access import project_get_for
 from annotation.models import Role
 from exports.api.agreement import build_from_query, is_live_query
 from exports.report_html import render_report_section
-from exports.services.agreement_refresh import (agreement_refresh_request, agreement_refresh_state,
-                                                stored_report_page)
+from exports.services.agreement_refresh import agreement_refresh_request, agreement_refresh_state, stored_report_page
 
 
 @login_required
@@ -29,8 +28,9 @@ def agreement(request, project_id: int):
         else:
             from exports.charts import all_charts  # matplotlib: imported on use (see exports.api.agreement)
 
-            html = render_report_section(project_id=project.pk, report=report, charts=all_charts(report),
-                                         query=request.GET.urlencode())
+            html = render_report_section(
+                project_id=project.pk, report=report, charts=all_charts(report), query=request.GET.urlencode()
+            )
             return render(request, "exports/agreement.html", {"project": project, "state": None, "report_html": html})
     state = agreement_refresh_state(project=project, with_result=False)
     html = stored_report_page(report=state["report"]) if state["report"] is not None else None
@@ -40,7 +40,7 @@ def agreement(request, project_id: int):
 @login_required
 @require_POST
 def agreement_refresh(request, project_id: int):
-    """"Refresh now" (managers): enqueue a refresh of the stored report; the page does not wait for it."""
+    """ "Refresh now" (managers): enqueue a refresh of the stored report; the page does not wait for it."""
     project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
     agreement_refresh_request(project=project)
     messages.info(request, "Refresh requested: the report is recomputed in the background.")

@@ -52,10 +52,18 @@ def dataset_versions(request, project_id: int):
     for v in versions:
         v.stale, v.can_cancel, v.can_retry = is_stale(v), can_cancel(v), can_retry(v)
     complete = [v for v in versions if v.status == DatasetVersion.Status.COMPLETE]
-    return render(request, "exports/dataset_versions.html", {
-        "project": project, "versions": versions, "form": form, "complete": complete, "check": check,
-        "busy": any(v.status in (DatasetVersion.Status.PENDING, DatasetVersion.Status.BUILDING) for v in versions),
-    })
+    return render(
+        request,
+        "exports/dataset_versions.html",
+        {
+            "project": project,
+            "versions": versions,
+            "form": form,
+            "complete": complete,
+            "check": check,
+            "busy": any(v.status in (DatasetVersion.Status.PENDING, DatasetVersion.Status.BUILDING) for v in versions),
+        },
+    )
 
 
 @login_required
@@ -67,8 +75,11 @@ def dataset_version_detail(request, version_id: int):
             card = f.read().decode("utf-8")
     files = sorted((version.manifest or {}).get("files", {}).items())
     version.stale, version.can_cancel, version.can_retry = is_stale(version), can_cancel(version), can_retry(version)
-    return render(request, "exports/dataset_version.html", {"version": version, "project": version.project,
-                                                            "files": files, "card": card})
+    return render(
+        request,
+        "exports/dataset_version.html",
+        {"version": version, "project": version.project, "files": files, "card": card},
+    )
 
 
 @login_required
@@ -82,8 +93,12 @@ def dataset_version_action(request, version_id: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Version {version.number} cancelled." if action == "cancel"
-                         else f"Version {version.number} is queued again; this page shows its progress.")
+        messages.success(
+            request,
+            f"Version {version.number} cancelled."
+            if action == "cancel"
+            else f"Version {version.number} is queued again; this page shows its progress.",
+        )
     if request.POST.get("next") == "detail":
         return redirect("exports:detail", version_id=version.pk)
     return redirect("exports:list", project_id=version.project_id)
@@ -127,5 +142,8 @@ def dataset_version_compare(request, project_id: int):
             diff = diff_versions(old=old, new=new)
         except (ValueError, ValidationError) as exc:
             error = "; ".join(getattr(exc, "messages", [str(exc)]))
-    return render(request, "exports/dataset_compare.html", {"project": project, "complete": complete, "diff": diff,
-                                                            "error": error, "old_id": old_id, "new_id": new_id})
+    return render(
+        request,
+        "exports/dataset_compare.html",
+        {"project": project, "complete": complete, "diff": diff, "error": error, "old_id": old_id, "new_id": new_id},
+    )

@@ -11,17 +11,35 @@ from tests.factories import ActorFactory, ClaimFactory
 PARAGRAPH = "Beijing said on Monday that the pipeline deal is good for Russia, while Kyiv disagreed."
 
 
-def build_corpus(*, project, articles: int, per_article: int = 5, name: str | None = None,
-                 kinds: tuple[str, ...] = ("body",)) -> Corpus:
+def build_corpus(
+    *, project, articles: int, per_article: int = 5, name: str | None = None, kinds: tuple[str, ...] = ("body",)
+) -> Corpus:
     """`articles` articles of `per_article` paragraphs each (cycling through `kinds`), linked to `project`."""
     corpus = Corpus.objects.create(name=name or f"corpus for {project.name}")
     arts = Article.objects.bulk_create(
-        Article(corpus=corpus, title=f"Article {i}", text=PARAGRAPH, language="en",
-                content_hash=hashlib.sha256(f"{corpus.pk}-{i}".encode()).hexdigest()) for i in range(articles))
+        Article(
+            corpus=corpus,
+            title=f"Article {i}",
+            text=PARAGRAPH,
+            language="en",
+            content_hash=hashlib.sha256(f"{corpus.pk}-{i}".encode()).hexdigest(),
+        )
+        for i in range(articles)
+    )
     Paragraph.objects.bulk_create(
-        Paragraph(article=a, position=j, kind=kinds[j % len(kinds)], text=f"{PARAGRAPH} ({a.pk}.{j})", start=0,
-                  end=len(PARAGRAPH), text_hash=f"{a.pk}-{j}", language="en")
-        for a in arts for j in range(per_article))
+        Paragraph(
+            article=a,
+            position=j,
+            kind=kinds[j % len(kinds)],
+            text=f"{PARAGRAPH} ({a.pk}.{j})",
+            start=0,
+            end=len(PARAGRAPH),
+            text_hash=f"{a.pk}-{j}",
+            language="en",
+        )
+        for a in arts
+        for j in range(per_article)
+    )
     project.corpora.add(corpus)
     return corpus
 

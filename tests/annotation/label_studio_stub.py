@@ -61,8 +61,14 @@ class StubLabelStudio:
                         if "text" not in task.get("data", {}):
                             return self._send(400, {"detail": "data.text is required by the label config"})
                         stub.tasks[pid].append({"id": 1000 + len(stub.tasks[pid]), **task})
-                    return self._send(201, {"task_count": len(body), "annotation_count": 0, "prediction_count":
-                                            sum(len(t.get("predictions", [])) for t in body)})
+                    return self._send(
+                        201,
+                        {
+                            "task_count": len(body),
+                            "annotation_count": 0,
+                            "prediction_count": sum(len(t.get("predictions", [])) for t in body),
+                        },
+                    )
                 self._send(404, {"detail": "Not found."})
 
             def do_GET(self):  # noqa: N802

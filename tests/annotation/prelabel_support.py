@@ -33,13 +33,24 @@ def build_corpus_project(project, *, copies: int = 1, claims: list[str] = CLAIMS
     for copy in range(copies):
         for path in sorted(SHARED_CORPUS.glob("*.txt")):
             text = path.read_text(encoding="utf-8")
-            article = Article.objects.create(corpus=corpus, title=f"{path.stem} #{copy}", source_name=path.name,
-                                             text=text, language="en",
-                                             content_hash=hashlib.sha256(f"{copy}:{text}".encode()).hexdigest())
+            article = Article.objects.create(
+                corpus=corpus,
+                title=f"{path.stem} #{copy}",
+                source_name=path.name,
+                text=text,
+                language="en",
+                content_hash=hashlib.sha256(f"{copy}:{text}".encode()).hexdigest(),
+            )
             for position, span in enumerate(split_paragraphs(text)):
-                paragraph = Paragraph.objects.create(article=article, position=position, text=span.text,
-                                                     start=span.start, end=span.end, language="en",
-                                                     text_hash=hashlib.sha256(span.text.encode()).hexdigest())
+                paragraph = Paragraph.objects.create(
+                    article=article,
+                    position=position,
+                    text=span.text,
+                    start=span.start,
+                    end=span.end,
+                    language="en",
+                    text_hash=hashlib.sha256(span.text.encode()).hexdigest(),
+                )
                 tasks.append(Task(project=project, paragraph=paragraph, order=order))
                 order += 1
     Task.objects.bulk_create(tasks)

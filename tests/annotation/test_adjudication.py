@@ -22,18 +22,30 @@ def disputed(project, annotator, second_annotator):
 def test_pick_merges_statements_of_several_annotators_with_their_sources(disputed, manager):
     s_a = disputed["a"].statements.get()
     s_author = disputed["b"].statements.get(actor_role="author")
-    adj = adjudication_pick(task=disputed["task"], adjudicator=manager, statement_ids=[s_a.pk, s_author.pk],
-                            reason="A is right on the actor")
+    adj = adjudication_pick(
+        task=disputed["task"],
+        adjudicator=manager,
+        statement_ids=[s_a.pk, s_author.pk],
+        reason="A is right on the actor",
+    )
     gold = list(adj.statements.order_by("position"))
     assert [(g.actor_role, g.stance.value, g.source_statement_ids) for g in gold] == [
-        ("mention", "favor", [s_a.pk]), ("author", "neutral", [s_author.pk])]
+        ("mention", "favor", [s_a.pk]),
+        ("author", "neutral", [s_author.pk]),
+    ]
     assert adj.reason == "A is right on the actor" and adj.adjudicator == manager
 
 
 def test_saving_over_gold_without_replace_is_refused_and_writes_nothing(disputed, manager):
     task, actor, claim = disputed["task"], disputed["actor"], disputed["claim"]
-    item = {"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
-            "stance": "favor"}
+    item = {
+        "actor_role": "mention",
+        "actor": actor.pk,
+        "actor_start": 0,
+        "actor_end": 7,
+        "claim": claim.pk,
+        "stance": "favor",
+    }
     adjudication_save(task=task, adjudicator=manager, statements=[item])
     versions = Adjudication.history.filter(task_id=task.pk).count()
     with pytest.raises(GoldExists):
@@ -44,11 +56,18 @@ def test_saving_over_gold_without_replace_is_refused_and_writes_nothing(disputed
 
 def test_saving_again_replaces_gold_and_keeps_history(disputed, manager):
     task, actor, claim = disputed["task"], disputed["actor"], disputed["claim"]
-    item = {"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
-            "stance": "favor"}
+    item = {
+        "actor_role": "mention",
+        "actor": actor.pk,
+        "actor_start": 0,
+        "actor_end": 7,
+        "claim": claim.pk,
+        "stance": "favor",
+    }
     adjudication_save(task=task, adjudicator=manager, statements=[item])
-    adjudication_save(task=task, adjudicator=manager, statements=[{**item, "stance": "against"}], reason="edit",
-                      replace=True)
+    adjudication_save(
+        task=task, adjudicator=manager, statements=[{**item, "stance": "against"}], reason="edit", replace=True
+    )
     assert [g.stance.value for g in GoldStatement.objects.filter(adjudication__task=task)] == ["against"]
     history = Adjudication.history.filter(task_id=task.pk).order_by("-history_date")
     assert history.count() >= 2 and history.first().reason == "edit"
@@ -57,11 +76,17 @@ def test_saving_again_replaces_gold_and_keeps_history(disputed, manager):
 
 def test_bad_items_are_refused_by_name_and_nothing_is_written(disputed, manager):
     from django.core.exceptions import ValidationError
-    other_claim = ClaimFactory()    # another project's claim
+
+    other_claim = ClaimFactory()  # another project's claim
     with pytest.raises(ValidationError) as err:
-        adjudication_save(task=disputed["task"], adjudicator=manager, statements=[
-            {"actor_role": "author", "claim": disputed["claim"].pk, "stance": "favor"},
-            {"actor_role": "author", "claim": other_claim.pk, "stance": "maybe"}])
+        adjudication_save(
+            task=disputed["task"],
+            adjudicator=manager,
+            statements=[
+                {"actor_role": "author", "claim": disputed["claim"].pk, "stance": "favor"},
+                {"actor_role": "author", "claim": other_claim.pk, "stance": "maybe"},
+            ],
+        )
     assert "statements[1]" in err.value.message_dict
     assert "maybe" in str(err.value)
     assert not Adjudication.objects.exists()
@@ -77,23 +102,31 @@ def test_api_lets_a_manager_read_save_and_pick(disputed, manager):
     assert {a["annotator"] for a in view["annotations"]} == {"annotator", "annotator2"}
     assert view["gold"] is None and view["paragraph"]["text"]
     ids = [s["id"] for s in view["annotations"][0]["statements"]]
-    picked = client.post(f"/api/tasks/{task.pk}/adjudication/pick/", {"statement_ids": ids, "reason": "r"}, format="json")
+    picked = client.post(
+        f"/api/tasks/{task.pk}/adjudication/pick/", {"statement_ids": ids, "reason": "r"}, format="json"
+    )
     assert picked.status_code == 200 and len(picked.json()["gold"]["statements"]) == 1
     refused = client.put(f"/api/tasks/{task.pk}/adjudication/", {"no_statement": True, "statements": []}, format="json")
     assert refused.status_code == 409 and "replace" in refused.json()
-    assert client.post(f"/api/tasks/{task.pk}/adjudication/pick/", {"statement_ids": ids}, format="json").status_code == 409
+    assert (
+        client.post(f"/api/tasks/{task.pk}/adjudication/pick/", {"statement_ids": ids}, format="json").status_code
+        == 409
+    )
     assert len(client.get(f"/api/tasks/{task.pk}/adjudication/").json()["gold"]["statements"]) == 1
-    saved = client.put(f"/api/tasks/{task.pk}/adjudication/",
-                       {"no_statement": True, "statements": [], "replace": True}, format="json")
+    saved = client.put(
+        f"/api/tasks/{task.pk}/adjudication/", {"no_statement": True, "statements": [], "replace": True}, format="json"
+    )
     assert saved.json()["gold"]["no_statement"] is True
     assert client.delete(f"/api/tasks/{task.pk}/adjudication/").status_code == 204
     assert client.get(f"/api/tasks/{task.pk}/adjudication/").json()["gold"] is None
 
 
 def test_api_refuses_bad_input_with_a_field_error(disputed, manager):
-    response = client_for(manager).put(f"/api/tasks/{disputed['task'].pk}/adjudication/",
-                                       {"statements": [{"claim": disputed["claim"].pk, "stance": "nope",
-                                                        "actor_role": "author"}]}, format="json")
+    response = client_for(manager).put(
+        f"/api/tasks/{disputed['task'].pk}/adjudication/",
+        {"statements": [{"claim": disputed["claim"].pk, "stance": "nope", "actor_role": "author"}]},
+        format="json",
+    )
     assert response.status_code == 400
     assert "statements[0]" in response.json()
 

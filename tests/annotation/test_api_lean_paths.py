@@ -29,26 +29,50 @@ def test_workspace_payload_matches_the_documented_serializer(project, tasks, ann
     client = client_for(annotator)
     ws = client.post(f"/api/projects/{project.pk}/next-task/").json()
     pset = PredictionSet.objects.create(task_id=ws["task"]["id"], model_name="kw", model_version="1")
-    Prediction.objects.create(prediction_set=pset, task_id=ws["task"]["id"], kind="actor", model_name="kw",
-                              model_version="1", score=0.7, actor=actor, start=0, end=7, surface="Beijing")
-    Prediction.objects.create(prediction_set=pset, task_id=ws["task"]["id"], kind="claim", model_name="kw",
-                              model_version="1", score=0.4, claim=claim)
-    saved = client.put(f"/api/annotations/{ws['annotation']['id']}/", {"revision": 0, "statements": [
-        {"actor_role": "author", "claim": claim.pk, "stance": "against", "note": "n"}]}, format="json")
+    Prediction.objects.create(
+        prediction_set=pset,
+        task_id=ws["task"]["id"],
+        kind="actor",
+        model_name="kw",
+        model_version="1",
+        score=0.7,
+        actor=actor,
+        start=0,
+        end=7,
+        surface="Beijing",
+    )
+    Prediction.objects.create(
+        prediction_set=pset,
+        task_id=ws["task"]["id"],
+        kind="claim",
+        model_name="kw",
+        model_version="1",
+        score=0.4,
+        claim=claim,
+    )
+    saved = client.put(
+        f"/api/annotations/{ws['annotation']['id']}/",
+        {"revision": 0, "statements": [{"actor_role": "author", "claim": claim.pk, "stance": "against", "note": "n"}]},
+        format="json",
+    )
     assert saved.json() == _drf_json(AnnotationOut(annotation_list(user=None).get(pk=ws["annotation"]["id"])).data)
     again = client.post(f"/api/projects/{project.pk}/next-task/").json()  # resumes: statements and suggestions
 
     assignment = Assignment.objects.get(pk=again["assignment"]["id"])
     payload = workspace_payload(assignment=assignment, user=annotator)
     assert again == json.loads(JSONRenderer().render(payload))
+
     # The documented serializers give the same JSON: the workspace around the statements and suggestions, and
     # the statements and suggestions themselves (StatementOut and PredictionOut read model instances).
     def bare(ws):
         return {**ws, "annotation": {**ws["annotation"], "statements": []}, "predictions": []}
+
     assert bare(again) == _drf_json(WorkspaceOut(bare(payload)).data)
     predictions = predictions_for(task_id=again["task"]["id"], user=annotator)
     assert again["predictions"] == _drf_json(PredictionOut(predictions, many=True).data)
-    stored = Statement.objects.filter(annotation_id=again["annotation"]["id"]).select_related("actor", "claim", "stance")
+    stored = Statement.objects.filter(annotation_id=again["annotation"]["id"]).select_related(
+        "actor", "claim", "stance"
+    )
     assert again["annotation"]["statements"] == _drf_json(StatementOut(stored.order_by("position"), many=True).data)
     assert len(again["predictions"]) == 2 and again["annotation"]["statements"][0]["stance"] == "against"
     assert again["assignment"]["expires_at"].endswith("Z")
@@ -58,24 +82,47 @@ def test_predictions_payload_matches_the_serializer_with_the_users_own_decision(
     client = client_for(annotator)
     ws = client.post(f"/api/projects/{project.pk}/next-task/").json()
     pset = PredictionSet.objects.create(task_id=ws["task"]["id"], model_name="kw", model_version="1")
-    pred = Prediction.objects.create(prediction_set=pset, task_id=ws["task"]["id"], kind="actor", model_name="kw",
-                                     model_version="1", score=0.7, actor=actor, start=0, end=7, surface="Beijing")
+    pred = Prediction.objects.create(
+        prediction_set=pset,
+        task_id=ws["task"]["id"],
+        kind="actor",
+        model_name="kw",
+        model_version="1",
+        score=0.7,
+        actor=actor,
+        start=0,
+        end=7,
+        surface="Beijing",
+    )
     client.post(f"/api/predictions/{pred.pk}/decision/", {"decision": "rejected"}, format="json")
     lean = predictions_payload(task_id=ws["task"]["id"], user=annotator)
     assert lean == _drf_json(PredictionOut(predictions_for(task_id=ws["task"]["id"], user=annotator), many=True).data)
     assert lean[0]["decision"] == "rejected"
 
 
-def test_submit_response_matches_the_annotation_serializer_even_for_a_merged_actor(project, tasks, annotator,
-                                                                                   actor, claim):
+def test_submit_response_matches_the_annotation_serializer_even_for_a_merged_actor(
+    project, tasks, annotator, actor, claim
+):
     client = client_for(annotator)
     ws = client.post(f"/api/projects/{project.pk}/next-task/").json()
     old = ActorFactory(project=project, name="Beijing government")
     actor_merge(source=old, into_id=actor.pk, user=None)
-    body = {"revision": 0, "statements": [
-        {"actor_role": "mention", "actor": old.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
-         "stance": "favor", "evidence_start": 0, "evidence_end": 20},
-        {"actor_role": "author", "claim": claim.pk, "stance": "neutral"}]}
+    body = {
+        "revision": 0,
+        "statements": [
+            {
+                "actor_role": "mention",
+                "actor": old.pk,
+                "actor_start": 0,
+                "actor_end": 7,
+                "claim": claim.pk,
+                "stance": "favor",
+                "evidence_start": 0,
+                "evidence_end": 20,
+            },
+            {"actor_role": "author", "claim": claim.pk, "stance": "neutral"},
+        ],
+    }
     response = client.post(f"/api/annotations/{ws['annotation']['id']}/submit/", body, format="json")
     assert response.status_code == 200, response.content
     stored = _drf_json(AnnotationOut(annotation_list(user=None).get(pk=ws["annotation"]["id"])).data)
@@ -94,8 +141,7 @@ def test_token_session_and_csrf_rules_are_drfs(project, tasks, annotator):
     assert anonymous.json() == {"detail": "Authentication credentials were not provided."}
     annotator.is_active = False
     annotator.save()
-    assert APIClient().post(url, HTTP_AUTHORIZATION=f"Token {key}").json() == {
-        "detail": "User inactive or deleted."}
+    assert APIClient().post(url, HTTP_AUTHORIZATION=f"Token {key}").json() == {"detail": "User inactive or deleted."}
     annotator.is_active = True
     annotator.save()
 
@@ -123,8 +169,7 @@ def test_bad_bodies_get_clear_errors_and_change_nothing(project, tasks, annotato
     assert client.get(url).status_code == 405
 
 
-def test_a_token_lookup_is_remembered_briefly_and_forgotten_when_the_token_goes(project, tasks, annotator,
-                                                                                 monkeypatch):
+def test_a_token_lookup_is_remembered_briefly_and_forgotten_when_the_token_goes(project, tasks, annotator, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -156,6 +201,7 @@ def test_a_token_lookup_is_remembered_briefly_and_forgotten_when_the_token_goes(
 
 
 # ---------------------------------------------------------------- generated statements, every shape
+
 
 def _random_statements(rng, *, text: str, actors: list[int], claims: list[int], predictions: list[int]) -> list:
     """A valid statement list: every role, spans or none, notes, suggestions; no (actor, span, claim) twice."""
@@ -211,12 +257,23 @@ def test_every_lean_statement_shape_matches_the_serializers_over_generated_bodie
         ws = client.post(f"/api/projects/{project.pk}/next-task/").json()
         ann_id, text = ws["annotation"]["id"], ws["paragraph"]["text"]
         pset = PredictionSet.objects.create(task_id=ws["task"]["id"], model_name="kw", model_version="1")
-        preds = [Prediction.objects.create(prediction_set=pset, task_id=ws["task"]["id"], kind="claim", model_name="kw",
-                                           model_version="1", score=0.5, claim_id=claims[0]).pk]
+        preds = [
+            Prediction.objects.create(
+                prediction_set=pset,
+                task_id=ws["task"]["id"],
+                kind="claim",
+                model_name="kw",
+                model_version="1",
+                score=0.5,
+                claim_id=claims[0],
+            ).pk
+        ]
         revision = 0
         for action in ("save", "save", "submit", "submit"):  # a draft twice, then submit and edit
-            body = {"revision": revision, "statements": _random_statements(rng, text=text, actors=actors,
-                                                                           claims=claims, predictions=preds)}
+            body = {
+                "revision": revision,
+                "statements": _random_statements(rng, text=text, actors=actors, claims=claims, predictions=preds),
+            }
             url = f"/api/annotations/{ann_id}/" + ("submit/" if action == "submit" else "")
             response = (client.post if action == "submit" else client.put)(url, body, format="json")
             assert response.status_code == 200, (body, response.content)
@@ -224,8 +281,11 @@ def test_every_lean_statement_shape_matches_the_serializers_over_generated_bodie
             stored = annotation_list(user=None).get(pk=ann_id)
             assert got == _drf_json(AnnotationOut(stored).data)
             rows = Statement.objects.filter(annotation_id=ann_id).select_related("actor", "claim", "stance")
-            assert statements_payload(ann_id) == _drf_json(StatementOut(rows.order_by("position"), many=True).data) \
+            assert (
+                statements_payload(ann_id)
+                == _drf_json(StatementOut(rows.order_by("position"), many=True).data)
                 == got["statements"]
+            )
             snap = annotation_snapshot(ann_id)
             assert snap == snapshot_of(stored, statements_snapshot(ann_id))
             assert snap["statements"] == [statement_from_model(s) for s in rows.order_by("position")]
@@ -237,6 +297,7 @@ def test_every_lean_statement_shape_matches_the_serializers_over_generated_bodie
 
 
 # ---------------------------------------------------------------- authentication
+
 
 def test_lean_authentication_agrees_with_drfs_on_every_combination(project, annotator, second_annotator):
     """annotation.api.lean.authenticate against DRF's own Request with REST_FRAMEWORK's authenticators,
@@ -264,10 +325,24 @@ def test_lean_authentication_agrees_with_drfs_on_every_combination(project, anno
     second_annotator.save()
     sessions = {"none": None, "active": session_of(annotator), "inactive": inactive_session, "garbage": "x" * 32}
     secret = _get_new_csrf_string()
-    csrfs = {"none": (None, None), "right": (secret, secret), "wrong": (secret, _get_new_csrf_string()),
-             "header only": (None, secret)}
-    headers = [None, f"Token {key}", f"token {key}", f"Token {inactive_key}", "Token nope", "Token", "Token a b",
-               f"Bearer {key}", "Token \u00e9t\u00e9", ""]
+    csrfs = {
+        "none": (None, None),
+        "right": (secret, secret),
+        "wrong": (secret, _get_new_csrf_string()),
+        "header only": (None, secret),
+    }
+    headers = [
+        None,
+        f"Token {key}",
+        f"token {key}",
+        f"Token {inactive_key}",
+        "Token nope",
+        "Token",
+        "Token a b",
+        f"Bearer {key}",
+        "Token \u00e9t\u00e9",
+        "",
+    ]
 
     def request(method, session, csrf, header):
         factory = RequestFactory()
@@ -294,8 +369,11 @@ def test_lean_authentication_agrees_with_drfs_on_every_combination(project, anno
         return ("user", user.pk) if user is not None and user.is_authenticated else ("NotAuthenticated", None)
 
     def drf(req):
-        user = Request(req, parsers=[cls() for cls in api_settings.DEFAULT_PARSER_CLASSES],
-                       authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]).user
+        user = Request(
+            req,
+            parsers=[cls() for cls in api_settings.DEFAULT_PARSER_CLASSES],
+            authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES],
+        ).user
         if not user.is_authenticated:  # IsAuthenticated then refuses: NotAuthenticated, as lean raises
             raise exceptions.NotAuthenticated()
         return user

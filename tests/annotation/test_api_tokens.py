@@ -26,8 +26,9 @@ def _refused(response, reason: str = "Invalid token") -> bool:
 
 
 def _obtain(username: str, addr: str) -> str:
-    response = APIClient().post("/api/auth/token/", {"username": username, "password": PASSWORD}, format="json",
-                                REMOTE_ADDR=addr)
+    response = APIClient().post(
+        "/api/auth/token/", {"username": username, "password": PASSWORD}, format="json", REMOTE_ADDR=addr
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 

@@ -44,8 +44,9 @@ def _run_workers(project, users, *, per_worker_limit: int, deadline_s: float = 1
                 if assignment is None:
                     break
                 annotation = Annotation.objects.get(task_id=assignment.task_id, annotator=user)
-                annotation_submit(annotation=annotation, user=user, revision=annotation.revision, statements=[],
-                                  no_statement=True)
+                annotation_submit(
+                    annotation=annotation, user=user, revision=annotation.revision, statements=[], no_statement=True
+                )
                 with lock:
                     submitted.append((assignment.task_id, user.pk))
         except BaseException as exc:  # noqa: BLE001 - reported by the test below
@@ -63,8 +64,12 @@ def _run_workers(project, users, *, per_worker_limit: int, deadline_s: float = 1
 
 def assert_invariants(project, submitted):
     k = project.annotators_per_task
-    real = dict(Annotation.objects.filter(task__project=project, status="submitted").values("task_id")
-                .annotate(n=Count("pk")).values_list("task_id", "n"))
+    real = dict(
+        Annotation.objects.filter(task__project=project, status="submitted")
+        .values("task_id")
+        .annotate(n=Count("pk"))
+        .values_list("task_id", "n")
+    )
     tasks = list(Task.objects.filter(project=project).values("pk", "submitted_count", "is_complete"))
     assert max(real.values(), default=0) <= k, "a task got more than k submissions"
     for t in tasks:
@@ -72,11 +77,17 @@ def assert_invariants(project, submitted):
         assert t["is_complete"] == (t["submitted_count"] >= k)
     pairs = Counter(submitted)
     assert max(pairs.values(), default=0) == 1, "an annotator submitted twice on one task"
-    stored = set(Annotation.objects.filter(task__project=project, status="submitted")
-                 .values_list("task_id", "annotator_id"))
+    stored = set(
+        Annotation.objects.filter(task__project=project, status="submitted").values_list("task_id", "annotator_id")
+    )
     assert stored == set(pairs), "a submission was lost (or appeared from nowhere)"
-    assert not Assignment.objects.filter(task__project=project).values("task", "annotator").annotate(
-        n=Count("pk")).filter(n__gt=1).exists()
+    assert (
+        not Assignment.objects.filter(task__project=project)
+        .values("task", "annotator")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .exists()
+    )
 
 
 @pytest.fixture(params=["sql_function", "orm"])
@@ -146,8 +157,7 @@ def test_abandoned_leases_expire_and_the_tasks_are_finished_by_others(claim_path
     # A quitter who comes back late cannot push the task over k; their draft stays.
     late = Annotation.objects.get(task_id=first, annotator=quitters[0])
     with pytest.raises(ConflictError):
-        annotation_submit(annotation=late, user=quitters[0], revision=late.revision, statements=[],
-                          no_statement=True)
+        annotation_submit(annotation=late, user=quitters[0], revision=late.revision, statements=[], no_statement=True)
     assert Annotation.objects.filter(task_id=first, status="submitted").count() == K
     assert Annotation.objects.filter(Q(task_id=first) & Q(status="draft")).count() == K
 
@@ -160,8 +170,9 @@ def test_a_claim_that_waited_for_a_submit_still_finds_the_room_it_left(claim_pat
     project = ProjectFactory(annotators_per_task=K)
     build_corpus(project=project, articles=1, per_article=1)
     tasks_sync(project=project)
-    first_user, submitter, waiter = (MembershipFactory(project=project, user=UserFactory(), role="annotator").user
-                                     for _ in range(3))
+    first_user, submitter, waiter = (
+        MembershipFactory(project=project, user=UserFactory(), role="annotator").user for _ in range(3)
+    )
     task_id = assignment_claim_next(user=first_user, project=project).task_id
     done = Annotation.objects.get(task_id=task_id, annotator=first_user)
     annotation_submit(annotation=done, user=first_user, revision=done.revision, statements=[], no_statement=True)
@@ -174,8 +185,9 @@ def test_a_claim_that_waited_for_a_submit_still_finds_the_room_it_left(claim_pat
         try:
             with transaction.atomic():
                 mine = Annotation.objects.get(task_id=task_id, annotator=submitter)
-                annotation_submit(annotation=mine, user=submitter, revision=mine.revision, statements=[],
-                                  no_statement=True)
+                annotation_submit(
+                    annotation=mine, user=submitter, revision=mine.revision, statements=[], no_statement=True
+                )
                 submit_locked.set()
                 release.wait(30)
         finally:

@@ -20,8 +20,10 @@ BAD_STATEMENTS = [
     ({"actor_role": [], "claim": 1, "stance": "favor"}, "actor_role"),
     ({"actor_role": {}, "claim": 1, "stance": "favor"}, "actor_role"),
     ({"actor_role": "author", "claim": 2**64 - 1, "stance": "favor"}, "claim"),
-    ({"actor_role": "mention", "actor": 1, "actor_start": 0, "actor_end": 2**31, "claim": 1, "stance": "favor"},
-     "actor_end"),
+    (
+        {"actor_role": "mention", "actor": 1, "actor_start": 0, "actor_end": 2**31, "claim": 1, "stance": "favor"},
+        "actor_end",
+    ),
 ]
 
 
@@ -39,22 +41,34 @@ def test_a_bad_statement_is_the_same_list_shaped_400_on_submit_and_on_draft_save
 
 def test_statement_errors_found_against_the_paragraph_keep_the_same_shape(workspace, claim):
     client, annotation_id = workspace
-    body = {"revision": 0, "statements": [{"actor_role": "author", "claim": claim.pk, "stance": "favor"},
-                                          {"actor_role": "author", "claim": claim.pk + 1000, "stance": "favor"}]}
-    for response in (client.post(f"/api/annotations/{annotation_id}/submit/", body, format="json"),
-                     client.put(f"/api/annotations/{annotation_id}/", body, format="json")):
+    body = {
+        "revision": 0,
+        "statements": [
+            {"actor_role": "author", "claim": claim.pk, "stance": "favor"},
+            {"actor_role": "author", "claim": claim.pk + 1000, "stance": "favor"},
+        ],
+    }
+    for response in (
+        client.post(f"/api/annotations/{annotation_id}/submit/", body, format="json"),
+        client.put(f"/api/annotations/{annotation_id}/", body, format="json"),
+    ):
         assert response.status_code == 400
         assert response.json()["statements"][0] == {} and "claim" in response.json()["statements"][1]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"revision": 2**31, "statements": []}, "revision"),
-    ({"revision": 0, "time_spent_ms": 2**63, "no_statement": True, "statements": []}, "time_spent_ms"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"revision": 2**31, "statements": []}, "revision"),
+        ({"revision": 0, "time_spent_ms": 2**63, "no_statement": True, "statements": []}, "time_spent_ms"),
+    ],
+)
 def test_numbers_beyond_the_columns_range_are_a_400(workspace, body, field):
     client, annotation_id = workspace
-    for response in (client.post(f"/api/annotations/{annotation_id}/submit/", body, format="json"),
-                     client.put(f"/api/annotations/{annotation_id}/", body, format="json")):
+    for response in (
+        client.post(f"/api/annotations/{annotation_id}/submit/", body, format="json"),
+        client.put(f"/api/annotations/{annotation_id}/", body, format="json"),
+    ):
         assert response.status_code == 400, response.content
         assert list(response.json()) == [field]
 
@@ -76,8 +90,7 @@ def test_a_date_with_an_offset_postgresql_does_not_take_is_filtered_in_utc(annot
 def test_a_nul_byte_in_any_query_parameter_is_a_400_on_pages_and_api(project, manager, annotator):
     page = Client()
     page.force_login(manager)
-    for url in (f"/projects/{project.pk}/actors/?q=a%00b", f"/projects/{project.pk}/claims/?q=%00",
-                "/corpora/?q=x%00"):
+    for url in (f"/projects/{project.pk}/actors/?q=a%00b", f"/projects/{project.pk}/claims/?q=%00", "/corpora/?q=x%00"):
         response = page.get(url)
         assert response.status_code == 400, url
         assert "NUL" in response.content.decode()

@@ -27,14 +27,23 @@ def test_labelled_holders_teach_the_job_which_mention_speaks(project, annotator,
     china = Actor.objects.create(project=project, name="China", status="approved")
     articles = [ArticleFactory() for _ in range(3)]
     for i in range(18):
-        holder, other = (("the US", "China") if i % 2 == 0 else ("China", "the US"))
-        text = (f"{holder[0].upper()}{holder[1:]} said on Monday ({i}) that talks with {other} on the pipeline "
-                "went well.")
-        task = TaskFactory(project=project, paragraph__article=articles[i % 3], paragraph__position=i,
-                           paragraph__text=text)
+        holder, other = ("the US", "China") if i % 2 == 0 else ("China", "the US")
+        text = (
+            f"{holder[0].upper()}{holder[1:]} said on Monday ({i}) that talks with {other} on the pipeline went well."
+        )
+        task = TaskFactory(
+            project=project, paragraph__article=articles[i % 3], paragraph__position=i, paragraph__text=text
+        )
         annotation = AnnotationFactory(task=task, annotator=annotator, status="submitted")
-        StatementFactory(annotation=annotation, actor_role="mention", actor=us if holder == "the US" else china,
-                         actor_start=0, actor_end=len(holder), claim=claim, stance=against if i % 3 == 0 else favor)
+        StatementFactory(
+            annotation=annotation,
+            actor_role="mention",
+            actor=us if holder == "the US" else china,
+            actor_start=0,
+            actor_end=len(holder),
+            claim=claim,
+            stance=against if i % 3 == 0 else favor,
+        )
     version = stance_model_train(project=project)
     assert version.params["holder_model"] is True
     text = "The US warned on Tuesday that talks with China and China's allies had stalled."
@@ -43,6 +52,6 @@ def test_labelled_holders_teach_the_job_which_mention_speaks(project, annotator,
         job = prelabel_job_create(project=project, task_ids=[fresh.pk])
     run_job(job, django_capture_on_commit_callbacks)
     actors = {p.actor.name: p for p in Prediction.objects.filter(task=fresh, kind="actor")}
-    assert set(actors) == {"United States", "China"}          # one suggestion per actor, not per mention
-    assert (actors["United States"].start, actors["United States"].end) == (0, 6)   # "The US", as labelled
+    assert set(actors) == {"United States", "China"}  # one suggestion per actor, not per mention
+    assert (actors["United States"].start, actors["United States"].end) == (0, 6)  # "The US", as labelled
     assert actors["United States"].score > actors["China"].score

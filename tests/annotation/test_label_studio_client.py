@@ -30,8 +30,15 @@ def test_push_sends_config_k_guidelines_submitted_annotations_and_paragraph_leve
     project.guidelines = "Mark <every> stance."
     project.save()
     ps = PredictionSet.objects.create(task=data["tasks"][0], model_name="claims", model_version="2")
-    Prediction.objects.create(prediction_set=ps, task=data["tasks"][0], kind="claim", model_name="claims",
-                              model_version="2", score=0.7, claim=data["claims"]["The pipeline deal is good"])
+    Prediction.objects.create(
+        prediction_set=ps,
+        task=data["tasks"][0],
+        kind="claim",
+        model_name="claims",
+        model_version="2",
+        score=0.7,
+        claim=data["claims"]["The pipeline deal is good"],
+    )
     stub.users.append({"id": 5, "email": "alice0@example.org"})
     result = label_studio_push(project=project, client=ls_client(url=stub.url, api_key=TOKEN))
     assert result == {"ls_project_id": 1, "tasks": 12, "updated": 0, "annotations": 36, "predictions": 2}
@@ -68,16 +75,32 @@ def test_pull_imports_the_servers_annotations_as_submitted_statements(project, s
         if "EU" not in text:
             return []
         s = text.index("EU")
-        statement = {"actor_role": "mention", "actor": eu.name, "actor_start": s, "actor_end": s + 2,
-                     "claim": "Sanctions work", "stance": "favor", "evidence_start": None, "evidence_end": None}
-        return [{"id": 1000 + task["id"], "completed_by": 5, "was_cancelled": False,
-                 "result": result_for_statements(text, [statement])}]
+        statement = {
+            "actor_role": "mention",
+            "actor": eu.name,
+            "actor_start": s,
+            "actor_end": s + 2,
+            "claim": "Sanctions work",
+            "stance": "favor",
+            "evidence_start": None,
+            "evidence_end": None,
+        }
+        return [
+            {
+                "id": 1000 + task["id"],
+                "completed_by": 5,
+                "was_cancelled": False,
+                "result": result_for_statements(text, [statement]),
+            }
+        ]
+
     stub.annotate = annotate
     summary = label_studio_pull(project=project, ls_project_id=1, client=client)
     assert summary.annotations == 6 and summary.users_created == [] and summary.users_matched == 1
     stored = Statement.objects.filter(annotation__task__project=project)
     assert set(stored.values_list("annotation__annotator__username", "actor__name", "stance__value")) == {
-        ("alice0", "EU", "favor")}
+        ("alice0", "EU", "favor")
+    }
     assert ("GET", "/api/projects/1/export?download_all_tasks=true&export_type=JSON") in stub.requests
     stub.annotate = None  # every annotation deleted in Label Studio
     assert label_studio_pull(project=project, ls_project_id=1, client=client).deleted == 6

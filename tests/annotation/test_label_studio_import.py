@@ -20,11 +20,23 @@ pytestmark = pytest.mark.django_db
 
 
 def _statements(project, exclude_users=()):
-    rows = (Statement.objects.filter(annotation__task__project=project, annotation__status="submitted")
-            .exclude(annotation__annotator__in=exclude_users)
-            .values_list("annotation__task__paragraph_id", "annotation__annotator_id", "actor_role", "actor__name",
-                         "actor_start", "actor_end", "claim__text", "stance__value", "evidence_start", "evidence_end",
-                         "note"))
+    rows = (
+        Statement.objects.filter(annotation__task__project=project, annotation__status="submitted")
+        .exclude(annotation__annotator__in=exclude_users)
+        .values_list(
+            "annotation__task__paragraph_id",
+            "annotation__annotator_id",
+            "actor_role",
+            "actor__name",
+            "actor_start",
+            "actor_end",
+            "claim__text",
+            "stance__value",
+            "evidence_start",
+            "evidence_end",
+            "note",
+        )
+    )
     return sorted(rows, key=str)
 
 
@@ -35,8 +47,11 @@ def exported(project, settings, tmp_path):
 
     point_exports_at(settings, tmp_path)
     data = build_project(project)
-    version = dataset_version_create(project=project, params={"formats": ["label_studio"], "include_annotations": True,
-                                                              "include_predictions": True}, enqueue=False)
+    version = dataset_version_create(
+        project=project,
+        params={"formats": ["label_studio"], "include_annotations": True, "include_predictions": True},
+        enqueue=False,
+    )
     version = dataset_version_build(version_id=version.pk)
     assert version.status == "complete", version.error
     tasks = json.loads((folder_of(version, tmp_path) / "label_studio.json").read_text())
@@ -61,7 +76,13 @@ def test_round_trip_export_then_import_gives_the_same_statements_by_the_same_peo
     assert summary.prediction_sets == 1 and summary.predictions == 1
     pred = Prediction.objects.get(task__project=project)
     assert (pred.model_name, pred.model_version, pred.kind, pred.actor.name, pred.start, pred.end) == (
-        "keywords", "1", "actor", "EU", 4, 6)
+        "keywords",
+        "1",
+        "actor",
+        "EU",
+        4,
+        6,
+    )
 
 
 def test_reimporting_our_own_export_into_the_same_project_changes_nothing_and_writes_no_history(project, exported):
@@ -88,16 +109,33 @@ def test_a_changed_stance_is_one_edit_with_its_history(project, exported):
     assert [s["stance"] for s in edit.after["statements"]].count("against") == 1
 
 
-@pytest.mark.parametrize("breakage, field, message", [
-    (lambda t: [r for r in t[3]["annotations"][1]["result"] if r.get("from_name") == "claim"][0]["value"]
-     .update(taxonomy=[["Nobody says this"]]), "annotations[0].result (statement 0).claim", "unknown claim"),
-    (lambda t: t[3]["annotations"][1]["result"][0]["value"].update(start=5, end=500),
-     "annotations[0].result[0].value.start", "not inside the text"),
-    (lambda t: [r for r in t[3]["annotations"][1]["result"] if r.get("from_name") == "stance"][0]["value"]
-     .update(choices=["maybe"]), "annotations[0].result (statement 0).stance", "unknown stance"),
-])
-def test_a_bad_annotation_is_refused_with_task_and_field_and_the_others_are_imported(project, exported, breakage,
-                                                                                      field, message):
+@pytest.mark.parametrize(
+    "breakage, field, message",
+    [
+        (
+            lambda t: [r for r in t[3]["annotations"][1]["result"] if r.get("from_name") == "claim"][0]["value"].update(
+                taxonomy=[["Nobody says this"]]
+            ),
+            "annotations[0].result (statement 0).claim",
+            "unknown claim",
+        ),
+        (
+            lambda t: t[3]["annotations"][1]["result"][0]["value"].update(start=5, end=500),
+            "annotations[0].result[0].value.start",
+            "not inside the text",
+        ),
+        (
+            lambda t: [r for r in t[3]["annotations"][1]["result"] if r.get("from_name") == "stance"][0][
+                "value"
+            ].update(choices=["maybe"]),
+            "annotations[0].result (statement 0).stance",
+            "unknown stance",
+        ),
+    ],
+)
+def test_a_bad_annotation_is_refused_with_task_and_field_and_the_others_are_imported(
+    project, exported, breakage, field, message
+):
     _, tasks = exported
     broken = copy.deepcopy(tasks)
     breakage(broken)
@@ -113,12 +151,16 @@ def test_a_bad_annotation_is_refused_with_task_and_field_and_the_others_are_impo
     assert Annotation.objects.filter(task__project=project).count() == 11
 
 
-@pytest.mark.parametrize("breakage, field, message", [
-    (lambda t: t[3]["data"].update(text="something else"), "data.text", "differs"),
-    (lambda t: t[3]["data"].update(task_id=999999, paragraph_id=999999), "data.task_id", "no task"),
-])
-def test_a_task_that_does_not_match_is_refused_whole_and_the_other_tasks_are_imported(project, exported, breakage,
-                                                                                       field, message):
+@pytest.mark.parametrize(
+    "breakage, field, message",
+    [
+        (lambda t: t[3]["data"].update(text="something else"), "data.text", "differs"),
+        (lambda t: t[3]["data"].update(task_id=999999, paragraph_id=999999), "data.task_id", "no task"),
+    ],
+)
+def test_a_task_that_does_not_match_is_refused_whole_and_the_other_tasks_are_imported(
+    project, exported, breakage, field, message
+):
     _, tasks = exported
     broken = copy.deepcopy(tasks)
     breakage(broken)
@@ -147,8 +189,14 @@ def _ls_annotation(text, regions, who="alice0@example.org"):
 
 
 def _region(rid, start, end, text, name, key, value, origin):
-    return {"id": rid, "from_name": name, "to_name": "text", "type": "labels", "origin": origin,
-            "value": {"start": start, "end": end, "text": text[start:end], key: value}}
+    return {
+        "id": rid,
+        "from_name": name,
+        "to_name": "text",
+        "type": "labels",
+        "origin": origin,
+        "value": {"start": start, "end": end, "text": text[start:end], key: value},
+    }
 
 
 def test_untouched_pre_label_regions_are_ignored_and_counted_not_an_error(project):
@@ -169,7 +217,8 @@ def test_untouched_pre_label_regions_are_ignored_and_counted_not_an_error(projec
     summary = label_studio_import(project=project, source=[item])
     assert (summary.annotations, summary.ignored_regions, summary.refused) == (1, 1, [])
     assert list(Statement.objects.filter(annotation__task=task).values_list("actor__name", "stance__value")) == [
-        ("Russia", "favor")]
+        ("Russia", "favor")
+    ]
     regions[-1]["origin"] = "prediction-changed"  # touched but left incomplete: the annotator's own half-work
     regions[-2]["origin"] = "manual"
     summary = label_studio_import(project=project, source=[item])
@@ -182,10 +231,12 @@ def test_ls_users_are_matched_by_email_and_unknown_people_get_placeholders_named
     task = data["tasks"][1]
     text = task.paragraph.text
     eu = text.index("EU")
-    regions = [_region("r", eu, eu + 2, text, "actor", "labels", ["mention"], "manual"),
-               _region("r", eu, eu + 2, text, "actor_ref", "taxonomy", [["EU"]], "manual"),
-               _region("r", eu, eu + 2, text, "claim", "taxonomy", [["Sanctions work"]], "manual"),
-               _region("r", eu, eu + 2, text, "stance", "choices", ["favor"], "manual")]
+    regions = [
+        _region("r", eu, eu + 2, text, "actor", "labels", ["mention"], "manual"),
+        _region("r", eu, eu + 2, text, "actor_ref", "taxonomy", [["EU"]], "manual"),
+        _region("r", eu, eu + 2, text, "claim", "taxonomy", [["Sanctions work"]], "manual"),
+        _region("r", eu, eu + 2, text, "stance", "choices", ["favor"], "manual"),
+    ]
     anns = [{"id": 10 + i, "completed_by": ls_id, "result": regions} for i, ls_id in enumerate((21, 22, 23, 24))]
     item = {"id": 3, "data": {"text": text, "task_id": task.pk}, "annotations": anns}
     users = {21: "Alice0@example.org", 22: "alice1@example.org", 23: "newcomer@example.org", 24: "alice2@example.org"}
@@ -204,6 +255,7 @@ def test_the_database_refusing_a_batch_falls_back_to_one_annotation_at_a_time(pr
 
     def refuse(*args, **kwargs):
         raise IntegrityError("simulated concurrent change")
+
     monkeypatch.setattr(label_studio_write, "_fast", refuse)
     summary = label_studio_import(project=project, source=tasks)
     assert (summary.annotations, summary.refused, summary.prediction_sets) == (36, [], 1)
@@ -217,18 +269,33 @@ def test_json_min_imports_and_csv_and_others_are_refused_by_name(project):
     text = task.paragraph.text
     eu = text.index("EU")
     span = {"start": eu, "end": eu + 2, "text": "EU"}
-    record = {"id": 9, "text": text, "task_id": task.pk, "annotator": "alice1@example.org", "annotation_id": 77,
-              "actor": [{**span, "labels": ["mention"]}], "actor_ref": {**span, "taxonomy": [["EU"]]},
-              "claim": {**span, "taxonomy": [["Sanctions work"]]}, "stance": "against"}
+    record = {
+        "id": 9,
+        "text": text,
+        "task_id": task.pk,
+        "annotator": "alice1@example.org",
+        "annotation_id": 77,
+        "actor": [{**span, "labels": ["mention"]}],
+        "actor_ref": {**span, "taxonomy": [["EU"]]},
+        "claim": {**span, "taxonomy": [["Sanctions work"]]},
+        "stance": "against",
+    }
     summary = label_studio_import(project=project, source=json.dumps([record]))
     assert (summary.format, summary.annotations, summary.refused) == ("JSON_MIN", 1, [])
     assert Statement.objects.get(annotation__task=task).stance.value == "against"
-    two = {**record, "stance": ["favor", "against"],
-           "actor": [{**span, "labels": ["mention"]}, {"start": 0, "end": 3, "text": text[:3], "labels": ["mention"]}]}
+    two = {
+        **record,
+        "stance": ["favor", "against"],
+        "actor": [{**span, "labels": ["mention"]}, {"start": 0, "end": 3, "text": text[:3], "labels": ["mention"]}],
+    }
     summary = label_studio_import(project=project, source=json.dumps([two]))
     assert summary.annotations == 0 and "export JSON" in summary.refused[0].reason
-    for body, name in ((b"id,text,annotator\n1,hello,3\n", "CSV export"), (b"id\ttext\n1\thello\n", "TSV export"),
-                       (b"-DOCSTART- -X- O\n", "CoNLL"), (b"PK\x03\x04zip", "ZIP")):
+    for body, name in (
+        (b"id,text,annotator\n1,hello,3\n", "CSV export"),
+        (b"id\ttext\n1\thello\n", "TSV export"),
+        (b"-DOCSTART- -X- O\n", "CoNLL"),
+        (b"PK\x03\x04zip", "ZIP"),
+    ):
         with pytest.raises(LabelStudioImportError, match=name):
             label_studio_import(project=project, source=body)
 
@@ -257,22 +324,35 @@ def test_a_member_matched_by_username_is_not_duplicated(project):
     _clear(project)
     bob = MembershipFactory(project=project, user=UserFactory(username="bob", email=""), role="annotator").user
     task = data["tasks"][0]
-    item = {"id": 1, "data": {"text": task.paragraph.text, "task_id": task.pk},
-            "annotations": [{"id": 1, "completed_by": "bob", "result": [
-                {"id": "ns", "from_name": "no_statement", "type": "choices", "value": {"choices": ["no statement"]}}]}]}
+    item = {
+        "id": 1,
+        "data": {"text": task.paragraph.text, "task_id": task.pk},
+        "annotations": [
+            {
+                "id": 1,
+                "completed_by": "bob",
+                "result": [
+                    {"id": "ns", "from_name": "no_statement", "type": "choices", "value": {"choices": ["no statement"]}}
+                ],
+            }
+        ],
+    }
     summary = label_studio_import(project=project, source=[item])
     assert summary.users_created == [] and Annotation.objects.get(task=task).annotator == bob
 
 
-def test_the_label_studio_export_carries_paragraphs_without_gold_and_the_other_formats_do_not(project, settings,
-                                                                                               tmp_path):
+def test_the_label_studio_export_carries_paragraphs_without_gold_and_the_other_formats_do_not(
+    project, settings, tmp_path
+):
     from exports.services.export import dataset_version_build, dataset_version_create
 
     point_exports_at(settings, tmp_path)
     build_project(project)
-    version = dataset_version_create(project=project, params={
-        "formats": ["label_studio", "jsonl"], "include_annotations": True, "gold_strategy": "adjudicated"},
-        enqueue=False)
+    version = dataset_version_create(
+        project=project,
+        params={"formats": ["label_studio", "jsonl"], "include_annotations": True, "gold_strategy": "adjudicated"},
+        enqueue=False,
+    )
     version = dataset_version_build(version_id=version.pk)
     assert version.status == "complete", version.error
     folder = folder_of(version, tmp_path)
@@ -289,8 +369,9 @@ def test_a_project_with_no_actors_or_claims_builds_every_export_format(settings,
 
     point_exports_at(settings, tmp_path)
     project = ProjectFactory()
-    version = dataset_version_create(project=project, params={"formats": list(FORMATS), "include_annotations": True},
-                                     enqueue=False)
+    version = dataset_version_create(
+        project=project, params={"formats": list(FORMATS), "include_annotations": True}, enqueue=False
+    )
     version = dataset_version_build(version_id=version.pk)
     assert version.status == "complete", version.error
     validate_config((folder_of(version, tmp_path) / "label_studio_config.xml").read_text())
@@ -303,8 +384,12 @@ def test_a_label_studio_annotation_id_never_picks_up_one_of_our_pseudonyms(proje
     task = copy.deepcopy(tasks[1])
     ours = task["annotations"][1]
     ours_key = str(ours["id"])
-    made_in_ls = {**copy.deepcopy(ours), "id": ours["id"], "import_id": None,
-                  "completed_by": {"email": "newcomer@example.org"}}
+    made_in_ls = {
+        **copy.deepcopy(ours),
+        "id": ours["id"],
+        "import_id": None,
+        "completed_by": {"email": "newcomer@example.org"},
+    }
     task["annotations"] = [made_in_ls]
     assert ours_key in task["meta"]["standpoint"]["annotators"]
     _clear(project)

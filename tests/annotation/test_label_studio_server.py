@@ -17,8 +17,12 @@ from tests.exports.conftest import folder_of
 from tests.exports.export_data import build_project
 from tests.exports.storage_support import point_exports_at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.skipif(
-    not os.environ.get("LABEL_STUDIO_URL"), reason="no LABEL_STUDIO_URL: `make test` starts a real Label Studio")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not os.environ.get("LABEL_STUDIO_URL"), reason="no LABEL_STUDIO_URL: `make test` starts a real Label Studio"
+    ),
+]
 
 
 @pytest.fixture
@@ -39,13 +43,20 @@ def _ls_user(client, email):
 
 
 def _export(client, pid, export_type="JSON"):
-    return json.loads(b"".join(client.projects.exports.download_sync(id=pid, export_type=export_type,
-                                                                     download_all_tasks=True)))
+    return json.loads(
+        b"".join(client.projects.exports.download_sync(id=pid, export_type=export_type, download_all_tasks=True))
+    )
 
 
 def _region(rid, start, end, text, name, kind, key, value, origin="manual"):
-    return {"id": rid, "from_name": name, "to_name": "text", "type": kind, "origin": origin,
-            "value": {"start": start, "end": end, "text": text[start:end], key: value}}
+    return {
+        "id": rid,
+        "from_name": name,
+        "to_name": "text",
+        "type": kind,
+        "origin": origin,
+        "value": {"start": start, "end": end, "text": text[start:end], key: value},
+    }
 
 
 def _statement_regions(rid, start, end, text, *, role, actor, claim, stance, origin="manual"):
@@ -95,26 +106,47 @@ def test_annotate_in_label_studio_then_pull_change_delete_and_pull_again(project
     text = ls_task["data"]["text"]
     china = text.index("China")
     # as the UI stores it: the pre-labelled Russia region completed, China left as predicted
-    result = (_statement_regions("p0", 0, 6, text, role="mention", actor="Russia", claim=None, stance=None,
-                                 origin="prediction")
-              + [_region("p0", 0, 6, text, "claim", "taxonomy", "taxonomy", [["The pipeline deal is good"]]),
-                 _region("p0", 0, 6, text, "stance", "choices", "choices", ["favor"])]
-              + _statement_regions("p1", china, china + 5, text, role="mention", actor="China", claim=None,
-                                   stance=None, origin="prediction"))
+    result = (
+        _statement_regions(
+            "p0", 0, 6, text, role="mention", actor="Russia", claim=None, stance=None, origin="prediction"
+        )
+        + [
+            _region("p0", 0, 6, text, "claim", "taxonomy", "taxonomy", [["The pipeline deal is good"]]),
+            _region("p0", 0, 6, text, "stance", "choices", "choices", ["favor"]),
+        ]
+        + _statement_regions(
+            "p1", china, china + 5, text, role="mention", actor="China", claim=None, stance=None, origin="prediction"
+        )
+    )
     made = ls.annotations.create(id=ls_task["id"], result=result, completed_by=alice_ls, ground_truth=False)
-    other = ls.annotations.create(id=ls_task["id"], completed_by=stranger_ls, ground_truth=False, result=[
-        {"id": "ns", "from_name": "no_statement", "to_name": "text", "type": "choices", "origin": "manual",
-         "value": {"choices": ["no statement"]}}])
+    other = ls.annotations.create(
+        id=ls_task["id"],
+        completed_by=stranger_ls,
+        ground_truth=False,
+        result=[
+            {
+                "id": "ns",
+                "from_name": "no_statement",
+                "to_name": "text",
+                "type": "choices",
+                "origin": "manual",
+                "value": {"choices": ["no statement"]},
+            }
+        ],
+    )
     summary = label_studio_pull(project=project, ls_project_id=pid, client=ls)
     assert (summary.annotations, summary.ignored_regions, summary.refused) == (2, 1, [])
     assert summary.users_created == [ls.users.get(id=stranger_ls).email]
-    alice_statements = Statement.objects.filter(annotation__task=target,
-                                                annotation__annotator__email="alice1@example.org")
+    alice_statements = Statement.objects.filter(
+        annotation__task=target, annotation__annotator__email="alice1@example.org"
+    )
     assert list(alice_statements.values_list("actor__name", "claim__text", "stance__value")) == [
-        ("Russia", "The pipeline deal is good", "favor")]
+        ("Russia", "The pipeline deal is good", "favor")
+    ]
     # change the stance in Label Studio: one edit
-    changed = [dict(r, value={**r["value"], "choices": ["against"]}) if r["from_name"] == "stance" else r
-               for r in result]
+    changed = [
+        dict(r, value={**r["value"], "choices": ["against"]}) if r["from_name"] == "stance" else r for r in result
+    ]
     ls.annotations.update(id=made.id, result=changed)
     summary = label_studio_pull(project=project, ls_project_id=pid, client=ls)
     assert (summary.annotations, summary.unchanged) == (1, 1)
@@ -135,8 +167,9 @@ def test_annotate_in_label_studio_then_pull_change_delete_and_pull_again(project
     ls.annotations.update(id=made.id, result=[r for r in changed if r["id"] == "p0"])
     assert label_studio_pull(project=project, ls_project_id=pid, client=ls).unchanged == 1
     minimal = _export(ls, pid, "JSON_MIN")
-    summary = label_studio_import(project=project, source=json.dumps(minimal).encode(),
-                                  ls_users={alice_ls: "alice1@example.org"})
+    summary = label_studio_import(
+        project=project, source=json.dumps(minimal).encode(), ls_users={alice_ls: "alice1@example.org"}
+    )
     assert summary.format == "JSON_MIN" and summary.refused == [] and summary.unchanged == 1
 
 
@@ -148,8 +181,11 @@ def test_our_dataset_export_goes_through_label_studios_import_dialog_and_comes_b
 
     point_exports_at(settings, tmp_path)
     build_project(project)
-    version = dataset_version_create(project=project, params={"formats": ["label_studio"], "include_annotations": True,
-                                                              "include_predictions": True}, enqueue=False)
+    version = dataset_version_create(
+        project=project,
+        params={"formats": ["label_studio"], "include_annotations": True, "include_predictions": True},
+        enqueue=False,
+    )
     version = dataset_version_build(version_id=version.pk)
     folder = folder_of(version, tmp_path)
     config = (folder / "label_studio_config.xml").read_text()
@@ -165,9 +201,12 @@ def test_our_dataset_export_goes_through_label_studios_import_dialog_and_comes_b
             assert interface.validate_prediction(pred, return_errors=True) == []
     pid = ls.projects.create(title=f"import-{uuid.uuid4().hex[:8]}", label_config=config).id
     ls.made.append(pid)
-    response = httpx.post(f"{os.environ['LABEL_STUDIO_URL']}/api/projects/{pid}/import",
-                          headers={"Authorization": f"Token {os.environ['LABEL_STUDIO_API_KEY']}"},
-                          files={"file": ("label_studio.json", body, "application/json")}, timeout=60)
+    response = httpx.post(
+        f"{os.environ['LABEL_STUDIO_URL']}/api/projects/{pid}/import",
+        headers={"Authorization": f"Token {os.environ['LABEL_STUDIO_API_KEY']}"},
+        files={"file": ("label_studio.json", body, "application/json")},
+        timeout=60,
+    )
     assert response.status_code == 201, response.text
     assert response.json()["task_count"] == 12
     back = _export(ls, pid)

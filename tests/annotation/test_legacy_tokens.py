@@ -20,10 +20,14 @@ LEGACY_KEY = "0123456789abcdef0123456789abcdef01234567"
 def test_an_old_authtoken_key_keeps_working_after_the_copy():
     user = UserFactory(username="legacy-user")
     with connection.cursor() as cur:
-        cur.execute('CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, '
-                    '"created" timestamptz NOT NULL, "user_id" integer NOT NULL)')
-        cur.execute('INSERT INTO "authtoken_token" ("key", "created", "user_id") VALUES (%s, %s, %s)',
-                    [LEGACY_KEY, timezone.now(), user.pk])
+        cur.execute(
+            'CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, '
+            '"created" timestamptz NOT NULL, "user_id" integer NOT NULL)'
+        )
+        cur.execute(
+            'INSERT INTO "authtoken_token" ("key", "created", "user_id") VALUES (%s, %s, %s)',
+            [LEGACY_KEY, timezone.now(), user.pk],
+        )
     with connection.schema_editor() as editor:
         migration.copy_legacy_tokens(global_apps, editor)
         migration.copy_legacy_tokens(global_apps, editor)  # a rerun adds nothing

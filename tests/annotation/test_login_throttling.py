@@ -42,8 +42,7 @@ def tight(settings):
 
 
 def _token(username, password, addr):
-    return APIClient().post(TOKEN_URL, {"username": username, "password": password}, format="json",
-                            REMOTE_ADDR=addr)
+    return APIClient().post(TOKEN_URL, {"username": username, "password": password}, format="json", REMOTE_ADDR=addr)
 
 
 def _login(username, password, addr):

@@ -107,8 +107,9 @@ def test_registry_search_matches_aliases_and_paginates(client, manager, project)
 def test_registry_partial_is_only_the_table(client, manager, project):
     ClaimFactory(project=project, text="Sanctions work", status="proposed")
     client.force_login(manager)
-    response = client.get(reverse("annotation:registry-claims", args=[project.pk]), {"partial": "1"},
-                          HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("annotation:registry-claims", args=[project.pk]), {"partial": "1"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert "Sanctions work" in html and "Approve" in html
     assert "<html" not in html

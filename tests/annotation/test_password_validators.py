@@ -25,7 +25,13 @@ def test_a_password_like_the_username_is_refused():
 
 @pytest.mark.django_db
 def test_the_add_user_form_refuses_a_numeric_password():
-    form = AdminUserCreationForm(data={"username": "newperson", "password1": "8405937261034",
-                                       "password2": "8405937261034", "usable_password": "true"})
+    form = AdminUserCreationForm(
+        data={
+            "username": "newperson",
+            "password1": "8405937261034",
+            "password2": "8405937261034",
+            "usable_password": "true",
+        }
+    )
     assert not form.is_valid()
     assert "entirely numeric" in str(form.errors)

@@ -43,8 +43,10 @@ def test_only_managers_of_that_project_see_or_invite(project, manager, annotator
     for user, code in ((annotator, 403), (ml_engineer, 403), (outsider, 404), (other_manager, 404)):
         client = _client(user)
         assert client.get(_url(project)).status_code == code
-        assert client.post(_url(project, "invite/"), {"role": "manager", "expires_in_days": 7,
-                                                     "max_uses": 1}).status_code == code
+        assert (
+            client.post(_url(project, "invite/"), {"role": "manager", "expires_in_days": 7, "max_uses": 1}).status_code
+            == code
+        )
     assert Client().get(_url(project)).status_code == 302  # to the log-in page
     assert not Invitation.objects.exists()
 
@@ -52,8 +54,10 @@ def test_only_managers_of_that_project_see_or_invite(project, manager, annotator
 def test_manager_invites_by_email_and_the_link_is_shown_once(project, manager, django_capture_on_commit_callbacks):
     client = _client(manager)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_url(project, "invite/"), {"email": "ann@example.org", "role": "annotator",
-                                                          "expires_in_days": 3, "max_uses": 1})
+        response = client.post(
+            _url(project, "invite/"),
+            {"email": "ann@example.org", "role": "annotator", "expires_in_days": 3, "max_uses": 1},
+        )
     assert response.status_code == 201
     link = response.context["new_link"]
     assert link.startswith("http://testserver/invitations/") and link in response.content.decode()
@@ -65,8 +69,9 @@ def test_manager_invites_by_email_and_the_link_is_shown_once(project, manager, d
 
 
 def test_invite_form_bad_input_is_a_400_with_the_reason(project, manager):
-    response = _client(manager).post(_url(project, "invite/"), {"email": "nope", "role": "boss",
-                                                               "expires_in_days": 1000, "max_uses": 0})
+    response = _client(manager).post(
+        _url(project, "invite/"), {"email": "nope", "role": "boss", "expires_in_days": 1000, "max_uses": 0}
+    )
     assert response.status_code == 400
     errors = response.context["invite_form"].errors
     assert set(errors) == {"email", "role", "expires_in_days", "max_uses"}
@@ -87,8 +92,7 @@ def test_signup_page_creates_the_account_logs_in_and_lands_in_the_project(projec
     client = Client()
     page = client.get(f"/invitations/{token}/")
     assert page.status_code == 200 and project.name in page.content.decode()
-    response = client.post(f"/invitations/{token}/", {"username": "newbie", "password": GOOD,
-                                                      "password_again": GOOD})
+    response = client.post(f"/invitations/{token}/", {"username": "newbie", "password": GOOD, "password_again": GOOD})
     assert response.status_code == 302 and response.url == f"/projects/{project.pk}/annotate/"
     assert client.get(response.url).status_code == 200  # logged in, a member
     assert ProjectMembership.objects.get(user__username="newbie", project=project).role == "annotator"
@@ -107,22 +111,24 @@ def test_signup_with_a_bad_link_is_a_clear_4xx(project, manager, state):
         Invitation.objects.filter(pk=invitation.pk).update(use_count=1)
     else:
         token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    response = Client().post(f"/invitations/{token}/", {"username": "late", "password": GOOD,
-                                                        "password_again": GOOD})
+    response = Client().post(f"/invitations/{token}/", {"username": "late", "password": GOOD, "password_again": GOOD})
     assert response.status_code == (404 if state == "unknown" else 410)
-    assert {"expired": "expired", "revoked": "withdrawn", "used": "already been used",
-            "unknown": "not valid"}[state] in response.content.decode()
+    assert {"expired": "expired", "revoked": "withdrawn", "used": "already been used", "unknown": "not valid"}[
+        state
+    ] in response.content.decode()
     assert not User.objects.filter(username="late").exists()
 
 
 def test_signup_weak_password_or_mismatch_is_a_400_that_says_why(project, manager):
     _, token = people.invitation_create(project=project, created_by=manager, role="annotator")
     client = Client()
-    weak = client.post(f"/invitations/{token}/", {"username": "newbie", "password": "password",
-                                                  "password_again": "password"})
+    weak = client.post(
+        f"/invitations/{token}/", {"username": "newbie", "password": "password", "password_again": "password"}
+    )
     assert weak.status_code == 400 and "too common" in weak.content.decode()
-    differ = client.post(f"/invitations/{token}/", {"username": "newbie", "password": GOOD,
-                                                    "password_again": GOOD + "x"})
+    differ = client.post(
+        f"/invitations/{token}/", {"username": "newbie", "password": GOOD, "password_again": GOOD + "x"}
+    )
     assert differ.status_code == 400 and "The two passwords differ." in differ.content.decode()
     empty = client.post(f"/invitations/{token}/", {})
     assert empty.status_code == 400
@@ -136,8 +142,9 @@ def test_signup_is_throttled_like_login(project, manager, settings):
     settings.LOGIN_THROTTLE_RATE = "1000/m"
     _, token = people.invitation_create(project=project, created_by=manager, role="annotator")
     client = Client(REMOTE_ADDR="10.9.8.7")
-    codes = [client.post(f"/invitations/{token}/", {"username": f"x{i}", "password": "1"}).status_code
-             for i in range(3)]
+    codes = [
+        client.post(f"/invitations/{token}/", {"username": f"x{i}", "password": "1"}).status_code for i in range(3)
+    ]
     _forget_counts()
     assert codes == [400, 400, 429]
 
@@ -159,8 +166,10 @@ def test_deactivate_needs_confirmation_then_blocks_login_and_reactivate_restores
     assert session.get(f"/projects/{project.pk}/annotate/").status_code == 302  # the session no longer counts
     # DRF answers 403 for a failed authentication when the first authenticator (session) has no challenge
     assert Client().get(f"/api/projects/{project.pk}/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 403
-    assert Client().post(f"/api/projects/{project.pk}/next-task/",
-                         HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+    assert Client().post(f"/api/projects/{project.pk}/next-task/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (
+        401,
+        403,
+    )
     assert client.post(_url(project, f"{annotator.pk}/reactivate/")).status_code == 302
     assert Client().login(username="annotator", password="pw")
 
@@ -181,14 +190,12 @@ def test_superuser_creates_an_account_in_the_page_others_cannot(project, manager
     ok = client.post(_url(project, "users/"), {"username": "eve", "password": GOOD, "role": "ml_engineer"})
     assert ok.status_code == 302
     assert ProjectMembership.objects.get(user__username="eve", project=project).role == "ml_engineer"
-    denied = _client(manager).post(_url(project, "users/"), {"username": "mal", "password": GOOD,
-                                                            "role": "annotator"})
+    denied = _client(manager).post(_url(project, "users/"), {"username": "mal", "password": GOOD, "role": "annotator"})
     assert denied.status_code == 403 and not User.objects.filter(username="mal").exists()
 
 
 def test_add_member_for_an_unknown_username_points_at_invitations(project, manager):
-    response = client_for(manager).post(f"/api/projects/{project.pk}/members/", {"username": "ghost"},
-                                        format="json")
+    response = client_for(manager).post(f"/api/projects/{project.pk}/members/", {"username": "ghost"}, format="json")
     assert response.status_code == 400
     message = str(response.json())
     assert "No user named 'ghost'" in message and f"/projects/{project.pk}/people/" in message

@@ -129,8 +129,18 @@ def test_deactivation_rules(project, manager, annotator):
 def test_createuser_command_with_password_file(project, tmp_path, capsys):
     secret = tmp_path / "pw"
     secret.write_text(GOOD + "\n")
-    call_command("createuser", "carla", "--role", "manager", "--project", str(project.pk),
-                 "--password-file", str(secret), "--email", "carla@example.org")
+    call_command(
+        "createuser",
+        "carla",
+        "--role",
+        "manager",
+        "--project",
+        str(project.pk),
+        "--password-file",
+        str(secret),
+        "--email",
+        "carla@example.org",
+    )
     user = User.objects.get(username="carla")
     assert user.check_password(GOOD) and ProjectMembership.objects.get(project=project, user=user).role == "manager"
     assert "Created user carla" in capsys.readouterr().out

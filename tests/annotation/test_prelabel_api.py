@@ -16,13 +16,22 @@ def tasks(project):
 
 def test_manager_starts_a_job_and_gets_it_with_progress(project, manager, tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client_for(manager).post(f"/api/projects/{project.pk}/prelabel-jobs/",
-                                            {"task_ids": [tasks[0].pk, tasks[2].pk], "batch_size": 8}, format="json")
+        response = client_for(manager).post(
+            f"/api/projects/{project.pk}/prelabel-jobs/",
+            {"task_ids": [tasks[0].pk, tasks[2].pk], "batch_size": 8},
+            format="json",
+        )
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "pending" and body["task_ids"] == sorted([tasks[0].pk, tasks[2].pk])
-    assert body["progress"] == {"done": 0, "total": 2, "percent": 0.0, "rate": None, "eta_seconds": None,
-                                "waiting_for_worker": True}  # no worker runs in this test
+    assert body["progress"] == {
+        "done": 0,
+        "total": 2,
+        "percent": 0.0,
+        "rate": None,
+        "eta_seconds": None,
+        "waiting_for_worker": True,
+    }  # no worker runs in this test
     assert len(callbacks) == 1
     listed = client_for(manager).get(f"/api/projects/{project.pk}/prelabel-jobs/").json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == body["id"]
@@ -64,8 +73,14 @@ def test_cancelling_twice_answers_409_the_second_time(project, manager):
 
 
 def test_stance_models_list_shows_versions_with_cv_scores_and_the_waiting_message(project, manager):
-    StanceModelVersion.objects.create(project=project, version=1, n_labels=40, cv_accuracy=0.8,
-                                      per_label_f1={"favor": 0.9, "against": 0.7}, artifact=b"x")
+    StanceModelVersion.objects.create(
+        project=project,
+        version=1,
+        n_labels=40,
+        cv_accuracy=0.8,
+        per_label_f1={"favor": 0.9, "against": 0.7},
+        artifact=b"x",
+    )
     body = client_for(manager).get(f"/api/projects/{project.pk}/stance-models/").json()
     assert body["versions"][0]["cv_accuracy"] == 0.8 and body["versions"][0]["per_label_f1"]["favor"] == 0.9
     assert "artifact" not in body["versions"][0]
@@ -103,8 +118,9 @@ def test_finished_jobs_stop_the_polling(client, project, manager):
     assert "hx-trigger" not in html and "Complete" in html
 
 
-def test_the_page_form_starts_a_job_and_reports_bad_input(client, project, manager, tasks,
-                                                          django_capture_on_commit_callbacks):
+def test_the_page_form_starts_a_job_and_reports_bad_input(
+    client, project, manager, tasks, django_capture_on_commit_callbacks
+):
     client.force_login(manager)
     url = reverse("annotation:prelabel", args=[project.pk])
     with django_capture_on_commit_callbacks(execute=False):

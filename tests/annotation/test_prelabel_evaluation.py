@@ -37,18 +37,37 @@ def labelled(project, manager):
     deal = ClaimFactory(project=project, text="the pipeline deal is good", normalized="the pipeline deal is good")
     other = ClaimFactory(project=project, text="Kyiv disagrees", normalized="kyiv disagrees")
     for i, task in enumerate(tasks[::2]):
-        adjudication_save(task=task, adjudicator=manager, statements=[
-            {"actor_role": "mention", "actor": china.pk, "actor_start": BEIJING, "actor_end": BEIJING + 7,
-             "claim": deal.pk, "stance": "against" if i == 1 else "favor"},
-            {"actor_role": "author", "claim": other.pk, "stance": "favor"}])
+        adjudication_save(
+            task=task,
+            adjudicator=manager,
+            statements=[
+                {
+                    "actor_role": "mention",
+                    "actor": china.pk,
+                    "actor_start": BEIJING,
+                    "actor_end": BEIJING + 7,
+                    "claim": deal.pk,
+                    "stance": "against" if i == 1 else "favor",
+                },
+                {"actor_role": "author", "claim": other.pk, "stance": "favor"},
+            ],
+        )
     for stance in ("favor", "favor", "against"):
         user = MembershipFactory(project=project, user=UserFactory(), role="annotator").user
         annotation = Annotation.objects.create(task=tasks[1], annotator=user, status=Annotation.Status.SUBMITTED)
-        Statement.objects.create(annotation=annotation, actor_role="mention", actor=china, actor_start=BEIJING,
-                                 actor_end=BEIJING + 7, claim=deal, stance=project.stance_labels.get(value=stance))
+        Statement.objects.create(
+            annotation=annotation,
+            actor_role="mention",
+            actor=china,
+            actor_start=BEIJING,
+            actor_end=BEIJING + 7,
+            claim=deal,
+            stance=project.stance_labels.get(value=stance),
+        )
     draft = Annotation.objects.create(task=tasks[3], annotator=manager, status=Annotation.Status.DRAFT)
-    Statement.objects.create(annotation=draft, actor_role="author", claim=deal,
-                             stance=project.stance_labels.get(value="against"))
+    Statement.objects.create(
+        annotation=draft, actor_role="author", claim=deal, stance=project.stance_labels.get(value="against")
+    )
     return {"tasks": tasks, "actor": china, "claims": (deal, other)}
 
 
@@ -61,7 +80,8 @@ def test_labels_are_gold_where_adjudicated_else_the_submitted_majority(project, 
     assert [(s.role, s.stance) for s in paragraphs[2].statements] == [("mention", "against"), ("author", "favor")]
     # three annotators, one statement each on the same actor and claim: the majority's stance, once
     assert [(s.actor, s.claim, s.stance, s.start) for s in paragraphs[1].statements] == [
-        (str(labelled["actor"].pk), str(deal.pk), "favor", BEIJING)]
+        (str(labelled["actor"].pk), str(deal.pk), "favor", BEIJING)
+    ]
 
 
 def test_a_run_stores_its_report_and_a_second_run_changes_nothing(project, labelled):
@@ -81,12 +101,16 @@ def test_labels_in_one_article_fail_the_run_with_the_reason(project, manager):
     build_corpus(project=project, articles=1, per_article=2)
     tasks_sync(project=project)
     claim = ClaimFactory(project=project)
-    adjudication_save(task=project.tasks.first(), adjudicator=manager,
-                      statements=[{"actor_role": "author", "claim": claim.pk, "stance": "favor"}])
+    adjudication_save(
+        task=project.tasks.first(),
+        adjudicator=manager,
+        statements=[{"actor_role": "author", "claim": claim.pk, "stance": "favor"}],
+    )
     evaluation = prelabel_evaluate_now(project=project)
     assert evaluation.status == PrelabelEvaluation.Status.FAILED
-    assert evaluation.error.startswith("Evaluation needs labelled statements in at least two articles; this project "
-                                       "has 1 statements in 1 article(s).")
+    assert evaluation.error.startswith(
+        "Evaluation needs labelled statements in at least two articles; this project has 1 statements in 1 article(s)."
+    )
 
 
 def test_the_command_prints_each_figure_beside_its_baseline(project, labelled, capsys):
@@ -98,8 +122,9 @@ def test_the_command_prints_each_figure_beside_its_baseline(project, labelled, c
         call_command("evaluate_prelabels", str(project.pk + 99))
 
 
-def test_the_page_queues_a_run_after_commit_and_shows_the_latest(client, project, manager, labelled,
-                                                                django_capture_on_commit_callbacks):
+def test_the_page_queues_a_run_after_commit_and_shows_the_latest(
+    client, project, manager, labelled, django_capture_on_commit_callbacks
+):
     url = reverse("annotation:prelabel-evaluation", args=[project.pk])
     client.force_login(manager)
     empty = client.get(url)
@@ -109,7 +134,7 @@ def test_the_page_queues_a_run_after_commit_and_shows_the_latest(client, project
     assert response.status_code == 302 and len(callbacks) == 1
     run = PrelabelEvaluation.objects.get(project=project)
     assert run.status == PrelabelEvaluation.Status.PENDING
-    prelabel_evaluation_run(evaluation_id=run.pk)   # what the worker does
+    prelabel_evaluation_run(evaluation_id=run.pk)  # what the worker does
     page = client.get(url).content.decode()
     assert "claims: top-3 recall" in page and "Article 1" in page and "No evaluation yet" not in page
 
@@ -120,7 +145,7 @@ def test_annotators_get_403_and_outsiders_404(client, project, annotator, outsid
     assert client.get(url).status_code == 403
     client.force_login(outsider)
     assert client.get(url).status_code == 404
-    client.force_login(ml_engineer)       # reads the figures, cannot start a run
+    client.force_login(ml_engineer)  # reads the figures, cannot start a run
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 403
     assert not PrelabelEvaluation.objects.exists()

@@ -26,8 +26,13 @@ BATCH = 16
 @pytest.fixture
 def env():
     purge_broker(*QUEUES)
-    yield {"STANDPOINT_PRELABEL_EMBEDDER": "hashing", "FAULT_BATCH_DELAY_S": "0.8", "PRELABEL_HEARTBEAT_S": "0.3",
-           "PRELABEL_STALE_AFTER_S": "3", "PRELABEL_REAPER_INTERVAL_S": "1"}
+    yield {
+        "STANDPOINT_PRELABEL_EMBEDDER": "hashing",
+        "FAULT_BATCH_DELAY_S": "0.8",
+        "PRELABEL_HEARTBEAT_S": "0.3",
+        "PRELABEL_STALE_AFTER_S": "3",
+        "PRELABEL_REAPER_INTERVAL_S": "1",
+    }
     purge_broker(*QUEUES)
 
 
@@ -43,8 +48,11 @@ def state(job_id):
 
 def assert_one_set_per_task(project):
     total = Task.objects.filter(project=project).count()
-    per_task = (PredictionSet.objects.filter(task__project=project, model_name=PIPELINE_NAME)
-                .values("task").annotate(n=Count("pk")))
+    per_task = (
+        PredictionSet.objects.filter(task__project=project, model_name=PIPELINE_NAME)
+        .values("task")
+        .annotate(n=Count("pk"))
+    )
     assert len(per_task) == total and {row["n"] for row in per_task} == {1}
     return total
 
@@ -54,8 +62,12 @@ def test_a_killed_pool_child_has_its_batch_redelivered(job, env, worker_logs):
     w = celery_worker(worker_logs, ",".join(QUEUES), env, concurrency=2, slowable=True)
     try:
         created = prelabel_job_create(project=project, batch_size=16)
-        wait_for(lambda: state(created.pk).status == "running" and state(created.pk).done >= 16, timeout=40,
-                 what="the first batch", log=w)
+        wait_for(
+            lambda: state(created.pk).status == "running" and state(created.pk).done >= 16,
+            timeout=40,
+            what="the first batch",
+            log=w,
+        )
         w.pool_children()[0].kill()
         wait_for(lambda: state(created.pk).status != "running", timeout=40, what="the job to end", log=w)
     finally:
@@ -65,8 +77,9 @@ def test_a_killed_pool_child_has_its_batch_redelivered(job, env, worker_logs):
     assert "signal 9 (SIGKILL)" in w.log()
 
 
-def test_a_worker_killed_as_a_whole_is_noticed_and_its_batches_requeued_by_the_reaper(job, env, worker_logs, settings,
-                                                                                   manager):
+def test_a_worker_killed_as_a_whole_is_noticed_and_its_batches_requeued_by_the_reaper(
+    job, env, worker_logs, settings, manager
+):
     project = job
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
@@ -97,8 +110,9 @@ def test_a_worker_killed_as_a_whole_is_noticed_and_its_batches_requeued_by_the_r
         second.wait_ready(), ticker.wait_ready()
         cache.delete("worker-presence:prelabel")
         assert queue_consumers("prelabel") == 1
-        wait_for(lambda: state(created.pk).status != "running", timeout=60, what="the reaper and the new worker",
-                 log=second)
+        wait_for(
+            lambda: state(created.pk).status != "running", timeout=60, what="the reaper and the new worker", log=second
+        )
     finally:
         ticker.stop()
         second.stop()

@@ -49,8 +49,9 @@ def half_done_job(project, django_capture_on_commit_callbacks):
     return job, batches
 
 
-def test_a_stalled_job_gets_exactly_its_outstanding_tasks_requeued_once(half_done_job, queue,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_stalled_job_gets_exactly_its_outstanding_tasks_requeued_once(
+    half_done_job, queue, django_capture_on_commit_callbacks
+):
     job, batches = half_done_job
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         out = reaper.prelabel_jobs_reap()
@@ -64,8 +65,9 @@ def test_a_stalled_job_gets_exactly_its_outstanding_tasks_requeued_once(half_don
     assert again == []
 
 
-def test_no_requeue_while_no_worker_consumes_the_queue_or_batches_still_wait(half_done_job, queue,
-                                                                            django_capture_on_commit_callbacks):
+def test_no_requeue_while_no_worker_consumes_the_queue_or_batches_still_wait(
+    half_done_job, queue, django_capture_on_commit_callbacks
+):
     job, _ = half_done_job
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         queue["consumers"] = 0

@@ -90,15 +90,17 @@ def test_creating_a_job_enqueues_only_its_start_after_commit(corpus_project, dja
     assert callbacks[0].args == (job.pk,)
 
 
-def test_a_job_runs_in_batches_and_every_task_gets_one_prediction_set(corpus_project,
-                                                                       django_capture_on_commit_callbacks):
+def test_a_job_runs_in_batches_and_every_task_gets_one_prediction_set(
+    corpus_project, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         job = prelabel_job_create(project=corpus_project, batch_size=40)
     batches = run_job(job, django_capture_on_commit_callbacks)
     assert [len(b) for b in batches] == [40, 40, 40, 34]
     # batches hold paragraphs of similar length (less padding in the model)
-    lengths = [[len(t.paragraph.text) for t in Task.objects.filter(pk__in=b).select_related("paragraph")]
-               for b in batches]
+    lengths = [
+        [len(t.paragraph.text) for t in Task.objects.filter(pk__in=b).select_related("paragraph")] for b in batches
+    ]
     assert all(max(a) <= min(b) for a, b in pairwise(lengths))
     assert job.status == "complete" and job.done == job.total == 154 and job.finished_at
     assert job.models_used["pipeline"]["name"] == PIPELINE_NAME
@@ -124,8 +126,9 @@ def test_running_a_batch_twice_stores_one_prediction_set(corpus_project, django_
     assert callbacks == []
 
 
-def test_alias_mentions_become_actor_predictions_on_the_registry_rows(corpus_project,
-                                                                    django_capture_on_commit_callbacks):
+def test_alias_mentions_become_actor_predictions_on_the_registry_rows(
+    corpus_project, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         job = prelabel_job_create(project=corpus_project)
     run_job(job, django_capture_on_commit_callbacks)
@@ -135,7 +138,7 @@ def test_alias_mentions_become_actor_predictions_on_the_registry_rows(corpus_pro
     kremlin = Prediction.objects.get(kind="actor", surface="the Kremlin")
     assert kremlin.actor.name == "Russia"
     paragraph = kremlin.task.paragraph.text
-    assert paragraph[kremlin.start:kremlin.end] == "the Kremlin"
+    assert paragraph[kremlin.start : kremlin.end] == "the Kremlin"
     assert Prediction.objects.filter(kind="actor_candidate").exists()
 
 
@@ -166,8 +169,13 @@ def test_progress_reports_rate_and_eta(project):
 
 def test_job_counts_done_from_the_stored_sets_and_completes(project):
     tasks = [TaskFactory(project=project) for _ in range(3)]
-    job = PrelabelJob.objects.create(project=project, status="running", total=3, started_at=timezone.now(),
-                                     models_used={"pipeline": {"name": PIPELINE_NAME, "version": "v"}})
+    job = PrelabelJob.objects.create(
+        project=project,
+        status="running",
+        total=3,
+        started_at=timezone.now(),
+        models_used={"pipeline": {"name": PIPELINE_NAME, "version": "v"}},
+    )
     for task in tasks[:2]:
         PredictionSet.objects.create(task=task, model_name=PIPELINE_NAME, model_version="v", job=job)
     PredictionSet.objects.create(task=tasks[2], model_name=PIPELINE_NAME, model_version="other")
@@ -181,15 +189,27 @@ def test_precision_per_model_version_follows_the_annotators_decisions(project, a
     task = TaskFactory(project=project)
     pset = PredictionSet.objects.create(task=task, model_name=PIPELINE_NAME, model_version="x")
     make = lambda version, kind="actor": Prediction.objects.create(  # noqa: E731
-        prediction_set=pset, task=task, kind=kind, model_name="actors-spacy", model_version=version, score=1.0)
+        prediction_set=pset, task=task, kind=kind, model_name="actors-spacy", model_version=version, score=1.0
+    )
     a1, a2, _a3, b1 = make("1-a"), make("1-a"), make("1-a"), make("1-b")
     make("1-b", kind="actor_candidate")
-    for prediction, user, decision in [(a1, annotator, "accepted"), (a1, second_annotator, "accepted"),
-                                       (a2, annotator, "rejected"), (b1, annotator, "rejected")]:
+    for prediction, user, decision in [
+        (a1, annotator, "accepted"),
+        (a1, second_annotator, "accepted"),
+        (a2, annotator, "rejected"),
+        (b1, annotator, "rejected"),
+    ]:
         PredictionDecision.objects.create(prediction=prediction, annotator=user, decision=decision)
     rows = {(r["model_version"], r["kind"]): r for r in prediction_precision(project=project)}
-    assert rows[("1-a", "actor")] == {"model_name": "actors-spacy", "model_version": "1-a", "kind": "actor",
-                                      "predictions": 3, "accepted": 2, "rejected": 1, "precision": 0.6667}
+    assert rows[("1-a", "actor")] == {
+        "model_name": "actors-spacy",
+        "model_version": "1-a",
+        "kind": "actor",
+        "predictions": 3,
+        "accepted": 2,
+        "rejected": 1,
+        "precision": 0.6667,
+    }
     assert rows[("1-b", "actor")]["precision"] == 0.0
     assert rows[("1-b", "actor_candidate")]["precision"] is None
 
@@ -216,14 +236,20 @@ def test_a_broken_gazetteer_file_loads_nothing(project, tmp_path):
 
 def label_statements(project, n, annotator):
     """n submitted author statements: favor when the paragraph praises, against when it condemns."""
-    claim = (project.claims.filter(text="the pipeline deal is good").first()
-             or ClaimFactory(project=project, text="the pipeline deal is good"))
+    claim = project.claims.filter(text="the pipeline deal is good").first() or ClaimFactory(
+        project=project, text="the pipeline deal is good"
+    )
     favor, against = project.stance_labels.get(value="favor"), project.stance_labels.get(value="against")
     for i in range(n):
         positive = i % 2 == 0
-        task = TaskFactory(project=project, paragraph__article__text=(
-            f"Item {i}: the author strongly supports and welcomes the deal, praising it." if positive else
-            f"Item {i}: the author firmly rejects and condemns the deal, calling it wrong."))
+        task = TaskFactory(
+            project=project,
+            paragraph__article__text=(
+                f"Item {i}: the author strongly supports and welcomes the deal, praising it."
+                if positive
+                else f"Item {i}: the author firmly rejects and condemns the deal, calling it wrong."
+            ),
+        )
         annotation = AnnotationFactory(task=task, annotator=annotator, status="submitted")
         StatementFactory(annotation=annotation, claim=claim, stance=favor if positive else against)
     return claim
@@ -234,8 +260,9 @@ def test_the_stance_model_waits_for_enough_labels_then_trains_with_cv_scores(pro
     project.save()
     label_statements(project, 12, annotator)
     assert not stance_retrain_due(project=project)
-    assert stance_status(project=project)["message"] == ("Not enough labels yet: 12 of 20. "
-                                                          "No stance suggestions until then.")
+    assert stance_status(project=project)["message"] == (
+        "Not enough labels yet: 12 of 20. No stance suggestions until then."
+    )
     with pytest.raises(NotEnoughLabels, match="12 stance labels so far"):
         stance_model_train(project=project)
     label_statements(project, 10, annotator)
@@ -249,17 +276,20 @@ def test_the_stance_model_waits_for_enough_labels_then_trains_with_cv_scores(pro
     assert stance_model_train(project=project).version == 2
 
 
-def test_a_job_retrains_when_due_and_its_stance_uncertainty_orders_the_next_task(project, annotator,
-                                                                                django_capture_on_commit_callbacks):
+def test_a_job_retrains_when_due_and_its_stance_uncertainty_orders_the_next_task(
+    project, annotator, django_capture_on_commit_callbacks
+):
     from annotation.services.assignment import assignment_claim_next
 
     project.stance_min_labels, project.claim_threshold, project.task_order = 10, 0.1, "uncertainty"
     project.save()
     claim = label_statements(project, 12, annotator)
     Actor.objects.create(project=project, name="Russia")
-    texts = ["Russia strongly supports and welcomes the deal, praising it, and the pipeline deal is good.",
-             "Russia said something about the deal and the pipeline deal is good, or not.",
-             "Russia firmly rejects and condemns the deal, calling it wrong: the pipeline deal is good?"]
+    texts = [
+        "Russia strongly supports and welcomes the deal, praising it, and the pipeline deal is good.",
+        "Russia said something about the deal and the pipeline deal is good, or not.",
+        "Russia firmly rejects and condemns the deal, calling it wrong: the pipeline deal is good?",
+    ]
     fresh = [TaskFactory(project=project, paragraph__article__text=t, order=1000 + i) for i, t in enumerate(texts)]
     with django_capture_on_commit_callbacks(execute=False):
         job = prelabel_job_create(project=project, task_ids=[t.pk for t in fresh])
@@ -288,8 +318,9 @@ def test_a_cancelled_job_does_no_more_batches(corpus_project, django_capture_on_
     assert not PredictionSet.objects.exists()
 
 
-def test_an_unloadable_transformer_fails_the_job_with_the_reason(corpus_project, settings, tmp_path,
-                                                                 django_capture_on_commit_callbacks):
+def test_an_unloadable_transformer_fails_the_job_with_the_reason(
+    corpus_project, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.STANDPOINT_MODEL_DIR = tmp_path
     corpus_project.transformer_model_path = "/etc"
     corpus_project.save()
@@ -317,10 +348,31 @@ def test_storing_the_same_task_twice_writes_one_set_and_reports_the_skip(project
 
     task = TaskFactory(project=project)
     actor = Actor.objects.create(project=project, name="China")
-    result = ParagraphResult([Suggestion(kind="actor", label=str(actor.pk), score=0.9, start=0, end=7,
-                                         surface="Beijing", model_name="actors-spacy", model_version="1-x"),
-                              Suggestion(kind="actor", label="999999", score=0.9, start=0, end=3, surface="Gone",
-                                         model_name="actors-spacy", model_version="1-x")], uncertainty=0.25)
+    result = ParagraphResult(
+        [
+            Suggestion(
+                kind="actor",
+                label=str(actor.pk),
+                score=0.9,
+                start=0,
+                end=7,
+                surface="Beijing",
+                model_name="actors-spacy",
+                model_version="1-x",
+            ),
+            Suggestion(
+                kind="actor",
+                label="999999",
+                score=0.9,
+                start=0,
+                end=3,
+                surface="Gone",
+                model_name="actors-spacy",
+                model_version="1-x",
+            ),
+        ],
+        uncertainty=0.25,
+    )
     assert prediction_store(task_id=task.pk, result=result, job_id=None, model_version="v") is True
     assert prediction_store(task_id=task.pk, result=result, job_id=None, model_version="v") is False
     assert PredictionSet.objects.filter(task=task).count() == 1
@@ -328,8 +380,9 @@ def test_storing_the_same_task_twice_writes_one_set_and_reports_the_skip(project
     assert Task.objects.get(pk=task.pk).uncertainty == 0.25
 
 
-def test_a_batch_that_fails_for_good_is_recorded_and_the_job_finishes_as_failed(corpus_project, monkeypatch,
-                                                                               django_capture_on_commit_callbacks):
+def test_a_batch_that_fails_for_good_is_recorded_and_the_job_finishes_as_failed(
+    corpus_project, monkeypatch, django_capture_on_commit_callbacks
+):
     from annotation.prelabel import registry
 
     with django_capture_on_commit_callbacks(execute=False):

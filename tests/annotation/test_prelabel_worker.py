@@ -32,12 +32,12 @@ def worker(worker_logs):
 
 
 def test_a_prelabel_job_over_the_shared_articles_completes_and_the_annotator_sees_suggestions(
-        worker, project, manager, annotator):
+    worker, project, manager, annotator
+):
     project.claim_threshold = 0.35
     project.save()
     build_corpus_project(project)
-    response = client_for(manager).post(f"/api/projects/{project.pk}/prelabel-jobs/", {"batch_size": 32},
-                                        format="json")
+    response = client_for(manager).post(f"/api/projects/{project.pk}/prelabel-jobs/", {"batch_size": 32}, format="json")
     assert response.status_code == 201, response.content
     job_id = response.json()["id"]
     wait_for(lambda: job_state(job_id)["status"] == "complete", timeout=240, log=worker, what="the job")
@@ -58,15 +58,18 @@ def test_a_prelabel_job_over_the_shared_articles_completes_and_the_annotator_see
     for p in body["predictions"]:
         assert p["model_name"] and p["model_version"] and 0 <= p["score"] <= 1
         if p["kind"] == "actor":
-            assert body["paragraph"]["text"][p["start"]:p["end"]] == p["surface"]
+            assert body["paragraph"]["text"][p["start"] : p["end"]] == p["surface"]
     # somewhere in the project the metonyms were linked: "the Kremlin" -> Russia
     assignment = Assignment.objects.get(pk=workspace.json()["assignment"]["id"])
     assert assignment.task.predictions.exists()
     from annotation.models import Prediction
+
     kremlin = Prediction.objects.get(task__project=project, kind="actor", surface="the Kremlin")
     assert kremlin.actor.name == "Russia"
     claims = Prediction.objects.filter(task__project=project, kind="claim")
-    assert claims.exists() and claims.filter(model_name="claims-cosine", model_version__startswith="all-minilm").exists()
+    assert (
+        claims.exists() and claims.filter(model_name="claims-cosine", model_version__startswith="all-minilm").exists()
+    )
 
 
 def celery_ids(log: str, event: str) -> set[str]:
@@ -74,7 +77,8 @@ def celery_ids(log: str, event: str) -> set[str]:
 
 
 def test_a_worker_killed_mid_job_is_replaced_and_every_paragraph_is_prelabelled_exactly_once(
-        worker_logs, project, settings):
+    worker_logs, project, settings
+):
     import redis
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
@@ -87,9 +91,15 @@ def test_a_worker_killed_mid_job_is_replaced_and_every_paragraph_is_prelabelled_
     try:
         job = prelabel_job_create(project=project, batch_size=16)
         # kill while a batch is received and not finished (not between a batch's end and the next one)
-        wait_for(lambda: job_state(job.pk)["done"] >= 32
-                 and celery_ids(first.log(), "received") - celery_ids(first.log(), "succeeded"),
-                 timeout=240, log=first, what="the first batches and one in flight")
+        wait_for(
+            lambda: (
+                job_state(job.pk)["done"] >= 32
+                and celery_ids(first.log(), "received") - celery_ids(first.log(), "succeeded")
+            ),
+            timeout=240,
+            log=first,
+            what="the first batches and one in flight",
+        )
         first.kill()
     finally:
         first.stop()
@@ -109,6 +119,9 @@ def test_a_worker_killed_mid_job_is_replaced_and_every_paragraph_is_prelabelled_
     assert interrupted <= celery_ids(second.log(), "succeeded")
     state = job_state(job.pk)
     assert state["done"] == state["total"] == total
-    per_task = (PredictionSet.objects.filter(task__project=project, model_name=PIPELINE_NAME)
-                .values("task").annotate(n=Count("pk")))
+    per_task = (
+        PredictionSet.objects.filter(task__project=project, model_name=PIPELINE_NAME)
+        .values("task")
+        .annotate(n=Count("pk"))
+    )
     assert len(per_task) == total and {row["n"] for row in per_task} == {1}

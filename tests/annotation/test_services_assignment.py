@@ -20,8 +20,9 @@ def _members(project, n):
 def _submit(user, project):
     assignment = assignment_claim_next(user=user, project=project)
     annotation = Annotation.objects.get(task_id=assignment.task_id, annotator=user)
-    return annotation_submit(annotation=annotation, user=user, revision=annotation.revision, statements=[],
-                             no_statement=True)
+    return annotation_submit(
+        annotation=annotation, user=user, revision=annotation.revision, statements=[], no_statement=True
+    )
 
 
 def test_next_task_follows_article_order_and_creates_a_draft(project, tasks, annotator):
@@ -49,8 +50,9 @@ def test_an_annotator_never_gets_a_task_they_submitted_or_skipped(project, tasks
     second = assignment_claim_next(user=annotator, project=project)
     annotation_skip(annotation=Annotation.objects.get(task_id=second.task_id, annotator=annotator), user=annotator)
     third = assignment_claim_next(user=annotator, project=project)
-    assert [tasks[0].pk, tasks[1].pk, tasks[2].pk] == [Assignment.objects.get(annotator=annotator, task=t).task_id
-                                                      for t in tasks[:3]]
+    assert [tasks[0].pk, tasks[1].pk, tasks[2].pk] == [
+        Assignment.objects.get(annotator=annotator, task=t).task_id for t in tasks[:3]
+    ]
     assert third.task_id == tasks[2].pk
 
 
@@ -88,8 +90,9 @@ def test_submit_after_expiry_is_refused_when_others_filled_the_task(project, tas
         _submit(user, project)
     annotation = Annotation.objects.get(task_id=assignment.task_id, annotator=late)
     with pytest.raises(ConflictError):
-        annotation_submit(annotation=annotation, user=late, revision=annotation.revision, statements=[],
-                          no_statement=True)
+        annotation_submit(
+            annotation=annotation, user=late, revision=annotation.revision, statements=[], no_statement=True
+        )
     assert Task.objects.get(pk=assignment.task_id).submitted_count == 3
     assert Annotation.objects.get(pk=annotation.pk).status == "draft"  # kept, not lost
 
@@ -113,6 +116,7 @@ def test_uncertainty_order_serves_the_most_uncertain_scored_task_first(project, 
 
 def test_renew_extends_a_live_lease_but_not_an_expired_one(project, tasks, annotator):
     from annotation.services.assignment import assignment_renew
+
     assignment = assignment_claim_next(user=annotator, project=project)
     soon = timezone.now() + timedelta(minutes=1)
     Assignment.objects.filter(pk=assignment.pk).update(expires_at=soon)

@@ -37,8 +37,11 @@ def test_tasks_sync_creates_tasks_in_article_order_for_matching_kinds_only(proje
     build_corpus(project=project, articles=3, per_article=4, kinds=("body", "title", "body", "comment"))
     result = tasks_sync(project=project)
     assert (result.created, result.total) == (6, 6)
-    rows = list(Task.objects.filter(project=project).order_by("order")
-                .values_list("paragraph__article_id", "paragraph__position", "paragraph__kind", "order"))
+    rows = list(
+        Task.objects.filter(project=project)
+        .order_by("order")
+        .values_list("paragraph__article_id", "paragraph__position", "paragraph__kind", "order")
+    )
     assert [r[:2] for r in rows] == sorted(r[:2] for r in rows)
     assert {r[2] for r in rows} == {"body"}
     assert all(order == art * ORDER_STRIDE + pos for art, pos, _, order in rows)

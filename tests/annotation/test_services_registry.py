@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_annotator_proposes_and_manager_approves(project, annotator, manager):
-    actor = actor_create(project=project, name="  NATO ", type="organisation", aliases=["the Alliance"],
-                         user=annotator, role="annotator")
+    actor = actor_create(
+        project=project, name="  NATO ", type="organisation", aliases=["the Alliance"], user=annotator, role="annotator"
+    )
     assert (actor.name, actor.status) == ("NATO", "proposed")
     assert actor_approve(actor=actor).status == "approved"
     direct = actor_create(project=project, name="EU", user=manager, role="manager")
@@ -45,8 +46,9 @@ def test_rename_keeps_the_old_name_as_an_alias_for_search(project, manager):
 
 
 def test_search_matches_aliases(project, manager):
-    actor = actor_create(project=project, name="Russia", aliases=["the Kremlin", "Moscow"], user=manager,
-                         role="manager")
+    actor = actor_create(
+        project=project, name="Russia", aliases=["the Kremlin", "Moscow"], user=manager, role="manager"
+    )
     actor_create(project=project, name="Ukraine", user=manager, role="manager")
     assert list(registry_list(model=Actor, project=project, search="kreml")) == [actor]
 
@@ -54,9 +56,21 @@ def test_search_matches_aliases(project, manager):
 def _submitted_with(project, user, actor, claim):
     assignment = assignment_claim_next(user=user, project=project)
     annotation = assignment.annotation
-    annotation_submit(annotation=annotation, user=user, revision=annotation.revision, statements=[
-        {"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
-         "stance": "favor"}])
+    annotation_submit(
+        annotation=annotation,
+        user=user,
+        revision=annotation.revision,
+        statements=[
+            {
+                "actor_role": "mention",
+                "actor": actor.pk,
+                "actor_start": 0,
+                "actor_end": 7,
+                "claim": claim.pk,
+                "stance": "favor",
+            }
+        ],
+    )
     return annotation
 
 
@@ -66,15 +80,42 @@ def test_merge_repoints_statements_gold_and_predictions_and_records_history(proj
     users = [MembershipFactory(project=project, user=UserFactory(), role="annotator").user for _ in range(2)]
     submitted = _submitted_with(project, users[0], dup, claim)
     draft = assignment_claim_next(user=users[1], project=project).annotation
-    annotation_save(annotation=draft, user=users[1], revision=0, statements=[
-        {"actor_role": "mention", "actor": dup.pk, "actor_start": 0, "actor_end": 7, "claim": claim.pk,
-         "stance": "against"}])
+    annotation_save(
+        annotation=draft,
+        user=users[1],
+        revision=0,
+        statements=[
+            {
+                "actor_role": "mention",
+                "actor": dup.pk,
+                "actor_start": 0,
+                "actor_end": 7,
+                "claim": claim.pk,
+                "stance": "against",
+            }
+        ],
+    )
     adjudication = Adjudication.objects.create(task=tasks[0])
-    gold = GoldStatement.objects.create(adjudication=adjudication, actor=dup, actor_start=0, actor_end=7,
-                                        claim=claim, stance=project.stance_labels.first())
+    gold = GoldStatement.objects.create(
+        adjudication=adjudication,
+        actor=dup,
+        actor_start=0,
+        actor_end=7,
+        claim=claim,
+        stance=project.stance_labels.first(),
+    )
     pset = PredictionSet.objects.create(task=tasks[0], model_name="m", model_version="1")
-    pred = Prediction.objects.create(prediction_set=pset, task=tasks[0], kind="actor", model_name="m",
-                                     model_version="1", score=0.9, actor=dup, start=0, end=7)
+    pred = Prediction.objects.create(
+        prediction_set=pset,
+        task=tasks[0],
+        kind="actor",
+        model_name="m",
+        model_version="1",
+        score=0.9,
+        actor=dup,
+        start=0,
+        end=7,
+    )
 
     target = actor_merge(source=dup, into_id=keep.pk, user=manager)
 

@@ -17,13 +17,21 @@ def test_the_api_serializers_hold_the_shapes_keys_in_order():
 def test_the_fast_validator_returns_every_statement_field_and_nothing_else():
     minimal = _statement_fast({"claim": 1, "stance": "favor"})
     assert sorted(minimal) == sorted(shapes.STATEMENT_FIELDS)
-    assert minimal == {**dict.fromkeys(shapes.STATEMENT_FIELDS), "actor_role": "mention", "claim": 1,
-                       "stance": "favor", "note": ""}
+    assert minimal == {
+        **dict.fromkeys(shapes.STATEMENT_FIELDS),
+        "actor_role": "mention",
+        "claim": 1,
+        "stance": "favor",
+        "note": "",
+    }
 
 
 def test_the_models_hold_every_field_of_their_shape():
-    for model, fields in ((Statement, shapes.STATEMENT_FIELDS), (GoldStatement, shapes.GOLD_FIELDS),
-                          (Annotation, [k for k in shapes.ANNOTATION_OUT_KEYS if k != "statements"])):
+    for model, fields in (
+        (Statement, shapes.STATEMENT_FIELDS),
+        (GoldStatement, shapes.GOLD_FIELDS),
+        (Annotation, [k for k in shapes.ANNOTATION_OUT_KEYS if k != "statements"]),
+    ):
         names = {f.name for f in model._meta.get_fields()}
         assert set(fields) <= names, (model, set(fields) - names)
     placement = len(shapes.PLACEMENT_FIELDS)
@@ -33,7 +41,8 @@ def test_the_models_hold_every_field_of_their_shape():
 
 def test_statement_out_places_each_label_after_its_id():
     fields = {name: f"<{name}>" for name in shapes.STATEMENT_FIELDS}
-    out = shapes.statement_out(fields, id=1, annotation=2, position=3,
-                               labels={"actor_name": "China", "claim_text": "A claim"})
+    out = shapes.statement_out(
+        fields, id=1, annotation=2, position=3, labels={"actor_name": "China", "claim_text": "A claim"}
+    )
     assert tuple(out) == shapes.STATEMENT_OUT_KEYS
     assert (out["id"], out["actor_name"], out["claim_text"], out["stance"]) == (1, "China", "A claim", "<stance>")

@@ -24,9 +24,13 @@ pytestmark = pytest.mark.django_db
 
 def _annotate(task, user, status, *, lease=None):
     now = timezone.now()
-    asg = AssignmentFactory(task=task, annotator=user, leased_at=now - timedelta(minutes=5),
-                            expires_at=now + timedelta(minutes=25), status=lease or {
-                                "submitted": "submitted", "skipped": "skipped", "draft": "active"}[status])
+    asg = AssignmentFactory(
+        task=task,
+        annotator=user,
+        leased_at=now - timedelta(minutes=5),
+        expires_at=now + timedelta(minutes=25),
+        status=lease or {"submitted": "submitted", "skipped": "skipped", "draft": "active"}[status],
+    )
     return AnnotationFactory(task=task, annotator=user, assignment=asg, status=status)
 
 
@@ -58,8 +62,17 @@ def tasks(project, annotator, second_annotator):
         t.save()
         if i % 3 == 1:
             ps = PredictionSet.objects.create(task=t, model_name="gazetteer", model_version="1")
-            Prediction.objects.create(prediction_set=ps, task=t, kind="actor", model_name="gazetteer",
-                                      model_version="1", score=0.9, start=0, end=9, surface="Paragraph")
+            Prediction.objects.create(
+                prediction_set=ps,
+                task=t,
+                kind="actor",
+                model_name="gazetteer",
+                model_version="1",
+                score=0.9,
+                start=0,
+                end=9,
+                surface="Paragraph",
+            )
         if i % 8 == 0:
             Adjudication.objects.create(task=t)
         if i % 10 == 7:
@@ -90,8 +103,10 @@ def _statuses(t) -> set[str]:
 
 FILTERS = [
     ({"status": "complete"}, lambda t: t.is_complete),
-    ({"status": "in_progress"}, lambda t: not t.is_complete and t.assignments.filter(
-        status="active", expires_at__gt=timezone.now()).exists()),
+    (
+        {"status": "in_progress"},
+        lambda t: not t.is_complete and t.assignments.filter(status="active", expires_at__gt=timezone.now()).exists(),
+    ),
     ({"status": "open"}, lambda t: not t.is_complete and not t.assignments.filter(status="active").exists()),
     ({"submissions": 1}, lambda t: t.submitted_count == 1),
     ({"submissions_min": 1, "submissions_max": 1}, lambda t: t.submitted_count == 1),
@@ -118,11 +133,13 @@ def test_each_filter_matches_brute_force(project, tasks, filters, keep):
 
 def test_annotator_and_article_filters(project, tasks, annotator):
     assert set(_all(project, annotator=annotator.pk)) == _expected(
-        tasks, lambda t: t.annotations.filter(annotator=annotator).exists())
+        tasks, lambda t: t.annotations.filter(annotator=annotator).exists()
+    )
     article = tasks[1].paragraph.article_id
     assert set(_all(project, article=article)) == _expected(tasks, lambda t: t.paragraph.article_id == article)
     assert set(_all(project, article=article, skipped=True, submissions=0)) == _expected(
-        tasks, lambda t: t.paragraph.article_id == article and "skipped" in _statuses(t) and t.submitted_count == 0)
+        tasks, lambda t: t.paragraph.article_id == article and "skipped" in _statuses(t) and t.submitted_count == 0
+    )
 
 
 @pytest.mark.parametrize("sort", SORT_CHOICES)
@@ -158,6 +175,7 @@ def test_bad_cursor_and_sort_raise_bad_query(project, tasks):
 
 # ------------------------------------------------------------------ API
 
+
 def test_api_pages_with_cursor(project, tasks, manager):
     client = client_for(manager)
     url = f"/api/projects/{project.pk}/task-browser/"
@@ -169,14 +187,26 @@ def test_api_pages_with_cursor(project, tasks, manager):
     assert {r["id"] for r in skipped} == _expected(tasks, lambda t: "skipped" in _statuses(t))
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"status": "bogus"}, "status"), ({"annotator": "abc"}, "annotator"), ({"submissions": "-1"}, "submissions"),
-    ({"skipped": "maybe"}, "skipped"), ({"kind": "poem"}, "kind"), ({"sort": "text"}, "sort"),
-    ({"size": "100000"}, "size"), ({"cursor": "not-a-cursor"}, "cursor"), ({"article": "1e9999"}, "article"),
-    ({"submissions": "99999999999"}, "submissions"), ({"annotator": "99999999999999999999"}, "annotator"),
-    ({"article": "3000000000"}, "article"), ({"cursor": encode_cursor(1, 2**40)}, "cursor"),
-    ({"cursor": encode_cursor(2**64, 1)}, "cursor"), ({"q": "a\x00b"}, "detail"),  # NUL: the middleware's 400
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"status": "bogus"}, "status"),
+        ({"annotator": "abc"}, "annotator"),
+        ({"submissions": "-1"}, "submissions"),
+        ({"skipped": "maybe"}, "skipped"),
+        ({"kind": "poem"}, "kind"),
+        ({"sort": "text"}, "sort"),
+        ({"size": "100000"}, "size"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"article": "1e9999"}, "article"),
+        ({"submissions": "99999999999"}, "submissions"),
+        ({"annotator": "99999999999999999999"}, "annotator"),
+        ({"article": "3000000000"}, "article"),
+        ({"cursor": encode_cursor(1, 2**40)}, "cursor"),
+        ({"cursor": encode_cursor(2**64, 1)}, "cursor"),
+        ({"q": "a\x00b"}, "detail"),  # NUL: the middleware's 400
+    ],
+)
 def test_api_bad_values_are_400_naming_the_field(project, tasks, manager, params, field):
     response = client_for(manager).get(f"/api/projects/{project.pk}/task-browser/", params)
     assert response.status_code == 400
@@ -195,15 +225,26 @@ def test_managers_only(request, project, tasks, who, status):
     user = request.getfixturevalue(who)
     client = client_for(user)
     assert client.get(f"/api/projects/{project.pk}/task-browser/").status_code == status
-    assert client.post(f"/api/projects/{project.pk}/task-browser/bulk/",
-                       {"action": "requeue", "tasks": [tasks[1].pk]}, format="json").status_code == status
+    assert (
+        client.post(
+            f"/api/projects/{project.pk}/task-browser/bulk/",
+            {"action": "requeue", "tasks": [tasks[1].pk]},
+            format="json",
+        ).status_code
+        == status
+    )
     from django.test import Client
+
     page = Client()
     page.force_login(user)
     assert page.get(f"/projects/{project.pk}/tasks/").status_code == status
     assert page.get(f"/tasks/{tasks[0].pk}/").status_code == status
-    assert page.post(f"/projects/{project.pk}/tasks/bulk/", {"action": "requeue", "tasks": [tasks[1].pk],
-                                                             "confirm": "1"}).status_code == status
+    assert (
+        page.post(
+            f"/projects/{project.pk}/tasks/bulk/", {"action": "requeue", "tasks": [tasks[1].pk], "confirm": "1"}
+        ).status_code
+        == status
+    )
     assert Annotation.objects.filter(task=tasks[1], status="skipped").exists()  # nothing happened
 
 
@@ -237,6 +278,8 @@ def test_task_page_shows_annotations_history_and_prelabels(client, project, task
 def test_member_not_annotation_user_is_fine(project, tasks, manager):
     """An annotator id with no work anywhere filters to nothing, not an error."""
     nobody = MembershipFactory(project=project, user=UserFactory(username="idle")).user
-    assert client_for(manager).get(f"/api/projects/{project.pk}/task-browser/",
-                                   {"annotator": nobody.pk}).json()["results"] == []
+    assert (
+        client_for(manager).get(f"/api/projects/{project.pk}/task-browser/", {"annotator": nobody.pk}).json()["results"]
+        == []
+    )
     assert Assignment.objects.filter(annotator=nobody).count() == 0

@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def _work(task, user, status):
     now = timezone.now()
-    asg = AssignmentFactory(task=task, annotator=user, status=status, leased_at=now - timedelta(minutes=5),
-                            expires_at=now + timedelta(minutes=25))
+    asg = AssignmentFactory(
+        task=task,
+        annotator=user,
+        status=status,
+        leased_at=now - timedelta(minutes=5),
+        expires_at=now + timedelta(minutes=25),
+    )
     return AnnotationFactory(task=task, annotator=user, assignment=asg, status=status)
 
 
@@ -79,9 +84,14 @@ def test_api_bulk_reports_counts_and_refuses_bad_input(project, annotator, manag
     _work(task, annotator, "skipped")
     client = client_for(manager)
     url = f"/api/projects/{project.pk}/task-browser/bulk/"
-    for body in ({"action": "explode", "tasks": [task.pk]}, {"action": "requeue", "tasks": []},
-                 {"action": "requeue", "tasks": ["x"]}, {"action": "requeue", "tasks": [TaskFactory().pk]},
-                 {"action": "requeue", "tasks": list(range(1, 1003))}, {"action": "requeue", "tasks": [2**40]}):
+    for body in (
+        {"action": "explode", "tasks": [task.pk]},
+        {"action": "requeue", "tasks": []},
+        {"action": "requeue", "tasks": ["x"]},
+        {"action": "requeue", "tasks": [TaskFactory().pk]},
+        {"action": "requeue", "tasks": list(range(1, 1003))},
+        {"action": "requeue", "tasks": [2**40]},
+    ):
         response = client.post(url, body, format="json")
         assert response.status_code == 400, body
     assert Annotation.objects.get(task=task).status == "skipped"
@@ -97,8 +107,9 @@ def test_page_asks_for_confirmation_then_acts_and_reports(client, project, annot
     confirm = client.post(url, {"action": "adjudicate", "tasks": [task.pk], "filter_qs": "skipped=1"})
     assert confirm.status_code == 200 and b"Send to adjudication: 1 task?" in confirm.content
     assert Task.objects.get(pk=task.pk).adjudication_requested_at is None  # nothing yet
-    done = client.post(url, {"action": "adjudicate", "tasks": [task.pk], "filter_qs": "skipped=1", "confirm": "1"},
-                       follow=True)
+    done = client.post(
+        url, {"action": "adjudicate", "tasks": [task.pk], "filter_qs": "skipped=1", "confirm": "1"}, follow=True
+    )
     assert done.redirect_chain[-1][0].endswith("/tasks/?skipped=1")
     assert b"Sent 1 of 1 selected task(s) to adjudication" in done.content
     assert Task.objects.get(pk=task.pk).adjudication_requested_at is not None

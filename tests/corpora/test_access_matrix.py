@@ -55,14 +55,25 @@ def walls(db):
     corpora["shared"].shared_with.add(manager_p)
     for project in (p, q):
         tasks_sync(project=project)
-    return {"p": p, "q": q, "manager_p": manager_p, "manager_q": manager_q, "manager_pq": manager_pq,
-            "superuser": UserFactory(username="root", is_staff=True, is_superuser=True), **corpora}
+    return {
+        "p": p,
+        "q": q,
+        "manager_p": manager_p,
+        "manager_q": manager_q,
+        "manager_pq": manager_pq,
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+        **corpora,
+    }
 
 
 def _ids(corpus: Corpus) -> dict:
     article = corpus.articles.order_by("id").first()
-    return {"corpus_id": corpus.pk, "article_id": article.pk, "paragraph_id": article.paragraphs.first().pk,
-            "job_id": corpus.import_jobs.get().pk}
+    return {
+        "corpus_id": corpus.pk,
+        "article_id": article.pk,
+        "paragraph_id": article.paragraphs.first().pk,
+        "job_id": corpus.import_jobs.get().pk,
+    }
 
 
 def _patterns():
@@ -131,8 +142,12 @@ def _url(pattern_name, pattern, ids):
 
 def _snapshot(corpus: Corpus):
     paragraphs = Paragraph.objects.filter(article__corpus=corpus)
-    return (Article.objects.filter(corpus=corpus).count(), sorted(paragraphs.values_list("id", "kind", "kind_source")),
-            Paragraph.history.filter(article__corpus=corpus).count(), Task.objects.count())
+    return (
+        Article.objects.filter(corpus=corpus).count(),
+        sorted(paragraphs.values_list("id", "kind", "kind_source")),
+        Paragraph.history.filter(article__corpus=corpus).count(),
+        Task.objects.count(),
+    )
 
 
 def test_every_corpus_endpoint_and_page_is_probed():
@@ -163,8 +178,16 @@ def test_a_foreign_id_is_a_404_like_a_missing_one_and_changes_nothing(walls, nam
     assert _snapshot(walls["foreign"]) == before
 
 
-@pytest.mark.parametrize("who, corpus", [("manager_p", "own"), ("manager_p", "shared"), ("manager_q", "foreign"),
-                                         ("superuser", "foreign"), ("manager_pq", "both")])
+@pytest.mark.parametrize(
+    "who, corpus",
+    [
+        ("manager_p", "own"),
+        ("manager_p", "shared"),
+        ("manager_q", "foreign"),
+        ("superuser", "foreign"),
+        ("manager_pq", "both"),
+    ],
+)
 @pytest.mark.parametrize("name, pattern", ID_PATTERNS, ids=[n for n, _ in ID_PATTERNS])
 def test_a_readable_corpus_answers_every_method(walls, name, pattern, who, corpus):
     client = _client(walls[who], name)
@@ -218,16 +241,20 @@ def test_a_change_to_a_corpus_of_two_projects_needs_a_manager_of_both(walls):
     assert refused.status_code == 403 and "Project Q" in refused.json()["detail"]
     article_url = f"/api/articles/{paragraph.article_id}/mark-comments/"
     tasks_before = Task.objects.filter(project=walls["q"]).count()
-    assert _client(walls["manager_p"], "corpora-api:").post(article_url, {"from_position": 0},
-                                                            format="json").status_code == 403
+    assert (
+        _client(walls["manager_p"], "corpora-api:").post(article_url, {"from_position": 0}, format="json").status_code
+        == 403
+    )
     paragraph.refresh_from_db()
     assert paragraph.kind_source == "auto"
     assert tasks_sync(project=walls["q"]).removed == 0
     assert Task.objects.filter(project=walls["q"]).count() == tasks_before
     done = _client(walls["manager_pq"], "corpora-api:").patch(url, {"kind": "noise"}, format="json")
     assert done.status_code == 200 and done.json()["kind"] == "noise"
-    assert [(p["name"], p["managed"]) for p in done.json()["affects_projects"]] == [("Project P", True),
-                                                                                   ("Project Q", True)]
+    assert [(p["name"], p["managed"]) for p in done.json()["affects_projects"]] == [
+        ("Project P", True),
+        ("Project Q", True),
+    ]
     marked = _client(walls["manager_pq"], "corpora-api:").post(article_url, {"from_position": 0}, format="json")
     assert [p["name"] for p in marked.json()["affects_projects"]] == ["Project P", "Project Q"]
     detail = _client(walls["manager_p"], "corpora-api:").get(f"/api/corpora/{walls['both'].pk}/").json()
@@ -276,12 +303,14 @@ def test_a_project_attaches_only_corpora_its_manager_may_read(walls, method, url
     foreign = getattr(client, method)(url, {"name": "P2", "corpora": [walls["foreign"].pk]}, format="json")
     missing = getattr(client, method)(url, {"name": "P2", "corpora": [MISSING]}, format="json")
     assert foreign.status_code == missing.status_code == 400
-    assert str(foreign.json()["corpora"]).replace(str(walls["foreign"].pk), "?") == \
-        str(missing.json()["corpora"]).replace(str(MISSING), "?")
+    assert str(foreign.json()["corpora"]).replace(str(walls["foreign"].pk), "?") == str(
+        missing.json()["corpora"]
+    ).replace(str(MISSING), "?")
     assert not walls["foreign"].projects.exclude(pk=walls["q"].pk).exists()
     ok = getattr(client, method)(url, {"name": "P2", "corpora": [walls["own"].pk, walls["shared"].pk]}, format="json")
-    assert ok.status_code in (200, 201) and sorted(ok.json()["corpora"]) == sorted([walls["own"].pk,
-                                                                                   walls["shared"].pk])
+    assert ok.status_code in (200, 201) and sorted(ok.json()["corpora"]) == sorted(
+        [walls["own"].pk, walls["shared"].pk]
+    )
 
 
 def test_the_dashboard_offers_only_readable_corpora(walls):

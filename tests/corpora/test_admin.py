@@ -12,11 +12,14 @@ def test_admin_lists_and_pages_open_for_a_superuser(client, db, shared_corpus_di
     corpus_import(path=shared_corpus_dir, corpus_name="shared")
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     paragraph = Paragraph.objects.get(position=9, article__source_name__startswith="002")
-    for url in (reverse("admin:corpora_corpus_changelist"), reverse("admin:corpora_article_changelist"),
-                reverse("admin:corpora_paragraph_changelist") + "?kind=noise",
-                reverse("admin:corpora_article_change", args=[paragraph.article_id]),
-                reverse("admin:corpora_paragraph_change", args=[paragraph.pk]),
-                reverse("admin:corpora_paragraph_history", args=[paragraph.pk])):
+    for url in (
+        reverse("admin:corpora_corpus_changelist"),
+        reverse("admin:corpora_article_changelist"),
+        reverse("admin:corpora_paragraph_changelist") + "?kind=noise",
+        reverse("admin:corpora_article_change", args=[paragraph.article_id]),
+        reverse("admin:corpora_paragraph_change", args=[paragraph.pk]),
+        reverse("admin:corpora_paragraph_history", args=[paragraph.pk]),
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -28,7 +31,10 @@ def test_changing_a_kind_in_the_admin_goes_through_the_service_and_keeps_history
     assert response.status_code == 302
     paragraph.refresh_from_db()
     assert (paragraph.kind, paragraph.kind_source) == ("body", "manual")
-    assert [(h["kind"], h["user"]) for h in paragraph_history(paragraph=paragraph)] == [("body", "root"), ("title", None)]
+    assert [(h["kind"], h["user"]) for h in paragraph_history(paragraph=paragraph)] == [
+        ("body", "root"),
+        ("title", None),
+    ]
 
 
 def test_staff_with_admin_rights_sees_only_corpora_they_may_read(client, db):

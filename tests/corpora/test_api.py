@@ -26,8 +26,9 @@ def imported(db, staff, shared_corpus_dir):
 
 
 def upload(client, corpus, *files):
-    return client.post(reverse("corpora-api:corpus-upload", args=[corpus.pk]), {"file": list(files)},
-                       format="multipart")
+    return client.post(
+        reverse("corpora-api:corpus-upload", args=[corpus.pk]), {"file": list(files)}, format="multipart"
+    )
 
 
 def test_non_staff_users_get_403_everywhere(db, annotator, imported):
@@ -38,9 +39,15 @@ def test_non_staff_users_get_403_everywhere(db, annotator, imported):
     assert client.post(reverse("corpora-api:corpus-list"), {"name": "x"}).status_code == 403
     assert upload(client, type("C", (), {"pk": corpus_id}), SimpleUploadedFile("a.txt", b"Text.")).status_code == 403
     assert client.get(reverse("corpora-api:paragraph-list")).status_code == 403
-    assert client.patch(reverse("corpora-api:paragraph-detail", args=[paragraph.pk]), {"kind": "noise"}).status_code == 403
-    assert client.post(reverse("corpora-api:article-mark-comments", args=[paragraph.article_id]),
-                       {"from_position": 0}).status_code == 403
+    assert (
+        client.patch(reverse("corpora-api:paragraph-detail", args=[paragraph.pk]), {"kind": "noise"}).status_code == 403
+    )
+    assert (
+        client.post(
+            reverse("corpora-api:article-mark-comments", args=[paragraph.article_id]), {"from_position": 0}
+        ).status_code
+        == 403
+    )
     paragraph.refresh_from_db()
     assert paragraph.kind_source == "auto"
 
@@ -55,7 +62,8 @@ def test_staff_creates_and_lists_corpora(staff):
     assert response.status_code == 201
     assert response.json()["name"] == "News 2026" and response.json()["created_by"] == "boss"
     assert client.post(reverse("corpora-api:corpus-list"), {"name": "News 2026"}).json() == {
-        "name": ["A corpus with this name exists already."]}
+        "name": ["A corpus with this name exists already."]
+    }
     listing = client.get(reverse("corpora-api:corpus-list")).json()
     assert listing["count"] == 1 and listing["results"][0]["article_count"] == 0
 
@@ -65,8 +73,11 @@ def test_upload_a_file_returns_202_and_a_job_whose_report_lists_the_file(staff, 
     data = (settings.BASE_DIR / "corpora" / "sample_corpus" / "01_pipeline_talks.txt").read_bytes()
     job, response = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("01.txt", data))
     queued = response.json()
-    assert queued["status"] == "pending" and queued["report"] is None and queued["files"] == [
-        {"name": "01.txt", "size": len(data)}]
+    assert (
+        queued["status"] == "pending"
+        and queued["report"] is None
+        and queued["files"] == [{"name": "01.txt", "size": len(data)}]
+    )
     assert job["status"] == "complete" and job["progress"]["files_done"] == job["progress"]["files_total"] == 1
     body = job["report"]
     assert body["imported"] == 1 and body["articles"] == 1 and body["paragraphs"] == 9
@@ -93,16 +104,23 @@ def test_upload_where_every_file_fails_reports_each_file_and_reason(staff):
     job, _ = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("bad.jsonl", b'{"text": 1}\n'))
     assert job["status"] == "complete" and job["report"]["failed"] == 1
     assert [(f["name"], f["reason"]) for f in job["report"]["files"]] == [
-        ("bad.jsonl", 'line 1 has no "text" (a non-empty string is required)')]
-    assert client_for(staff).post(reverse("corpora-api:corpus-upload", args=[corpus.pk]), {},
-                                  format="multipart").status_code == 400
+        ("bad.jsonl", 'line 1 has no "text" (a non-empty string is required)')
+    ]
+    assert (
+        client_for(staff)
+        .post(reverse("corpora-api:corpus-upload", args=[corpus.pk]), {}, format="multipart")
+        .status_code
+        == 400
+    )
 
 
 def test_an_upload_naming_an_unknown_encoding_is_a_400_and_stores_nothing(staff):
     corpus = CorpusFactory(owner=staff)
-    response = client_for(staff).post(reverse("corpora-api:corpus-upload", args=[corpus.pk]),
-                                      {"file": [SimpleUploadedFile("a.txt", b"Text.")], "encoding": "klingon-8"},
-                                      format="multipart")
+    response = client_for(staff).post(
+        reverse("corpora-api:corpus-upload", args=[corpus.pk]),
+        {"file": [SimpleUploadedFile("a.txt", b"Text.")], "encoding": "klingon-8"},
+        format="multipart",
+    )
     assert response.status_code == 400 and "Unknown encoding 'klingon-8'" in response.json()["encoding"][0]
     assert not ImportJob.objects.exists()
 
@@ -120,7 +138,7 @@ def test_articles_and_paragraphs_are_paginated_and_filtered(staff, imported):
     assert {p["kind"] for p in noise["results"]} == {"noise"}
     detail = client.get(reverse("corpora-api:article-detail", args=[article["id"]])).json()
     first = page["results"][0]
-    assert detail["text"][first["start"]:first["end"]] == first["text"]
+    assert detail["text"][first["start"] : first["end"]] == first["text"]
 
 
 def test_patch_a_paragraph_kind_sets_it_by_hand_with_history(staff, imported):
@@ -154,6 +172,7 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff, setti
     corpus = CorpusFactory(owner=staff)
     job, _ = upload_and_import(client_for(staff), corpus, SimpleUploadedFile("big.txt", b"word " * 1000))
     assert [f["reason"] for f in job["report"]["files"]] == [
-        "the file is 4.9 KB, over the 1000 bytes limit (STANDPOINT_MAX_UPLOAD_BYTES)"]
+        "the file is 4.9 KB, over the 1000 bytes limit (STANDPOINT_MAX_UPLOAD_BYTES)"
+    ]
     assert job["report"]["failed"] == 1 and not corpus.articles.exists()
     assert ImportJob.objects.get(pk=job["id"]).files[0]["path"] == ""  # never stored

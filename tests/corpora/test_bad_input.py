@@ -21,16 +21,21 @@ def _zip_with_method(method: int) -> bytes:
     data = bytearray(buffer.getvalue())
     for signature, offset in ((b"PK\x01\x02", 10), (b"PK\x03\x04", 8)):
         at = data.find(signature) + offset
-        data[at:at + 2] = method.to_bytes(2, "little")
+        data[at : at + 2] = method.to_bytes(2, "little")
     return bytes(data)
 
 
 def test_a_member_with_an_unknown_compression_method_is_skipped_with_its_reason():
     sources, skipped = zip_members("odd.zip", _zip_with_method(9))
     assert sources == []
-    assert skipped == [("odd.zip/a.txt", "the member is compressed with a method this importer cannot read "
-                                         "(deflate64, method 9); re-create the archive with deflate (the default "
-                                         "of most zip tools)")]
+    assert skipped == [
+        (
+            "odd.zip/a.txt",
+            "the member is compressed with a method this importer cannot read "
+            "(deflate64, method 9); re-create the archive with deflate (the default "
+            "of most zip tools)",
+        )
+    ]
     assert "(method 77)" in zip_members("odd.zip", _zip_with_method(77))[1][0][1]
 
 

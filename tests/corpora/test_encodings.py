@@ -5,14 +5,22 @@ import pytest
 from corpora.encodings import DecodeRefused, decode_text, implausibility
 from corpora.readers import ReadError, read_source
 
-FRENCH = ("À Genève, le ministre a déclaré très naïvement que l'été serait très chaud. « C'est ça », "
-          "a-t-il ajouté devant la presse réunie à l'hôtel de ville.\n")
-ENGLISH_CP1252 = ("Moscow said the deal was “historic” – a word Washington avoided; it is worth €4 billion… "
-                  "Analysts called it a ‘turning point’ for Europe’s energy market.\n")
-JAPANESE = ("日本の外務大臣は本日、中国とロシアの関係について記者会見を行い、両国の協力が地域の安定に"
-            "影響を与えると述べた。政府は引き続き状況を注視する方針だ。\n")
-CHINESE = ("中国外交部发言人今天表示，中俄两国将继续深化全面战略协作伙伴关系，共同维护地区和平与稳定。"
-           "双方在能源领域的合作不断扩大。\n")
+FRENCH = (
+    "À Genève, le ministre a déclaré très naïvement que l'été serait très chaud. « C'est ça », "
+    "a-t-il ajouté devant la presse réunie à l'hôtel de ville.\n"
+)
+ENGLISH_CP1252 = (
+    "Moscow said the deal was “historic” – a word Washington avoided; it is worth €4 billion… "
+    "Analysts called it a ‘turning point’ for Europe’s energy market.\n"
+)
+JAPANESE = (
+    "日本の外務大臣は本日、中国とロシアの関係について記者会見を行い、両国の協力が地域の安定に"
+    "影響を与えると述べた。政府は引き続き状況を注視する方針だ。\n"
+)
+CHINESE = (
+    "中国外交部发言人今天表示，中俄两国将继续深化全面战略协作伙伴关系，共同维护地区和平与稳定。"
+    "双方在能源领域的合作不断扩大。\n"
+)
 RUSSIAN = "Министр иностранных дел России заявил, что отношения с Китаем находятся на самом высоком уровне.\n"
 POLISH = "Minister spraw zagranicznych powiedział, że współpraca z Niemcami jest ważna dla bezpieczeństwa Europy.\n"
 
@@ -31,9 +39,15 @@ def test_cp1252_curly_quotes_dashes_and_the_euro_sign_are_decoded_as_windows_125
     assert "€4" in text and "“historic”" in text
 
 
-@pytest.mark.parametrize("codec, bom, expected", [
-    ("utf-16-le", b"\xff\xfe", "utf-16"), ("utf-16-be", b"\xfe\xff", "utf-16"),
-    ("utf-16-le", b"", "utf-16-le"), ("utf-16-be", b"", "utf-16-be")])
+@pytest.mark.parametrize(
+    "codec, bom, expected",
+    [
+        ("utf-16-le", b"\xff\xfe", "utf-16"),
+        ("utf-16-be", b"\xfe\xff", "utf-16"),
+        ("utf-16-le", b"", "utf-16-le"),
+        ("utf-16-be", b"", "utf-16-be"),
+    ],
+)
 def test_utf16_with_and_without_a_byte_order_mark_is_decoded(codec, bom, expected):
     data = bom + FRENCH.encode(codec)
     assert decode_text(data) == (FRENCH, expected)
@@ -49,8 +63,10 @@ def test_utf8_is_preferred_and_its_bom_dropped():
     assert decode_text(b"\xef\xbb\xbf" + FRENCH.encode("utf-8")) == (FRENCH, "utf-8 (BOM)")
 
 
-@pytest.mark.parametrize("codec, text", [("shift_jis", JAPANESE), ("gb18030", CHINESE), ("cp1251", RUSSIAN),
-                                         ("cp1250", POLISH), ("utf-16-le", JAPANESE)])
+@pytest.mark.parametrize(
+    "codec, text",
+    [("shift_jis", JAPANESE), ("gb18030", CHINESE), ("cp1251", RUSSIAN), ("cp1250", POLISH), ("utf-16-le", JAPANESE)],
+)
 def test_other_encodings_are_decoded_exactly_or_refused_never_garbled(codec, text):
     try:
         decoded, used = decode_text(text.encode(codec))

@@ -52,8 +52,10 @@ def test_command_records_each_files_encoding_and_takes_an_encoding_option(db, tm
         call_command("import_corpus", str(tmp_path), corpus="enc", no_progress=True)
     out = capsys.readouterr().out
     assert "failed    mixed.txt: could not be decoded with confidence; tried utf-8" in out
-    assert dict(Article.objects.values_list("source_name", "encoding")) == {"latin1.txt": "latin-1",
-                                                                            "utf16.txt": "utf-16-le"}
+    assert dict(Article.objects.values_list("source_name", "encoding")) == {
+        "latin1.txt": "latin-1",
+        "utf16.txt": "utf-16-le",
+    }
     assert "Genève" in Article.objects.get(source_name="latin1.txt").text
     forced = tmp_path / "forced"
     forced.mkdir()

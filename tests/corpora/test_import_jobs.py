@@ -22,8 +22,10 @@ from tests.processes import test_database_url as worker_database_url
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = ("Beijing and Moscow signed a pipeline deal on Tuesday.\n\n"
-          "Officials said the agreement would double gas deliveries by 2030.\n")
+SAMPLE = (
+    "Beijing and Moscow signed a pipeline deal on Tuesday.\n\n"
+    "Officials said the agreement would double gas deliveries by 2030.\n"
+)
 
 
 @pytest.fixture
@@ -33,8 +35,13 @@ def staff(db):
 
 @pytest.fixture
 def uploads_dir(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "uploads": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "up")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "up")},
+        },
+    }
     storages._storages.pop("uploads", None)
     yield tmp_path / "up"
     storages._storages.pop("uploads", None)
@@ -56,8 +63,9 @@ def _members(n: int) -> dict[str, str]:
     return {f"a{i:02d}.txt": f"Article {i}: " + SAMPLE for i in range(n)}
 
 
-def test_the_upload_is_stored_then_imported_and_its_files_deleted(staff, uploads_dir,
-                                                                  django_capture_on_commit_callbacks):
+def test_the_upload_is_stored_then_imported_and_its_files_deleted(
+    staff, uploads_dir, django_capture_on_commit_callbacks
+):
     corpus = CorpusFactory(owner=staff)
     with django_capture_on_commit_callbacks() as callbacks:
         job = import_job_create(corpus=corpus, uploads=[("news.zip", _zip(_members(3)))], user=staff)
@@ -95,20 +103,30 @@ def test_a_rerun_leaves_out_the_files_already_recorded(staff, uploads_dir):
     done = ImportJob.objects.get(pk=job.pk)
     # Pretend the worker died after two files: their results and rows stay, the rest is undone.
     Article.objects.filter(corpus=corpus, source_name__in=["n.zip/a02.txt", "n.zip/a03.txt"]).delete()
-    ImportJob.objects.filter(pk=job.pk).update(status="running", results=done.results[:2], report=None,
-                                               files=[{**job.files[0]}], files_done=2, articles=2, paragraphs=4)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        results=done.results[:2],
+        report=None,
+        files=[{**job.files[0]}],
+        files_done=2,
+        articles=2,
+        paragraphs=4,
+    )
     storages["uploads"].save(job.files[0]["path"], io.BytesIO(_zip(_members(4))))
     rerun = import_job_run(job_id=job.pk)
     assert rerun.status == "complete" and rerun.attempts == 2
     assert [(f["name"], f["status"]) for f in rerun.report["files"]] == [
-        (f"n.zip/a0{i}.txt", "imported") for i in range(4)]  # reported once each, none "already there"
+        (f"n.zip/a0{i}.txt", "imported") for i in range(4)
+    ]  # reported once each, none "already there"
     assert corpus.articles.count() == 4 and rerun.articles == 4
 
 
 def _lock_holders(job_id: int) -> list:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s",
-                       [LOCK_NAMESPACE, job_id])
+        cursor.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s",
+            [LOCK_NAMESPACE, job_id],
+        )
         return cursor.fetchall()
 
 
@@ -142,15 +160,17 @@ def test_past_the_attempt_limit_the_job_fails_keeps_its_files_and_can_be_retried
         import_job_retry(job=retried)
 
 
-def test_the_reaper_enqueues_running_jobs_whose_heartbeat_stopped(staff, uploads_dir, settings,
-                                                                   django_capture_on_commit_callbacks, monkeypatch):
+def test_the_reaper_enqueues_running_jobs_whose_heartbeat_stopped(
+    staff, uploads_dir, settings, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.IMPORT_STALE_AFTER_S = 30
     sent = []
     monkeypatch.setattr("corpora.tasks.import_upload_task.delay", sent.append)
     corpus = CorpusFactory(owner=staff)
     with django_capture_on_commit_callbacks():
-        stale, fresh, pending = (import_job_create(corpus=corpus, uploads=[("a.txt", SAMPLE.encode())], user=staff)
-                                 for _ in range(3))
+        stale, fresh, pending = (
+            import_job_create(corpus=corpus, uploads=[("a.txt", SAMPLE.encode())], user=staff) for _ in range(3)
+        )
     now = timezone.now()
     ImportJob.objects.filter(pk=stale.pk).update(status="running", heartbeat_at=now - timedelta(seconds=31))
     ImportJob.objects.filter(pk=fresh.pk).update(status="running", heartbeat_at=now - timedelta(seconds=5))
@@ -158,16 +178,19 @@ def test_the_reaper_enqueues_running_jobs_whose_heartbeat_stopped(staff, uploads
 
 
 @pytest.mark.django_db(transaction=True)  # commits for real, so the eager task runs inside the request
-def test_without_a_broker_the_page_shows_the_finished_report_and_never_says_queued(staff, uploads_dir, client,
-                                                                                  settings):
+def test_without_a_broker_the_page_shows_the_finished_report_and_never_says_queued(
+    staff, uploads_dir, client, settings
+):
     settings.CELERY_IN_PROCESS = True
     corpus = CorpusFactory(owner=staff)
     client.force_login(staff)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True  # as config/settings/base.py sets it without CELERY_BROKER_URL
     try:
-        response = client.post(reverse("corpora:upload"), {"corpus": str(corpus.pk),
-                                                           "file": [SimpleUploadedFile("a.txt", SAMPLE.encode())]})
+        response = client.post(
+            reverse("corpora:upload"),
+            {"corpus": str(corpus.pk), "file": [SimpleUploadedFile("a.txt", SAMPLE.encode())]},
+        )
     finally:
         celery_app.conf.task_always_eager = eager
     job = ImportJob.objects.get()
@@ -183,8 +206,14 @@ def test_the_upload_page_passes_the_encoding_and_the_article_page_shows_it(staff
     corpus = CorpusFactory(owner=staff)
     client.force_login(staff)
     french = "Le ministre a déclaré à Genève que l'été serait très chaud.\n\nIl a ajouté: « C'est ça ».\n"
-    response = client.post(reverse("corpora:upload"), {"corpus": str(corpus.pk), "encoding": "cp1252",
-                                                       "file": [SimpleUploadedFile("fr.txt", french.encode("cp1252"))]})
+    response = client.post(
+        reverse("corpora:upload"),
+        {
+            "corpus": str(corpus.pk),
+            "encoding": "cp1252",
+            "file": [SimpleUploadedFile("fr.txt", french.encode("cp1252"))],
+        },
+    )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.encoding == "cp1252"
     import_job_run(job_id=job.pk)
@@ -192,21 +221,25 @@ def test_the_upload_page_passes_the_encoding_and_the_article_page_shows_it(staff
     assert article.encoding == "cp1252" and "Genève" in article.text
     page = client.get(reverse("corpora:article", args=[article.pk])).content.decode()
     assert "encoding cp1252" in page
-    refused = client.post(reverse("corpora:upload"), {"corpus": str(corpus.pk), "encoding": "no-such-codec",
-                                                      "file": [SimpleUploadedFile("fr.txt", b"x")]})
+    refused = client.post(
+        reverse("corpora:upload"),
+        {"corpus": str(corpus.pk), "encoding": "no-such-codec", "file": [SimpleUploadedFile("fr.txt", b"x")]},
+    )
     assert refused.status_code == 200 and "Unknown encoding" in refused.content.decode()
     assert ImportJob.objects.count() == 1
 
 
-def test_the_issues_zip_of_5000_small_files_is_accepted_at_once_and_imports_nothing_in_the_request(staff,
-                                                                                                uploads_dir):
+def test_the_issues_zip_of_5000_small_files_is_accepted_at_once_and_imports_nothing_in_the_request(staff, uploads_dir):
     """The upload that hit gunicorn's 30 s timeout (1.1 MB, 5,000 files): the request only stores it."""
     corpus = CorpusFactory(owner=staff)
     data = _zip({f"n/{i:04d}.txt": f"Short wire item number {i} about the pipeline talks." for i in range(5000)})
     client = client_for(staff)
     started = time.perf_counter()
-    response = client.post(reverse("corpora-api:corpus-upload", args=[corpus.pk]),
-                           {"file": [SimpleUploadedFile("n.zip", data)]}, format="multipart")
+    response = client.post(
+        reverse("corpora-api:corpus-upload", args=[corpus.pk]),
+        {"file": [SimpleUploadedFile("n.zip", data)]},
+        format="multipart",
+    )
     took = time.perf_counter() - started
     assert response.status_code == 202 and response.json()["status"] == "pending"
     assert took < 10, f"{took:.1f} s in the request"  # the whole import took gunicorn past 30 s

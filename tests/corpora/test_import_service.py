@@ -25,12 +25,16 @@ def test_shared_corpus_imports_with_exact_offsets_and_expected_body_counts(db, s
     assert [f.status for f in report.files] == ["imported"] * 4
     assert report.articles == 4 and report.paragraphs == 154
     body = {a.source_name: a.paragraphs.filter(kind="body").count() for a in Article.objects.all()}
-    assert body == {"000_372915233d0c467e.txt": 14, "001_906daba6f3fdc6f9.txt": 31,
-                    "002_b8aa54d3edd41c2c.txt": 27, "003_02f75c1c77fcec06.txt": 8}
+    assert body == {
+        "000_372915233d0c467e.txt": 14,
+        "001_906daba6f3fdc6f9.txt": 31,
+        "002_b8aa54d3edd41c2c.txt": 27,
+        "003_02f75c1c77fcec06.txt": 8,
+    }
     for article in Article.objects.prefetch_related("paragraphs"):
         assert article.language == "en"
         for p in article.paragraphs.all():
-            assert article.text[p.start:p.end] == p.text
+            assert article.text[p.start : p.end] == p.text
     article = Article.objects.get(source_name__startswith="001")
     assert article.title.startswith("Growing Russia-China entente") and article.author == "Sreemoy Talukdar"
     assert str(article.published) == "2023-03-16"
@@ -41,8 +45,11 @@ def test_sample_corpus_imports_cleanly(db, settings):
     assert not report.failed and not report.skipped
     assert report.articles == 5
     html = Article.objects.get(format="html")
-    assert (html.title, html.author, str(html.published)) == ("At the summit, Delhi walks a tightrope",
-                                                              "Priya Raman", "2026-09-01")
+    assert (html.title, html.author, str(html.published)) == (
+        "At the summit, Delhi walks a tightrope",
+        "Priya Raman",
+        "2026-09-01",
+    )
     wire = Article.objects.filter(format="jsonl").order_by("id")
     assert [a.source_name for a in wire] == ["04_wire.jsonl:1", "04_wire.jsonl:2"]
     assert wire[0].source_url == "https://example.org/wire/nato-divided"
@@ -73,8 +80,10 @@ def test_a_paragraph_repeated_across_articles_is_flagged_in_both(db):
     corpus_import(uploads=[("a.txt", f"{PROSE}\n\n{shared}".encode())], corpus_name="c")
     first = Paragraph.objects.get(text=shared)
     assert first.is_repeated is False
-    corpus_import(uploads=[("b.txt", f"Another story entirely, about Delhi and the summit.\n\n{shared}".encode())],
-                  corpus_name="c")
+    corpus_import(
+        uploads=[("b.txt", f"Another story entirely, about Delhi and the summit.\n\n{shared}".encode())],
+        corpus_name="c",
+    )
     assert Paragraph.objects.filter(text=shared).count() == 2
     assert set(Paragraph.objects.filter(text=shared).values_list("is_repeated", flat=True)) == {True}
     assert Paragraph.objects.get(text=PROSE).is_repeated is False
@@ -89,12 +98,21 @@ def test_paragraphs_repeated_between_articles_of_the_same_file_are_flagged(db):
 def test_a_failing_file_leaves_no_rows_and_the_others_are_imported(db):
     good = json.dumps({"text": PROSE})
     bad_jsonl = f"{good}\n{json.dumps({'text': 'Second article.'})}\n{{broken\n".encode()
-    report = corpus_import(uploads=[("ok.txt", PROSE.encode()), ("bad.jsonl", bad_jsonl),
-                                    ("empty.txt", b""), ("image.txt", b"\x00\x01\x02" * 100)], corpus_name="c")
+    report = corpus_import(
+        uploads=[
+            ("ok.txt", PROSE.encode()),
+            ("bad.jsonl", bad_jsonl),
+            ("empty.txt", b""),
+            ("image.txt", b"\x00\x01\x02" * 100),
+        ],
+        corpus_name="c",
+    )
     status = {f.name: (f.status, f.reason) for f in report.files}
     assert status["ok.txt"][0] == "imported"
-    assert status["bad.jsonl"] == ("failed", "line 3 is not valid JSON (Expecting property name enclosed in "
-                                             "double quotes at column 2)")
+    assert status["bad.jsonl"] == (
+        "failed",
+        "line 3 is not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+    )
     assert status["empty.txt"][0] == "failed" and "empty" in status["empty.txt"][1]
     assert status["image.txt"][0] == "failed" and "binary" in status["image.txt"][1]
     assert Article.objects.count() == 1 and Paragraph.objects.count() == 1
@@ -125,12 +143,20 @@ def test_a_database_error_midway_rolls_back_the_whole_file(db, monkeypatch):
 
 def test_zip_upload_imports_members_and_reports_skipped_ones(db, settings):
     sample = settings.BASE_DIR / "corpora" / "sample_corpus"
-    data = zipped({"x/01.txt": (sample / "01_pipeline_talks.txt").read_bytes(),
-                   "x/04.jsonl": (sample / "04_wire.jsonl").read_bytes(), "x/readme.pdf": b"%PDF"})
+    data = zipped(
+        {
+            "x/01.txt": (sample / "01_pipeline_talks.txt").read_bytes(),
+            "x/04.jsonl": (sample / "04_wire.jsonl").read_bytes(),
+            "x/readme.pdf": b"%PDF",
+        }
+    )
     report = corpus_import(uploads=[("batch.zip", data)], corpus_name="z")
     status = {f.name: f.status for f in report.files}
-    assert status == {"batch.zip/x/01.txt": "imported", "batch.zip/x/04.jsonl": "imported",
-                      "batch.zip/x/readme.pdf": "skipped"}
+    assert status == {
+        "batch.zip/x/01.txt": "imported",
+        "batch.zip/x/04.jsonl": "imported",
+        "batch.zip/x/readme.pdf": "skipped",
+    }
     assert report.articles == 3
 
 
@@ -177,15 +203,30 @@ def test_copy_and_bulk_create_store_the_same_paragraph_rows(db, shared_corpus_di
     """PostgreSQL imports with COPY; other databases (the SQLite demo) with bulk_create."""
     import corpora.services as services
 
-    fields = ["position", "kind", "kind_source", "kind_reason", "text", "start", "end", "text_hash", "language",
-              "is_repeated"]
+    fields = [
+        "position",
+        "kind",
+        "kind_source",
+        "kind_reason",
+        "text",
+        "start",
+        "end",
+        "text_hash",
+        "language",
+        "is_repeated",
+    ]
     corpus_import(path=shared_corpus_dir, corpus_name="copy")
     real = services._insert_paragraphs
     monkeypatch.setattr(services, "_insert_paragraphs", lambda rows: real(rows, use_copy=False))
     corpus_import(path=shared_corpus_dir, corpus_name="orm")
-    rows = {name: list(Paragraph.objects.filter(article__corpus__name=name)
-                       .order_by("article__source_name", "position").values_list(*fields))
-            for name in ("copy", "orm")}
+    rows = {
+        name: list(
+            Paragraph.objects.filter(article__corpus__name=name)
+            .order_by("article__source_name", "position")
+            .values_list(*fields)
+        )
+        for name in ("copy", "orm")
+    }
     assert len(rows["copy"]) == 154 and rows["copy"] == rows["orm"]
 
 
@@ -211,13 +252,22 @@ def test_worker_processes_give_the_same_rows_and_report_in_file_order(db, shared
     events = []
     with_workers = corpus_import(path=tmp_path, corpus_name="workers", workers=1, progress=events.append)
     in_process = corpus_import(path=tmp_path, corpus_name="inline", workers=0)
-    assert [(f.name, f.status, f.reason) for f in with_workers.files] == \
-           [(f.name, f.status, f.reason) for f in in_process.files]
-    assert [f.name for f in with_workers.files][:3] == ["000_372915233d0c467e.txt", "001_906daba6f3fdc6f9.txt",
-                                                        "001b_bad.jsonl"]
+    assert [(f.name, f.status, f.reason) for f in with_workers.files] == [
+        (f.name, f.status, f.reason) for f in in_process.files
+    ]
+    assert [f.name for f in with_workers.files][:3] == [
+        "000_372915233d0c467e.txt",
+        "001_906daba6f3fdc6f9.txt",
+        "001b_bad.jsonl",
+    ]
     assert with_workers.files[2].status == "failed" and "line 2 is not valid JSON" in with_workers.files[2].reason
-    rows = {name: list(Paragraph.objects.filter(article__corpus__name=name)
-                       .order_by("article__source_name", "position").values_list(*fields))
-            for name in ("workers", "inline")}
+    rows = {
+        name: list(
+            Paragraph.objects.filter(article__corpus__name=name)
+            .order_by("article__source_name", "position")
+            .values_list(*fields)
+        )
+        for name in ("workers", "inline")
+    }
     assert len(rows["workers"]) == 154 and rows["workers"] == rows["inline"]
     assert events[-1].files_done == events[-1].files_total == 5

@@ -15,13 +15,14 @@ PROSE = [
     "Port officials said the new cranes would be running by spring, though the contractor has missed two deadlines.",
     "Freight rates on the main Asian routes have halved since the peak, and charter prices for small ships fall.",
     "Dock workers voted to accept the pay offer after a night of talks, ending the threat of a strike before winter.",
-    "Insurers have raised premiums for ships calling at ports near the conflict zone, adding to the cost of cargo."]
+    "Insurers have raised premiums for ships calling at ports near the conflict zone, adding to the cost of cargo.",
+]
 # A line this site repeats in every article: the shipped model takes it for prose.
 TIDE = "Tide table for the week: high water {} and {} at the outer bar."
 
 
 def harbour_article(k: int, times: tuple[str, str]) -> bytes:
-    texts = PROSE[k % 5:] + PROSE[:k % 5]
+    texts = PROSE[k % 5 :] + PROSE[: k % 5]
     return "\n\n".join(texts[:2] + [TIDE.format(*times)] + texts[2:]).encode()
 
 
@@ -42,8 +43,10 @@ def test_retraining_without_corrections_says_what_to_do(db, small_base):
 
 def test_corrections_retrain_the_model_and_later_imports_from_that_source_use_it(db, small_base):
     boss = UserFactory(username="boss", is_staff=True)
-    uploads = [("harbour-01.txt", harbour_article(0, ("06:12", "18:40"))),
-               ("harbour-02.txt", harbour_article(1, ("07:03", "19:31")))]
+    uploads = [
+        ("harbour-01.txt", harbour_article(0, ("06:12", "18:40"))),
+        ("harbour-02.txt", harbour_article(1, ("07:03", "19:31"))),
+    ]
     corpus_import(uploads=uploads, corpus_name="harbour", user=boss)
     for article in Article.objects.all():
         assert tide_paragraph(article).kind == "body"  # the shipped model gets it wrong
@@ -52,8 +55,13 @@ def test_corrections_retrain_the_model_and_later_imports_from_that_source_use_it
     assert (version.corrections, version.articles, version.sources, version.active) == (2, 2, ["harbour-*.txt"], True)
     assert active_kind_model() == version
 
-    corpus_import(uploads=[("harbour-03.txt", harbour_article(3, ("08:44", "21:02"))),
-                           ("elsewhere-03.txt", harbour_article(4, ("08:44", "21:02")))], corpus_name="harbour")
+    corpus_import(
+        uploads=[
+            ("harbour-03.txt", harbour_article(3, ("08:44", "21:02"))),
+            ("elsewhere-03.txt", harbour_article(4, ("08:44", "21:02"))),
+        ],
+        corpus_name="harbour",
+    )
     same_site = tide_paragraph(Article.objects.get(source_name="harbour-03.txt"))
     assert same_site.kind == "noise" and same_site.kind_reason.startswith("adapted model: noise")
     other = tide_paragraph(Article.objects.get(source_name="elsewhere-03.txt"))

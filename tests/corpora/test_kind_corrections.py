@@ -33,9 +33,14 @@ def test_mark_comments_from_here_keeps_history_for_each_changed_paragraph(db, sh
     boss = UserFactory(username="boss", is_staff=True)
     changed = article_mark_comments_from(article=article, position=36, user=boss)
     assert changed == 95 - 36
-    assert set(article.paragraphs.filter(position__gte=36).values_list("kind", "kind_source")) == {("comment", "manual")}
+    assert set(article.paragraphs.filter(position__gte=36).values_list("kind", "kind_source")) == {
+        ("comment", "manual")
+    }
     last = article.paragraphs.get(position=94)
-    assert [(h["kind"], h["user"]) for h in paragraph_history(paragraph=last)] == [("comment", "boss"), ("comment", None)]
+    assert [(h["kind"], h["user"]) for h in paragraph_history(paragraph=last)] == [
+        ("comment", "boss"),
+        ("comment", None),
+    ]
     assert article_mark_comments_from(article=article, position=36, user=boss) == 0  # idempotent
 
 
@@ -53,8 +58,12 @@ def test_article_page_shows_kinds_and_history_to_staff(client, db, shared_corpus
 def test_corpus_pages_are_for_staff_only(client, db, shared_corpus_dir):
     article = imported_002(shared_corpus_dir)
     client.force_login(UserFactory(username="someone"))
-    for url in (reverse("corpora:list"), reverse("corpora:upload"), reverse("corpora:detail", args=[article.corpus_id]),
-                reverse("corpora:article", args=[article.pk])):
+    for url in (
+        reverse("corpora:list"),
+        reverse("corpora:upload"),
+        reverse("corpora:detail", args=[article.corpus_id]),
+        reverse("corpora:article", args=[article.pk]),
+    ):
         assert client.get(url).status_code == 302  # to the admin login: not for non-staff
 
 

@@ -52,7 +52,7 @@ def test_imports_use_the_model_and_every_reason_names_the_rule_and_the_score(sha
     article, rows = article_prepare(corpus=Corpus(name="x"), document=document)
     assert all("model" in row.kind_reason and "%" in row.kind_reason for row in rows)
     assert rows[2].kind_reason.startswith("republication byline")
-    assert all(document.text[row.start:row.end] == row.text for row in rows)
+    assert all(document.text[row.start : row.end] == row.text for row in rows)
 
 
 def test_a_txt_file_without_a_title_line_gets_its_opening_words_not_untitled(shared_corpus_dir):
@@ -80,8 +80,9 @@ def test_training_is_deterministic_for_a_seed():
     first, second = train(articles, seed=3), train(articles, seed=3)
     assert first.to_json() == second.to_json()
     texts = articles[0].texts
-    assert [d.kind for d in kinds_with_reasons(first, texts, languages=articles[0].languages)] == \
-           [d.kind for d in kinds_with_reasons(second, texts, languages=articles[0].languages)]
+    assert [d.kind for d in kinds_with_reasons(first, texts, languages=articles[0].languages)] == [
+        d.kind for d in kinds_with_reasons(second, texts, languages=articles[0].languages)
+    ]
 
 
 def test_rules_only_is_the_baseline_switch():
@@ -90,9 +91,15 @@ def test_rules_only_is_the_baseline_switch():
     assert all("model" not in row.kind_reason for row in rows)
 
 
-@pytest.mark.parametrize("name,url,key", [
-    ("reuters/2024-03-01-story.html", "", "reuters/*-*-*-story.html"),
-    ("wire.jsonl:12", "", "wire.jsonl"), ("x.jsonl:3", "https://www.Example.org/a/b", "example.org"),
-    ("001_906daba6f3fdc6f9.txt", "", "*_*.txt"), ("Notes.TXT", "", "Notes.txt")])
+@pytest.mark.parametrize(
+    "name,url,key",
+    [
+        ("reuters/2024-03-01-story.html", "", "reuters/*-*-*-story.html"),
+        ("wire.jsonl:12", "", "wire.jsonl"),
+        ("x.jsonl:3", "https://www.Example.org/a/b", "example.org"),
+        ("001_906daba6f3fdc6f9.txt", "", "*_*.txt"),
+        ("Notes.TXT", "", "Notes.txt"),
+    ],
+)
 def test_source_keys_group_a_site_or_a_file_pattern(name, url, key):
     assert source_key(source_name=name, url=url) == key

@@ -8,16 +8,28 @@ from corpora.models import Corpus
 from corpora.preparation import article_prepare
 from corpora.readers import Document
 
-PROSE = ("Officials in Beijing said on Tuesday that the agreement would be signed before the end of the year, "
-         "and that both sides had settled the remaining questions about pricing.")
+PROSE = (
+    "Officials in Beijing said on Tuesday that the agreement would be signed before the end of the year, "
+    "and that both sides had settled the remaining questions about pricing."
+)
 
 
 def kinds(paragraphs, **kwargs):
     return [d.kind for d in detect_kinds(paragraphs, **kwargs)]
 
 
-@pytest.mark.parametrize("line", ["Comments", "12 Comments", "## Comments", "Leave a Reply", "Reader comments:",
-                                  "Join the discussion", "3 thoughts on “Pipeline politics”"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Comments",
+        "12 Comments",
+        "## Comments",
+        "Leave a Reply",
+        "Reader comments:",
+        "Join the discussion",
+        "3 thoughts on “Pipeline politics”",
+    ],
+)
 def test_comment_headers_are_recognised(line):
     assert is_comment_header(line)
 
@@ -32,8 +44,10 @@ def test_everything_after_a_comment_header_is_comment_except_links():
     assert kinds(paragraphs) == ["body", "body", "comment", "comment", "noise", "comment"]
 
 
-@pytest.mark.parametrize("line", ["March 16, 2023,", "16 March 2023", "2024-10-31", "Tue, Oct. 31, 2024 10:15 AM EST",
-                                  "Published: June 3, 2026"])
+@pytest.mark.parametrize(
+    "line",
+    ["March 16, 2023,", "16 March 2023", "2024-10-31", "Tue, Oct. 31, 2024 10:15 AM EST", "Published: June 3, 2026"],
+)
 def test_date_lines_at_the_top_are_meta(line):
     assert kinds(["A headline without a full stop", line, PROSE]) == ["title", "byline_or_meta", "body"]
 
@@ -50,15 +64,26 @@ def test_markdown_headings_become_titles_even_with_a_full_stop():
 
 
 def test_links_alone_do_not_make_a_comment_section():
-    paragraphs = [PROSE] * 3 + [PROSE + f" {i}." for i in range(5)] + ["https://a.example/1", PROSE + " x.",
-                                                                        "https://a.example/2"]
+    paragraphs = (
+        [PROSE] * 3
+        + [PROSE + f" {i}." for i in range(5)]
+        + ["https://a.example/1", PROSE + " x.", "https://a.example/2"]
+    )
     assert comment_start(paragraphs, [p.startswith("https") for p in paragraphs]) is None
     assert "comment" not in kinds(paragraphs)
 
 
 def test_a_pasted_glossary_is_noise_even_inside_the_body():
-    glossary = ["Angle", "A fictional storyline in wrestling.", "Babyface", "A heroic wrestler loved by fans.",
-                "Heel", "A villainous wrestler.", "Kayfabe", "Keeping up the pretence that it is all real."]
+    glossary = [
+        "Angle",
+        "A fictional storyline in wrestling.",
+        "Babyface",
+        "A heroic wrestler loved by fans.",
+        "Heel",
+        "A villainous wrestler.",
+        "Kayfabe",
+        "Keeping up the pretence that it is all real.",
+    ]
     paragraphs = [PROSE, PROSE + " One.", *glossary, PROSE + " Two."]
     assert kinds(paragraphs) == ["body", "body"] + ["noise"] * 8 + ["body"]
 
@@ -69,12 +94,18 @@ def test_conversational_score_separates_comments_from_reporting():
 
 
 def test_a_paragraph_in_another_language_becomes_footer_and_short_ones_inherit():
-    german = ("Dieser Artikel erschien zuerst in der Zeitung und wird hier mit freundlicher Genehmigung "
-              "der Redaktion erneut veröffentlicht.")
-    document = Document(text="\n\n".join([PROSE, PROSE + " It was late.", german, "Sreemoy Talukdar"]),
-                        source_name="mixed.txt", format="txt")
-    article, paragraphs = article_prepare(corpus=Corpus(name="x"), document=document,
-                                          model=ModelChoice(rules_only=True))
+    german = (
+        "Dieser Artikel erschien zuerst in der Zeitung und wird hier mit freundlicher Genehmigung "
+        "der Redaktion erneut veröffentlicht."
+    )
+    document = Document(
+        text="\n\n".join([PROSE, PROSE + " It was late.", german, "Sreemoy Talukdar"]),
+        source_name="mixed.txt",
+        format="txt",
+    )
+    article, paragraphs = article_prepare(
+        corpus=Corpus(name="x"), document=document, model=ModelChoice(rules_only=True)
+    )
     assert article.language == "en"
     assert paragraphs[2].kind == "footer"
     assert paragraphs[2].language == "de"
@@ -89,9 +120,10 @@ def test_a_paragraph_in_another_language_becomes_footer_and_short_ones_inherit()
 
 def test_article_prepare_fills_title_author_and_date_from_the_head():
     text = "A headline without a full stop\n\nBy Mara Lindqvist, Moscow\n\nJune 3, 2026\n\n" + PROSE
-    article, paragraphs = article_prepare(corpus=Corpus(name="x"),
-                                          document=Document(text=text, source_name="a.txt", format="txt"))
+    article, paragraphs = article_prepare(
+        corpus=Corpus(name="x"), document=Document(text=text, source_name="a.txt", format="txt")
+    )
     assert article.title == "A headline without a full stop"
     assert article.author == "Mara Lindqvist"
     assert str(article.published) == "2026-06-03"
-    assert all(text[p.start:p.end] == p.text for p in paragraphs)
+    assert all(text[p.start : p.end] == p.text for p in paragraphs)

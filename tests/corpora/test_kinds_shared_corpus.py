@@ -45,8 +45,14 @@ def test_002_republisher_intro_byline_headings_comments_and_glossary(shared_corp
     assert kinds[:2] == ["editor_note", "editor_note"]
     assert texts[2].startswith("By Linggong Kong") and kinds[2] == "byline_or_meta"
     assert texts[3] == "Is the U.S. angling for a repeat of the Sino-Russian split?" and kinds[3] == "title"
-    headings = ["A Growing Challenge", "Besties Forever?", "Putin Knows Who His Real Friends Are",
-                "Transactional Weakness", "Insulating the Economy", "China’s Turn to Exploit a Split?"]
+    headings = [
+        "A Growing Challenge",
+        "Besties Forever?",
+        "Putin Knows Who His Real Friends Are",
+        "Transactional Weakness",
+        "Insulating the Economy",
+        "China’s Turn to Exploit a Split?",
+    ]
     assert [texts[i] for i in positions(kinds, "title")][1:] == headings
     first_comment = next(i for i, t in enumerate(texts) if t.startswith("The whole thing is so infantile"))
     assert first_comment == 37
@@ -72,19 +78,25 @@ def test_003_source_line_is_a_footer_and_comments_header_a_comment(shared_corpus
     assert positions(kinds, "body") == list(range(8))
 
 
-@pytest.mark.parametrize("name,body", [("01_pipeline_talks.txt", [3, 4, 5, 6, 7]),
-                                       ("02_sanctions_oped.md", [3, 4, 5, 6]),
-                                       ("03_summit.html", [1, 2, 3, 4])])
+@pytest.mark.parametrize(
+    "name,body",
+    [
+        ("01_pipeline_talks.txt", [3, 4, 5, 6, 7]),
+        ("02_sanctions_oped.md", [3, 4, 5, 6]),
+        ("03_summit.html", [1, 2, 3, 4]),
+    ],
+)
 def test_sample_corpus_files_get_sensible_kinds(settings, name, body):
     path = settings.BASE_DIR / "corpora" / "sample_corpus" / name
     document = read_source(name, path.read_bytes())[0]
     texts = [s.text for s in split_paragraphs(document.text)]
-    kinds = [d.kind for d in detect_kinds(texts, title=document.title, author=document.author,
-                                          headings=document.headings)]
+    kinds = [
+        d.kind for d in detect_kinds(texts, title=document.title, author=document.author, headings=document.headings)
+    ]
     assert positions(kinds, "body") == body
     assert kinds[0] == "title"
     if name.startswith("01"):
         assert kinds[1:3] == ["byline_or_meta", "byline_or_meta"] and kinds[-1] == "footer"
     if name.startswith("02"):
         assert kinds[1:3] == ["byline_or_meta", "editor_note"]
-        assert kinds[texts.index("Comments"):] == ["comment"] * 3
+        assert kinds[texts.index("Comments") :] == ["comment"] * 3

@@ -14,11 +14,11 @@ from corpora.splitting import normalize_newlines, split_paragraphs
 
 FOREIGN = {
     "de": "Dieser Artikel erschien zuerst in der Zeitung und wird hier mit freundlicher Genehmigung der Redaktion "
-          "veröffentlicht.",
+    "veröffentlicht.",
     "fr": "Le président a déclaré que la réunion à Pékin était très réussie et qu'il y retournerait bientôt avec "
-          "le ministre.",
+    "le ministre.",
     "es": "El gobierno español anunció el martes que ampliará las sanciones contra Rusia durante seis meses más y "
-          "que la medida es firme.",
+    "que la medida es firme.",
     "ru": "Правительство России заявило во вторник, что не намерено отказываться от сотрудничества с Китаем.",
 }
 
@@ -27,8 +27,10 @@ FOREIGN = {
 def shared_paragraphs(request):
     from tests.conftest import SHARED_CORPUS
 
-    return {path.name: [s.text for s in split_paragraphs(normalize_newlines(path.read_text()))]
-            for path in sorted(SHARED_CORPUS.glob("*.txt"))}
+    return {
+        path.name: [s.text for s in split_paragraphs(normalize_newlines(path.read_text()))]
+        for path in sorted(SHARED_CORPUS.glob("*.txt"))
+    }
 
 
 def test_batched_scores_agree_with_py3langid_classify_paragraph_by_paragraph(shared_paragraphs):

@@ -32,8 +32,12 @@ SUFFIXES = {".txt", ".md", ".html", ".jsonl"}
 
 
 def corpus_files() -> list[Path]:
-    return [p for folder in FOLDERS for p in sorted(folder.rglob("*"))
-            if p.suffix in SUFFIXES and not p.name.startswith("README")]
+    return [
+        p
+        for folder in FOLDERS
+        for p in sorted(folder.rglob("*"))
+        if p.suffix in SUFFIXES and not p.name.startswith("README")
+    ]
 
 
 def _name(path: Path) -> str:
@@ -62,21 +66,28 @@ def prepared(path: Path) -> list[dict]:
     out = []
     for document in read_source(path.name, path.read_bytes()):
         article, rows = article_prepare(corpus=Corpus(name="x"), document=document)
-        out.append({
-            "title": article.title, "author": article.author,
-            "published": article.published.isoformat() if article.published else None,
-            "language": article.language, "content_hash": article.content_hash,
-            "paragraphs": [[r.position, r.kind, r.kind_reason, r.start, r.end, r.language, r.text_hash]
-                           for r in rows],
-            "scores": _scores(document), "features_sha256": _features_digest(document),
-        })
+        out.append(
+            {
+                "title": article.title,
+                "author": article.author,
+                "published": article.published.isoformat() if article.published else None,
+                "language": article.language,
+                "content_hash": article.content_hash,
+                "paragraphs": [
+                    [r.position, r.kind, r.kind_reason, r.start, r.end, r.language, r.text_hash] for r in rows
+                ],
+                "scores": _scores(document),
+                "features_sha256": _features_digest(document),
+            }
+        )
     return out
 
 
 def write() -> None:
     data = {_name(p): prepared(p) for p in corpus_files()}
-    EXPECTED.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n",
-                        encoding="utf-8")
+    EXPECTED.write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"wrote {EXPECTED} ({len(data)} files)")
 
 

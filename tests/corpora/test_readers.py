@@ -26,8 +26,10 @@ def test_non_utf8_text_is_decoded_with_its_charset(encoding):
 
 
 def test_cp1252_curly_quotes_and_dashes_are_decoded():
-    source = ("Moscow said the deal was “historic” – a word Washington avoided. "
-              "Analysts called it a ‘turning point’ for Europe’s energy market.\n") * 4
+    source = (
+        "Moscow said the deal was “historic” – a word Washington avoided. "
+        "Analysts called it a ‘turning point’ for Europe’s energy market.\n"
+    ) * 4
     assert decode("quotes.txt", source.encode("cp1252")) == source
 
 
@@ -35,8 +37,14 @@ def test_utf8_bom_is_dropped_and_crlf_normalized():
     assert decode("bom.txt", "\ufeffHello\r\nWorld".encode("utf-8")) == "Hello\nWorld"
 
 
-@pytest.mark.parametrize("data,reason", [(b"", "empty"), (b"  \n\t \n", "empty"),
-                                         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary")])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", "empty"),
+        (b"  \n\t \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ],
+)
 def test_empty_and_binary_files_are_refused_with_the_file_name(data, reason):
     with pytest.raises(ReadError) as caught:
         read_source("bad.txt", data)
@@ -54,21 +62,32 @@ def test_unsupported_extension_is_refused_clearly():
 
 
 def test_jsonl_reads_one_article_per_line_with_metadata():
-    lines = [{"title": "T1", "text": "Para one.\n\nPara two.", "url": "https://e.org/1", "author": "A",
-              "published": "2026-10-14"}, {"text": "Only text."}]
+    lines = [
+        {
+            "title": "T1",
+            "text": "Para one.\n\nPara two.",
+            "url": "https://e.org/1",
+            "author": "A",
+            "published": "2026-10-14",
+        },
+        {"text": "Only text."},
+    ]
     docs = read_source("w.jsonl", "\n".join(json.dumps(row) for row in lines).encode())
     assert [d.title for d in docs] == ["T1", ""]
     assert str(docs[0].published) == "2026-10-14" and docs[0].url == "https://e.org/1"
     assert docs[1].source_name == "w.jsonl:2"
 
 
-@pytest.mark.parametrize("line,message", [
-    ('{"text": "ok"', r"wire.jsonl: line 2 is not valid JSON"),
-    ('["a list"]', r"wire.jsonl: line 2 is not a JSON object"),
-    ('{"title": "no text"}', r"wire.jsonl: line 2 has no \"text\""),
-    ('{"text": "x", "published": "not a date"}', r"wire.jsonl: line 2: \"published\" is not a date"),
-    ('{"text": "x", "author": 12}', r"wire.jsonl: line 2: \"author\" must be a string"),
-])
+@pytest.mark.parametrize(
+    "line,message",
+    [
+        ('{"text": "ok"', r"wire.jsonl: line 2 is not valid JSON"),
+        ('["a list"]', r"wire.jsonl: line 2 is not a JSON object"),
+        ('{"title": "no text"}', r"wire.jsonl: line 2 has no \"text\""),
+        ('{"text": "x", "published": "not a date"}', r"wire.jsonl: line 2: \"published\" is not a date"),
+        ('{"text": "x", "author": 12}', r"wire.jsonl: line 2: \"author\" must be a string"),
+    ],
+)
 def test_a_malformed_jsonl_line_names_the_file_and_line(line, message):
     data = ('{"text": "A fine first line."}\n' + line + "\n").encode()
     with pytest.raises(ReadError, match=message):
@@ -91,8 +110,15 @@ def test_markdown_becomes_plain_text_and_headings_are_remembered():
 
 
 def test_zip_members_are_listed_and_unsupported_or_hidden_ones_skipped():
-    data = make_zip({"a/one.txt": b"One.", "two.md": b"# Two", "notes.pdf": b"%PDF", "__MACOSX/._one.txt": b"x",
-                     "inner.zip": make_zip({"x.txt": b"x"})})
+    data = make_zip(
+        {
+            "a/one.txt": b"One.",
+            "two.md": b"# Two",
+            "notes.pdf": b"%PDF",
+            "__MACOSX/._one.txt": b"x",
+            "inner.zip": make_zip({"x.txt": b"x"}),
+        }
+    )
     sources, skipped = zip_members("batch.zip", data)
     assert [s.name for s in sources] == ["batch.zip/a/one.txt", "batch.zip/two.md"]
     reasons = dict(skipped)
@@ -120,7 +146,7 @@ def test_a_zip_lying_about_its_sizes_is_still_stopped():
     # Patch the declared uncompressed size (central directory and local header) down to 10 bytes.
     for signature, offset in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
         at = data.find(signature) + offset
-        data[at:at + 4] = (10).to_bytes(4, "little")
+        data[at : at + 4] = (10).to_bytes(4, "little")
     with pytest.raises(ReadError, match=r"lying.zip: (member 'zeros.txt' cannot be read|uncompressed size)"):
         zip_members("lying.zip", bytes(data), max_bytes=100_000)
 

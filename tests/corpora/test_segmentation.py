@@ -16,7 +16,7 @@ def exact_and_contiguous(article: Article) -> list[Paragraph]:
     paragraphs = list(article.paragraphs.order_by("position"))
     assert [p.position for p in paragraphs] == list(range(len(paragraphs)))
     for p in paragraphs:
-        assert article.text[p.start:p.end] == p.text
+        assert article.text[p.start : p.end] == p.text
     assert all(a.end <= b.start for a, b in zip(paragraphs, paragraphs[1:], strict=False))
     return paragraphs
 
@@ -51,7 +51,7 @@ def test_splitting_a_paragraph_and_merging_it_back_restores_the_text(article_001
     first, second = paragraph_split(paragraph=target, at=at, user=boss)
     after = exact_and_contiguous(article_001)
     assert len(after) == len(before) + 1
-    assert first.pk == target.pk and first.text == target.text[:at] and second.text == target.text[at + 1:]
+    assert first.pk == target.pk and first.text == target.text[:at] and second.text == target.text[at + 1 :]
     assert (second.position, second.kind, second.kind_source) == (target.position + 1, target.kind, "manual")
     assert after[-1].text == before[-1].text
     merged = paragraphs_merge(paragraph=first, user=boss)

@@ -9,7 +9,7 @@ from corpora.splitting import normalize_newlines, split_paragraphs
 
 def assert_exact(text, spans):
     for span in spans:
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
         assert span.text == span.text.strip() and span.text
 
 
@@ -29,9 +29,11 @@ def test_one_paragraph_per_line_files_split_on_single_newlines():
 
 
 def test_hard_wrapped_paragraphs_stay_whole():
-    wrapped = ("This paragraph was wrapped at about seventy characters by an editor\n"
-               "that still lives in the nineteen-eighties, and it goes on for a\n"
-               "third line.")
+    wrapped = (
+        "This paragraph was wrapped at about seventy characters by an editor\n"
+        "that still lives in the nineteen-eighties, and it goes on for a\n"
+        "third line."
+    )
     text = wrapped + "\n\nAnother paragraph."
     spans = split_paragraphs(text)
     assert [s.text for s in spans] == [wrapped, "Another paragraph."]
@@ -64,8 +66,10 @@ def test_empty_and_whitespace_text_has_no_paragraphs():
     assert split_paragraphs(" \n\n \t\n") == []
 
 
-@pytest.mark.parametrize("name", ["000_372915233d0c467e.txt", "001_906daba6f3fdc6f9.txt",
-                                  "002_b8aa54d3edd41c2c.txt", "003_02f75c1c77fcec06.txt"])
+@pytest.mark.parametrize(
+    "name",
+    ["000_372915233d0c467e.txt", "001_906daba6f3fdc6f9.txt", "002_b8aa54d3edd41c2c.txt", "003_02f75c1c77fcec06.txt"],
+)
 def test_every_shared_file_splits_with_exact_offsets(shared_corpus_dir, name):
     text = normalize_newlines((shared_corpus_dir / name).read_text())
     spans = split_paragraphs(text)
@@ -73,5 +77,5 @@ def test_every_shared_file_splits_with_exact_offsets(shared_corpus_dir, name):
     expected = {"000": 15, "001": 34, "002": 95, "003": 10}[name[:3]]
     assert len(spans) == expected
     # Nothing but whitespace is lost between paragraphs.
-    covered = "".join(text[a.end:b.start] for a, b in pairwise(spans))
+    covered = "".join(text[a.end : b.start] for a, b in pairwise(spans))
     assert covered.strip() == ""

@@ -25,8 +25,13 @@ FAST = {"IMPORT_HEARTBEAT_S": "1", "IMPORT_STALE_AFTER_S": "4", "IMPORT_REAPER_I
 
 @pytest.fixture
 def upload_dir(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "uploads": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "up")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "up")},
+        },
+    }
     storages._storages.pop("uploads", None)
     purge_broker("default")
     yield tmp_path / "up"
@@ -45,9 +50,11 @@ def _import_worker(log_dir, env):
 
 
 def _upload(corpus, user, tag: str) -> int:
-    response = client_for(user).post(f"/api/corpora/{corpus.pk}/upload/",
-                                     {"file": [SimpleUploadedFile("wire.zip", articles_zip(FILES, tag=tag))]},
-                                     format="multipart")
+    response = client_for(user).post(
+        f"/api/corpora/{corpus.pk}/upload/",
+        {"file": [SimpleUploadedFile("wire.zip", articles_zip(FILES, tag=tag))]},
+        format="multipart",
+    )
     assert response.status_code == 202, response.content
     return response.json()["id"]
 
@@ -85,7 +92,8 @@ def test_killing_the_pool_child_mid_import_ends_complete_with_every_article_once
 
 
 def test_killing_the_whole_worker_mid_import_is_recovered_by_the_next_worker_without_waiting_an_hour(
-        worker_env, upload_dir, tmp_path, settings):
+    worker_env, upload_dir, tmp_path, settings
+):
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     user = UserFactory(username="boss", is_staff=True)
     corpus = CorpusFactory(owner=user)

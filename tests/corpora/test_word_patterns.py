@@ -10,12 +10,37 @@ from corpora import kinds
 from corpora.word_patterns import slow_form, words_between_boundaries
 from tests.corpora.test_prepare_expected import corpus_files
 
-OLD_INFORMAL = re.compile(r"^(?:yep|yes|no|nope|well|thanks|thank you|lol|ha+|agreed|exactly|oh|wow|sure|true|"
-                          r"me thinks|imo|imho|shh+)\b|^[>(–-]|…|\.\.\.|\. \. \.|!|\?", re.I)
-TRICKY = ["I", "I’m here, I've been, Id I’d", "mine myself my me", "you're yours your you’ll", "xI Imy myI", "_I I_",
-          "enemy army time you1 you_ 1you", "I'me", "I’", "I.I.I", "Yep... it is! Really?", "ha ha haaa. . .",
-          "- no", "(well) thank you…", "shhh!", "nope?!", "Wellness", "yesterday", "Мой I ты you", "über you",
-          "a\nI\nme", "IMO the U.S.", "me, Me, ME", "yoU"]
+OLD_INFORMAL = re.compile(
+    r"^(?:yep|yes|no|nope|well|thanks|thank you|lol|ha+|agreed|exactly|oh|wow|sure|true|"
+    r"me thinks|imo|imho|shh+)\b|^[>(–-]|…|\.\.\.|\. \. \.|!|\?",
+    re.I,
+)
+TRICKY = [
+    "I",
+    "I’m here, I've been, Id I’d",
+    "mine myself my me",
+    "you're yours your you’ll",
+    "xI Imy myI",
+    "_I I_",
+    "enemy army time you1 you_ 1you",
+    "I'me",
+    "I’",
+    "I.I.I",
+    "Yep... it is! Really?",
+    "ha ha haaa. . .",
+    "- no",
+    "(well) thank you…",
+    "shhh!",
+    "nope?!",
+    "Wellness",
+    "yesterday",
+    "Мой I ты you",
+    "über you",
+    "a\nI\nme",
+    "IMO the U.S.",
+    "me, Me, ME",
+    "yoU",
+]
 
 
 def corpus_paragraphs() -> list[str]:
@@ -73,11 +98,30 @@ def test_the_footer_test_of_the_features_answers_as_the_whole_pattern(paragraphs
     joined = "\n".join(paragraphs).lower()
     for alternative, its_keys in keys.items():  # every match of an alternative holds one of its keys
         assert all(any(k in m.group(0) for k in its_keys) for m in re.finditer(alternative, joined)), alternative
-    extra = ["Source: Reuters", "via: AP", "(c) 2024 The Post", "(C)   1999", "© Acme", "Tags: energy, trade",
-             "Filed under: EU", "Related: more", "Read more at the site", "Support us on Patreon",
-             "Originally appeared in Foo", "first appeared", "Republished here with permission", "Views expressed",
-             "He will post it", "to support our troops", "follow them home", "become a paid subscriber",
-             "sign-up", "newsletters", "The source said:", "  -- via :x"]
+    extra = [
+        "Source: Reuters",
+        "via: AP",
+        "(c) 2024 The Post",
+        "(C)   1999",
+        "© Acme",
+        "Tags: energy, trade",
+        "Filed under: EU",
+        "Related: more",
+        "Read more at the site",
+        "Support us on Patreon",
+        "Originally appeared in Foo",
+        "first appeared",
+        "Republished here with permission",
+        "Views expressed",
+        "He will post it",
+        "to support our troops",
+        "follow them home",
+        "become a paid subscriber",
+        "sign-up",
+        "newsletters",
+        "The source said:",
+        "  -- via :x",
+    ]
     hits = 0
     for text in paragraphs + extra:
         low = text.lower()
@@ -91,12 +135,25 @@ def test_the_separator_and_promo_cues_find_what_they_did(paragraphs):
     from corpora import kind_features
 
     old_separators = re.compile(r"\s[|·•›/]\s|\s{2,}")
-    extra = ["Home | World | Europe", "a  b\t\tc \n d", "x / y › z", "• item", "  lead", "tail  ", "a\u00a0|\u00a0b",
-             "Subscribe to our newsletter", "Sign up, log in, share", "tagged", "Cookies and privacy", "page 2",
-             "press@example.org", "Comments (3) and replies"]
+    extra = [
+        "Home | World | Europe",
+        "a  b\t\tc \n d",
+        "x / y › z",
+        "• item",
+        "  lead",
+        "tail  ",
+        "a\u00a0|\u00a0b",
+        "Subscribe to our newsletter",
+        "Sign up, log in, share",
+        "tagged",
+        "Cookies and privacy",
+        "page 2",
+        "press@example.org",
+        "Comments (3) and replies",
+    ]
     promo_hits = 0
     for text in paragraphs + extra:
-        head = text[:kind_features.CUE_CHARS]
+        head = text[: kind_features.CUE_CHARS]
         assert kind_features._SEPARATORS.findall(head) == old_separators.findall(head), text
         low = head.lower()
         count = len(kind_features._PROMO.findall(low))
@@ -109,12 +166,24 @@ def test_the_separator_and_promo_cues_find_what_they_did(paragraphs):
 def test_the_reporting_credit_and_caption_cues_answer_as_their_patterns(paragraphs):
     from corpora import kind_features as f
 
-    extra = ["Photograph by Ana Ruiz", "(File photo: Reuters)", "Image: AP", "Illustration by X for The Long Read",
-             "He said so.", "according to the ministry", "Updated at 5pm", "issue 4", "words: Jo", "unsaid",
-             "photographer", "for the Guardian Weekly.", "for our Readers"]
+    extra = [
+        "Photograph by Ana Ruiz",
+        "(File photo: Reuters)",
+        "Image: AP",
+        "Illustration by X for The Long Read",
+        "He said so.",
+        "according to the ministry",
+        "Updated at 5pm",
+        "issue 4",
+        "words: Jo",
+        "unsaid",
+        "photographer",
+        "for the Guardian Weekly.",
+        "for our Readers",
+    ]
     hits = Counter()
     for text in paragraphs + extra:
-        head = text[:f.CUE_CHARS]
+        head = text[: f.CUE_CHARS]
         low = head.lower()
         assert f._reporting(low) == min(len(f._REPORTING.findall(low)), 3) / 3, text
         assert f._caption(low, head) == bool(f._CAPTION.search(low) or f._CAPTION_CASED.search(head)), text

@@ -22,8 +22,9 @@ def run_pending_jobs() -> list[ImportJob]:
 
 def upload_and_import(client, corpus, *files, **fields):
     """POST the files to the upload API (asserting 202), run the job; (the job's JSON, the post's response)."""
-    response = client.post(reverse("corpora-api:corpus-upload", args=[corpus.pk]), {"file": list(files), **fields},
-                           format="multipart")
+    response = client.post(
+        reverse("corpora-api:corpus-upload", args=[corpus.pk]), {"file": list(files), **fields}, format="multipart"
+    )
     assert response.status_code == 202, response.content
     assert response["Location"] == response.json()["url"]
     import_job_run(job_id=response.json()["id"])
@@ -35,10 +36,12 @@ def articles_zip(count: int, *, tag: str = "") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for i in range(count):
-            archive.writestr(f"wire/{i:04d}.txt",
-                             f"Wire {tag} {i}: Beijing and Moscow discussed the pipeline again.\n\n"
-                             f"Officials said talk number {i} covered prices and volumes.\n\n"
-                             f"Analysts were not convinced that deal {i} would be signed soon.\n")
+            archive.writestr(
+                f"wire/{i:04d}.txt",
+                f"Wire {tag} {i}: Beijing and Moscow discussed the pipeline again.\n\n"
+                f"Officials said talk number {i} covered prices and volumes.\n\n"
+                f"Analysts were not convinced that deal {i} would be signed soon.\n",
+            )
     return buffer.getvalue()
 
 

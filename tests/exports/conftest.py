@@ -16,8 +16,9 @@ def export_worker(tmp_path, worker_logs, settings):
     """A real Celery worker on the `exports` queue, sharing this process's export folder."""
     point_exports_at(settings, tmp_path / "exports")
     purge_broker("exports")
-    worker = celery_worker(worker_logs, "exports", {"STANDPOINT_EXPORT_DIR": str(settings.EXPORT_ROOT)},
-                           name="export-worker")
+    worker = celery_worker(
+        worker_logs, "exports", {"STANDPOINT_EXPORT_DIR": str(settings.EXPORT_ROOT)}, name="export-worker"
+    )
     yield worker
     worker.stop()
 
@@ -32,6 +33,7 @@ def build(project, export_root):
     def _build(**params):
         version = dataset_version_create(project=project, params=params, enqueue=False)
         return dataset_version_build(version_id=version.pk)
+
     return _build
 
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 def point_exports_at(settings, folder: Path) -> Path:
     settings.EXPORT_ROOT = folder
-    settings.STORAGES = {**settings.STORAGES, "datasets": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(folder)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "datasets": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(folder)}},
+    }
     return folder
 
 

@@ -15,7 +15,9 @@ from exports.agreement.alpha import masi_similarity_matrix
 def random_reliability(seed: int, coders=5, units=80, values=4, missing=0.25):
     rng = np.random.default_rng(seed)
     truth = rng.integers(1, values + 1, units)
-    data = np.where(rng.random((coders, units)) < 0.6, truth, rng.integers(1, values + 1, (coders, units))).astype(float)
+    data = np.where(rng.random((coders, units)) < 0.6, truth, rng.integers(1, values + 1, (coders, units))).astype(
+        float
+    )
     data[rng.random((coders, units)) < missing] = np.nan
     return data
 
@@ -43,7 +45,11 @@ def test_masi_alpha_matches_nltk_annotation_task(seed):
         for c in range(4):
             if rng.random() < 0.2:
                 continue
-            s = base if rng.random() < 0.5 else frozenset(rng.choice(6, size=rng.integers(1, 4), replace=False).tolist())
+            s = (
+                base
+                if rng.random() < 0.5
+                else frozenset(rng.choice(6, size=rng.integers(1, 4), replace=False).tolist())
+            )
             triples.append((f"c{c}", f"u{u}", s))
             units.append(u)
             values.append(s)
@@ -85,7 +91,7 @@ def test_fleiss_kappa_matches_statsmodels_on_complete_data(seed):
 
 def test_fleiss_uses_the_units_with_the_most_common_rater_count_and_says_so():
     data = random_reliability(1, coders=3, missing=0.0)
-    data[0, :10] = np.nan   # ten units now have two raters
+    data[0, :10] = np.nan  # ten units now have two raters
     units, coders, values = long_format(data)
     fleiss = LabelTable(units, coders, values).fleiss()
     table, _ = aggregate_raters(data[:, 10:].T)

@@ -52,8 +52,10 @@ def test_storing_a_report_through_the_api_is_idempotent(units, manager):
     first = client.post(f"/api/projects/{units.pk}/agreement/reports/", {"n_boot": 20}, format="json").json()
     second = client.post(f"/api/projects/{units.pk}/agreement/reports/", {"n_boot": 20}, format="json").json()
     assert first["id"] == second["id"]
-    assert client.get(f"/api/projects/{units.pk}/agreement/reports/{first['id']}/").json()["inputs_hash"] == \
-        first["inputs_hash"]
+    assert (
+        client.get(f"/api/projects/{units.pk}/agreement/reports/{first['id']}/").json()["inputs_hash"]
+        == first["inputs_hash"]
+    )
 
 
 def test_agreement_page_shows_figures_charts_and_filters(units, manager, client):
@@ -78,7 +80,7 @@ def test_command_writes_json_and_html(units, tmp_path):
     data = json.loads((tmp_path / f"agreement-project-{units.pk}.json").read_text())
     assert data["counts"]["units"] == 3
     assert "<svg" in (tmp_path / f"agreement-project-{units.pk}.html").read_text()
-    call_command("agreement_report", units.name, "--out", str(tmp_path), "--n-boot", "20")   # by name too
+    call_command("agreement_report", units.name, "--out", str(tmp_path), "--n-boot", "20")  # by name too
 
 
 def test_command_names_a_missing_project(db, tmp_path):

@@ -16,8 +16,18 @@ N = None
 # pe 0.19032), Fleiss' kappa 0.76117 (se 0.15302, pe 0.23872) and bipolar-weighted AC2 0.90037
 # (se 0.10582, pa 0.96836, pe 0.68244).
 GWET_4RATERS = [  # units x raters
-    [1, 1, N, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
-    [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [N, 5, 5, 5], [N, N, 1, 1], [N, N, 3, N],
+    [1, 1, N, 1],
+    [2, 2, 3, 2],
+    [3, 3, 3, 3],
+    [3, 3, 3, 3],
+    [2, 2, 2, 2],
+    [1, 2, 3, 4],
+    [4, 4, 4, 4],
+    [1, 1, 2, 1],
+    [2, 2, 2, 2],
+    [N, 5, 5, 5],
+    [N, N, 1, 1],
+    [N, N, 3, N],
 ]
 CATEGORIES = [1, 2, 3, 4, 5]
 
@@ -40,8 +50,8 @@ def long_labels():
 def test_gwet_handbook_ac1_with_missing_ratings():
     ac1 = gwet_table().gwet()
     assert (ac1.value, ac1.se, ac1.pa, ac1.pe) == pytest.approx((0.77544, 0.14295, 0.81818, 0.19032), abs=5e-6)
-    assert ac1.name == "Gwet's AC1" and ac1.n_units == 11     # unit 12 has a single rating
-    assert ac1.ci_high == 1.0 and ac1.ci_low == pytest.approx(0.46081, abs=5e-6)   # irrCAC's interval
+    assert ac1.name == "Gwet's AC1" and ac1.n_units == 11  # unit 12 has a single rating
+    assert ac1.ci_high == 1.0 and ac1.ci_low == pytest.approx(0.46081, abs=5e-6)  # irrCAC's interval
 
 
 def test_gwet_handbook_fleiss_generalised_uses_every_unit():
@@ -121,7 +131,7 @@ def test_scott_pi_two_raters_is_fleiss_generalised_and_bennett_s_is_brennan_pred
     counts = np.stack([(labels == k).sum(axis=1) for k in range(2)], axis=1)
     t = RatingTable(counts, rater_labels=labels)
     # Pooled "yes" share (90 + 85) / 200 = 0.875: pe = 0.875^2 + 0.125^2, pi = (0.85 - pe) / (1 - pe).
-    pe = 0.875 ** 2 + 0.125 ** 2
+    pe = 0.875**2 + 0.125**2
     assert scott_pi(r1, r2) == pytest.approx((0.85 - pe) / (1 - pe))
     assert t.fleiss().value == pytest.approx(scott_pi(r1, r2))
     assert t.brennan_prediger().value == pytest.approx(bennett_s(r1, r2))

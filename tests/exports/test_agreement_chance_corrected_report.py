@@ -16,18 +16,29 @@ LABELS = ["favor", "against"]
 
 def frames(rows):
     """rows: (task, rater, stance); one actor and claim, so each paragraph is one stance unit."""
-    ann = pd.DataFrame([(t, 1, r, "2026-01-05T10:00:00Z") for t, r, _ in rows],
-                       columns=["task", "article", "rater", "submitted_at"])
-    st = pd.DataFrame([(t, r, 7, np.nan, np.nan, 3, s) for t, r, s in rows],
-                      columns=["task", "rater", "actor", "start", "end", "claim", "stance"])
+    ann = pd.DataFrame(
+        [(t, 1, r, "2026-01-05T10:00:00Z") for t, r, _ in rows], columns=["task", "article", "rater", "submitted_at"]
+    )
+    st = pd.DataFrame(
+        [(t, r, 7, np.nan, np.nan, 3, s) for t, r, s in rows],
+        columns=["task", "rater", "actor", "start", "end", "claim", "stance"],
+    )
     return ann, st
 
 
 # Four paragraphs; the third and fourth have only two annotators (a gap).
-GAPPY = [(1, 1, "favor"), (1, 2, "favor"), (1, 3, "favor"),
-         (2, 1, "favor"), (2, 2, "favor"), (2, 3, "against"),
-         (3, 1, "favor"), (3, 2, "against"),
-         (4, 1, "against"), (4, 2, "against")]
+GAPPY = [
+    (1, 1, "favor"),
+    (1, 2, "favor"),
+    (1, 3, "favor"),
+    (2, 1, "favor"),
+    (2, 2, "favor"),
+    (2, 3, "against"),
+    (3, 1, "favor"),
+    (3, 2, "against"),
+    (4, 1, "against"),
+    (4, 2, "against"),
+]
 COUNTS = [[3, 0], [2, 1], [1, 1], [0, 2]]
 RATER_LABELS = [[0, 0, 0], [0, 0, 1], [0, 1, -1], [1, 1, -1]]
 
@@ -59,11 +70,19 @@ def test_generalised_and_textbook_fleiss_and_percent_agreement_differ_on_a_table
 def test_the_block_equals_rating_table_on_the_same_counts():
     block = report_of(GAPPY)["stance"]["chance_corrected"]
     rt = RatingTable(COUNTS, rater_labels=np.array(RATER_LABELS))
-    expected = {c.key: c.as_dict() for c in (rt.gwet(), rt.brennan_prediger(), rt.fleiss(), rt.conger(),
-                                             rt.krippendorff(), rt.percent_agreement())}
+    expected = {
+        c.key: c.as_dict()
+        for c in (rt.gwet(), rt.brennan_prediger(), rt.fleiss(), rt.conger(), rt.krippendorff(), rt.percent_agreement())
+    }
     got = {c["key"]: c for c in block["coefficients"]}
-    assert set(got) == {"ac1", "brennan_prediger", "fleiss_kappa", "conger_kappa", "krippendorff_alpha",
-                        "percent_agreement"}
+    assert set(got) == {
+        "ac1",
+        "brennan_prediger",
+        "fleiss_kappa",
+        "conger_kappa",
+        "krippendorff_alpha",
+        "percent_agreement",
+    }
     for key, want in expected.items():
         for field in ("value", "se", "ci_low", "ci_high", "pe", "n_units"):
             assert got[key][field] == pytest.approx(want[field]), (key, field)
@@ -81,7 +100,7 @@ def test_skewed_labels_get_the_divergence_reading_and_the_html_shows_it():
     report = report_of(rows)
     block = report["stance"]["chance_corrected"]
     assert block["prevalence"]["share"] == pytest.approx(38 / 40)
-    assert block["prevalence"]["index"] == pytest.approx((36 - 0) / 40)   # pairs both favor minus both against
+    assert block["prevalence"]["index"] == pytest.approx((36 - 0) / 40)  # pairs both favor minus both against
     assert block["bias"]["mean_abs"] == pytest.approx(2 / 20)
     assert block["reading"].startswith("Labels are skewed: 95% favor; κ is low")
     assert "observed agreement is 0.90" in block["reading"]
@@ -98,7 +117,7 @@ def test_balanced_data_have_no_reading_and_an_unknown_formula_is_refused():
 
 
 def test_no_stance_units_give_empty_figures_not_errors():
-    rows = [(1, 1, "favor"), (2, 2, "against")]   # nobody shares a paragraph
+    rows = [(1, 1, "favor"), (2, 2, "against")]  # nobody shares a paragraph
     stance = agreement_report(*frames(rows), labels=LABELS, n_boot=0)["stance"]
     assert stance["fleiss_kappa"]["value"] is None
     assert all(c["value"] is None for c in stance["chance_corrected"]["coefficients"])
@@ -127,7 +146,9 @@ def test_one_label_only_gives_empty_coefficients_not_an_error():
 
     from exports.agreement.chance_corrected import RatingTable
 
-    table = RatingTable(np.array([[3.0, 0.0], [2.0, 0.0], [3.0, 0.0]]),
-                        rater_labels=np.array([["a", "a", "a"], ["a", "a", None], ["a", "a", "a"]], dtype=object))
+    table = RatingTable(
+        np.array([[3.0, 0.0], [2.0, 0.0], [3.0, 0.0]]),
+        rater_labels=np.array([["a", "a", "a"], ["a", "a", None], ["a", "a", "a"]], dtype=object),
+    )
     assert table.krippendorff().value is None and table.fleiss().value is None
     assert table.percent_agreement().value == 1.0

@@ -15,8 +15,13 @@ from exports.agreement import AlphaParts
 from exports.agreement.chance_corrected import WEIGHTS, RatingTable, weight_matrix
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "irrcac_reference.json").read_text())
-METHODS = {"gwet": "gwet", "fleiss": "fleiss", "bp": "brennan_prediger", "conger": "conger",
-           "krippendorff": "krippendorff"}
+METHODS = {
+    "gwet": "gwet",
+    "fleiss": "fleiss",
+    "bp": "brennan_prediger",
+    "conger": "conger",
+    "krippendorff": "krippendorff",
+}
 
 
 def counts_of(labels: np.ndarray, q: int) -> np.ndarray:
@@ -37,24 +42,31 @@ def test_values_and_standard_errors_match_irrcac(case):
     ref = REFERENCE["cases"][case]
     q = len(ref["categories"])
     labels = np.array([[-1 if v is None else int(v) - 1 for v in row] for row in ref["ratings"]])
-    assert (labels < 0).any() or case == 3          # the first three cases have gaps
+    assert (labels < 0).any() or case == 3  # the first three cases have gaps
     for weights, by_method in ref["results"].items():
-        table = RatingTable(counts_of(labels, q), weights=weight_matrix(ref["categories"], weights),
-                            rater_labels=labels)
+        table = RatingTable(
+            counts_of(labels, q), weights=weight_matrix(ref["categories"], weights), rater_labels=labels
+        )
         for method, expected in by_method.items():
             got = getattr(table, METHODS[method])()
             assert (got.value, got.se, got.pa, got.pe) == pytest.approx(
-                (expected["value"], expected["se"], expected["pa"], expected["pe"]), abs=1e-9), (weights, method)
+                (expected["value"], expected["se"], expected["pa"], expected["pe"]), abs=1e-9
+            ), (weights, method)
 
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("weights", ["identity", "linear", "quadratic", "ordinal", "radical", "bipolar"])
 def test_values_match_the_agreement_package(seed, weights):
-    labels = random_labels(seed, min_raters=2)   # its Scott's pi takes marginals over units with >= 2 ratings
+    labels = random_labels(seed, min_raters=2)  # its Scott's pi takes marginals over units with >= 2 ratings
     q = 4
-    kernel = {"identity": kernels.identity_kernel, "linear": kernels.linear_kernel,
-              "quadratic": kernels.quadratic_kernel, "ordinal": kernels.ordinal_kernel,
-              "radical": kernels.radical_kernel, "bipolar": kernels.bipolar_kernel}[weights]
+    kernel = {
+        "identity": kernels.identity_kernel,
+        "linear": kernels.linear_kernel,
+        "quadratic": kernels.quadratic_kernel,
+        "ordinal": kernels.ordinal_kernel,
+        "radical": kernels.radical_kernel,
+        "bipolar": kernels.bipolar_kernel,
+    }[weights]
     C = counts_of(labels, q)
     per_rater = np.stack([(labels == k).sum(axis=0) for k in range(q)], axis=1)
     t = RatingTable(C, weights=weight_matrix(q, weights), rater_labels=labels)
@@ -72,9 +84,9 @@ def test_complete_data_match_nltk_and_statsmodels(seed):
     C = counts_of(labels, 4)
     t = RatingTable(C, rater_labels=labels)
     task = AnnotationTask([(f"c{r}", u, int(labels[u, r])) for u in range(len(labels)) for r in range(5)])
-    assert t.brennan_prediger().value == pytest.approx(task.S())          # Bennett's S, many coders
-    assert t.fleiss().value == pytest.approx(task.pi())                   # Scott's pi, many coders (Fleiss)
-    assert t.conger().value == pytest.approx(task.multi_kappa())          # Davies & Fleiss = Conger
+    assert t.brennan_prediger().value == pytest.approx(task.S())  # Bennett's S, many coders
+    assert t.fleiss().value == pytest.approx(task.pi())  # Scott's pi, many coders (Fleiss)
+    assert t.conger().value == pytest.approx(task.multi_kappa())  # Davies & Fleiss = Conger
     assert t.percent_agreement().value == pytest.approx(task.avg_Ao())
     assert t.fleiss().value == pytest.approx(fleiss_kappa(C, method="fleiss"))
     assert t.brennan_prediger().value == pytest.approx(fleiss_kappa(C, method="randolph"))

@@ -22,7 +22,8 @@ def test_majority_takes_the_most_given_stance_and_drops_pairs_most_did_not_name(
     submit(task, people[2], [(actor, claim, "against")])
     gold = gold_for_project(project=project, strategy="majority")[task.pk]
     assert [(s.actor_id, s.claim_id, s.stance, s.method, s.support) for s in gold.statements] == [
-        (actor.pk, claim.pk, "favor", "majority", 2)]
+        (actor.pk, claim.pk, "favor", "majority", 2)
+    ]
     assert gold.unresolved == [] and gold.no_statement is False and gold.n_annotators == 3
 
 
@@ -33,8 +34,9 @@ def test_majority_ties_stay_unresolved_and_are_listed(project, people):
     submit(task, people[1], [(actor, claim, "against")])
     gold = gold_for_project(project=project, strategy="majority")[task.pk]
     assert gold.statements == []
-    assert gold.unresolved == [{"actor_id": actor.pk, "actor_role": "mention", "claim_id": claim.pk,
-                                "votes": {"favor": 1, "against": 1}}]
+    assert gold.unresolved == [
+        {"actor_id": actor.pk, "actor_role": "mention", "claim_id": claim.pk, "votes": {"favor": 1, "against": 1}}
+    ]
     assert gold.no_statement is False
 
 
@@ -44,9 +46,21 @@ def test_adjudicated_gold_wins_over_aggregation_and_says_so(project, people, man
     for p in people[:3]:
         submit(task, p, [(actor, claim, "favor")])
         submit(other, p, [])
-    adjudication_save(task=task, adjudicator=manager, reason="guideline 3",
-                      statements=[{"actor_role": "mention", "actor": actor.pk, "actor_start": 0, "actor_end": 7,
-                                   "claim": claim.pk, "stance": "against"}])
+    adjudication_save(
+        task=task,
+        adjudicator=manager,
+        reason="guideline 3",
+        statements=[
+            {
+                "actor_role": "mention",
+                "actor": actor.pk,
+                "actor_start": 0,
+                "actor_end": 7,
+                "claim": claim.pk,
+                "stance": "against",
+            }
+        ],
+    )
     gold = gold_for_project(project=project, strategy="adjudicated_then_majority")
     assert gold[task.pk].method == "adjudicated"
     assert [(s.stance, s.method) for s in gold[task.pk].statements] == [("against", "adjudicated")]

@@ -7,8 +7,14 @@ from exports.agreement.gold_accuracy import accuracy_against_gold
 from exports.agreement.pairwise import exact_matches, f1_summary, overlap_matches, per_rater_f1, per_task_agreement
 
 RATERS = pd.DataFrame({"task": [1, 1, 2, 2, 2], "rater": ["a", "b", "a", "b", "c"]})
-SPANS = pd.DataFrame({"task": [1, 1, 1, 1, 2, 2], "rater": ["a", "a", "b", "b", "a", "c"],
-                      "start": [0, 10, 0, 11, 0, 1], "end": [5, 15, 5, 20, 3, 2]})
+SPANS = pd.DataFrame(
+    {
+        "task": [1, 1, 1, 1, 2, 2],
+        "rater": ["a", "a", "b", "b", "a", "c"],
+        "start": [0, 10, 0, 11, 0, 1],
+        "end": [5, 15, 5, 20, 3, 2],
+    }
+)
 
 
 def test_exact_span_f1_by_hand():
@@ -44,8 +50,15 @@ def test_per_rater_f1_by_hand():
 
 def test_accuracy_against_gold_by_hand():
     raters = pd.DataFrame({"task": [1, 1], "rater": ["a", "b"]})
-    statements = pd.DataFrame({"task": [1, 1, 1], "rater": ["a", "a", "b"], "actor": [1, 2, 1], "claim": [10, 10, 10],
-                               "stance": ["favor", "against", "against"]})
+    statements = pd.DataFrame(
+        {
+            "task": [1, 1, 1],
+            "rater": ["a", "a", "b"],
+            "actor": [1, 2, 1],
+            "claim": [10, 10, 10],
+            "stance": ["favor", "against", "against"],
+        }
+    )
     gold = pd.DataFrame({"task": [1], "actor": [1], "claim": [10], "stance": ["favor"]})
     acc = accuracy_against_gold(raters, statements, [1], gold)
     assert acc["a"]["triple_precision"] == 0.5 and acc["a"]["triple_recall"] == 1.0

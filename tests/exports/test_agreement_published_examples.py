@@ -18,8 +18,16 @@ KRIPPENDORFF_2011 = [
 # Wikipedia, "Fleiss' kappa", worked example: 10 subjects, 14 raters, 5 categories, kappa = 0.210.
 # statsmodels' own test (statsmodels/stats/tests/test_inter_rater.py, `table0`) uses the same table.
 FLEISS_TABLE = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
 ]
 
 # Fleiss (1971), "Measuring nominal scale agreement among many raters", Table 1: 30 patients, each
@@ -27,12 +35,36 @@ FLEISS_TABLE = [
 # disorder, schizophrenia, neurosis, other. Kappa = 0.430 (the paper; R's irr::kappam.fleiss on its
 # `diagnoses` data set, which is this table, gives 0.43). Rows are counts per category.
 FLEISS_1971 = [
-    [0, 0, 0, 6, 0], [0, 3, 0, 0, 3], [0, 1, 4, 0, 1], [0, 0, 0, 0, 6], [0, 3, 0, 3, 0],
-    [2, 0, 4, 0, 0], [0, 0, 4, 0, 2], [2, 0, 3, 1, 0], [2, 0, 0, 4, 0], [0, 0, 0, 0, 6],
-    [1, 0, 0, 5, 0], [1, 1, 0, 4, 0], [0, 3, 3, 0, 0], [1, 0, 0, 5, 0], [0, 2, 0, 3, 1],
-    [0, 0, 5, 0, 1], [3, 0, 0, 1, 2], [5, 1, 0, 0, 0], [0, 2, 0, 4, 0], [1, 0, 2, 0, 3],
-    [0, 0, 0, 0, 6], [0, 1, 0, 5, 0], [0, 2, 0, 1, 3], [2, 0, 0, 4, 0], [1, 0, 0, 4, 1],
-    [0, 5, 0, 1, 0], [4, 0, 0, 0, 2], [0, 2, 0, 4, 0], [1, 0, 5, 0, 0], [0, 0, 0, 0, 6],
+    [0, 0, 0, 6, 0],
+    [0, 3, 0, 0, 3],
+    [0, 1, 4, 0, 1],
+    [0, 0, 0, 0, 6],
+    [0, 3, 0, 3, 0],
+    [2, 0, 4, 0, 0],
+    [0, 0, 4, 0, 2],
+    [2, 0, 3, 1, 0],
+    [2, 0, 0, 4, 0],
+    [0, 0, 0, 0, 6],
+    [1, 0, 0, 5, 0],
+    [1, 1, 0, 4, 0],
+    [0, 3, 3, 0, 0],
+    [1, 0, 0, 5, 0],
+    [0, 2, 0, 3, 1],
+    [0, 0, 5, 0, 1],
+    [3, 0, 0, 1, 2],
+    [5, 1, 0, 0, 0],
+    [0, 2, 0, 4, 0],
+    [1, 0, 2, 0, 3],
+    [0, 0, 0, 0, 6],
+    [0, 1, 0, 5, 0],
+    [0, 2, 0, 1, 3],
+    [2, 0, 0, 4, 0],
+    [1, 0, 0, 4, 1],
+    [0, 5, 0, 1, 0],
+    [4, 0, 0, 0, 2],
+    [0, 2, 0, 4, 0],
+    [1, 0, 5, 0, 0],
+    [0, 0, 0, 0, 6],
 ]
 
 
@@ -117,6 +149,12 @@ def test_statistics_package_imports_without_django():
 
     code = "import sys, exports.agreement; print('django' in sys.modules or 'celery' in sys.modules)"
     env = {k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
-                         cwd=__import__("pathlib").Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=__import__("pathlib").Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.strip() == "False"

@@ -37,7 +37,9 @@ def draft(annotated, annotator):
 def scheduled(monkeypatch):
     """The refreshes enqueued (project, countdown), instead of a broker or a timer."""
     calls = []
-    monkeypatch.setattr("exports.services.agreement_refresh._enqueue", lambda pid, countdown: calls.append((pid, countdown)))
+    monkeypatch.setattr(
+        "exports.services.agreement_refresh._enqueue", lambda pid, countdown: calls.append((pid, countdown))
+    )
     return calls
 
 
@@ -50,7 +52,8 @@ def pending_queries(queries) -> list[str]:
 
 
 def test_a_submit_marks_pending_in_one_statement_and_schedules_one_refresh(
-        draft, annotator, scheduled, settings, django_capture_on_commit_callbacks):
+    draft, annotator, scheduled, settings, django_capture_on_commit_callbacks
+):
     settings.AGREEMENT_REFRESH_DEBOUNCE_S = 7
     with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as ctx:
         submit(draft, annotator)
@@ -61,8 +64,9 @@ def test_a_submit_marks_pending_in_one_statement_and_schedules_one_refresh(
     assert AgreementReportPending.objects.filter(project_id=draft.task.project_id).exists()
 
 
-def test_a_second_submit_while_pending_schedules_nothing_more(annotated, annotator, scheduled,
-                                                               django_capture_on_commit_callbacks):
+def test_a_second_submit_while_pending_schedules_nothing_more(
+    annotated, annotator, scheduled, django_capture_on_commit_callbacks
+):
     for _ in range(2):
         assignment = assignment_claim_next(user=annotator, project=annotated)
         draft = Annotation.objects.get(task_id=assignment.task_id, annotator=annotator)
@@ -102,8 +106,9 @@ def test_the_refresh_stops_waiting_after_the_longest_wait(annotated, scheduled, 
     assert not AgreementReportPending.objects.exists() and scheduled == []
 
 
-def test_refresh_now_is_for_managers_and_enqueues(annotated, manager, annotator, ml_engineer, scheduled,
-                                                  django_capture_on_commit_callbacks):
+def test_refresh_now_is_for_managers_and_enqueues(
+    annotated, manager, annotator, ml_engineer, scheduled, django_capture_on_commit_callbacks
+):
     url = f"/exports/projects/{annotated.pk}/agreement/refresh/"
     for user in (annotator, ml_engineer):
         client = Client()
@@ -132,8 +137,9 @@ def stored(annotated, scheduled):
     return report
 
 
-def test_the_page_answers_from_the_stored_report_and_shows_its_age(stored, annotated, manager, monkeypatch,
-                                                                    django_assert_max_num_queries):
+def test_the_page_answers_from_the_stored_report_and_shows_its_age(
+    stored, annotated, manager, monkeypatch, django_assert_max_num_queries
+):
     def no_build(*args, **kwargs):
         raise AssertionError("the page recomputed the report")
 
@@ -163,14 +169,17 @@ def test_a_report_stored_without_charts_gets_them_rendered_once(stored, annotate
     assert set(again.charts) >= {"per_annotator"} and "<svg" in again.charts["per_annotator"]
     assert again.page_html and again.page_html in first.content.decode()
     # From then on the page neither renders the section nor loads the result.
-    monkeypatch.setattr("exports.services.agreement_refresh.render_report_section",
-                        lambda **kw: (_ for _ in ()).throw(AssertionError("rendered again")))
+    monkeypatch.setattr(
+        "exports.services.agreement_refresh.render_report_section",
+        lambda **kw: (_ for _ in ()).throw(AssertionError("rendered again")),
+    )
     second = client.get(f"/exports/projects/{annotated.pk}/agreement/")
     assert second.status_code == 200 and again.page_html in second.content.decode()
 
 
-def test_the_page_answers_from_the_stored_section_without_loading_the_result(stored, annotated, manager,
-                                                                              django_assert_max_num_queries):
+def test_the_page_answers_from_the_stored_section_without_loading_the_result(
+    stored, annotated, manager, django_assert_max_num_queries
+):
     client = Client()
     client.force_login(manager)
     with django_assert_max_num_queries(12) as queries:
@@ -180,10 +189,13 @@ def test_the_page_answers_from_the_stored_section_without_loading_the_result(sto
     assert report_reads and all('"result"' not in sql for sql in report_reads)
 
 
-def test_the_api_answers_from_the_stored_report_with_its_age(stored, annotated, manager, monkeypatch,
-                                                             django_assert_max_num_queries):
-    monkeypatch.setattr("exports.services.agreement.agreement_report_build",
-                        lambda **kw: (_ for _ in ()).throw(AssertionError("recomputed")))
+def test_the_api_answers_from_the_stored_report_with_its_age(
+    stored, annotated, manager, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(
+        "exports.services.agreement.agreement_report_build",
+        lambda **kw: (_ for _ in ()).throw(AssertionError("recomputed")),
+    )
     with django_assert_max_num_queries(10):
         response = client_for(manager).get(f"/api/projects/{annotated.pk}/agreement/")
     assert response.status_code == 200
@@ -193,7 +205,8 @@ def test_the_api_answers_from_the_stored_report_with_its_age(stored, annotated, 
 
 
 def test_without_a_stored_report_the_api_says_202_and_the_page_says_being_computed(
-        annotated, manager, scheduled, django_capture_on_commit_callbacks):
+    annotated, manager, scheduled, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(manager).get(f"/api/projects/{annotated.pk}/agreement/")
     assert response.status_code == 202

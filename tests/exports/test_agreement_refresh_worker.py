@@ -23,8 +23,7 @@ def short_debounce(monkeypatch, settings):
     settings.AGREEMENT_REFRESH_DEBOUNCE_S, settings.AGREEMENT_REFRESH_MAX_WAIT_S = 1, 5
 
 
-def test_a_submission_leads_to_a_refreshed_stored_report(short_debounce, export_worker, project, manager,
-                                                         annotator):
+def test_a_submission_leads_to_a_refreshed_stored_report(short_debounce, export_worker, project, manager, annotator):
     build_project(project)
     assignment = assignment_claim_next(user=annotator, project=project)
     draft = Annotation.objects.get(task_id=assignment.task_id, annotator=annotator)

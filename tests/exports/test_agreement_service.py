@@ -21,7 +21,7 @@ def data(project):
     submit(t2, b, [])
     submit(t3, a, [])
     submit(t3, b, [])
-    submit(single, a, [(actor, claim, "favor")])   # one annotation: not a unit
+    submit(single, a, [(actor, claim, "favor")])  # one annotation: not a unit
     return {"users": (a, b, c), "tasks": (t1, t2, t3, single), "actor": actor, "claim": claim}
 
 
@@ -29,13 +29,13 @@ def test_report_counts_only_paragraphs_with_two_or_more_submitted_annotations(da
     report = agreement_report_build(project=project, n_boot=50)
     assert report["counts"]["units"] == 3
     assert report["counts"]["annotations"] == 7
-    assert report["stance"]["alpha"]["n_units"] == 1        # only t1 has the same actor and claim twice
+    assert report["stance"]["alpha"]["n_units"] == 1  # only t1 has the same actor and claim twice
     assert report["stance"]["confusion"]["labels"] == ["favor", "against", "neutral", "unclear"]
     # t1: favor, favor, against -> 2 of 6 ordered pairs agree.
     assert report["stance"]["percent_agreement"]["value"] == pytest.approx(2 / 6)
     names = {row["name"] for row in report["per_annotator"]}
     assert names == {"ann", "bob", "cat"}
-    assert report["worst_units"][0]["task"] == data["tasks"][1].pk   # t2: one statement vs none
+    assert report["worst_units"][0]["task"] == data["tasks"][1].pk  # t2: one statement vs none
 
 
 def test_filters_restrict_the_paragraphs(data, project):
@@ -64,8 +64,13 @@ def test_storing_twice_on_unchanged_data_keeps_one_report(data, project):
 
 def test_summary_has_headline_alphas_with_intervals(data, project):
     summary = agreement_summary(project=project)
-    assert set(summary["alpha"]) == {"alpha_stance_bearing", "alpha_actors", "alpha_claims", "alpha_stance",
-                                     "alpha_statements"}
+    assert set(summary["alpha"]) == {
+        "alpha_stance_bearing",
+        "alpha_actors",
+        "alpha_claims",
+        "alpha_stance",
+        "alpha_statements",
+    }
     assert summary["units"] == 3
     # t1 is the only stance unit: favor, favor, against -> 1/3 whichever formula.
     assert summary["stance_percent_agreement"] == pytest.approx(1 / 3)
@@ -83,9 +88,20 @@ def test_per_annotator_accuracy_against_adjudicated_gold(data, project, manager)
     from annotation.services.adjudication import adjudication_save
 
     t1 = data["tasks"][0]
-    adjudication_save(task=t1, adjudicator=manager, statements=[
-        {"actor_role": "mention", "actor": data["actor"].pk, "actor_start": 0, "actor_end": 7,
-         "claim": data["claim"].pk, "stance": "against"}])
+    adjudication_save(
+        task=t1,
+        adjudicator=manager,
+        statements=[
+            {
+                "actor_role": "mention",
+                "actor": data["actor"].pk,
+                "actor_start": 0,
+                "actor_end": 7,
+                "claim": data["claim"].pk,
+                "stance": "against",
+            }
+        ],
+    )
     report = agreement_report_build(project=project, n_boot=0)
     by_name = {row["name"]: row["gold"] for row in report["per_annotator"]}
     assert by_name["cat"]["stance_accuracy"] == 1.0 and by_name["ann"]["stance_accuracy"] == 0.0

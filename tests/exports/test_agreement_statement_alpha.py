@@ -25,14 +25,21 @@ def brute_distance(A, B, w=(1 / 3, 1 / 3, 1 / 3), order=None):
         return w[0] * (s[0] != t[0]) + w[1] * (s[1] != t[1]) + w[2] * stance
 
     A_, B_ = A + [None] * (k - len(A)), B + [None] * (k - len(B))
-    best = min(sum(0.0 if a is None and b is None else 1.0 if a is None or b is None else d(a, b)
-                   for a, b in zip(A_, perm, strict=True)) for perm in permutations(B_))
+    best = min(
+        sum(
+            0.0 if a is None and b is None else 1.0 if a is None or b is None else d(a, b)
+            for a, b in zip(A_, perm, strict=True)
+        )
+        for perm in permutations(B_)
+    )
     return best / k
 
 
 def random_set(rng, max_size=6):
-    return [(int(rng.integers(3)), int(rng.integers(3)), ORDER[rng.integers(3)])
-            for _ in range(int(rng.integers(0, max_size + 1)))]
+    return [
+        (int(rng.integers(3)), int(rng.integers(3)), ORDER[rng.integers(3)])
+        for _ in range(int(rng.integers(0, max_size + 1)))
+    ]
 
 
 def test_distance_identical_disjoint_and_partial():
@@ -47,8 +54,9 @@ def test_distance_identical_disjoint_and_partial():
     # ordinal stance: favor vs against is twice as far as favor vs neutral
     assert statement_set_distance([A[0]], [(1, 10, "neutral")], stance_order=ORDER) == pytest.approx(1 / 6)
     assert statement_set_distance([A[0]], [(1, 10, "against")], stance_order=ORDER) == pytest.approx(1 / 3)
-    assert statement_set_distance([A[0]], [(1, 10, "against")], weights={"actor": 0.5, "claim": 0.3,
-                                                                        "stance": 0.2}) == pytest.approx(0.2)
+    assert statement_set_distance(
+        [A[0]], [(1, 10, "against")], weights={"actor": 0.5, "claim": 0.3, "stance": 0.2}
+    ) == pytest.approx(0.2)
 
 
 def test_distance_rejects_bad_weights_and_unknown_ordinal_labels():
@@ -81,16 +89,19 @@ def test_large_sets_use_the_assignment_solver_and_agree_with_enumeration():
 def frames(units):
     """units: {task: {rater: [(actor, claim, stance), ...]}} -> (raters, statements)."""
     raters = pd.DataFrame([(t, r) for t, by in units.items() for r in by], columns=["task", "rater"])
-    st = pd.DataFrame([(t, r, *s) for t, by in units.items() for r, sts in by.items() for s in sts],
-                      columns=["task", "rater", "actor", "claim", "stance"])
+    st = pd.DataFrame(
+        [(t, r, *s) for t, by in units.items() for r, sts in by.items() for s in sts],
+        columns=["task", "rater", "actor", "claim", "stance"],
+    )
     return raters, st
 
 
 # The worked example of exports/agreement/README.md ("Statement α"), computed by hand there:
 # D_o = 5/12, D_e = 2/3, alpha = 3/8.
-WORKED = {1: {"A": [("Minister", "tax cut", "favor")], "B": [("Minister", "tax cut", "against")]},
-          2: {"A": [("Union", "strike", "against")],
-              "B": [("Union", "strike", "against"), ("Minister", "strike", "favor")]}}
+WORKED = {
+    1: {"A": [("Minister", "tax cut", "favor")], "B": [("Minister", "tax cut", "against")]},
+    2: {"A": [("Union", "strike", "against")], "B": [("Union", "strike", "against"), ("Minister", "strike", "favor")]},
+}
 
 
 def test_hand_computed_example_of_the_readme():
@@ -104,9 +115,11 @@ def test_hand_computed_example_of_the_readme():
 
 def test_alpha_is_one_on_perfect_agreement_and_units_need_two_annotators():
     rng = np.random.default_rng(0)
-    units = {t: dict.fromkeys(("A", "B", "C")[:2 + t % 2], sts) for t, sts in
-             ((t, random_set(rng, 3)) for t in range(1, 40))}
-    units[99] = {"A": [(1, 1, "favor")]}           # one annotator: not pairable
+    units = {
+        t: dict.fromkeys(("A", "B", "C")[: 2 + t % 2], sts)
+        for t, sts in ((t, random_set(rng, 3)) for t in range(1, 40))
+    }
+    units[99] = {"A": [(1, 1, "favor")]}  # one annotator: not pairable
     raters, st = frames(units)
     res = statement_alpha(raters, st, n_boot=200)
     assert res["value"] == pytest.approx(1.0)
@@ -124,8 +137,11 @@ def test_chance_level_on_shuffled_labels_and_the_sampled_expected_disagreement()
     keys = raters.drop_duplicates().reset_index(drop=True)
     new = keys.iloc[rng.permutation(len(keys))].reset_index(drop=True)
     mapping = pd.DataFrame({"task": keys["task"], "rater": keys["rater"], "t2": new["task"], "r2": new["rater"]})
-    shuffled = st.merge(mapping, on=["task", "rater"]).drop(columns=["task", "rater"]).rename(
-        columns={"t2": "task", "r2": "rater"})
+    shuffled = (
+        st.merge(mapping, on=["task", "rater"])
+        .drop(columns=["task", "rater"])
+        .rename(columns={"t2": "task", "r2": "rater"})
+    )
     res = statement_alpha(raters, shuffled, n_boot=100, max_pairs=50_000)
     assert abs(res["value"]) < 0.03
     assert res["ci_low"] < 0 < res["ci_high"] or abs(res["value"]) < 0.01

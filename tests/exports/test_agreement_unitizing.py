@@ -11,18 +11,37 @@ from exports.agreement.unitizing import unitizing_alpha
 # categories c and k, as in DKPro Statistics' Krippendorff2004Test (offset, length, observer, category).
 # Published/DKPro: D_o(c) = 0.0144, D_e(c) = 0.0532, alpha_U(c) = 0.7286; D_o(k) = 0, D_e(k) = 0.0490,
 # alpha_U(k) = 1; overall 0.8591 (DKPro's test tolerance 0.0005).
-KRIPPENDORFF_2004 = [(225, 70, 0, "c"), (370, 30, 0, "c"), (220, 80, 1, "c"), (355, 20, 1, "c"), (400, 20, 1, "c"),
-                     (180, 60, 0, "k"), (300, 50, 0, "k"), (180, 60, 1, "k"), (300, 50, 1, "k")]
+KRIPPENDORFF_2004 = [
+    (225, 70, 0, "c"),
+    (370, 30, 0, "c"),
+    (220, 80, 1, "c"),
+    (355, 20, 1, "c"),
+    (400, 20, 1, "c"),
+    (180, 60, 0, "k"),
+    (300, 50, 0, "k"),
+    (180, 60, 1, "k"),
+    (300, 50, 1, "k"),
+]
 
 # Krippendorff (1995), "On the reliability of unitizing contiguous data", Sociological Methodology 25,
 # p. 57: four pairs of observers on a continuum of 24 (DKPro's Krippendorff1995Test, category C).
-KRIPPENDORFF_1995_C = [(2, 6, 0), (10, 2, 0), (14, 4, 0), (20, 2, 0), (0, 2, 1), (4, 4, 1), (10, 4, 1), (16, 2, 1),
-                       (20, 2, 1)]
+KRIPPENDORFF_1995_C = [
+    (2, 6, 0),
+    (10, 2, 0),
+    (14, 4, 0),
+    (20, 2, 0),
+    (0, 2, 1),
+    (4, 4, 1),
+    (10, 4, 1),
+    (16, 2, 1),
+    (20, 2, 1),
+]
 
 
 def frame(units, task=1):
-    return pd.DataFrame([(task, r, b, b + ln, c) for b, ln, r, c in units],
-                        columns=["task", "rater", "start", "end", "label"])
+    return pd.DataFrame(
+        [(task, r, b, b + ln, c) for b, ln, r, c in units], columns=["task", "rater", "start", "end", "label"]
+    )
 
 
 def two_raters(task=1, raters=(0, 1)):
@@ -42,10 +61,13 @@ def test_krippendorff_2004_example():
     assert res["value"] == pytest.approx(0.8591, abs=5e-4)
 
 
-@pytest.mark.parametrize("stretch, d_e, d_e_tol, alpha, alpha_tol", [
-    (0.5, 0.05494, 1e-5, 0.494, 0.02),   # DKPro's testVaryingLengths, first case (exact D_e)
-    (50000, 0.08642, 0.005, 0.679, 0.02),  # the paper's value for a fine-grained continuum
-])
+@pytest.mark.parametrize(
+    "stretch, d_e, d_e_tol, alpha, alpha_tol",
+    [
+        (0.5, 0.05494, 1e-5, 0.494, 0.02),  # DKPro's testVaryingLengths, first case (exact D_e)
+        (50000, 0.08642, 0.005, 0.679, 0.02),  # the paper's value for a fine-grained continuum
+    ],
+)
 def test_krippendorff_1995_category_c(stretch, d_e, d_e_tol, alpha, alpha_tol):
     units = frame([(int(b * stretch), int(ln * stretch), r, "C") for b, ln, r in KRIPPENDORFF_1995_C])
     res = unitizing_alpha(units, two_raters(), pd.Series({1: int(24 * stretch)}))
@@ -57,6 +79,7 @@ def test_krippendorff_1995_category_c(stretch, d_e, d_e_tol, alpha, alpha_tol):
 def dkpro_alpha_u(units, n_raters, begin, length):
     """A line-by-line transcription of DKPro Statistics' KrippendorffAlphaUnitizingAgreement (one continuum):
     the segment sweep for D_o and the gap loop for D_e, per category, then mean D_o / mean D_e."""
+
     def dist(o1, l1, c1, o2, l2, c2):
         bd, ld = o1 - o2, l1 - l2
         if c1 is not None and c2 is not None and -l1 < bd < l2:
@@ -87,14 +110,16 @@ def dkpro_alpha_u(units, n_raters, begin, length):
             for r2 in range(r1 + 1, R):
                 for o1, l1, c1 in segments(r1, cat):
                     for o2, l2, c2 in segments(r2, cat):
-                        if o1 < o2 + l2 and o2 < o1 + l1:   # the sweep visits each overlapping pair once
+                        if o1 < o2 + l2 and o2 < o1 + l1:  # the sweep visits each overlapping pair once
                             total += dist(o1, l1, c1, o2, l2, c2)
         d_os.append(2 * total / (R * (R - 1) * L * L))
         mine = [u for u in units if u[3] == cat]
         gaps = [ln for r in range(R) for _o, ln, c in segments(r, cat) if c is None]
         n_c = len(mine)
-        num = sum((n_c - 1) * (2 * ln ** 3 - 3 * ln ** 2 + ln) / 3 + ln * ln * sum(g - ln + 1 for g in gaps if g >= ln)
-                  for _b, ln, _r, _c in mine)
+        num = sum(
+            (n_c - 1) * (2 * ln**3 - 3 * ln**2 + ln) / 3 + ln * ln * sum(g - ln + 1 for g in gaps if g >= ln)
+            for _b, ln, _r, _c in mine
+        )
         d_es.append(num * 2 / L / (R * L * (R * L - 1) - sum(ln * (ln - 1) for _b, ln, _r, _c in mine)))
     return 1 - np.mean(d_os) / np.mean(d_es), d_os, d_es
 
@@ -144,12 +169,19 @@ def test_a_missed_span_lowers_alpha_and_overlapping_spans_of_one_rater_are_merge
 
 
 def test_report_carries_unitizing_alpha_beside_span_f1():
-    ann = pd.DataFrame([(1, 1, r, "2026-09-07T10:00:00Z") for r in (1, 2)] + [(2, 1, r, "2026-09-07T10:00:00Z")
-                                                                             for r in (1, 2)],
-                       columns=["task", "article", "rater", "submitted_at"])
-    st = pd.DataFrame([(1, 1, 7, 0.0, 5.0, 1, "favor"), (1, 2, 7, 0.0, 5.0, 1, "favor"),
-                       (2, 1, 8, 10.0, 15.0, 2, "against"), (2, 2, 8, 12.0, 15.0, 2, "against")],
-                      columns=["task", "rater", "actor", "start", "end", "claim", "stance"])
+    ann = pd.DataFrame(
+        [(1, 1, r, "2026-09-07T10:00:00Z") for r in (1, 2)] + [(2, 1, r, "2026-09-07T10:00:00Z") for r in (1, 2)],
+        columns=["task", "article", "rater", "submitted_at"],
+    )
+    st = pd.DataFrame(
+        [
+            (1, 1, 7, 0.0, 5.0, 1, "favor"),
+            (1, 2, 7, 0.0, 5.0, 1, "favor"),
+            (2, 1, 8, 10.0, 15.0, 2, "against"),
+            (2, 2, 8, 12.0, 15.0, 2, "against"),
+        ],
+        columns=["task", "rater", "actor", "start", "end", "claim", "stance"],
+    )
     report = agreement_report(ann, st, n_boot=0, lengths={1: 40, 2: 40})
     ua = report["actors"]["unitizing_alpha"]
     assert 0 < ua["mentions"]["value"] < 1

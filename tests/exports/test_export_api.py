@@ -35,7 +35,9 @@ def test_an_ml_engineer_with_a_token_lists_and_downloads_files(complete_version,
 def test_annotators_cannot_list_or_download_and_outsiders_get_404(complete_version, annotator, outsider):
     url = f"/api/dataset-versions/{complete_version.pk}/files/train.jsonl"
     assert client_for(annotator).get(url).status_code == 403
-    assert client_for(annotator).get(f"/api/projects/{complete_version.project_id}/dataset-versions/").status_code == 403
+    assert (
+        client_for(annotator).get(f"/api/projects/{complete_version.project_id}/dataset-versions/").status_code == 403
+    )
     assert client_for(outsider).get(url).status_code == 404
     assert APIClient().get(url).status_code in (401, 403)
 
@@ -48,8 +50,10 @@ def test_files_outside_the_manifest_are_refused(complete_version, manager):
 
 def test_a_manager_creates_a_version_through_the_api(project, manager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client_for(manager).post(f"/api/projects/{project.pk}/dataset-versions/",
-                                            {"formats": ["parquet"], "seed": 5, "split_ratios": [0.6, 0.2, 0.2]})
+        response = client_for(manager).post(
+            f"/api/projects/{project.pk}/dataset-versions/",
+            {"formats": ["parquet"], "seed": 5, "split_ratios": [0.6, 0.2, 0.2]},
+        )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "pending" and body["params"]["formats"] == ["jsonl", "parquet"]
@@ -80,9 +84,17 @@ def test_the_page_lists_versions_with_status_and_a_failed_versions_error(client,
 def test_the_page_form_queues_a_version(client, project, manager, django_capture_on_commit_callbacks):
     client.force_login(manager)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(f"/exports/projects/{project.pk}/datasets/", {
-            "formats": ["jsonl", "graphml"], "gold_strategy": "adjudicated", "train": 0.8, "dev": 0.1, "test": 0.1,
-            "seed": 4})
+        response = client.post(
+            f"/exports/projects/{project.pk}/datasets/",
+            {
+                "formats": ["jsonl", "graphml"],
+                "gold_strategy": "adjudicated",
+                "train": 0.8,
+                "dev": 0.1,
+                "test": 0.1,
+                "seed": 4,
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     version = DatasetVersion.objects.get(project=project)
     assert version.params["gold_strategy"] == "adjudicated" and version.params["formats"] == ["jsonl", "graphml"]

@@ -12,11 +12,20 @@ from exports.models import DatasetVersion
 pytestmark = pytest.mark.django_db
 
 
-def test_export_dataset_builds_a_complete_version_and_label_studio_import_reads_it_back(project, annotated,
-                                                                                       export_root):
+def test_export_dataset_builds_a_complete_version_and_label_studio_import_reads_it_back(
+    project, annotated, export_root
+):
     out = StringIO()
-    call_command("export_dataset", str(project.pk), "--formats", "jsonl,label_studio", "--include-annotations",
-                 "--seed", "3", stdout=out)
+    call_command(
+        "export_dataset",
+        str(project.pk),
+        "--formats",
+        "jsonl,label_studio",
+        "--include-annotations",
+        "--seed",
+        "3",
+        stdout=out,
+    )
     version = DatasetVersion.objects.get(project=project)
     assert version.status == "complete" and f"v{version.number}: 12 paragraphs" in out.getvalue()
     assert version.params["seed"] == 3 and version.params["formats"] == ["jsonl", "label_studio"]

@@ -29,8 +29,11 @@ def test_two_builds_of_the_same_data_are_byte_identical(annotated, build, export
 
 def test_another_seed_changes_the_split_but_not_the_rows(annotated, build, export_root):
     a, b = build(seed=1), build(seed=2)
-    rows = lambda v: sorted(json.loads(line)["id"] for s in ("train", "dev", "test")  # noqa: E731
-                            for line in (folder_of(v, export_root) / f"{s}.jsonl").read_text().splitlines())
+    rows = lambda v: sorted(
+        json.loads(line)["id"]
+        for s in ("train", "dev", "test")  # noqa: E731
+        for line in (folder_of(v, export_root) / f"{s}.jsonl").read_text().splitlines()
+    )
     assert rows(a) == rows(b)
 
 

@@ -40,8 +40,12 @@ def _body(response) -> bytes:
 def test_files_download_under_their_manifest_names_and_an_empty_one_too(version, manager_client, export_root, route):
     folder = folder_of(version, export_root)
     empty = next(iter(version.manifest["empty_splits"]))
-    for name, expected in ((f"{empty}.jsonl", f"{empty}.jsonl"), ("train.parquet", "train.parquet"),
-                           ("README.md", "README.md"), ("spacy/train-000.spacy", "train-000.spacy")):
+    for name, expected in (
+        (f"{empty}.jsonl", f"{empty}.jsonl"),
+        ("train.parquet", "train.parquet"),
+        ("README.md", "README.md"),
+        ("spacy/train-000.spacy", "train-000.spacy"),
+    ):
         if name not in version.manifest["files"] and name != "README.md":
             continue
         response = manager_client.get(reverse(route, args=[version.pk, name]))
@@ -65,8 +69,9 @@ def test_one_zip_of_the_version_streams_every_stored_file(version, manager_clien
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.testzip() is None
         names = sorted(zf.namelist())
-        expected = sorted(f"demo-great-power-relations-v1/{n}"
-                          for n in [*version.manifest["files"], "manifest.json", "README.md"])
+        expected = sorted(
+            f"demo-great-power-relations-v1/{n}" for n in [*version.manifest["files"], "manifest.json", "README.md"]
+        )
         assert names == expected
         for name in version.manifest["files"]:
             assert zf.read(f"demo-great-power-relations-v1/{name}") == (folder / name).read_bytes(), name

@@ -16,8 +16,9 @@ def _in_view(page, locator) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
 
-def test_the_dataset_pages_warn_about_an_empty_split_at_1280x800(live_server, project, settings, tmp_path,
-                                                                artifacts_dir, new_page):
+def test_the_dataset_pages_warn_about_an_empty_split_at_1280x800(
+    live_server, project, settings, tmp_path, artifacts_dir, new_page
+):
     from exports.services.export import dataset_version_build
     from tests.exports.storage_support import point_exports_at
 

@@ -41,7 +41,7 @@ def test_split_check_warns_that_two_articles_leave_a_split_empty(project, two_ar
     check = split_check(project=project, params=None)
     assert check["articles"] == 2
     assert sorted(check["split_articles"].values()) == [0, 1, 1]
-    (empty, why), = check["empty_splits"].items()
+    ((empty, why),) = check["empty_splits"].items()
     assert "grouped by article" in why and "2 articles" in why
     assert check["warnings"] == [f"The {empty} split will be empty: {why}."]
     # a ratio of 0 is a different reason; a tiny positive ratio still gets no article of two
@@ -50,12 +50,15 @@ def test_split_check_warns_that_two_articles_leave_a_split_empty(project, two_ar
     tiny = split_check(project=project, params={"split_ratios": [1, 1, 0.0001]})
     assert tiny["empty_splits"].keys() == {"test"} and "grouped by article" in tiny["empty_splits"]["test"]
     assert split_check(project=project, params={"split_ratios": [1, 1, 0], "article_ids": [-1]})["empty_splits"] == {
-        "train": "no articles match the export's filters", "dev": "no articles match the export's filters",
-        "test": "its ratio is 0"}
+        "train": "no articles match the export's filters",
+        "dev": "no articles match the export's filters",
+        "test": "its ratio is 0",
+    }
 
 
-def test_the_cards_own_snippet_loads_with_datasets_and_names_no_empty_split(project, two_articles, build, export_root,
-                                                                          tmp_path):
+def test_the_cards_own_snippet_loads_with_datasets_and_names_no_empty_split(
+    project, two_articles, build, export_root, tmp_path
+):
     pytest.importorskip("datasets")
     version = build()
     assert version.status == DatasetVersion.Status.COMPLETE, version.error
@@ -70,8 +73,14 @@ def test_the_cards_own_snippet_loads_with_datasets_and_names_no_empty_split(proj
     assert named == {"train.parquet", "dev.parquet", "test.parquet"} - {f"{name}.parquet"}
     code = f"import datasets, json\nds = {snippet}\nprint(json.dumps({{k: v.num_rows for k, v in ds.items()}}))"
     env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=folder_of(version, export_root), env=env,
-                         capture_output=True, text=True, timeout=240)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=folder_of(version, export_root),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     rows = json.loads(out.stdout.strip().splitlines()[-1])
     hf = {"train": "train", "dev": "validation", "test": "test"}
@@ -87,15 +96,22 @@ def test_the_api_and_the_page_warn_before_building_and_still_build(project, two_
     assert check.status_code == 200 and len(check.json()["empty_splits"]) == 1
     bad = client.post(url, {"split_ratios": [0, 0, 0]}, content_type="application/json")
     assert bad.status_code == 400
-    created = client.post(reverse("exports-api:dataset-version-list", args=[project.pk]), {},
-                          content_type="application/json")
+    created = client.post(
+        reverse("exports-api:dataset-version-list", args=[project.pk]), {}, content_type="application/json"
+    )
     assert created.status_code == 201
     assert created.json()["warnings"] == check.json()["warnings"]
 
     page = client.get(reverse("exports:list", args=[project.pk]))
     assert check.json()["warnings"][0] in page.content.decode()
-    form = {"formats": ["jsonl"], "gold_strategy": "majority", "train": "0.8", "dev": "0.1", "test": "0.1",
-            "seed": "13"}
+    form = {
+        "formats": ["jsonl"],
+        "gold_strategy": "majority",
+        "train": "0.8",
+        "dev": "0.1",
+        "test": "0.1",
+        "seed": "13",
+    }
     checked = client.post(reverse("exports:list", args=[project.pk]), {**form, "check": "1"})
     assert checked.status_code == 200 and check.json()["warnings"][0] in checked.content.decode()
     assert DatasetVersion.objects.filter(project=project).count() == 1  # checking builds nothing
@@ -119,8 +135,9 @@ def _assert_builds_every_format(build, export_root):
 def test_a_project_with_nothing_in_it_builds_every_format(project, build, export_root):
     version = _assert_builds_every_format(build, export_root)
     assert version.row_count == 0
-    assert version.manifest["empty_splits"] == dict.fromkeys(("train", "dev", "test"),
-                                                               "no articles match the export's filters")
+    assert version.manifest["empty_splits"] == dict.fromkeys(
+        ("train", "dev", "test"), "no articles match the export's filters"
+    )
     assert "No split has rows" in (folder_of(version, export_root) / "README.md").read_text()
 
 
@@ -128,8 +145,10 @@ def test_a_project_with_articles_but_no_actors_claims_or_statements_builds(proje
     for i in range(3):
         article = ArticleFactory(title=f"Bare {i}", text="Nothing to see here.")
         project.corpora.add(article.corpus)
-        TaskFactory(project=project, paragraph=ParagraphFactory(article=article, position=0,
-                                                                text="Nothing to see here.", start=0, end=20))
+        TaskFactory(
+            project=project,
+            paragraph=ParagraphFactory(article=article, position=0, text="Nothing to see here.", start=0, end=20),
+        )
     assert not project.actors.exists() and not project.claims.exists()
     version = _assert_builds_every_format(build, export_root)
     assert version.manifest["registries"]["actors"] == 0
@@ -148,7 +167,8 @@ def test_a_project_with_no_stance_labels_builds(project, build, export_root):
     project.stance_labels.all().delete()
     article = ArticleFactory(title="One", text="Plain text.")
     project.corpora.add(article.corpus)
-    TaskFactory(project=project, paragraph=ParagraphFactory(article=article, position=0, text="Plain text.",
-                                                            start=0, end=11))
+    TaskFactory(
+        project=project, paragraph=ParagraphFactory(article=article, position=0, text="Plain text.", start=0, end=11)
+    )
     assert Article.objects.count() == 1
     _assert_builds_every_format(build, export_root)

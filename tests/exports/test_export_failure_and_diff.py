@@ -19,11 +19,13 @@ def failing_after(rows: int, shape):
         if calls["n"] > rows:
             raise RuntimeError(f"simulated failure after {rows} rows")
         return shape(*args, **kwargs)
+
     return shape_then_fail
 
 
-def test_a_build_that_fails_half_way_is_marked_failed_with_its_error_and_leaves_no_files(project, annotated,
-                                                                                           export_root, monkeypatch):
+def test_a_build_that_fails_half_way_is_marked_failed_with_its_error_and_leaves_no_files(
+    project, annotated, export_root, monkeypatch
+):
     import exports.services.dataset.build as build_module
 
     monkeypatch.setattr(build_module, "shape_row", failing_after(5, build_module.shape_row))
@@ -72,8 +74,9 @@ def test_diff_reports_relabelled_added_and_removed(project, annotated, build):
     GoldStatement.objects.filter(adjudication__task=tasks[0]).update(stance=stance["favor"])
     # add a gold statement to another paragraph by adjudicating it
     adj = Adjudication.objects.create(task=tasks[3])
-    GoldStatement.objects.create(adjudication=adj, actor_role="author", claim=annotated["claims"]["Sanctions work"],
-                                 stance=stance["against"])
+    GoldStatement.objects.create(
+        adjudication=adj, actor_role="author", claim=annotated["claims"]["Sanctions work"], stance=stance["against"]
+    )
     # remove a paragraph: drop its submitted annotations
     tasks[5].annotations.all().delete()
     new = build(formats=["jsonl"])
@@ -82,17 +85,27 @@ def test_diff_reports_relabelled_added_and_removed(project, annotated, build):
     assert diff["counts"]["paragraphs_added"] == 0
     relabelled = {(r["paragraph_id"], r["from"], r["to"]) for r in diff["relabelled"]}
     assert (tasks[0].paragraph_id, "against", "favor") in relabelled
-    assert any(r["paragraph_id"] == tasks[3].paragraph_id for r in diff["statements_removed"] + diff["statements_added"])
+    assert any(
+        r["paragraph_id"] == tasks[3].paragraph_id for r in diff["statements_removed"] + diff["statements_added"]
+    )
     same = diff_versions(old=new, new=new)
     assert all(v == 0 for v in same["counts"].values())
 
 
-@pytest.mark.parametrize("strategy, methods", [("majority", {"adjudicated", "majority"}),
-                                               ("model", {"adjudicated", "dawid_skene"}),
-                                               ("adjudicated", {"adjudicated"})])
-def test_gold_strategies_use_adjudication_first_then_the_chosen_aggregation(project, annotated, build, strategy,
-                                                                            methods):
+@pytest.mark.parametrize(
+    "strategy, methods",
+    [
+        ("majority", {"adjudicated", "majority"}),
+        ("model", {"adjudicated", "dawid_skene"}),
+        ("adjudicated", {"adjudicated"}),
+    ],
+)
+def test_gold_strategies_use_adjudication_first_then_the_chosen_aggregation(
+    project, annotated, build, strategy, methods
+):
     version = build(gold_strategy=strategy, formats=["jsonl"])
     assert version.status == "complete", version.error
     assert set(version.manifest["counts"]["gold_methods"]) == methods
-    assert version.manifest["agreement"].get("alpha") is not None and "generated_at" not in version.manifest["agreement"]
+    assert (
+        version.manifest["agreement"].get("alpha") is not None and "generated_at" not in version.manifest["agreement"]
+    )

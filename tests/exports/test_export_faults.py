@@ -23,8 +23,14 @@ ROWS = 12
 def env(settings, tmp_path):
     root = point_exports_at(settings, tmp_path / "exports")
     purge_broker("exports", "default")
-    yield {"STANDPOINT_EXPORT_DIR": str(root), "FAULT_ROW_DELAY_S": "0.4", "EXPORT_HEARTBEAT_S": "0.2",
-           "EXPORT_STALE_AFTER_S": "2", "EXPORT_REAPER_INTERVAL_S": "1", "STANDPOINT_PRELABEL_EMBEDDER": "hashing"}
+    yield {
+        "STANDPOINT_EXPORT_DIR": str(root),
+        "FAULT_ROW_DELAY_S": "0.4",
+        "EXPORT_HEARTBEAT_S": "0.2",
+        "EXPORT_STALE_AFTER_S": "2",
+        "EXPORT_REAPER_INTERVAL_S": "1",
+        "STANDPOINT_PRELABEL_EMBEDDER": "hashing",
+    }
     purge_broker("exports", "default")
 
 
@@ -39,8 +45,11 @@ def started_building(version_id):
 
 def assert_complete_once_and_clean(version, root):
     assert version.status == "complete", version.error
-    ids = [orjson.loads(line)["id"] for split in ("train", "dev", "test")
-           for line in (root / version.folder / f"{split}.jsonl").read_bytes().splitlines()]
+    ids = [
+        orjson.loads(line)["id"]
+        for split in ("train", "dev", "test")
+        for line in (root / version.folder / f"{split}.jsonl").read_bytes().splitlines()
+    ]
     assert len(ids) == len(set(ids)) == ROWS == version.row_count
     assert [p for p in (root / ".build").rglob("*") if p.is_file() or p.name.startswith(".tmp-v")] == []  # no scratch
     assert sorted(p.name for p in (root / f"project-{version.project_id}").iterdir()) == ["v0001"]
@@ -56,8 +65,9 @@ def test_a_killed_pool_child_is_redelivered_and_takes_the_build_over(project, en
         wait_for(lambda: started_building(version.pk), timeout=30, what="the build to start", log=w)
         w.pool_children()[0].kill()
         t0 = time.monotonic()
-        wait_for(lambda: state(version.pk).status not in ("pending", "building"), timeout=30,
-                 what="the build to end", log=w)
+        wait_for(
+            lambda: state(version.pk).status not in ("pending", "building"), timeout=30, what="the build to end", log=w
+        )
         recovered_in = time.monotonic() - t0
     finally:
         w.stop()
@@ -83,8 +93,12 @@ def test_a_worker_killed_as_a_whole_is_reaped_and_the_build_completes_on_another
     ticker = celery_beat(worker_logs, env, wait=False)
     try:
         second.wait_ready(), ticker.wait_ready()
-        wait_for(lambda: state(version.pk).status not in ("pending", "building"), timeout=40,
-                 what="the reaper and the second worker", log=second)
+        wait_for(
+            lambda: state(version.pk).status not in ("pending", "building"),
+            timeout=40,
+            what="the reaper and the second worker",
+            log=second,
+        )
     finally:
         ticker.stop()
         second.stop()

@@ -34,15 +34,18 @@ def test_jsonl_has_one_paragraph_per_line_with_offsets_that_point_at_the_actor(v
         assert set(row) >= {"id", "text", "article", "statements", "split", "gold", "annotations", "predictions"}
         for s in row["statements"]:
             if s["actor_start"] is not None:
-                assert row["text"][s["actor_start"]:s["actor_end"]] == s["actor_text"] == s["actor"]
+                assert row["text"][s["actor_start"] : s["actor_end"]] == s["actor_text"] == s["actor"]
     adjudicated = [r for r in rows if r["gold"]["method"] == "adjudicated"]
     assert [s["stance"] for s in adjudicated[0]["statements"]] == ["against"]
 
 
 def test_csv_has_one_row_per_gold_statement(version, export_root):
     folder = folder_of(version, export_root)
-    rows = [r for split in ("train", "dev", "test")
-            for r in csv.DictReader(io.StringIO((folder / f"{split}.csv").read_bytes().decode(), newline=""))]
+    rows = [
+        r
+        for split in ("train", "dev", "test")
+        for r in csv.DictReader(io.StringIO((folder / f"{split}.csv").read_bytes().decode(), newline=""))
+    ]
     assert len(rows) == sum(len(r["statements"]) for r in _jsonl(folder)) == version.manifest["counts"]["statements"]
     assert {r["stance"] for r in rows} <= {"favor", "against", "neutral", "unclear"}
 
@@ -53,8 +56,11 @@ def test_parquet_loads_with_pandas_and_hugging_face_datasets(version, export_roo
     folder = folder_of(version, export_root)
     frame = pd.read_parquet(folder / "train.parquet")
     assert len(frame) == version.manifest["splits"]["train"]["paragraphs"]
-    ds = datasets.load_dataset("parquet", data_files={s: str(folder / f"{s}.parquet") for s in ("train", "dev", "test")},
-                               cache_dir=str(export_root / "hf-cache"))
+    ds = datasets.load_dataset(
+        "parquet",
+        data_files={s: str(folder / f"{s}.parquet") for s in ("train", "dev", "test")},
+        cache_dir=str(export_root / "hf-cache"),
+    )
     assert ds["train"].num_rows + ds["dev"].num_rows + ds["test"].num_rows == 12
     first = ds["train"][0]
     assert first["statements"][0]["stance"] in {"favor", "against", "neutral", "unclear"}
@@ -64,7 +70,11 @@ def test_parquet_loads_with_pandas_and_hugging_face_datasets(version, export_roo
 def test_spacy_docbin_has_actor_entities_and_statement_spans(version, export_root):
     folder = folder_of(version, export_root)
     nlp = spacy.blank("xx")
-    docs = [d for s in ("train", "dev", "test") for d in DocBin().from_disk(folder / f"spacy/{s}-000.spacy").get_docs(nlp.vocab)]
+    docs = [
+        d
+        for s in ("train", "dev", "test")
+        for d in DocBin().from_disk(folder / f"spacy/{s}-000.spacy").get_docs(nlp.vocab)
+    ]
     assert len(docs) == 12
     with_actor = [d for d in docs if d.ents]
     assert with_actor and all(e.label_ == "ACTOR" and e.kb_id_ == e.text for d in with_actor for e in d.ents)
@@ -109,5 +119,7 @@ def test_label_studio_config_validates_and_every_task_annotation_fits_it(version
 
 def test_a_broken_config_is_refused_by_the_sdk_validator():
     with pytest.raises(Exception, match='toName="missing" not found'):  # the SDK's (private) validation error
-        validate_config('<View><Text name="text" value="$text"/><Choices name="c" toName="missing">'
-                        '<Choice value="a"/></Choices></View>')
+        validate_config(
+            '<View><Text name="text" value="$text"/><Choices name="c" toName="missing">'
+            '<Choice value="a"/></Choices></View>'
+        )

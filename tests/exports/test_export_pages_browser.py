@@ -10,10 +10,10 @@ from tests.factories import MembershipFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_exports_page_shows_versions_progress_errors_and_a_comparison(live_server, project, settings, tmp_path,
-                                                                          artifacts_dir, new_page):
+def test_the_exports_page_shows_versions_progress_errors_and_a_comparison(
+    live_server, project, settings, tmp_path, artifacts_dir, new_page
+):
     from exports.services.export import dataset_version_build, dataset_version_create
-
     from tests.exports.storage_support import point_exports_at
 
     point_exports_at(settings, tmp_path)
@@ -22,10 +22,21 @@ def test_the_exports_page_shows_versions_progress_errors_and_a_comparison(live_s
     for seed in (1, 2):
         v = dataset_version_create(project=project, params={"seed": seed, "include_annotations": True}, enqueue=False)
         dataset_version_build(version_id=v.pk)
-    DatasetVersion.objects.create(project=project, number=3, status="failed", params={"seed": 3, "gold_strategy": "model",
-                                  "split_ratios": [0.8, 0.1, 0.1]}, error="RuntimeError: simulated failure after 5 rows")
-    DatasetVersion.objects.create(project=project, number=4, status="building", progress_done=40, progress_total=100,
-                                  params={"seed": 4, "gold_strategy": "majority", "split_ratios": [0.8, 0.1, 0.1]})
+    DatasetVersion.objects.create(
+        project=project,
+        number=3,
+        status="failed",
+        params={"seed": 3, "gold_strategy": "model", "split_ratios": [0.8, 0.1, 0.1]},
+        error="RuntimeError: simulated failure after 5 rows",
+    )
+    DatasetVersion.objects.create(
+        project=project,
+        number=4,
+        status="building",
+        progress_done=40,
+        progress_total=100,
+        params={"seed": 4, "gold_strategy": "majority", "split_ratios": [0.8, 0.1, 0.1]},
+    )
     first_pk = DatasetVersion.objects.get(project=project, number=1).pk
     page = new_page({"width": 1400, "height": 1000})
     page.goto(f"{live_server.url}/accounts/login/")

@@ -9,8 +9,10 @@ from exports.splits import assign_splits, label_distribution
 
 def _articles(n=300, seed=1):
     rng = random.Random(seed)
-    return {i: {"favor": rng.randint(0, 5), "against": rng.randint(0, 10 if i % 3 == 0 else 2),
-                "none": rng.randint(0, 6)} for i in range(n)}
+    return {
+        i: {"favor": rng.randint(0, 5), "against": rng.randint(0, 10 if i % 3 == 0 else 2), "none": rng.randint(0, 6)}
+        for i in range(n)
+    }
 
 
 def test_every_article_lands_in_exactly_one_split():
@@ -45,6 +47,7 @@ def test_stratification_beats_a_random_grouped_split():
     def spread(dist):
         shares = [d.get("against", 0) / max(1, sum(d.values())) for d in dist.values()]
         return max(shares) - min(shares)
+
     assert spread(ours) < spread(theirs)
 
 

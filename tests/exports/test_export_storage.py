@@ -19,8 +19,9 @@ def object_store(settings, export_root):
     return storages["datasets"]
 
 
-def test_a_build_publishes_every_file_to_the_storage_and_leaves_no_local_files(project, annotated, build,
-                                                                              object_store, export_root):
+def test_a_build_publishes_every_file_to_the_storage_and_leaves_no_local_files(
+    project, annotated, build, object_store, export_root
+):
     version = build(formats=["jsonl", "csv", "spacy"])
     assert version.status == DatasetVersion.Status.COMPLETE, version.error
     names = set(version.manifest["files"]) | {"manifest.json", "README.md"}
@@ -56,9 +57,12 @@ def test_a_second_version_is_compared_from_the_storage(project, annotated, build
 
 
 def test_an_upload_that_fails_half_way_fails_the_version_and_leaves_nothing_in_the_storage(
-        project, annotated, build, settings, export_root):
-    settings.STORAGES = {**settings.STORAGES,
-                         "datasets": {"BACKEND": "tests.exports.storage_support.FailingAfterStorage"}}
+    project, annotated, build, settings, export_root
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "datasets": {"BACKEND": "tests.exports.storage_support.FailingAfterStorage"},
+    }
     version = build(formats=["jsonl"])
     assert version.status == DatasetVersion.Status.FAILED and "object store went away" in version.error
     from exports.services.dataset.files import _storage_walk

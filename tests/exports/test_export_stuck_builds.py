@@ -47,8 +47,12 @@ def stuck(version, *, attempt=1, age_s=120, progress=3):
     """What a worker killed mid-build leaves: building, an old heartbeat, a scratch folder with a
     partial file, and possibly a half-published folder in the storage."""
     DatasetVersion.objects.filter(pk=version.pk).update(
-        status=Status.BUILDING, attempt=attempt, progress_done=progress, progress_total=12,
-        heartbeat_at=timezone.now() - timedelta(seconds=age_s))
+        status=Status.BUILDING,
+        attempt=attempt,
+        progress_done=progress,
+        progress_total=12,
+        heartbeat_at=timezone.now() - timedelta(seconds=age_s),
+    )
     version.refresh_from_db()
     scratch = scratch_folder(version)
     (scratch / "train.jsonl").write_text('{"partial": true}\n')
@@ -57,12 +61,17 @@ def stuck(version, *, attempt=1, age_s=120, progress=3):
 
 def jsonl_ids(folder):
     import orjson
-    return [orjson.loads(line)["id"] for split in ("train", "dev", "test")
-            for line in (folder / f"{split}.jsonl").read_bytes().splitlines()]
+
+    return [
+        orjson.loads(line)["id"]
+        for split in ("train", "dev", "test")
+        for line in (folder / f"{split}.jsonl").read_bytes().splitlines()
+    ]
 
 
-def test_a_build_whose_worker_went_silent_is_taken_over_and_rebuilt_cleanly(project, annotated, export_root,
-                                                                             short_lease):
+def test_a_build_whose_worker_went_silent_is_taken_over_and_rebuilt_cleanly(
+    project, annotated, export_root, short_lease
+):
     version = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
     scratch = stuck(version)
     half_published = export_root / f"project-{project.pk}" / "v0001"
@@ -76,8 +85,9 @@ def test_a_build_whose_worker_went_silent_is_taken_over_and_rebuilt_cleanly(proj
     assert lease_retry_in(built) is None
 
 
-def test_a_build_with_a_live_heartbeat_is_left_alone_and_the_delivery_looks_again_later(project, annotated,
-                                                                                       export_root, short_lease):
+def test_a_build_with_a_live_heartbeat_is_left_alone_and_the_delivery_looks_again_later(
+    project, annotated, export_root, short_lease
+):
     version = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
     stuck(version, age_s=5)
     again = dataset_version_build(version_id=version.pk)
@@ -85,8 +95,9 @@ def test_a_build_with_a_live_heartbeat_is_left_alone_and_the_delivery_looks_agai
     assert 20 < lease_retry_in(again) <= 26  # 30 s stale limit, heartbeat 5 s old, +1
 
 
-def test_cancel_stops_a_build_and_retry_builds_it_again_under_the_same_number(project, annotated, export_root,
-                                                                            short_lease, sent):
+def test_cancel_stops_a_build_and_retry_builds_it_again_under_the_same_number(
+    project, annotated, export_root, short_lease, sent
+):
     version = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
     scratch = stuck(version, age_s=1)
     cancelled = dataset_version_cancel(version=version)
@@ -102,8 +113,9 @@ def test_cancel_stops_a_build_and_retry_builds_it_again_under_the_same_number(pr
     assert built.status == Status.COMPLETE and built.number == 1 and built.attempt == 4
 
 
-def test_the_api_offers_cancel_and_retry_only_when_they_apply(project, annotated, export_root, short_lease,
-                                                             manager, annotator, sent):
+def test_the_api_offers_cancel_and_retry_only_when_they_apply(
+    project, annotated, export_root, short_lease, manager, annotator, sent
+):
     version = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
     stuck(version, age_s=120)
     client = client_for(manager)
@@ -121,8 +133,9 @@ def test_the_api_offers_cancel_and_retry_only_when_they_apply(project, annotated
     assert client.post("/api/dataset-versions/999999/retry/").status_code == 404
 
 
-def test_the_page_shows_a_stale_build_with_retry_and_a_confirmed_cancel(project, annotated, export_root,
-                                                                       short_lease, manager):
+def test_the_page_shows_a_stale_build_with_retry_and_a_confirmed_cancel(
+    project, annotated, export_root, short_lease, manager
+):
     version = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
     stuck(version, age_s=120)
     from django.test import Client
@@ -141,7 +154,8 @@ def test_the_page_shows_a_stale_build_with_retry_and_a_confirmed_cancel(project,
 
 
 def test_the_reaper_requeues_stale_builds_fails_them_after_the_attempt_limit_and_clears_orphans(
-        project, annotated, export_root, short_lease, sent):
+    project, annotated, export_root, short_lease, sent
+):
     requeue = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
     stuck(requeue, attempt=1)
     exhausted = dataset_version_create(project=project, params={"formats": ["jsonl"]}, enqueue=False)
@@ -154,8 +168,9 @@ def test_the_reaper_requeues_stale_builds_fails_them_after_the_attempt_limit_and
     os.utime(orphan, (0, 0))
     out = dataset_builds_reap()
     assert out["requeued"] == 1 and out["failed"] == 1 and out["pending_requeued"] == 1
-    assert sorted(sent) == sorted([("exports.build_dataset_version", requeue.pk),
-                                   ("exports.build_dataset_version", lost.pk)])
+    assert sorted(sent) == sorted(
+        [("exports.build_dataset_version", requeue.pk), ("exports.build_dataset_version", lost.pk)]
+    )
     states = dict(DatasetVersion.objects.values_list("pk", "status"))
     assert states == {requeue.pk: "pending", exhausted.pk: "failed", live.pk: "building", lost.pk: "pending"}
     assert "stopped 3 times" in DatasetVersion.objects.get(pk=exhausted.pk).error

@@ -16,16 +16,23 @@ from tests.factories import MembershipFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_stale_build_offers_retry_and_a_cancel_that_asks_first(live_server, project, settings, tmp_path,
-                                                                 artifacts_dir, new_page):
+def test_a_stale_build_offers_retry_and_a_cancel_that_asks_first(
+    live_server, project, settings, tmp_path, artifacts_dir, new_page
+):
     point_exports_at(settings, tmp_path)
     settings.EXPORT_STALE_AFTER_S = 30
     build_project(project)
     manager = MembershipFactory(project=project, user=UserFactory(username="boss", is_staff=True), role="manager").user
     version = DatasetVersion.objects.create(
-        project=project, number=1, status="building", attempt=1, progress_done=398, progress_total=2646,
+        project=project,
+        number=1,
+        status="building",
+        attempt=1,
+        progress_done=398,
+        progress_total=2646,
         heartbeat_at=timezone.now() - timedelta(minutes=5),
-        params={"seed": 4, "gold_strategy": "majority", "split_ratios": [0.8, 0.1, 0.1], "formats": ["jsonl"]})
+        params={"seed": 4, "gold_strategy": "majority", "split_ratios": [0.8, 0.1, 0.1], "formats": ["jsonl"]},
+    )
     page = new_page({"width": 1280, "height": 800})
     log_in(page, live_server, manager.username)
     page.goto(f"{live_server.url}/exports/projects/{project.pk}/datasets/")

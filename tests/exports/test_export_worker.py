@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker
 
 def test_a_version_created_through_the_api_is_built_by_the_worker(export_worker, project, manager, ml_engineer):
     build_project(project)
-    response = client_for(manager).post(f"/api/projects/{project.pk}/dataset-versions/",
-                                        {"formats": ["jsonl", "parquet"], "seed": 2}, format="json")
+    response = client_for(manager).post(
+        f"/api/projects/{project.pk}/dataset-versions/", {"formats": ["jsonl", "parquet"], "seed": 2}, format="json"
+    )
     assert response.status_code == 201, response.content
     version_id = response.json()["id"]
     deadline = time.monotonic() + 180

@@ -43,11 +43,19 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 project = project_create(
-                    name=opts["name"], created_by=manager, annotators_per_task=opts["k"],
-                    lease_minutes=opts["lease_minutes"], task_order=opts["task_order"], corpora=corpora,
-                    paragraph_kinds=[k.strip() for k in opts["kinds"].split(",") if k.strip()], guidelines=guidelines)
+                    name=opts["name"],
+                    created_by=manager,
+                    annotators_per_task=opts["k"],
+                    lease_minutes=opts["lease_minutes"],
+                    task_order=opts["task_order"],
+                    corpora=corpora,
+                    paragraph_kinds=[k.strip() for k in opts["kinds"].split(",") if k.strip()],
+                    guidelines=guidelines,
+                )
                 sync = tasks_sync(project=project) if opts["sync"] else None
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-        self.stdout.write(f"Created project {project.pk} {project.name!r} (k={project.annotators_per_task})"
-                          + (f", {sync.total} tasks" if sync else "; run with --sync or POST tasks/sync to add tasks"))
+        self.stdout.write(
+            f"Created project {project.pk} {project.name!r} (k={project.annotators_per_task})"
+            + (f", {sync.total} tasks" if sync else "; run with --sync or POST tasks/sync to add tasks")
+        )

@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument("--project", type=int, help="Id of the project to add the user to.")
-        parser.add_argument("--role", choices=Role.values, default=Role.ANNOTATOR,
-                            help="Their role in --project (default annotator).")
+        parser.add_argument(
+            "--role", choices=Role.values, default=Role.ANNOTATOR, help="Their role in --project (default annotator)."
+        )
         parser.add_argument("--password-file", help='File whose first line is the password; "-" reads standard input.')
 
     def handle(self, *args, **opts):
@@ -31,8 +32,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No project with id {opts['project']}.")
         password = self._password(opts["password_file"])
         try:
-            user = user_create(username=opts["username"], password=password, email=opts["email"], project=project,
-                               role=opts["role"])
+            user = user_create(
+                username=opts["username"], password=password, email=opts["email"], project=project, role=opts["role"]
+            )
         except ValidationError as exc:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
             raise CommandError(problems) from None

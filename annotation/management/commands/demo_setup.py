@@ -56,8 +56,11 @@ class Command(BaseCommand):
     help = "Create demo users, import a corpus and set up a pre-labelled demo project (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--corpus", default=str(Path(settings.BASE_DIR) / "corpora" / "sample_corpus"),
-                            help="File, folder or zip to import (default: the sample corpus).")
+        parser.add_argument(
+            "--corpus",
+            default=str(Path(settings.BASE_DIR) / "corpora" / "sample_corpus"),
+            help="File, folder or zip to import (default: the sample corpus).",
+        )
         parser.add_argument("--no-prelabel", action="store_true", help="Skip pre-labelling.")
 
     def handle(self, *args, corpus: str, no_prelabel: bool, **options):
@@ -69,8 +72,10 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Importing {path} ...")
         report = corpus_import(path=path, corpus_name=f"Demo: {path.resolve().name}", user=manager)
-        self.stdout.write(f"  {len(report.imported)} files imported, {len(report.skipped)} skipped, "
-                          f"{len(report.failed)} failed; {report.articles} articles, {report.paragraphs} paragraphs")
+        self.stdout.write(
+            f"  {len(report.imported)} files imported, {len(report.skipped)} skipped, "
+            f"{len(report.failed)} failed; {report.articles} articles, {report.paragraphs} paragraphs"
+        )
         for failed in report.failed:
             self.stdout.write(self.style.WARNING(f"  failed: {failed.name}: {failed.reason}"))
 
@@ -108,9 +113,13 @@ class Command(BaseCommand):
     def _project(self, manager, corpus_id: int) -> Project:
         project = Project.objects.filter(name=PROJECT_NAME).first()
         if project is None:
-            project = project_create(name=PROJECT_NAME, created_by=manager, guidelines=GUIDELINES,
-                                     description="Who says what about Russia, China, the US and Europe.",
-                                     annotators_per_task=3)
+            project = project_create(
+                name=PROJECT_NAME,
+                created_by=manager,
+                guidelines=GUIDELINES,
+                description="Who says what about Russia, China, the US and Europe.",
+                annotators_per_task=3,
+            )
         project.corpora.add(corpus_id)
         return project
 

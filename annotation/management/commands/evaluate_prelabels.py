@@ -10,8 +10,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from annotation.models import PrelabelEvaluation, Project
-from annotation.services.evaluation import prelabel_evaluate_now
 from annotation.prelabel.evaluation_summary import summary_rows
+from annotation.services.evaluation import prelabel_evaluate_now
 
 
 class Command(BaseCommand):
@@ -32,8 +32,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(evaluation.report, indent=2, sort_keys=True))
             return
         report = evaluation.report
-        self.stdout.write(f"Evaluation {evaluation.pk} of project {project.pk}: {report['statements']} statements, "
-                          f"{report['paragraphs']} paragraphs, {report['folds']}.")
+        self.stdout.write(
+            f"Evaluation {evaluation.pk} of project {project.pk}: {report['statements']} statements, "
+            f"{report['paragraphs']} paragraphs, {report['folds']}."
+        )
         for what, value, baseline in summary_rows(report):
             self.stdout.write(f"  {what:<44} {value:>8}   baseline {baseline}")
         for row in report["stance_selection"]:

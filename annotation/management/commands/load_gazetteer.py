@@ -26,6 +26,9 @@ class Command(BaseCommand):
             result = gazetteer_load(project=project, path=opts["file"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(result.created)} actors added, {len(result.updated)} updated, "
-            f"{result.aliases_added} aliases added to {project.name}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(result.created)} actors added, {len(result.updated)} updated, "
+                f"{result.aliases_added} aliases added to {project.name}."
+            )
+        )

@@ -72,5 +72,7 @@ class Command(BaseCommand):
         elif job.status in FINISHED:
             raise CommandError(f"Job {job.pk} {job.status}: {job.error or 'no error recorded'}")
         else:
-            raise CommandError(f"Stopped following job {job.pk} after the timeout; it is {job.status}, "
-                               f"{progress.done}/{progress.total} done.")
+            raise CommandError(
+                f"Stopped following job {job.pk} after the timeout; it is {job.status}, "
+                f"{progress.done}/{progress.total} done."
+            )

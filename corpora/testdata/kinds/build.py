@@ -62,8 +62,10 @@ def perturb(ctx: Ctx, parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def render(parts: list[tuple[str, str]], separator: str) -> str:
     if separator == "lines":
         return "\n".join(text for text, _ in parts) + "\n"
-    texts = [textwrap.fill(text, 72) if separator == "wrapped" and kind == B and len(text) > 90 else text
-             for text, kind in parts]
+    texts = [
+        textwrap.fill(text, 72) if separator == "wrapped" and kind == B and len(text) > 90 else text
+        for text, kind in parts
+    ]
     return "\n\n".join(texts) + "\n"
 
 
@@ -75,8 +77,9 @@ def article(layout: str, k: int) -> tuple[str, list[dict]]:
     text = render(parts, separator)
     spans = split_paragraphs(text)
     gold = [{"kind": kind, "text": span.text} for span, (_, kind) in zip(spans, parts, strict=False)]
-    if len(spans) != len(parts) or any(" ".join(s.text.split()) != " ".join(p.split()) for s, (p, _) in
-                                       zip(spans, parts, strict=False)):
+    if len(spans) != len(parts) or any(
+        " ".join(s.text.split()) != " ".join(p.split()) for s, (p, _) in zip(spans, parts, strict=False)
+    ):
         raise SystemExit(f"{layout}_{k}: the splitter does not find the paragraphs the layout made")
     return text, gold
 
@@ -93,7 +96,8 @@ def main() -> None:
             (HERE / part / f"{layout}_{k}.txt").write_text(text, encoding="utf-8")
             (HERE / part / f"{layout}_{k}.json").write_text(
                 json.dumps({"layout": layout, "paragraphs": gold}, ensure_ascii=False, indent=1) + "\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
 
 
 if __name__ == "__main__":

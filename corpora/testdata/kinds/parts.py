@@ -35,13 +35,19 @@ class Ctx:
         r = self.rng
         values = {
             "country": self.country if r.random() < 0.7 else r.choice(prose.COUNTRIES),
-            "year": self.year + r.randint(1, 4), "year2": self.year + r.randint(5, 15),
-            "year0": self.year - r.randint(3, 20), "pct": r.choice([3, 4.5, 7, 12, 18, 23, 31, 40]),
+            "year": self.year + r.randint(1, 4),
+            "year2": self.year + r.randint(5, 15),
+            "year0": self.year - r.randint(3, 20),
+            "pct": r.choice([3, 4.5, 7, 12, 18, 23, 31, 40]),
             "money": r.choice(["$1.2bn", "€840m", "$3.4 billion", "nearly $600 million", "€2.1bn"]),
             "month": r.choice(["January", "March", "May", "July", "September", "November"]),
-            "official": r.choice(prose.OFFICIALS), "org": r.choice(prose.ORGS), "name": r.choice(prose.NAMES),
-            "verb": r.choice(prose.VERBS), "thousands": r.choice(["12,000", "40,000", "7,500", "25,000"]),
-            "small": r.choice([3, 4, 9, 11, 14, 17]), "weekday": r.choice(["Monday", "Tuesday", "Thursday", "Friday"]),
+            "official": r.choice(prose.OFFICIALS),
+            "org": r.choice(prose.ORGS),
+            "name": r.choice(prose.NAMES),
+            "verb": r.choice(prose.VERBS),
+            "thousands": r.choice(["12,000", "40,000", "7,500", "25,000"]),
+            "small": r.choice([3, 4, 9, 11, 14, 17]),
+            "weekday": r.choice(["Monday", "Tuesday", "Thursday", "Friday"]),
         }
         text = template.format(**values)
         return text[0].upper() + text[1:]
@@ -49,10 +55,14 @@ class Ctx:
     def date(self, style: int | None = None) -> str:
         style = self.rng.randint(0, 5) if style is None else style
         short = self.month[:3]
-        return [f"{self.month} {self.day}, {self.year}", f"{self.day} {self.month} {self.year}",
-                f"{self.year}-{3:02d}-{self.day:02d}", f"{short} {self.day}, {self.year}",
-                f"{self.day:02d}.{4:02d}.{self.year}",
-                f"{self.month} {self.day}, {self.year} at 10:{self.day + 10} am"][style]
+        return [
+            f"{self.month} {self.day}, {self.year}",
+            f"{self.day} {self.month} {self.year}",
+            f"{self.year}-{3:02d}-{self.day:02d}",
+            f"{short} {self.day}, {self.year}",
+            f"{self.day:02d}.{4:02d}.{self.year}",
+            f"{self.month} {self.day}, {self.year} at 10:{self.day + 10} am",
+        ][style]
 
     def headline(self) -> str:
         return self.fill(self.rng.choice(prose.HEADLINES[self.topic]))
@@ -87,12 +97,13 @@ def body(ctx: Ctx, n: int, *, headings: str = "", cut: bool = False) -> list[tup
             text = parts[i][0]
             spaces = [k for k, ch in enumerate(text) if ch == " " and 30 < k < len(text) - 30]
             k = r.choice(spaces)
-            parts[i:i + 1] = [(text[:k], B), (text[k + 1:], B)]
+            parts[i : i + 1] = [(text[:k], B), (text[k + 1 :], B)]
     return parts
 
 
-def comments(ctx: Ctx, n: int, *, names: bool = True, times: bool = True, ui: bool = True,
-             foreign: bool = False) -> list[tuple[str, str]]:
+def comments(
+    ctx: Ctx, n: int, *, names: bool = True, times: bool = True, ui: bool = True, foreign: bool = False
+) -> list[tuple[str, str]]:
     """A thread of n reader comments, with the commenter lines and widget text this layout shows."""
     r = ctx.rng
     out: list[tuple[str, str]] = []

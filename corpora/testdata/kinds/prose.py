@@ -5,15 +5,59 @@ A body paragraph is two to five sentences of one topic, slots filled from the li
 paragraphs are quotes with a reporting verb, some op-ed first person, some a one-line aside.
 """
 
-COUNTRIES = ["Kazakhstan", "Brazil", "Indonesia", "Turkey", "Vietnam", "Nigeria", "Poland", "Chile", "Egypt",
-             "Malaysia", "Argentina", "Serbia", "Pakistan", "Morocco", "Peru", "Georgia", "Kenya", "Mongolia"]
-OFFICIALS = ["the foreign minister", "the deputy prime minister", "a senior trade negotiator",
-             "the central bank governor",
-             "the energy minister", "a spokesperson for the presidency", "the defence secretary", "an EU envoy"]
-NAMES = ["Marta Kowalczyk", "Rafael Antunes", "Aigerim Bekova", "Tunde Adeyemi", "Leila Haddad", "Tomas Varga",
-         "Nguyen Thi Lan", "Samuel Okafor", "Irina Volkova", "Diego Salazar", "Hana Novak", "Farid Qureshi"]
-ORGS = ["the Asian Development Bank", "the IMF", "a Geneva-based think tank", "the regional energy agency",
-        "an independent polling firm", "the national statistics office", "a consortium of shipping insurers"]
+COUNTRIES = [
+    "Kazakhstan",
+    "Brazil",
+    "Indonesia",
+    "Turkey",
+    "Vietnam",
+    "Nigeria",
+    "Poland",
+    "Chile",
+    "Egypt",
+    "Malaysia",
+    "Argentina",
+    "Serbia",
+    "Pakistan",
+    "Morocco",
+    "Peru",
+    "Georgia",
+    "Kenya",
+    "Mongolia",
+]
+OFFICIALS = [
+    "the foreign minister",
+    "the deputy prime minister",
+    "a senior trade negotiator",
+    "the central bank governor",
+    "the energy minister",
+    "a spokesperson for the presidency",
+    "the defence secretary",
+    "an EU envoy",
+]
+NAMES = [
+    "Marta Kowalczyk",
+    "Rafael Antunes",
+    "Aigerim Bekova",
+    "Tunde Adeyemi",
+    "Leila Haddad",
+    "Tomas Varga",
+    "Nguyen Thi Lan",
+    "Samuel Okafor",
+    "Irina Volkova",
+    "Diego Salazar",
+    "Hana Novak",
+    "Farid Qureshi",
+]
+ORGS = [
+    "the Asian Development Bank",
+    "the IMF",
+    "a Geneva-based think tank",
+    "the regional energy agency",
+    "an independent polling firm",
+    "the national statistics office",
+    "a consortium of shipping insurers",
+]
 VERBS = ["said", "told reporters", "argued", "warned", "insisted", "noted", "wrote", "told a press briefing"]
 
 TOPICS = {
@@ -125,35 +169,83 @@ OPINION = [
     "Why does this matter to anyone outside the region? Because the same logic applies everywhere.",
 ]
 
-ASIDES = ["This will not be easy.", "Nobody was surprised.", "The numbers speak for themselves.",
-          "That is only half the picture.", "The reaction was swift.", "Then came the election.",
-          "So far, it has not worked.", "The answer may be simpler than it looks."]
+ASIDES = [
+    "This will not be easy.",
+    "Nobody was surprised.",
+    "The numbers speak for themselves.",
+    "That is only half the picture.",
+    "The reaction was swift.",
+    "Then came the election.",
+    "So far, it has not worked.",
+    "The answer may be simpler than it looks.",
+]
 
-HEADINGS_TITLE = ["A Fragile Balance", "Money Talks", "The View From the Capital", "What Comes Next",
-                  "Old Rivals, New Terms", "The Price of Delay", "Winners and Losers", "Beyond the Headlines",
-                  "A Question of Trust", "The Long Game"]
-HEADINGS_SENTENCE = ["Why the timing matters", "What the numbers show", "A deal with strings attached",
-                     "The regional picture", "Where this leaves the opposition", "Risks ahead",
-                     "How we got here", "The view from industry"]
+HEADINGS_TITLE = [
+    "A Fragile Balance",
+    "Money Talks",
+    "The View From the Capital",
+    "What Comes Next",
+    "Old Rivals, New Terms",
+    "The Price of Delay",
+    "Winners and Losers",
+    "Beyond the Headlines",
+    "A Question of Trust",
+    "The Long Game",
+]
+HEADINGS_SENTENCE = [
+    "Why the timing matters",
+    "What the numbers show",
+    "A deal with strings attached",
+    "The regional picture",
+    "Where this leaves the opposition",
+    "Risks ahead",
+    "How we got here",
+    "The view from industry",
+]
 
 HEADLINES = {
-    "energy": ["{country} Bets on a Second Pipeline as Prices Climb", "Gas deal leaves {country} with few options",
-               "Why {country}'s new LNG terminal may come too late", "The quiet scramble for {country}'s gas"],
-    "trade": ["{country} and Its Neighbours Sign a Trade Pact Few Expected", "Tariff cuts, with exceptions",
-              "Can the new trade corridor through {country} pay for itself?",
-              "Exporters brace for new rules in {country}"],
-    "security": ["Troops, Treaties and Talk: {country}'s Balancing Act", "A ceasefire nobody trusts",
-                 "Is {country} drifting out of the alliance?", "New hangars, old suspicions in {country}"],
-    "elections": ["{country} Votes for Change, but Which Kind?", "The opposition's narrow path to power in {country}",
-                  "What the runoff in {country} will decide", "Cities against countryside in {country}"],
-    "technology": ["{country}'s Chip Ambitions Meet Reality", "Data rules that foreign platforms fear",
-                   "Who controls {country}'s satellite network?", "The engineers are coming home to {country}"],
-    "climate": ["{country} Delays Its Coal Exit Again", "Drought rewrites the farming calendar in {country}",
-                "Who pays for the floods in {country}?", "Solar beats every forecast in {country}"],
+    "energy": [
+        "{country} Bets on a Second Pipeline as Prices Climb",
+        "Gas deal leaves {country} with few options",
+        "Why {country}'s new LNG terminal may come too late",
+        "The quiet scramble for {country}'s gas",
+    ],
+    "trade": [
+        "{country} and Its Neighbours Sign a Trade Pact Few Expected",
+        "Tariff cuts, with exceptions",
+        "Can the new trade corridor through {country} pay for itself?",
+        "Exporters brace for new rules in {country}",
+    ],
+    "security": [
+        "Troops, Treaties and Talk: {country}'s Balancing Act",
+        "A ceasefire nobody trusts",
+        "Is {country} drifting out of the alliance?",
+        "New hangars, old suspicions in {country}",
+    ],
+    "elections": [
+        "{country} Votes for Change, but Which Kind?",
+        "The opposition's narrow path to power in {country}",
+        "What the runoff in {country} will decide",
+        "Cities against countryside in {country}",
+    ],
+    "technology": [
+        "{country}'s Chip Ambitions Meet Reality",
+        "Data rules that foreign platforms fear",
+        "Who controls {country}'s satellite network?",
+        "The engineers are coming home to {country}",
+    ],
+    "climate": [
+        "{country} Delays Its Coal Exit Again",
+        "Drought rewrites the farming calendar in {country}",
+        "Who pays for the floods in {country}?",
+        "Solar beats every forecast in {country}",
+    ],
 }
 
-STANDFIRSTS = ["The decision will shape the region's politics for a decade, whatever its critics say.",
-               "A deal that looks good on paper faces a harder test in practice",
-               "Officials call it a breakthrough; the markets are less sure",
-               "Behind the ceremony lies a long list of unresolved questions",
-               "Three things to know about a decision that surprised almost everyone"]
+STANDFIRSTS = [
+    "The decision will shape the region's politics for a decade, whatever its critics say.",
+    "A deal that looks good on paper faces a harder test in practice",
+    "Officials call it a breakthrough; the markets are less sure",
+    "Behind the ceremony lies a long list of unresolved questions",
+    "Three things to know about a decision that surprised almost everyone",
+]

@@ -35,11 +35,16 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         project = project_from_arg(o["project"])
         params = {
-            "formats": o["formats"].split(","), "gold_strategy": o["gold_strategy"],
-            "include_annotations": o["include_annotations"], "include_predictions": o["include_predictions"],
+            "formats": o["formats"].split(","),
+            "gold_strategy": o["gold_strategy"],
+            "include_annotations": o["include_annotations"],
+            "include_predictions": o["include_predictions"],
             "article_ids": [int(a) for a in o["articles"].split(",")] if o["articles"] else None,
-            "published_from": o["published_from"], "published_to": o["published_to"],
-            "min_agreement": o["min_agreement"], "split_ratios": o["split"].split(","), "seed": o["seed"],
+            "published_from": o["published_from"],
+            "published_to": o["published_to"],
+            "min_agreement": o["min_agreement"],
+            "split_ratios": o["split"].split(","),
+            "seed": o["seed"],
         }
         try:
             version = dataset_version_create(project=project, params=params, enqueue=False)
@@ -50,6 +55,9 @@ class Command(BaseCommand):
         if version.status != version.Status.COMPLETE:
             raise CommandError(f"v{version.number} failed: {version.error}")
         counts = version.manifest["counts"]
-        self.stdout.write(self.style.SUCCESS(
-            f"v{version.number}: {counts['paragraphs']} paragraphs, {counts['statements']} statements -> "
-            f"storage 'datasets': {version.folder}/  (manifest sha256 {version.sha256})"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"v{version.number}: {counts['paragraphs']} paragraphs, {counts['statements']} statements -> "
+                f"storage 'datasets': {version.folder}/  (manifest sha256 {version.sha256})"
+            )
+        )

@@ -45,8 +45,13 @@ def dataset_version_build(*, version_id: int) -> DatasetVersion | None:
     """
     claim = lease_claim(version_id)
     version = claim.version
-    log.info("Dataset version %s: %s", version_id, f"lease claimed (attempt {claim.attempt})" if claim.attempt
-             else f"not claimed ({getattr(version, 'status', 'no such version')})")
+    log.info(
+        "Dataset version %s: %s",
+        version_id,
+        f"lease claimed (attempt {claim.attempt})"
+        if claim.attempt
+        else f"not claimed ({getattr(version, 'status', 'no such version')})",
+    )
     if claim.attempt is None:
         return version
     scratch_remove(version.project_id, version.number)  # an earlier attempt's, killed on this host
@@ -65,15 +70,23 @@ def dataset_version_build(*, version_id: int) -> DatasetVersion | None:
         log.exception("Dataset version %s failed", version_id)
         shutil.rmtree(folder, ignore_errors=True)
         _published_remove_quietly(version)  # an upload that failed half-way
-        held(version_id, claim.attempt).update(status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000],
-                                               finished_at=timezone.now())
+        held(version_id, claim.attempt).update(
+            status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000], finished_at=timezone.now()
+        )
         version.refresh_from_db()
         return version
     rows = manifest["counts"]["paragraphs"]
     completed = held(version_id, claim.attempt).update(
-        status=Status.COMPLETE, manifest=manifest, sha256=hashlib.sha256(_manifest_bytes(manifest)).hexdigest(),
-        folder=prefix, row_count=rows, progress_done=rows, progress_total=rows, finished_at=timezone.now(),
-        code_version=code_version())
+        status=Status.COMPLETE,
+        manifest=manifest,
+        sha256=hashlib.sha256(_manifest_bytes(manifest)).hexdigest(),
+        folder=prefix,
+        row_count=rows,
+        progress_done=rows,
+        progress_total=rows,
+        finished_at=timezone.now(),
+        code_version=code_version(),
+    )
     if not completed:  # cancelled (or taken over) while publishing: the files are not ours to keep
         log.warning("Dataset version %s: lease lost while publishing", version_id)
         version.refresh_from_db()
@@ -126,13 +139,23 @@ def _build_into(version: DatasetVersion, folder: Path, lease: BuildLease) -> dic
             writers = [writer_for(fmt, folder, options) for fmt in params["formats"]]
             # the Label Studio hand-off with annotations carries paragraphs without gold too
             handoff = params["include_annotations"] and "label_studio" in params["formats"]
-            raw_rows = stream_paragraph_rows(dataclasses.replace(filters, adjudicated_only=False) if handoff else filters,
-                                             annotations=need_annotations,
-                                             predictions=params["include_predictions"])
+            raw_rows = stream_paragraph_rows(
+                dataclasses.replace(filters, adjudicated_only=False) if handoff else filters,
+                annotations=need_annotations,
+                predictions=params["include_predictions"],
+            )
             try:
                 for raw in raw_rows:
-                    row = shape_row(raw, regs=regs, split_of=split_of, project_id=project.pk, pseudonyms=pseudonyms,
-                               params=params, gold_lookup=gold_lookup, stats=stats)
+                    row = shape_row(
+                        raw,
+                        regs=regs,
+                        split_of=split_of,
+                        project_id=project.pk,
+                        pseudonyms=pseudonyms,
+                        params=params,
+                        gold_lookup=gold_lookup,
+                        stats=stats,
+                    )
                     stats.seen += 1
                     if row is not None and row["gold"]["method"] is None:
                         for w in writers:  # no gold: only the Label Studio hand-off carries its annotations
@@ -163,16 +186,22 @@ def _build_into(version: DatasetVersion, folder: Path, lease: BuildLease) -> dic
         "params": params,
         "guidelines_version": project.guidelines_version,
         "files": files,
-        "counts": {"paragraphs": stats.paragraphs, "statements": stats.statements,
-                   "articles": len(stats.articles), "annotators": len(pseudonyms),
-                   "skipped_without_gold": stats.skipped_without_gold,
-                   "skipped_below_min_agreement": stats.skipped_agreement,
-                   "gold_methods": dict(sorted(stats.methods.items()))},
+        "counts": {
+            "paragraphs": stats.paragraphs,
+            "statements": stats.statements,
+            "articles": len(stats.articles),
+            "annotators": len(pseudonyms),
+            "skipped_without_gold": stats.skipped_without_gold,
+            "skipped_below_min_agreement": stats.skipped_agreement,
+            "gold_methods": dict(sorted(stats.methods.items())),
+        },
         "splits": stats.split_summary(),
         "empty_splits": empty_split_reasons(
-            params=params, n_articles=len(split_of),
+            params=params,
+            n_articles=len(split_of),
             articles={s: sum(1 for v in split_of.values() if v == s) for s in SPLITS},
-            paragraphs={s: v["paragraphs"] for s, v in stats.split_summary().items()}),
+            paragraphs={s: v["paragraphs"] for s, v in stats.split_summary().items()},
+        ),
         "label_distribution": {s: stats.split_summary()[s]["labels"] for s in SPLITS},
         "registries": {"actors": len(regs.actors), "claims": len(regs.claims), "stances": regs.stance_order},
         "agreement": _agreement_summary(project),
@@ -189,9 +218,11 @@ def _agreement_summary(project: Project) -> dict:
     try:
         summary = dict(agreement_summary(project=project))
         summary.pop("generated_at", None)
-        return orjson.loads(orjson.dumps(summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
-                                         | orjson.OPT_SERIALIZE_NUMPY, default=str))
+        return orjson.loads(
+            orjson.dumps(
+                summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY, default=str
+            )
+        )
     except Exception as exc:  # noqa: BLE001 - a missing summary must not sink the dataset
         log.exception("agreement summary failed for project %s", project.pk)
         return {"available": False, "note": f"The agreement summary failed: {type(exc).__name__}: {exc}"}
-

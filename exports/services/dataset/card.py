@@ -28,20 +28,26 @@ def _agreement_lines(agreement: dict) -> str:
         return agreement.get("note", "No agreement summary was available.") if agreement else "No agreement summary."
     lines = []
     if agreement.get("units") is not None:
-        lines.append(f"Paragraphs with two or more annotations: {agreement['units']}; annotators: "
-                     f"{agreement.get('annotators')}.")
+        lines.append(
+            f"Paragraphs with two or more annotations: {agreement['units']}; annotators: {agreement.get('annotators')}."
+        )
     for key, value in sorted((agreement.get("alpha") or {}).items()):
         if isinstance(value, dict):
             lines.append(f"- Krippendorff's alpha, {key.removeprefix('alpha_').replace('_', ' ')}: {_figure(value)}")
-    for key, label in (("fleiss_kappa", "Fleiss' kappa (stance)"), ("stance_percent_agreement", "Stance percent agreement"),
-                       ("triple_f1", "Pairwise F1 over (actor, claim, stance)")):
+    for key, label in (
+        ("fleiss_kappa", "Fleiss' kappa (stance)"),
+        ("stance_percent_agreement", "Stance percent agreement"),
+        ("triple_f1", "Pairwise F1 over (actor, claim, stance)"),
+    ):
         if isinstance(agreement.get(key), (int, float)):
             lines.append(f"- {label}: {agreement[key]:.3f}")
     spans = agreement.get("actor_span_f1") or {}
     if isinstance(spans.get("exact"), (int, float)):
         lines.append(f"- Actor span F1: exact {spans['exact']:.3f}, overlapping {spans.get('overlap') or 0:.3f}")
-    lines.append("Usual reading: alpha >= 0.8 reliable; 0.667-0.8 for tentative conclusions only. "
-                 "Full figures: `agreement` in manifest.json.")
+    lines.append(
+        "Usual reading: alpha >= 0.8 reliable; 0.667-0.8 for tentative conclusions only. "
+        "Full figures: `agreement` in manifest.json."
+    )
     return "\n".join(lines)
 
 
@@ -68,8 +74,9 @@ def _loading_lines(m: dict) -> str:
     if "discourse_network.graphml" in files:
         lines.append('- networkx: `networkx.read_graphml("discourse_network.graphml")`')
     if "label_studio.json" in files:
-        lines.append("- `label_studio.json` imports into a Label Studio project created with "
-                     "`label_studio_config.xml`.")
+        lines.append(
+            "- `label_studio.json` imports into a Label Studio project created with `label_studio_config.xml`."
+        )
     return "\n".join(lines)
 
 
@@ -77,8 +84,10 @@ def _empty_lines(m: dict) -> str:
     empty = m.get("empty_splits", {})
     if not empty:
         return "Every split has rows."
-    return "\n".join([f"- **{name} is empty**: {why}." for name, why in empty.items()] +
-                     ["Empty splits still have their (empty) files, but the loading lines below leave them out."])
+    return "\n".join(
+        [f"- **{name} is empty**: {why}." for name, why in empty.items()]
+        + ["Empty splits still have their (empty) files, but the loading lines below leave them out."]
+    )
 
 
 def dataset_card(m: dict) -> str:
@@ -87,24 +96,40 @@ def dataset_card(m: dict) -> str:
     splits = m["splits"]
     stances = m["registries"]["stances"]
     labels = sorted({lab for s in splits.values() for lab in s["labels"]}, key=lambda x: (x not in stances, x))
-    split_rows = [[name, s["articles"], s["paragraphs"], s["statements"]] + [s["labels"].get(lab, 0) for lab in labels]
-                  for name, s in splits.items()]
-    files = [[f"`{name}`", f["unit"], f["rows"], f["bytes"], f"`{f['sha256'][:16]}…`"]
-             for name, f in sorted(m["files"].items())]
-    gold = {"adjudicated": "adjudicated gold only (paragraphs without an adjudication are left out)",
-            "majority": "adjudicated gold first, then a majority vote of the annotators per actor and claim",
-            "model": "adjudicated gold first, then a model-based aggregation weighing annotators by reliability"}
-    filters = [f"articles {p['article_ids']}" if p["article_ids"] else None,
-               f"published from {p['published_from']}" if p["published_from"] else None,
-               f"published up to {p['published_to']}" if p["published_to"] else None,
-               f"paragraph agreement at least {p['min_agreement']}" if p["min_agreement"] is not None else None]
+    split_rows = [
+        [name, s["articles"], s["paragraphs"], s["statements"]] + [s["labels"].get(lab, 0) for lab in labels]
+        for name, s in splits.items()
+    ]
+    files = [
+        [f"`{name}`", f["unit"], f["rows"], f["bytes"], f"`{f['sha256'][:16]}…`"]
+        for name, f in sorted(m["files"].items())
+    ]
+    gold = {
+        "adjudicated": "adjudicated gold only (paragraphs without an adjudication are left out)",
+        "majority": "adjudicated gold first, then a majority vote of the annotators per actor and claim",
+        "model": "adjudicated gold first, then a model-based aggregation weighing annotators by reliability",
+    }
+    filters = [
+        f"articles {p['article_ids']}" if p["article_ids"] else None,
+        f"published from {p['published_from']}" if p["published_from"] else None,
+        f"published up to {p['published_to']}" if p["published_to"] else None,
+        f"paragraph agreement at least {p['min_agreement']}" if p["min_agreement"] is not None else None,
+    ]
     filters = [f for f in filters if f] or ["none"]
-    return render_to_string("exports/dataset_card.md", {
-        "m": m, "p": p, "c": m["counts"], "stances": ", ".join(stances), "gold": gold[p["gold_strategy"]],
-        "gold_methods": ", ".join(f"{k} {v}" for k, v in m["counts"]["gold_methods"].items()) or "none",
-        "filters": "; ".join(filters),
-        "split_table": _table(split_rows, ["split", "articles", "paragraphs", "statements"] + labels),
-        "agreement": _agreement_lines(m["agreement"]),
-        "loading": _loading_lines(m), "empty_splits": _empty_lines(m),
-        "file_table": _table(files, ["file", "row is a", "rows", "bytes", "sha256"]),
-    })
+    return render_to_string(
+        "exports/dataset_card.md",
+        {
+            "m": m,
+            "p": p,
+            "c": m["counts"],
+            "stances": ", ".join(stances),
+            "gold": gold[p["gold_strategy"]],
+            "gold_methods": ", ".join(f"{k} {v}" for k, v in m["counts"]["gold_methods"].items()) or "none",
+            "filters": "; ".join(filters),
+            "split_table": _table(split_rows, ["split", "articles", "paragraphs", "statements"] + labels),
+            "agreement": _agreement_lines(m["agreement"]),
+            "loading": _loading_lines(m),
+            "empty_splits": _empty_lines(m),
+            "file_table": _table(files, ["file", "row is a", "rows", "bytes", "sha256"]),
+        },
+    )

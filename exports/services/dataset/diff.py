@@ -15,8 +15,10 @@ def _gold_index(version: DatasetVersion) -> dict[int, frozenset]:
         with version_file_open(version, f"{split}.jsonl") as f:
             for line in f:
                 row = orjson.loads(line)
-                index[row["id"]] = frozenset((s["actor_role"], s["actor_id"], s["actor"], s["claim_id"], s["claim"],
-                                              s["stance"]) for s in row["statements"])
+                index[row["id"]] = frozenset(
+                    (s["actor_role"], s["actor_id"], s["actor"], s["claim_id"], s["claim"], s["stance"])
+                    for s in row["statements"]
+                )
     return index
 
 
@@ -45,11 +47,19 @@ def diff_versions(*, old: DatasetVersion, new: DatasetVersion, limit: int = 50) 
             elif o and not n:
                 st_removed.append({"paragraph_id": pid, "actor": o[2] or o[0], "claim": o[4], "stance": o[5]})
     return {
-        "old": {"id": old.pk, "number": old.number}, "new": {"id": new.pk, "number": new.number},
-        "counts": {"paragraphs_added": len(added), "paragraphs_removed": len(removed),
-                   "paragraphs_changed": changed, "statements_relabelled": len(relabelled),
-                   "statements_added": len(st_added), "statements_removed": len(st_removed)},
-        "paragraphs_added": added[:limit], "paragraphs_removed": removed[:limit],
-        "relabelled": relabelled[:limit], "statements_added": st_added[:limit],
+        "old": {"id": old.pk, "number": old.number},
+        "new": {"id": new.pk, "number": new.number},
+        "counts": {
+            "paragraphs_added": len(added),
+            "paragraphs_removed": len(removed),
+            "paragraphs_changed": changed,
+            "statements_relabelled": len(relabelled),
+            "statements_added": len(st_added),
+            "statements_removed": len(st_removed),
+        },
+        "paragraphs_added": added[:limit],
+        "paragraphs_removed": removed[:limit],
+        "relabelled": relabelled[:limit],
+        "statements_added": st_added[:limit],
         "statements_removed": st_removed[:limit],
     }

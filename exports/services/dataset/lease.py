@@ -37,15 +37,19 @@ def stale_building() -> Q:
 @dataclass
 class Claim:
     version: DatasetVersion | None
-    attempt: int | None = None   # set when this call holds the lease
+    attempt: int | None = None  # set when this call holds the lease
     retry_in: float | None = None  # another live worker holds it: look again in this many seconds
 
 
 def lease_claim(version_id: int) -> Claim:
     """Take the build of a pending version, or take over a stale one."""
-    claimed = (DatasetVersion.objects.filter(pk=version_id).filter(Q(status=Status.PENDING) | stale_building())
-               .update(status=Status.BUILDING, attempt=F("attempt") + 1, heartbeat_at=timezone.now(), error="",
-                       progress_done=0))
+    claimed = (
+        DatasetVersion.objects.filter(pk=version_id)
+        .filter(Q(status=Status.PENDING) | stale_building())
+        .update(
+            status=Status.BUILDING, attempt=F("attempt") + 1, heartbeat_at=timezone.now(), error="", progress_done=0
+        )
+    )
     version = DatasetVersion.objects.select_related("project").filter(pk=version_id).first()
     if version is None:
         return Claim(None)
@@ -62,10 +66,12 @@ class BuildLease(Heartbeat):
 
     def __init__(self, version_id: int, attempt: int):
         self.version_id, self.attempt, self.done, self.total = version_id, attempt, 0, 0
-        super().__init__("UPDATE exports_datasetversion SET heartbeat_at = now(), progress_done = %s, "
-                         "progress_total = %s WHERE id = %s AND attempt = %s AND status = 'building'",
-                         lambda: (min(self.done, self.total), self.total, self.version_id, self.attempt),
-                         interval=settings.EXPORT_HEARTBEAT_S)
+        super().__init__(
+            "UPDATE exports_datasetversion SET heartbeat_at = now(), progress_done = %s, "
+            "progress_total = %s WHERE id = %s AND attempt = %s AND status = 'building'",
+            lambda: (min(self.done, self.total), self.total, self.version_id, self.attempt),
+            interval=settings.EXPORT_HEARTBEAT_S,
+        )
 
     def check(self) -> None:
         if self.lost.is_set():

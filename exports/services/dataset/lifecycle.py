@@ -35,9 +35,15 @@ def dataset_version_create(*, project: Project, params: dict | None, user=None, 
     clean = normalise_params(params)
     Project.objects.select_for_update().filter(pk=project.pk).first()
     number = (DatasetVersion.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
-    version = DatasetVersion.objects.create(project=project, number=number, params=clean, created_by=user,
-                                            schema_version=EXPORT_SCHEMA_VERSION, code_version=code_version(),
-                                            heartbeat_at=timezone.now())
+    version = DatasetVersion.objects.create(
+        project=project,
+        number=number,
+        params=clean,
+        created_by=user,
+        schema_version=EXPORT_SCHEMA_VERSION,
+        code_version=code_version(),
+        heartbeat_at=timezone.now(),
+    )
     if enqueue:
         enqueue_on_commit(BUILD_TASK, version.pk)
     return version
@@ -68,8 +74,11 @@ def dataset_version_cancel(*, version: DatasetVersion) -> DatasetVersion:
     """Stop a pending or building version. A worker still building it notices at its next heartbeat
     (the row no longer matches its lease) and stops; its files are removed."""
     cancelled = DatasetVersion.objects.filter(pk=version.pk, status__in=[Status.PENDING, Status.BUILDING]).update(
-        status=Status.CANCELLED, attempt=F("attempt") + 1, finished_at=timezone.now(),
-        error="Cancelled before it finished.")
+        status=Status.CANCELLED,
+        attempt=F("attempt") + 1,
+        finished_at=timezone.now(),
+        error="Cancelled before it finished.",
+    )
     version.refresh_from_db()
     if not cancelled:
         raise ValidationError({"status": [f"A {version.status} version cannot be cancelled."]})
@@ -80,10 +89,18 @@ def dataset_version_cancel(*, version: DatasetVersion) -> DatasetVersion:
 
 def dataset_version_retry(*, version: DatasetVersion) -> DatasetVersion:
     """Build a failed, cancelled or stale version again, under the same number and parameters."""
-    retried = (DatasetVersion.objects.filter(pk=version.pk)
-               .filter(Q(status__in=[Status.FAILED, Status.CANCELLED]) | stale_building())
-               .update(status=Status.PENDING, attempt=F("attempt") + 1, error="", progress_done=0,
-                       finished_at=None, heartbeat_at=timezone.now()))
+    retried = (
+        DatasetVersion.objects.filter(pk=version.pk)
+        .filter(Q(status__in=[Status.FAILED, Status.CANCELLED]) | stale_building())
+        .update(
+            status=Status.PENDING,
+            attempt=F("attempt") + 1,
+            error="",
+            progress_done=0,
+            finished_at=None,
+            heartbeat_at=timezone.now(),
+        )
+    )
     version.refresh_from_db()
     if not retried:
         raise ValidationError({"status": [f"A {version.status} version is not failed, cancelled or stale."]})
@@ -106,16 +123,25 @@ def dataset_builds_reap() -> dict:
     out = {"requeued": 0, "failed": 0, "pending_requeued": 0, "scratch_removed": 0}
     for version in DatasetVersion.objects.filter(stale_building()).order_by("pk"):
         if version.attempt >= settings.EXPORT_MAX_ATTEMPTS:
-            n = DatasetVersion.objects.filter(pk=version.pk).filter(stale_building()).update(
-                status=Status.FAILED, finished_at=now,
-                error=f"The worker building it stopped {version.attempt} times (killed, or out of memory). "
-                      "Press Retry to build it again.")
+            n = (
+                DatasetVersion.objects.filter(pk=version.pk)
+                .filter(stale_building())
+                .update(
+                    status=Status.FAILED,
+                    finished_at=now,
+                    error=f"The worker building it stopped {version.attempt} times (killed, or out of memory). "
+                    "Press Retry to build it again.",
+                )
+            )
             out["failed"] += n
             if n:
                 scratch_remove(version.project_id, version.number)
             continue
-        n = DatasetVersion.objects.filter(pk=version.pk).filter(stale_building()).update(
-            status=Status.PENDING, heartbeat_at=now)
+        n = (
+            DatasetVersion.objects.filter(pk=version.pk)
+            .filter(stale_building())
+            .update(status=Status.PENDING, heartbeat_at=now)
+        )
         if n:
             enqueue_on_commit(BUILD_TASK, version.pk)
             out["requeued"] += 1
@@ -136,11 +162,14 @@ def _scratch_orphans_remove() -> int:
     build that has just claimed its version is never touched)."""
     removed = 0
     young = timezone.now() - timedelta(seconds=settings.EXPORT_STALE_AFTER_S)
-    live = set(DatasetVersion.objects.filter(status=Status.BUILDING, heartbeat_at__gte=young)
-               .values_list("project_id", "number"))
+    live = set(
+        DatasetVersion.objects.filter(status=Status.BUILDING, heartbeat_at__gte=young).values_list(
+            "project_id", "number"
+        )
+    )
     for project_id in set(DatasetVersion.objects.values_list("project_id", flat=True)):
         for folder in scratch_leftovers(project_id):
-            number = int(folder.name[len(".tmp-v"):].split("-")[0])
+            number = int(folder.name[len(".tmp-v") :].split("-")[0])
             if (project_id, number) not in live and folder.stat().st_mtime < young.timestamp():
                 scratch_remove(project_id, number)
                 removed += 1

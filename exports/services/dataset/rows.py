@@ -9,7 +9,6 @@ from annotation.pseudonyms import annotator_pseudonym
 from exports.builders import SPLITS
 
 
-
 @dataclass
 class Registries:
     actors: dict[int, str]
@@ -23,7 +22,9 @@ def registries_of(project: Project) -> Registries:
     return Registries(
         actors=dict(Actor.objects.filter(project=project).order_by("id").values_list("id", "name")),
         claims=dict(Claim.objects.filter(project=project).order_by("id").values_list("id", "text")),
-        stances=dict(labels), stance_order=[v for _, v in labels])
+        stances=dict(labels),
+        stance_order=[v for _, v in labels],
+    )
 
 
 class Stats:
@@ -51,72 +52,163 @@ class Stats:
             labels[s["stance"]] = labels.get(s["stance"], 0) + 1
 
     def split_summary(self):
-        return {s: {"paragraphs": v["paragraphs"], "statements": v["statements"], "articles": len(v["articles"]),
-                    "labels": dict(sorted(v["labels"].items()))} for s, v in self.per_split.items()}
+        return {
+            s: {
+                "paragraphs": v["paragraphs"],
+                "statements": v["statements"],
+                "articles": len(v["articles"]),
+                "labels": dict(sorted(v["labels"].items())),
+            }
+            for s, v in self.per_split.items()
+        }
 
 
-_STATEMENT_KEYS = ("actor_role", "actor_id", "actor", "actor_start", "actor_end", "actor_text", "claim_id", "claim",
-                   "stance", "evidence_start", "evidence_end")
+_STATEMENT_KEYS = (
+    "actor_role",
+    "actor_id",
+    "actor",
+    "actor_start",
+    "actor_end",
+    "actor_text",
+    "claim_id",
+    "claim",
+    "stance",
+    "evidence_start",
+    "evidence_end",
+)
 
 
 def _statement(t, regs: Registries, text: str, with_note: bool = False) -> dict:
     role, actor_id, a_start, a_end, claim_id, stance_id, e_start, e_end = t[:8]
-    out = dict(zip(_STATEMENT_KEYS, (
-        role, actor_id, regs.actors.get(actor_id), a_start, a_end,
-        text[a_start:a_end] if a_start is not None else None, claim_id, regs.claims.get(claim_id),
-        regs.stances.get(stance_id), e_start, e_end)))
+    out = dict(
+        zip(
+            _STATEMENT_KEYS,
+            (
+                role,
+                actor_id,
+                regs.actors.get(actor_id),
+                a_start,
+                a_end,
+                text[a_start:a_end] if a_start is not None else None,
+                claim_id,
+                regs.claims.get(claim_id),
+                regs.stances.get(stance_id),
+                e_start,
+                e_end,
+            ),
+            strict=True,
+        )
+    )
     if with_note:
         out["note"] = t[8] or ""
     return out
 
 
 def shape_row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_lookup, stats) -> dict | None:
-    (task_id, par_id, position, text, start, end, art_id, title, author, published, url, source_name, language,
-     adjudicated, adj_no_statement, gold, anns, preds) = raw
+    (
+        task_id,
+        par_id,
+        position,
+        text,
+        start,
+        end,
+        art_id,
+        title,
+        author,
+        published,
+        url,
+        source_name,
+        language,
+        adjudicated,
+        adj_no_statement,
+        gold,
+        anns,
+        preds,
+    ) = raw
     annotations = []
     for annotator_id, no_statement, statements in anns or ():
         name = pseudonyms.get(annotator_id)
         if name is None:
             name = pseudonyms[annotator_id] = annotator_pseudonym(project_id, annotator_id)
-        annotations.append({"annotator": name, "no_statement": no_statement,
-                            "statements": [_statement(s, regs, text, with_note=True) for s in statements or ()]})
+        annotations.append(
+            {
+                "annotator": name,
+                "no_statement": no_statement,
+                "statements": [_statement(s, regs, text, with_note=True) for s in statements or ()],
+            }
+        )
     annotations.sort(key=lambda a: a["annotator"])
     agreement = paragraph_agreement(annotations) if anns is not None else None
     unresolved = 0
     if adjudicated:
         method, no_statement = "adjudicated", adj_no_statement
         statements = [_statement(s, regs, text) for s in gold or ()]
-    elif gold_lookup is not None and (found := gold_lookup.get(task_id)) is not None \
-            and not (found["unresolved"] and not found["statements"]):
-        method, no_statement, statements = found["method"], found["no_statement"], [
-            _statement(s, regs, text) for s in found["statements"]]
+    elif (
+        gold_lookup is not None
+        and (found := gold_lookup.get(task_id)) is not None
+        and not (found["unresolved"] and not found["statements"])
+    ):
+        method, no_statement, statements = (
+            found["method"],
+            found["no_statement"],
+            [_statement(s, regs, text) for s in found["statements"]],
+        )
         unresolved = found["unresolved"]
     else:  # no aggregation, only ties, or the adjudicated-only strategy without an adjudication: no gold
         stats.skipped_without_gold += 1
         if not (params["include_annotations"] and annotations):
             return None
         method, no_statement, statements = None, False, []  # only for writers that hand off annotations
-    if (method is not None and params["min_agreement"] is not None and not adjudicated
-            and (agreement is None or agreement < params["min_agreement"])):
+    if (
+        method is not None
+        and params["min_agreement"] is not None
+        and not adjudicated
+        and (agreement is None or agreement < params["min_agreement"])
+    ):
         stats.skipped_agreement += 1
         return None
     row = {
-        "id": par_id, "task_id": task_id, "split": split_of.get(art_id, "train"), "text": text,
-        "position": position, "start": start, "end": end,
-        "article": {"id": art_id, "title": title, "author": author,
-                    "published": published or None, "source_url": url,
-                    "source_name": source_name, "language": language},
+        "id": par_id,
+        "task_id": task_id,
+        "split": split_of.get(art_id, "train"),
+        "text": text,
+        "position": position,
+        "start": start,
+        "end": end,
+        "article": {
+            "id": art_id,
+            "title": title,
+            "author": author,
+            "published": published or None,
+            "source_url": url,
+            "source_name": source_name,
+            "language": language,
+        },
         "gold": {"method": method, "no_statement": bool(no_statement and not statements), "unresolved": unresolved},
-        "agreement": agreement, "n_annotators": len(annotations), "statements": statements,
+        "agreement": agreement,
+        "n_annotators": len(annotations),
+        "statements": statements,
     }
     if params["include_annotations"]:
         row["annotations"] = annotations
     if params["include_predictions"]:
-        row["predictions"] = [{
-            "kind": k, "model": m, "model_version": mv, "score": sc, "actor_id": a,
-            "actor": regs.actors.get(a) if a else None, "start": s, "end": e, "surface": surf, "claim_id": c,
-            "claim": regs.claims.get(c) if c else None, "stance": regs.stances.get(st) if st else None,
-        } for k, m, mv, sc, a, s, e, surf, c, st in preds or ()]
+        row["predictions"] = [
+            {
+                "kind": k,
+                "model": m,
+                "model_version": mv,
+                "score": sc,
+                "actor_id": a,
+                "actor": regs.actors.get(a) if a else None,
+                "start": s,
+                "end": e,
+                "surface": surf,
+                "claim_id": c,
+                "claim": regs.claims.get(c) if c else None,
+                "stance": regs.stances.get(st) if st else None,
+            }
+            for k, m, mv, sc, a, s, e, surf, c, st in preds or ()
+        ]
     return row
 
 
@@ -150,7 +242,21 @@ def external_gold(project: Project, strategy: str) -> dict | None:
     out = {}
     for task_id, result in gold_for_project(project=project, strategy=strategy).items():
         out[int(task_id)] = {
-            "method": result.method, "no_statement": result.no_statement, "unresolved": len(result.unresolved),
-            "statements": [(s.actor_role, s.actor_id, s.actor_start, s.actor_end, s.claim_id, stance_ids.get(s.stance),
-                            s.evidence_start, s.evidence_end) for s in result.statements]}
+            "method": result.method,
+            "no_statement": result.no_statement,
+            "unresolved": len(result.unresolved),
+            "statements": [
+                (
+                    s.actor_role,
+                    s.actor_id,
+                    s.actor_start,
+                    s.actor_end,
+                    s.claim_id,
+                    stance_ids.get(s.stance),
+                    s.evidence_start,
+                    s.evidence_end,
+                )
+                for s in result.statements
+            ],
+        }
     return out

@@ -16,17 +16,22 @@ from .stream import RowFilters, article_label_counts
 
 def row_filters(project: Project, params: dict) -> RowFilters:
     """The rows a version with these (canonical) parameters reads."""
-    return RowFilters(project_id=project.pk, article_ids=params["article_ids"],
-                      published_from=params["published_from"], published_to=params["published_to"],
-                      adjudicated_only=params["gold_strategy"] == "adjudicated")
+    return RowFilters(
+        project_id=project.pk,
+        article_ids=params["article_ids"],
+        published_from=params["published_from"],
+        published_to=params["published_to"],
+        adjudicated_only=params["gold_strategy"] == "adjudicated",
+    )
 
 
 def _ratios(params: dict) -> str:
     return "/".join(f"{100 * r:.3g}%" for r in params["split_ratios"])
 
 
-def empty_split_reasons(*, params: dict, n_articles: int, articles: dict[str, int],
-                        paragraphs: dict[str, int] | None = None) -> dict[str, str]:
+def empty_split_reasons(
+    *, params: dict, n_articles: int, articles: dict[str, int], paragraphs: dict[str, int] | None = None
+) -> dict[str, str]:
     """Split name -> why it is empty, for each split without articles (or, after a build, without
     paragraphs). `articles`/`paragraphs` map split name -> count."""
     reasons = {}
@@ -36,12 +41,16 @@ def empty_split_reasons(*, params: dict, n_articles: int, articles: dict[str, in
         elif n_articles == 0:
             reasons[name] = "no articles match the export's filters"
         elif not articles.get(name):
-            reasons[name] = (f"splits are grouped by article and the {n_articles} "
-                             f"article{'s' if n_articles != 1 else ''} all went to the other splits "
-                             f"(ratios {_ratios(params)})")
+            reasons[name] = (
+                f"splits are grouped by article and the {n_articles} "
+                f"article{'s' if n_articles != 1 else ''} all went to the other splits "
+                f"(ratios {_ratios(params)})"
+            )
         elif paragraphs is not None and not paragraphs.get(name):
-            reasons[name] = (f"the paragraphs of its {articles[name]} article{'s' if articles[name] != 1 else ''} "
-                             "were all left out (no gold decision, or below the agreement threshold)")
+            reasons[name] = (
+                f"the paragraphs of its {articles[name]} article{'s' if articles[name] != 1 else ''} "
+                "were all left out (no gold decision, or below the agreement threshold)"
+            )
     return reasons
 
 
@@ -55,5 +64,9 @@ def split_check(*, project: Project, params: dict | None) -> dict:
     for name in split_of.values():
         articles[name] += 1
     empty = empty_split_reasons(params=clean, n_articles=len(split_of), articles=articles)
-    return {"articles": len(split_of), "split_articles": articles, "empty_splits": empty,
-            "warnings": [f"The {name} split will be empty: {why}." for name, why in empty.items()]}
+    return {
+        "articles": len(split_of),
+        "split_articles": articles,
+        "empty_splits": empty,
+        "warnings": [f"The {name} split will be empty: {why}." for name, why in empty.items()],
+    }

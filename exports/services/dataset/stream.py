@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import orjson
 from django.db import connection
 
-STATEMENT_JSON = ("json_build_array({a}.actor_role, {a}.actor_id, {a}.actor_start, {a}.actor_end, {a}.claim_id, "
-                  "{a}.stance_id, {a}.evidence_start, {a}.evidence_end{extra})")
+STATEMENT_JSON = (
+    "json_build_array({a}.actor_role, {a}.actor_id, {a}.actor_start, {a}.actor_end, {a}.claim_id, "
+    "{a}.stance_id, {a}.evidence_start, {a}.evidence_end{extra})"
+)
 
 
 @dataclass
@@ -41,30 +43,51 @@ def _where(f: RowFilters) -> tuple[str, list]:
     if f.adjudicated_only:
         sql.append("adj.id IS NOT NULL")
     else:
-        sql.append("(adj.id IS NOT NULL OR EXISTS (SELECT 1 FROM annotation_annotation x "
-                   "WHERE x.task_id = t.id AND x.status = 'submitted'))")
+        sql.append(
+            "(adj.id IS NOT NULL OR EXISTS (SELECT 1 FROM annotation_annotation x "
+            "WHERE x.task_id = t.id AND x.status = 'submitted'))"
+        )
     return " AND ".join(sql), params
 
 
-FROM = ("FROM annotation_task t JOIN corpora_paragraph p ON p.id = t.paragraph_id "
-        "JOIN corpora_article a ON a.id = p.article_id "
-        "LEFT JOIN annotation_adjudication adj ON adj.task_id = t.id")
+FROM = (
+    "FROM annotation_task t JOIN corpora_paragraph p ON p.id = t.paragraph_id "
+    "JOIN corpora_article a ON a.id = p.article_id "
+    "LEFT JOIN annotation_adjudication adj ON adj.task_id = t.id"
+)
 
 
 def paragraph_rows_sql(f: RowFilters, *, annotations: bool, predictions: bool) -> tuple[str, list]:
-    gold = ("(SELECT json_agg(" + STATEMENT_JSON.format(a="g", extra="") + " ORDER BY g.position, g.id) "
-            "FROM annotation_goldstatement g WHERE g.adjudication_id = adj.id)")
-    anns = ("(SELECT json_agg(json_build_array(an.annotator_id, an.no_statement, "
+    gold = (
+        "(SELECT json_agg(" + STATEMENT_JSON.format(a="g", extra="") + " ORDER BY g.position, g.id) "
+        "FROM annotation_goldstatement g WHERE g.adjudication_id = adj.id)"
+    )
+    anns = (
+        (
+            "(SELECT json_agg(json_build_array(an.annotator_id, an.no_statement, "
             "(SELECT json_agg(" + STATEMENT_JSON.format(a="s", extra=", s.note") + " ORDER BY s.position, s.id) "
             "FROM annotation_statement s WHERE s.annotation_id = an.id)) ORDER BY an.annotator_id) "
-            "FROM annotation_annotation an WHERE an.task_id = t.id AND an.status = 'submitted')") if annotations else "NULL"
-    preds = ("(SELECT json_agg(json_build_array(r.kind, r.model_name, r.model_version, r.score, r.actor_id, r.start, "
-             'r."end", r.surface, r.claim_id, r.stance_id) ORDER BY r.kind, r.model_name, r.model_version, r.start, r.id) '
-             "FROM annotation_prediction r WHERE r.task_id = t.id)") if predictions else "NULL"
+            "FROM annotation_annotation an WHERE an.task_id = t.id AND an.status = 'submitted')"
+        )
+        if annotations
+        else "NULL"
+    )
+    preds = (
+        (
+            "(SELECT json_agg(json_build_array(r.kind, r.model_name, r.model_version, r.score, r.actor_id, r.start, "
+            'r."end", r.surface, r.claim_id, r.stance_id) '
+            "ORDER BY r.kind, r.model_name, r.model_version, r.start, r.id) "
+            "FROM annotation_prediction r WHERE r.task_id = t.id)"
+        )
+        if predictions
+        else "NULL"
+    )
     where, params = _where(f)
-    sql = (f"SELECT t.id, p.id, p.position, p.text, p.start, p.\"end\", a.id, a.title, a.author, a.published, "
-           f"a.source_url, a.source_name, a.language, adj.id IS NOT NULL, COALESCE(adj.no_statement, false), "
-           f"{gold}, {anns}, {preds} {FROM} WHERE {where} ORDER BY p.article_id, p.position, t.id")
+    sql = (
+        f"SELECT t.id, p.id, p.position, p.text, p.start, p.\"end\", a.id, a.title, a.author, a.published, "
+        f"a.source_url, a.source_name, a.language, adj.id IS NOT NULL, COALESCE(adj.no_statement, false), "
+        f"{gold}, {anns}, {preds} {FROM} WHERE {where} ORDER BY p.article_id, p.position, t.id"
+    )
     return sql, params
 
 
@@ -76,20 +99,26 @@ def article_label_counts(f: RowFilters) -> tuple[dict[int, dict[str, float]], in
     if connection.vendor != "postgresql":
         return _orm_label_counts(f)
     where, params = _where(f)
-    gold_sql = (f"SELECT p.article_id, sl.value, count(*)::float {FROM} "
-                "JOIN annotation_goldstatement g ON g.adjudication_id = adj.id "
-                f"JOIN annotation_stancelabel sl ON sl.id = g.stance_id WHERE {where} GROUP BY 1, 2")
-    raw_sql = (f"WITH n AS (SELECT x.task_id, count(*)::float AS c FROM annotation_annotation x "
-               "JOIN annotation_task tx ON tx.id = x.task_id WHERE tx.project_id = %s AND x.status = 'submitted' "
-               f"GROUP BY 1) SELECT p.article_id, sl.value, sum(1.0 / n.c) {FROM} JOIN n ON n.task_id = t.id "
-               "JOIN annotation_annotation an ON an.task_id = t.id AND an.status = 'submitted' "
-               "JOIN annotation_statement s ON s.annotation_id = an.id "
-               f"JOIN annotation_stancelabel sl ON sl.id = s.stance_id WHERE adj.id IS NULL AND {where} GROUP BY 1, 2")
-    none_sql = (f"SELECT p.article_id, 'none', count(*) FILTER (WHERE CASE WHEN adj.id IS NOT NULL "
-                "THEN NOT EXISTS (SELECT 1 FROM annotation_goldstatement g WHERE g.adjudication_id = adj.id) "
-                "ELSE NOT EXISTS (SELECT 1 FROM annotation_annotation an JOIN annotation_statement s "
-                "ON s.annotation_id = an.id WHERE an.task_id = t.id AND an.status = 'submitted') END)::float, "
-                f"count(*) {FROM} WHERE {where} GROUP BY 1")
+    gold_sql = (
+        f"SELECT p.article_id, sl.value, count(*)::float {FROM} "
+        "JOIN annotation_goldstatement g ON g.adjudication_id = adj.id "
+        f"JOIN annotation_stancelabel sl ON sl.id = g.stance_id WHERE {where} GROUP BY 1, 2"
+    )
+    raw_sql = (
+        f"WITH n AS (SELECT x.task_id, count(*)::float AS c FROM annotation_annotation x "
+        "JOIN annotation_task tx ON tx.id = x.task_id WHERE tx.project_id = %s AND x.status = 'submitted' "
+        f"GROUP BY 1) SELECT p.article_id, sl.value, sum(1.0 / n.c) {FROM} JOIN n ON n.task_id = t.id "
+        "JOIN annotation_annotation an ON an.task_id = t.id AND an.status = 'submitted' "
+        "JOIN annotation_statement s ON s.annotation_id = an.id "
+        f"JOIN annotation_stancelabel sl ON sl.id = s.stance_id WHERE adj.id IS NULL AND {where} GROUP BY 1, 2"
+    )
+    none_sql = (
+        f"SELECT p.article_id, 'none', count(*) FILTER (WHERE CASE WHEN adj.id IS NOT NULL "
+        "THEN NOT EXISTS (SELECT 1 FROM annotation_goldstatement g WHERE g.adjudication_id = adj.id) "
+        "ELSE NOT EXISTS (SELECT 1 FROM annotation_annotation an JOIN annotation_statement s "
+        "ON s.annotation_id = an.id WHERE an.task_id = t.id AND an.status = 'submitted') END)::float, "
+        f"count(*) {FROM} WHERE {where} GROUP BY 1"
+    )
     out: dict[int, dict[str, float]] = {}
     units = 0
     queries = [(gold_sql, params), (none_sql, params)]
@@ -118,8 +147,8 @@ def stream_paragraph_rows(f: RowFilters, *, annotations: bool, predictions: bool
         yield from _orm_rows(f, annotations=annotations, predictions=predictions)
         return
     sql, params = paragraph_rows_sql(f, annotations=annotations, predictions=predictions)
-    select = sql[len("SELECT "):sql.index(" FROM annotation_task t")]
-    rest = sql[sql.index(" FROM annotation_task t"):]
+    select = sql[len("SELECT ") : sql.index(" FROM annotation_task t")]
+    rest = sql[sql.index(" FROM annotation_task t") :]
     json_sql = f"SELECT json_build_array({select}){rest}"
     connection.ensure_connection()
     loads = orjson.loads
@@ -174,8 +203,16 @@ def _orm_rows(f: RowFilters, *, annotations: bool, predictions: bool) -> Iterato
     from annotation.models import Adjudication, Annotation, GoldStatement, Prediction, Statement
 
     def st(s, note=False):
-        out = [s.actor_role, s.actor_id, s.actor_start, s.actor_end, s.claim_id, s.stance_id, s.evidence_start,
-               s.evidence_end]
+        out = [
+            s.actor_role,
+            s.actor_id,
+            s.actor_start,
+            s.actor_end,
+            s.claim_id,
+            s.stance_id,
+            s.evidence_start,
+            s.evidence_end,
+        ]
         return out + [s.note] if note else out
 
     chunk: list = []
@@ -189,24 +226,53 @@ def _orm_rows(f: RowFilters, *, annotations: bool, predictions: bool) -> Iterato
         anns: dict[int, list] = {}
         if annotations:
             stmts: dict[int, list] = {}
-            for s in Statement.objects.filter(annotation__task_id__in=ids, annotation__status="submitted") \
-                    .order_by("position", "id"):
+            for s in Statement.objects.filter(annotation__task_id__in=ids, annotation__status="submitted").order_by(
+                "position", "id"
+            ):
                 stmts.setdefault(s.annotation_id, []).append(st(s, note=True))
             for a in Annotation.objects.filter(task_id__in=ids, status="submitted").order_by("annotator_id"):
                 anns.setdefault(a.task_id, []).append([a.annotator_id, a.no_statement, stmts.get(a.pk)])
         preds: dict[int, list] = {}
         if predictions:
-            for p in Prediction.objects.filter(task_id__in=ids).order_by("kind", "model_name", "model_version",
-                                                                          "start", "id"):
-                preds.setdefault(p.task_id, []).append([p.kind, p.model_name, p.model_version, p.score, p.actor_id,
-                                                        p.start, p.end, p.surface, p.claim_id, p.stance_id])
+            for p in Prediction.objects.filter(task_id__in=ids).order_by(
+                "kind", "model_name", "model_version", "start", "id"
+            ):
+                preds.setdefault(p.task_id, []).append(
+                    [
+                        p.kind,
+                        p.model_name,
+                        p.model_version,
+                        p.score,
+                        p.actor_id,
+                        p.start,
+                        p.end,
+                        p.surface,
+                        p.claim_id,
+                        p.stance_id,
+                    ]
+                )
         for t in tasks:
             par, art, adj = t.paragraph, t.paragraph.article, adjs.get(t.pk)
-            yield [t.pk, par.pk, par.position, par.text, par.start, par.end, art.pk, art.title, art.author,
-                   art.published.isoformat() if art.published else None, art.source_url, art.source_name,
-                   art.language, adj is not None, bool(adj and adj.no_statement),
-                   gold.get(adj.pk) if adj else None, anns.get(t.pk) if annotations else None,
-                   preds.get(t.pk) if predictions else None]
+            yield [
+                t.pk,
+                par.pk,
+                par.position,
+                par.text,
+                par.start,
+                par.end,
+                art.pk,
+                art.title,
+                art.author,
+                art.published.isoformat() if art.published else None,
+                art.source_url,
+                art.source_name,
+                art.language,
+                adj is not None,
+                bool(adj and adj.no_statement),
+                gold.get(adj.pk) if adj else None,
+                anns.get(t.pk) if annotations else None,
+                preds.get(t.pk) if predictions else None,
+            ]
 
     for task in _orm_tasks(f).iterator(chunk_size=ORM_CHUNK):
         chunk.append(task)

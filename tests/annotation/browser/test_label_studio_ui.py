@@ -11,8 +11,12 @@ import pytest
 from annotation.label_studio import ls_client
 from annotation.label_studio_format import label_config, prediction_results
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(
-    not os.environ.get("LABEL_STUDIO_URL"), reason="no LABEL_STUDIO_URL: `make test` starts a real Label Studio")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.environ.get("LABEL_STUDIO_URL"), reason="no LABEL_STUDIO_URL: `make test` starts a real Label Studio"
+    ),
+]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
@@ -32,10 +36,24 @@ def test_a_pre_labelled_region_shows_stance_claim_and_a_searchable_actor_in_view
     project = client.projects.create(title=f"ui-{uuid.uuid4().hex[:8]}", label_config=config)
     try:
         text = "Russia said the pipeline deal is good. China disagreed with Russia on the deal."
-        predictions = prediction_results(text, [{"model": "m", "model_version": "1", "score": 0.9, "actor": "Russia",
-                                                 "start": 0, "end": 6, "claim": None, "stance": None}])
-        client.projects.import_tasks(id=project.id, request=[{"data": {"text": text, "title": "Story"},
-                                                              "predictions": predictions}])
+        predictions = prediction_results(
+            text,
+            [
+                {
+                    "model": "m",
+                    "model_version": "1",
+                    "score": 0.9,
+                    "actor": "Russia",
+                    "start": 0,
+                    "end": 6,
+                    "claim": None,
+                    "stance": None,
+                }
+            ],
+        )
+        client.projects.import_tasks(
+            id=project.id, request=[{"data": {"text": text, "title": "Story"}, "predictions": predictions}]
+        )
         task_id = next(iter(client.tasks.list(project=project.id))).id
         page.goto(f"{url}/user/login/")
         page.fill("input[name=email]", "standpoint-ci@example.org")

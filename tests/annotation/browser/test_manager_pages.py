@@ -22,8 +22,9 @@ User = get_user_model()
 def test_manager_approves_renames_and_merges_registry_entries(transactional_db, live_server, page):
     scene = build_scene(paragraphs=["Beijing spoke."])
     prc = ActorFactory(project=scene.project, name="PRC", status="proposed")
-    statement = StatementFactory(annotation=AnnotationFactory(task=scene.tasks[0], annotator=scene.annotator),
-                                 actor_role="implied", actor=prc)
+    statement = StatementFactory(
+        annotation=AnnotationFactory(task=scene.tasks[0], annotator=scene.annotator), actor_role="implied", actor=prc
+    )
     typo = ClaimFactory(project=scene.project, text="Sanctoins work", status="proposed")
     log_in(page, live_server, "boss", next_url=f"/projects/{scene.project.pk}/actors/")
 
@@ -71,18 +72,24 @@ def test_manager_adds_a_member_selects_corpora_syncs_tasks_and_edits_settings(tr
     UserFactory(username="newcomer")
     corpus = Corpus.objects.create(name="Wire stories", owner=User.objects.get(username="boss"))
     text = "First body paragraph.\n\nSecond body paragraph."
-    article = Article.objects.create(corpus=corpus, title="Wire", text=text,
-                                     content_hash=hashlib.sha256(text.encode()).hexdigest())
+    article = Article.objects.create(
+        corpus=corpus, title="Wire", text=text, content_hash=hashlib.sha256(text.encode()).hexdigest()
+    )
     for position, (start, end) in enumerate([(0, 21), (23, len(text))]):
-        Paragraph.objects.create(article=article, position=position, text=text[start:end], start=start, end=end,
-                                 text_hash=hashlib.sha256(text[start:end].encode()).hexdigest())
+        Paragraph.objects.create(
+            article=article,
+            position=position,
+            text=text[start:end],
+            start=start,
+            end=end,
+            text_hash=hashlib.sha256(text[start:end].encode()).hexdigest(),
+        )
     log_in(page, live_server, "boss", next_url=f"/projects/{scene.project.pk}/")
 
     page.fill("input[name=username]", "newcomer")
     page.get_by_role("button", name="Add member").click()
     expect(page.locator("#members")).to_contain_text("newcomer")
-    assert ProjectMembership.objects.filter(project=scene.project, user__username="newcomer",
-                                            role="annotator").exists()
+    assert ProjectMembership.objects.filter(project=scene.project, user__username="newcomer", role="annotator").exists()
 
     page.get_by_label("Wire stories").check()
     page.get_by_role("button", name="Save selection").click()

@@ -13,8 +13,10 @@ from .conftest import DESKTOP, TABLET, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TEXT = ("The European Union said on Tuesday that the new sanctions against Russia were working, "
-        "while Beijing called them “counter-productive” and urged talks.")
+TEXT = (
+    "The European Union said on Tuesday that the new sanctions against Russia were working, "
+    "while Beijing called them “counter-productive” and urged talks."
+)
 
 
 def _no_sideways_scroll(page) -> None:
@@ -23,12 +25,15 @@ def _no_sideways_scroll(page) -> None:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, TABLET], ids=["desktop", "tablet"])
-def test_every_page_renders_at_desktop_and_tablet_width(transactional_db, live_server, new_page, artifacts_dir,
-                                                         viewport):
-    scene = build_scene(paragraphs=["Moscow, 4 March.", TEXT, "Officials in Brussels declined to comment."],
-                        task_positions=[1],
-                        guidelines="## Who\nThe actor is whoever **holds** the position.\n\n"
-                                   "## Stance\n| key | meaning |\n|---|---|\n| 1 | favor |\n| 2 | against |")
+def test_every_page_renders_at_desktop_and_tablet_width(
+    transactional_db, live_server, new_page, artifacts_dir, viewport
+):
+    scene = build_scene(
+        paragraphs=["Moscow, 4 March.", TEXT, "Officials in Brussels declined to comment."],
+        task_positions=[1],
+        guidelines="## Who\nThe actor is whoever **holds** the position.\n\n"
+        "## Stance\n| key | meaning |\n|---|---|\n| 1 | favor |\n| 2 | against |",
+    )
     corpus = Corpus.objects.create(name="Wire stories")
     scene.project.corpora.add(corpus)
     Corpus.objects.create(name="Op-eds")
@@ -39,14 +44,26 @@ def test_every_page_renders_at_desktop_and_tablet_width(transactional_db, live_s
     prediction_set = PredictionSet.objects.create(task=task, model_name="stance-keywords", model_version="1")
     start = TEXT.index("The European Union")
     eu = scene.project.actors.get(name="European Union")
-    for kind, score, extra in [("statement", 0.88, {"claim": scene.claim, "stance": favor, "actor": eu}),
-                               ("actor", 0.71, {}),
-                               ("actor_candidate", 0.35, {})]:
+    for kind, score, extra in [
+        ("statement", 0.88, {"claim": scene.claim, "stance": favor, "actor": eu}),
+        ("actor", 0.71, {}),
+        ("actor_candidate", 0.35, {}),
+    ]:
         surface = "Beijing" if kind != "statement" else "The European Union"
         at = TEXT.index(surface)
-        Prediction.objects.create(prediction_set=prediction_set, task=task, kind=kind, model_name="stance-keywords",
-                                  model_version="1", score=score, start=at, end=at + len(surface), surface=surface,
-                                  **({"actor": scene.china} if kind == "actor" else {}), **extra)
+        Prediction.objects.create(
+            prediction_set=prediction_set,
+            task=task,
+            kind=kind,
+            model_name="stance-keywords",
+            model_version="1",
+            score=score,
+            start=at,
+            end=at + len(surface),
+            surface=surface,
+            **({"actor": scene.china} if kind == "actor" else {}),
+            **extra,
+        )
     assert start == 0
     pid = scene.project.pk
     size = "tablet" if viewport is TABLET else "desktop"

@@ -18,8 +18,9 @@ User = get_user_model()
 PASSWORD = "quiet harbour lantern 57"
 
 
-def test_manager_invites_invitee_signs_up_and_lands_in_the_project(transactional_db, live_server, new_page,
-                                                                    artifacts_dir):
+def test_manager_invites_invitee_signs_up_and_lands_in_the_project(
+    transactional_db, live_server, new_page, artifacts_dir
+):
     scene = build_scene(paragraphs=["Beijing called the pipeline deal good for both sides."])
     manager_page = new_page(DESKTOP)
     log_in(manager_page, live_server, "boss", next_url=f"/projects/{scene.project.pk}/people/")

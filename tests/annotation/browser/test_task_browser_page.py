@@ -19,8 +19,9 @@ def test_manager_filters_selects_by_keyboard_and_requeues(transactional_db, live
     scene = build_scene(paragraphs=[f"Paragraph {i}: Beijing said the pipeline deal is good." for i in range(8)])
     now = timezone.now()
     for t in scene.tasks[:3]:
-        asg = AssignmentFactory(task=t, annotator=scene.annotator, status="skipped", leased_at=now,
-                                expires_at=now + timedelta(minutes=30))
+        asg = AssignmentFactory(
+            task=t, annotator=scene.annotator, status="skipped", leased_at=now, expires_at=now + timedelta(minutes=30)
+        )
         AnnotationFactory(task=t, annotator=scene.annotator, assignment=asg, status="skipped")
     log_in(page, live_server, "boss", next_url=f"/projects/{scene.project.pk}/tasks/")
     expect(page.locator("#task-table tbody tr")).to_have_count(8)

@@ -71,7 +71,8 @@ def test_a_stale_second_tab_gets_a_conflict_and_does_not_overwrite(transactional
 
 
 def _select(page, words: str) -> None:
-    page.evaluate("""(words) => {
+    page.evaluate(
+        """(words) => {
         const root = document.querySelector('#paragraph');
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -84,7 +85,9 @@ def _select(page, words: str) -> None:
             return;
         }
         throw new Error('not found: ' + words);
-    }""", words)
+    }""",
+        words,
+    )
 
 
 def test_evidence_span_and_note_are_saved_with_the_statement(transactional_db, live_server, page):

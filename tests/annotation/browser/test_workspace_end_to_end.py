@@ -33,7 +33,9 @@ def drag_select(page, selector: str, words: str) -> None:
                 return {x1: first.left + 1, x2: last.right - 1, y: (first.top + first.bottom) / 2};
             }
             return null;
-        }""", [selector, words])
+        }""",
+        [selector, words],
+    )
     assert box, f"{words!r} is not in {selector}"
     page.mouse.move(box["x1"], box["y"])
     page.mouse.down()
@@ -42,7 +44,8 @@ def drag_select(page, selector: str, words: str) -> None:
 
 
 def test_annotator_labels_a_span_with_mouse_and_keys_and_lands_on_the_next_task(
-        transactional_db, live_server, page, artifacts_dir):
+    transactional_db, live_server, page, artifacts_dir
+):
     scene = build_scene(paragraphs=[CONTEXT_BEFORE, FIRST, SECOND], task_positions=[1, 2])
     log_in(page, live_server, "ann", next_url=f"/projects/{scene.project.pk}/annotate/")
 
@@ -76,13 +79,14 @@ def test_annotator_labels_a_span_with_mouse_and_keys_and_lands_on_the_next_task(
     page.screenshot(path=str(artifacts_dir / "workspace-e2e-next-task.png"), full_page=True)
     assert not page.errors, page.errors
 
-    statements = list(Statement.objects.filter(annotation__annotator=scene.annotator).select_related(
-        "annotation", "stance"))
+    statements = list(
+        Statement.objects.filter(annotation__annotator=scene.annotator).select_related("annotation", "stance")
+    )
     assert len(statements) == 1
     statement = statements[0]
     start = FIRST.index("Beijing")  # code points, as Python counts
     assert (statement.actor_start, statement.actor_end) == (start, start + len("Beijing"))
-    assert FIRST[statement.actor_start:statement.actor_end] == "Beijing"
+    assert FIRST[statement.actor_start : statement.actor_end] == "Beijing"
     assert statement.actor_role == "mention"
     assert statement.actor_id == scene.china.pk
     assert statement.claim_id == scene.claim.pk

@@ -3,8 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from annotation.models import (Annotation, Assignment, Prediction, PredictionDecision, PredictionSet, Statement,
-                               StanceLabel)
+from annotation.models import (
+    Annotation,
+    Assignment,
+    Prediction,
+    PredictionDecision,
+    PredictionSet,
+    StanceLabel,
+    Statement,
+)
 
 from .builders import build_scene
 from .conftest import log_in
@@ -16,16 +23,27 @@ TEXT = "Beijing backs the pipeline deal, while Brussels doubts that sanctions ag
 
 def _predict(scene, task, **fields):
     prediction_set, _ = PredictionSet.objects.get_or_create(task=task, model_name="keywords", model_version="1")
-    return Prediction.objects.create(prediction_set=prediction_set, task=task, model_name="keywords",
-                                     model_version="1", **fields)
+    return Prediction.objects.create(
+        prediction_set=prediction_set, task=task, model_name="keywords", model_version="1", **fields
+    )
 
 
 def test_suggestions_are_accepted_and_rejected_with_one_key(transactional_db, live_server, page, artifacts_dir):
     scene = build_scene(paragraphs=[TEXT])
     task = scene.tasks[0]
     favor = StanceLabel.objects.get(project=scene.project, value="favor")
-    whole = _predict(scene, task, kind="statement", score=0.91, actor=scene.china, start=0, end=7,
-                     surface="Beijing", claim=scene.claim, stance=favor)
+    whole = _predict(
+        scene,
+        task,
+        kind="statement",
+        score=0.91,
+        actor=scene.china,
+        start=0,
+        end=7,
+        surface="Beijing",
+        claim=scene.claim,
+        stance=favor,
+    )
     wrong = _predict(scene, task, kind="actor_candidate", score=0.40, start=39, end=47, surface="Brussels")
     log_in(page, live_server, "ann", next_url=f"/projects/{scene.project.pk}/annotate/")
 
@@ -50,15 +68,20 @@ def test_suggestions_are_accepted_and_rejected_with_one_key(transactional_db, li
     expect(page.locator("#ws")).to_have_attribute("data-state", "empty")
     expect(page.locator("#ws-empty")).to_contain_text("Nothing left for you here")
 
-    decisions = dict(PredictionDecision.objects.filter(annotator=scene.annotator)
-                     .values_list("prediction_id", "decision"))
+    decisions = dict(
+        PredictionDecision.objects.filter(annotator=scene.annotator).values_list("prediction_id", "decision")
+    )
     assert decisions == {whole.pk: "accepted", wrong.pk: "rejected"}
     statement, by_author = Statement.objects.filter(annotation__annotator=scene.annotator).order_by("position")
     assert (statement.actor_id, statement.actor_start, statement.actor_end) == (scene.china.pk, 0, 7)
     assert statement.claim_id == scene.claim.pk and statement.stance_id == favor.pk
     assert statement.from_prediction_id == whole.pk
     assert (by_author.actor_role, by_author.actor_id, by_author.claim.text, by_author.stance.value) == (
-        "author", None, "Sanctions against Russia work", "against")
+        "author",
+        None,
+        "Sanctions against Russia work",
+        "against",
+    )
     assert by_author.from_prediction_id is None
     assert not page.errors, page.errors
 
@@ -80,7 +103,12 @@ def test_author_statement_undo_no_statement_and_skip(transactional_db, live_serv
     expect(page.locator("#save-status")).to_have_text("Saved")
     annotation = Annotation.objects.get(annotator=scene.annotator, task=scene.tasks[0])
     saved = Statement.objects.get(annotation=annotation)
-    assert (saved.actor_role, saved.actor_id, saved.actor_start, saved.stance.value) == ("author", None, None, "against")
+    assert (saved.actor_role, saved.actor_id, saved.actor_start, saved.stance.value) == (
+        "author",
+        None,
+        None,
+        "against",
+    )
 
     # Undo takes back the last key (the stance): the statement goes, the draft on the server follows,
     # and the composer is back to author + claim, waiting for a stance; Esc clears it.

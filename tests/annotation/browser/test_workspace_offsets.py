@@ -23,10 +23,12 @@ def test_offsets_match_python_code_points_for_astral_and_combining_text(transact
     for text in SAMPLES:
         units = page.evaluate("(t) => t.length", text)
         as_code_points = page.evaluate(
-            "(t) => Array.from({length: t.length + 1}, (_, u) => window.StandpointWorkspace.toCodePoints(t, u))", text)
+            "(t) => Array.from({length: t.length + 1}, (_, u) => window.StandpointWorkspace.toCodePoints(t, u))", text
+        )
         back = page.evaluate(
             "([t, n]) => Array.from({length: n + 1}, (_, c) => window.StandpointWorkspace.toUnits(t, c))",
-            [text, len(text)])
+            [text, len(text)],
+        )
         assert as_code_points[-1] == len(text), text
         assert len(back) == len(text) + 1 and back[-1] == units
         # Round trip: every code-point offset survives units -> code points.

@@ -8,8 +8,10 @@ from .conftest import log_in
 
 pytestmark = [pytest.mark.browser]
 
-HOSTILE = ('<script>window.__pwned = "script"</script><img src="x" onerror="window.__pwned = \'img\'">'
-           ' <b>Beijing</b> said <a href="javascript:window.__pwned=1">click</a> &amp; left.')
+HOSTILE = (
+    '<script>window.__pwned = "script"</script><img src="x" onerror="window.__pwned = \'img\'">'
+    ' <b>Beijing</b> said <a href="javascript:window.__pwned=1">click</a> &amp; left.'
+)
 CONTEXT = "<iframe src=\"javascript:parent.__pwned='iframe'\"></iframe> Earlier <em>text</em>."
 
 

@@ -15,8 +15,12 @@ def candidates_in(tagger, text):
 def test_capitals_are_matched_as_their_states(gazetteer_tagger):
     text = "Beijing and the Kremlin agree, Moscow says; New Delhi is wary and Washington objects."
     assert actors_in(gazetteer_tagger, text) == [
-        ("Beijing", "China"), ("the Kremlin", "Russia"), ("Moscow", "Russia"), ("New Delhi", "India"),
-        ("Washington", "United States")]
+        ("Beijing", "China"),
+        ("the Kremlin", "Russia"),
+        ("Moscow", "Russia"),
+        ("New Delhi", "India"),
+        ("Washington", "United States"),
+    ]
 
 
 def test_possessives_match_and_the_span_stops_before_the_apostrophe(gazetteer_tagger):
@@ -31,14 +35,18 @@ def test_matching_ignores_case_except_for_acronyms(gazetteer_tagger):
     assert actors_in(gazetteer_tagger, "BEIJING and moscow") == [("BEIJING", "China"), ("moscow", "Russia")]
     # "us" the pronoun and "who" are not the United States or the World Health Organization
     assert actors_in(gazetteer_tagger, "He told us who would come.") == []
-    assert actors_in(gazetteer_tagger, "The US and the WHO") == [("US", "United States"),
-                                                                   ("WHO", "World Health Organization")]
+    assert actors_in(gazetteer_tagger, "The US and the WHO") == [
+        ("US", "United States"),
+        ("WHO", "World Health Organization"),
+    ]
 
 
 def test_the_longest_overlapping_alias_wins(gazetteer_tagger):
     assert actors_in(gazetteer_tagger, "Officials in New Delhi") == [("New Delhi", "India")]
-    assert actors_in(gazetteer_tagger, "Vladimir Putin met Xi Jinping") == [("Vladimir Putin", "Vladimir Putin"),
-                                                                             ("Xi Jinping", "Xi Jinping")]
+    assert actors_in(gazetteer_tagger, "Vladimir Putin met Xi Jinping") == [
+        ("Vladimir Putin", "Vladimir Putin"),
+        ("Xi Jinping", "Xi Jinping"),
+    ]
 
 
 def test_names_score_higher_than_aliases(gazetteer_tagger):
@@ -49,13 +57,17 @@ def test_names_score_higher_than_aliases(gazetteer_tagger):
 def test_project_registry_keys_are_returned_as_labels():
     tagger = ActorTagger([ActorEntry(key="17", name="Gazprom", aliases=("Russia's gas giant",))])
     found = tagger.predict(["Russia’s gas giant and GAZPROM"])[0]
-    assert [(s.label, s.surface) for s in found if s.kind == "actor"] == [("17", "Russia’s gas giant"),
-                                                                           ("17", "GAZPROM")]
+    assert [(s.label, s.surface) for s in found if s.kind == "actor"] == [
+        ("17", "Russia’s gas giant"),
+        ("17", "GAZPROM"),
+    ]
 
 
 def test_names_next_to_reporting_verbs_become_candidates(gazetteer_tagger):
-    text = ('"We have not seen it," said state department spokesperson Ned Price. '
-            "Wang told Putin the ties were firm, and Maria Zakharova argued otherwise. He said no.")
+    text = (
+        '"We have not seen it," said state department spokesperson Ned Price. '
+        "Wang told Putin the ties were firm, and Maria Zakharova argued otherwise. He said no."
+    )
     assert sorted(candidates_in(gazetteer_tagger, text)) == ["Maria Zakharova", "Ned Price", "Wang"]
 
 
@@ -69,7 +81,7 @@ def test_shared_articles_link_the_metonyms_to_their_states(gazetteer_tagger, cor
     for text, found in zip(texts, gazetteer_tagger.predict(texts), strict=True):
         for s in found:
             if s.kind == "actor":
-                assert text[s.start:s.end] == s.surface
+                assert text[s.start : s.end] == s.surface
                 surfaces.setdefault(s.surface, set()).add(s.label)
     assert surfaces["Beijing"] == {"China"}
     assert surfaces["the Kremlin"] == {"Russia"}
@@ -81,5 +93,10 @@ def test_shared_articles_link_the_metonyms_to_their_states(gazetteer_tagger, cor
 def test_shared_article_sentence_has_every_actor_with_its_offsets(gazetteer_tagger, corpus_paragraphs):
     paragraph = next(p for name, p in corpus_paragraphs if name.startswith("000") and "New Delhi was concerned" in p)
     found = [(s.surface, s.label) for s in gazetteer_tagger.predict([paragraph])[0] if s.kind == "actor"]
-    assert found == [("New Delhi", "India"), ("China", "China"), ("Russia", "Russia"), ("India", "India"),
-                     ("China", "China")]
+    assert found == [
+        ("New Delhi", "India"),
+        ("China", "China"),
+        ("Russia", "Russia"),
+        ("India", "India"),
+        ("China", "China"),
+    ]

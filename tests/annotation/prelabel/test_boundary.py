@@ -9,12 +9,14 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def test_importing_prelabel_loads_neither_django_nor_celery_nor_heavy_libraries():
-    code = ("import sys\n"
-            "import annotation.prelabel, annotation.prelabel.registry, annotation.prelabel.pipeline\n"
-            "import annotation.prelabel.transformer, annotation.prelabel.gazetteer\n"
-            "bad = [m for m in ('django', 'celery', 'rest_framework', 'torch', 'spacy', 'transformers', 'sklearn')"
-            " if m in sys.modules]\n"
-            "print(','.join(bad))\n")
+    code = (
+        "import sys\n"
+        "import annotation.prelabel, annotation.prelabel.registry, annotation.prelabel.pipeline\n"
+        "import annotation.prelabel.transformer, annotation.prelabel.gazetteer\n"
+        "bad = [m for m in ('django', 'celery', 'rest_framework', 'torch', 'spacy', 'transformers', 'sklearn')"
+        " if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -3,25 +3,37 @@
 from annotation.prelabel.claim_ranker import build_memory, fit_weights, rank_claims
 from annotation.prelabel.direction import split_sentences
 
-CLAIMS = {"k2": "sanctions should be lifted", "f1": "gas prices will rise", "f2": "gas is a weapon",
-          "f3": "gas flows will stop", "f4": "gas flows through Siberia", "f5": "Siberia is rich in gas",
-          "k1": "the pipeline deal is good"}
+CLAIMS = {
+    "k2": "sanctions should be lifted",
+    "f1": "gas prices will rise",
+    "f2": "gas is a weapon",
+    "f3": "gas flows will stop",
+    "f4": "gas flows through Siberia",
+    "f5": "Siberia is rich in gas",
+    "k1": "the pipeline deal is good",
+}
 # The labelled paragraphs about Siberian gas are about lifting sanctions, which their words do not say:
 # only the labels can teach it.
-LABELLED = [("a", "Gas flows east through Siberia again.", {"k2"}),
-            ("a", "Gas flows east through Siberia, the ministers said.", {"k2"}),
-            ("b", "Gas flows east through Siberia at last.", {"k2"}),
-            ("b", "The ministers praised the accord.", {"k1"}),
-            ("c", "Gas flows east through Siberia once more.", {"k2"})]
+LABELLED = [
+    ("a", "Gas flows east through Siberia again.", {"k2"}),
+    ("a", "Gas flows east through Siberia, the ministers said.", {"k2"}),
+    ("b", "Gas flows east through Siberia at last.", {"k2"}),
+    ("b", "The ministers praised the accord.", {"k1"}),
+    ("c", "Gas flows east through Siberia once more.", {"k2"}),
+]
 
 
 def learned(embedder, rows):
     keys = list(CLAIMS)
     texts = [r[1] for r in rows]
-    return {"claim_keys": keys, "codebook": embedder.encode([CLAIMS[k] for k in keys]),
-            "claim_texts": [CLAIMS[k] for k in keys], "paragraph_vectors": embedder.encode(texts),
-            "paragraph_claims": [frozenset(r[2]) for r in rows],
-            "sentence_vectors": [embedder.encode([t[s:e] for s, e in split_sentences(t)]) for t in texts]}
+    return {
+        "claim_keys": keys,
+        "codebook": embedder.encode([CLAIMS[k] for k in keys]),
+        "claim_texts": [CLAIMS[k] for k in keys],
+        "paragraph_vectors": embedder.encode(texts),
+        "paragraph_claims": [frozenset(r[2]) for r in rows],
+        "sentence_vectors": [embedder.encode([t[s:e] for s, e in split_sentences(t)]) for t in texts],
+    }
 
 
 def rank(embedder, memory, text):
@@ -47,23 +59,27 @@ def test_labelled_neighbours_lift_a_claim_the_text_does_not_name_and_say_why(has
 
 
 def test_weights_are_learned_on_held_out_articles(hashing):
-    weights, tried = fit_weights(**learned(hashing, LABELLED), paragraph_texts=[r[1] for r in LABELLED],
-                                 groups=[r[0] for r in LABELLED])
+    weights, tried = fit_weights(
+        **learned(hashing, LABELLED), paragraph_texts=[r[1] for r in LABELLED], groups=[r[0] for r in LABELLED]
+    )
     assert weights[1] > 0 or weights[2] > 0
     assert tried["0.0,0.0,0.0"] < max(tried.values())
 
 
 def test_when_the_labels_add_nothing_the_weights_stay_at_zero(hashing):
     rows = [(g, CLAIMS[k].capitalize() + ".", {k}) for g, k in (("a", "k1"), ("b", "k2"), ("c", "f1"), ("a", "f2"))]
-    weights, tried = fit_weights(**learned(hashing, rows), paragraph_texts=[r[1] for r in rows],
-                                 groups=[r[0] for r in rows])
+    weights, tried = fit_weights(
+        **learned(hashing, rows), paragraph_texts=[r[1] for r in rows], groups=[r[0] for r in rows]
+    )
     assert weights == (0.0, 0.0, 0.0) and tried["0.0,0.0,0.0"] == 1.0
 
 
 def test_a_single_article_cannot_be_cross_validated_so_the_codebook_is_used(hashing):
     rows = [("a", r[1], r[2]) for r in LABELLED]
-    assert fit_weights(**learned(hashing, rows), paragraph_texts=[r[1] for r in rows],
-                       groups=[r[0] for r in rows]) == ((0.0, 0.0, 0.0), {})
+    assert fit_weights(**learned(hashing, rows), paragraph_texts=[r[1] for r in rows], groups=[r[0] for r in rows]) == (
+        (0.0, 0.0, 0.0),
+        {},
+    )
 
 
 def test_decisions_move_a_claim(hashing):

@@ -17,7 +17,7 @@ def test_counts_see_negation_before_an_evaluative_word_quotes_and_first_person()
     plain = direction_counts("Russia supports the deal.")
     negated = direction_counts("Russia does not support the deal, we said in “quotes”.")
     assert len(plain) == N_DIRECTION
-    assert plain[6] == 0 and negated[6] > 0              # a negation within three words of "support"
-    assert plain[0] == 0 and negated[0] > 0              # negations
-    assert negated[5] > 0 and plain[5] == 0              # first person
-    assert negated[7] > 0 and plain[7] == 0              # quotation marks
+    assert plain[6] == 0 and negated[6] > 0  # a negation within three words of "support"
+    assert plain[0] == 0 and negated[0] > 0  # negations
+    assert negated[5] > 0 and plain[5] == 0  # first person
+    assert negated[7] > 0 and plain[7] == 0  # quotation marks

@@ -8,8 +8,12 @@ from annotation.prelabel.evaluation import LabelledParagraph, LabelledStatement,
 
 REGISTRY = [ActorEntry(key="ru", name="Russia", aliases=("Moscow",)), ActorEntry(key="cn", name="China")]
 NAMES = {"ru": "Russia", "cn": "China", "wy": "Wang Yi"}
-CLAIMS = [ClaimEntry("k1", "the pipeline deal is good"), ClaimEntry("k2", "sanctions should be lifted"),
-          ClaimEntry("k3", "the summit was a success"), ClaimEntry("k4", "gas is a weapon")]
+CLAIMS = [
+    ClaimEntry("k1", "the pipeline deal is good"),
+    ClaimEntry("k2", "sanctions should be lifted"),
+    ClaimEntry("k3", "the summit was a success"),
+    ClaimEntry("k4", "gas is a weapon"),
+]
 
 
 def mention(actor, start, end, claim, stance):
@@ -23,27 +27,32 @@ def author(claim, stance):
 PARAGRAPHS = [
     LabelledParagraph("a", "Russia said the pipeline deal is good.", (mention("ru", 0, 6, "k1", "favor"),)),
     LabelledParagraph("a", "We think sanctions should be lifted.", (author("k2", "favor"),)),
-    LabelledParagraph("b", "Moscow rejects the claim that sanctions should be lifted.",
-                      (mention("ru", 0, 6, "k2", "against"),)),
+    LabelledParagraph(
+        "b", "Moscow rejects the claim that sanctions should be lifted.", (mention("ru", 0, 6, "k2", "against"),)
+    ),
     LabelledParagraph("b", "Wang Yi told reporters the pipeline deal is good.", (mention("wy", 0, 7, "k1", "favor"),)),
     # "It" is China: a holder in the registry that no suggestion can find
-    LabelledParagraph("c", "It said the pipeline deal is good, and Russia agreed.",
-                      (mention("cn", 0, 2, "k1", "favor"), mention("ru", 39, 45, "k1", "favor"))),
+    LabelledParagraph(
+        "c",
+        "It said the pipeline deal is good, and Russia agreed.",
+        (mention("cn", 0, 2, "k1", "favor"), mention("ru", 39, 45, "k1", "favor")),
+    ),
     LabelledParagraph("c", "Nothing happened.", ()),
 ]
 
 
 @pytest.fixture(scope="module")
 def report():
-    return evaluate_prelabels(PARAGRAPHS, registry=REGISTRY, actor_names=NAMES, claims=CLAIMS,
-                              embedder=HashingEmbedder())
+    return evaluate_prelabels(
+        PARAGRAPHS, registry=REGISTRY, actor_names=NAMES, claims=CLAIMS, embedder=HashingEmbedder()
+    )
 
 
 def test_actor_figures_count_registry_new_and_author_holders(report):
     actors = report["actors"]
     assert report["folds"] == "leave-one-article-out (3 articles)" and report["statements"] == 6
-    assert (actors["registry_holders"], actors["registry_recall"]) == (4, 0.75)        # all but "It"
-    assert (actors["new_holders"], actors["new_actor_recall"]) == (1, 1.0)              # "Wang Yi told"
+    assert (actors["registry_holders"], actors["registry_recall"]) == (4, 0.75)  # all but "It"
+    assert (actors["new_holders"], actors["new_actor_recall"]) == (1, 1.0)  # "Wang Yi told"
     assert (actors["spans_suggested"], actors["span_precision_exact"]) == (4, 1.0)
     # the only author statement is in article a, and articles b and c teach no author voice: it is
     # missed, and wherever article a's voice was learned (folds b and c) any author suggestion is wrong

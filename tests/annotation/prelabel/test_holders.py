@@ -8,9 +8,12 @@ from annotation.prelabel.actors import ActorTagger
 from annotation.prelabel.base import ActorEntry
 from annotation.prelabel.holders import context_features, train_holders
 
-REGISTRY = [ActorEntry(key="us", name="United States", aliases=("US",)),
-            ActorEntry(key="cn", name="China"), ActorEntry(key="ru", name="Russia"),
-            ActorEntry(key="in", name="India")]
+REGISTRY = [
+    ActorEntry(key="us", name="United States", aliases=("US",)),
+    ActorEntry(key="cn", name="China"),
+    ActorEntry(key="ru", name="Russia"),
+    ActorEntry(key="in", name="India"),
+]
 NAMES = {"us": "US", "cn": "China", "ru": "Russia", "in": "India"}
 
 
@@ -61,11 +64,11 @@ def test_holder_ranks_first_object_mention_drops_and_the_is_included(tagger, has
     model.keep = 1
     unseen = "The US warned on Tuesday that talks with China had stalled."
     found = tagger.predict([unseen])[0]
-    assert {s.label for s in found} == {"us", "cn"}            # the tagger alone offers both
+    assert {s.label for s in found} == {"us", "cn"}  # the tagger alone offers both
     kept = model.rescore(unseen, found, hashing.encode([unseen])[0])
     assert [(s.label, s.surface, s.start) for s in kept] == [("us", "The US", 0)]
     probs = model.probabilities(unseen, list(found), hashing.encode([unseen])[0])
-    by_label = dict(zip([s.label for s in found], probs))
+    by_label = dict(zip([s.label for s in found], probs, strict=True))
     assert by_label["us"] > by_label["cn"]
 
 

@@ -24,8 +24,9 @@ class CountingEmbedder(HashingEmbedder):
 def stance_config(**kw):
     hashing = HashingEmbedder()
     trained = train_stance(*embed_rows(hashing, toy_rows(12)), min_labels=10)
-    return PipelineConfig(actors=ACTORS, claims=CLAIMS, claim_threshold=0.3, stance_version="1",
-                          stance_artifact=trained.artifact, **kw)
+    return PipelineConfig(
+        actors=ACTORS, claims=CLAIMS, claim_threshold=0.3, stance_version="1", stance_artifact=trained.artifact, **kw
+    )
 
 
 def test_without_a_stance_model_it_suggests_actors_and_claims_only():
@@ -44,9 +45,11 @@ def test_without_a_stance_model_it_suggests_actors_and_claims_only():
 def test_with_a_stance_model_each_actor_claim_pair_gets_a_stance_and_the_paragraph_an_uncertainty():
     embedder = CountingEmbedder()
     pipeline = PrelabelPipeline(stance_config(), embedder)
-    texts = ["Moscow strongly supports and welcomes the idea that the pipeline deal is good, praising it.",
-             "Beijing firmly rejects and condemns the idea that sanctions should be lifted, calling it wrong.",
-             "Nothing about anyone here."]
+    texts = [
+        "Moscow strongly supports and welcomes the idea that the pipeline deal is good, praising it.",
+        "Beijing firmly rejects and condemns the idea that sanctions should be lifted, calling it wrong.",
+        "Nothing about anyone here.",
+    ]
     pipeline.load()
     embedder.seen.clear()
     results = pipeline.run(texts)
@@ -66,8 +69,13 @@ def test_with_a_stance_model_each_actor_claim_pair_gets_a_stance_and_the_paragra
 def test_the_pipeline_version_changes_when_a_component_changes():
     a = PrelabelPipeline(stance_config(), HashingEmbedder()).version
     assert a == PrelabelPipeline(stance_config(), HashingEmbedder()).version
-    assert a != PrelabelPipeline(PipelineConfig(actors=ACTORS, claims=CLAIMS, claim_threshold=0.3),
-                                 HashingEmbedder()).version
-    fewer_actors = PipelineConfig(actors=ACTORS[:1], claims=CLAIMS, claim_threshold=0.3, stance_version="1",
-                                  stance_artifact=b"x")
+    assert (
+        a
+        != PrelabelPipeline(
+            PipelineConfig(actors=ACTORS, claims=CLAIMS, claim_threshold=0.3), HashingEmbedder()
+        ).version
+    )
+    fewer_actors = PipelineConfig(
+        actors=ACTORS[:1], claims=CLAIMS, claim_threshold=0.3, stance_version="1", stance_artifact=b"x"
+    )
     assert a != PrelabelPipeline(fewer_actors, HashingEmbedder()).version

@@ -10,19 +10,23 @@ from annotation.prelabel.stance import StanceClassifier, train_stance_selected
 from .test_pipeline import ACTORS, CLAIMS
 from .test_stance_select import inputs, separable
 
-TEXTS = ["Moscow strongly supports and welcomes the idea that the pipeline deal is good. Others wait.",
-         "Beijing firmly rejects and condemns the idea that sanctions should be lifted."]
+TEXTS = [
+    "Moscow strongly supports and welcomes the idea that the pipeline deal is good. Others wait.",
+    "Beijing firmly rejects and condemns the idea that sanctions should be lifted.",
+]
 
 
 def pipeline_with(artifact):
-    config = PipelineConfig(actors=ACTORS, claims=CLAIMS, claim_threshold=0.2, stance_version="1",
-                            stance_artifact=artifact)
+    config = PipelineConfig(
+        actors=ACTORS, claims=CLAIMS, claim_threshold=0.2, stance_version="1", stance_artifact=artifact
+    )
     return PrelabelPipeline(config, HashingEmbedder())
 
 
 def test_a_served_direction_model_suggests_stance_for_each_pair():
-    trained = train_stance_selected(inputs(HashingEmbedder(), separable()), min_labels=10,
-                                    candidates=["logreg-direction"])
+    trained = train_stance_selected(
+        inputs(HashingEmbedder(), separable()), min_labels=10, candidates=["logreg-direction"]
+    )
     assert trained.params["served"] and trained.params["chosen"] == "logreg-direction"
     assert trained.params["baseline"]["accuracy"] == 0.5 and trained.cv_accuracy > 0.5
     classifier = StanceClassifier(trained.artifact, version="v1")
@@ -33,14 +37,23 @@ def test_a_served_direction_model_suggests_stance_for_each_pair():
     assert all(r.uncertainty is not None for r in results)
     # one accept adds a whole statement: the pair's actor, claim and the served stance, best first
     statements = [s for s in results[0].suggestions if s.kind == "statement"]
-    assert 1 <= len(statements) <= 5 and [s.score for s in statements] == sorted((s.score for s in statements),
-                                                                              reverse=True)
+    assert 1 <= len(statements) <= 5 and [s.score for s in statements] == sorted(
+        (s.score for s in statements), reverse=True
+    )
     assert ("1", "10", "favor") in {(s.actor, s.claim, s.label) for s in statements}
 
 
 def test_a_selection_that_chose_nothing_suggests_no_stance_and_says_why():
-    rows = [(f"art{i % 3}", "The ministers met in the capital on Tuesday.", "Russia", "the pipeline deal is good",
-             "against" if i % 5 == 0 else "favor") for i in range(30)]
+    rows = [
+        (
+            f"art{i % 3}",
+            "The ministers met in the capital on Tuesday.",
+            "Russia",
+            "the pipeline deal is good",
+            "against" if i % 5 == 0 else "favor",
+        )
+        for i in range(30)
+    ]
     trained = train_stance_selected(inputs(HashingEmbedder(), rows), min_labels=10)
     assert trained.params["served"] is False and trained.params["reason"].startswith("No stance suggestions")
     assert trained.cv_accuracy == trained.params["baseline"]["accuracy"] == 0.8
@@ -57,19 +70,35 @@ def test_an_author_model_in_the_bundle_offers_the_author_where_the_paragraph_spe
     from annotation.prelabel.direction import direction_counts
 
     hashing = HashingEmbedder()
-    voiced = [f"We believe, in our view, that {c} and we say so." for c in ("the pipeline deal is good",
-                                                                           "sanctions should be lifted")] * 4
-    reported = [f"Moscow said on Monday, reporters were told, that {c}." for c in ("the pipeline deal is good",
-                                                                                   "sanctions should be lifted")] * 4
+    voiced = [
+        f"We believe, in our view, that {c} and we say so."
+        for c in ("the pipeline deal is good", "sanctions should be lifted")
+    ] * 4
+    reported = [
+        f"Moscow said on Monday, reporters were told, that {c}."
+        for c in ("the pipeline deal is good", "sanctions should be lifted")
+    ] * 4
     texts = voiced + reported
-    author = train_author(hashing.encode(texts), np.vstack([direction_counts(t) for t in texts]),
-                          [True] * len(voiced) + [False] * len(reported))
-    rows = [(f"art{i % 3}", "The ministers met in the capital on Tuesday.", "Russia", "the pipeline deal is good",
-             "against" if i % 5 == 0 else "favor") for i in range(30)]
+    author = train_author(
+        hashing.encode(texts),
+        np.vstack([direction_counts(t) for t in texts]),
+        [True] * len(voiced) + [False] * len(reported),
+    )
+    rows = [
+        (
+            f"art{i % 3}",
+            "The ministers met in the capital on Tuesday.",
+            "Russia",
+            "the pipeline deal is good",
+            "against" if i % 5 == 0 else "favor",
+        )
+        for i in range(30)
+    ]
     trained = train_stance_selected(inputs(hashing, rows), min_labels=10, author=author)
     assert trained.params["author_model"] is True
-    results = pipeline_with(trained.artifact).run(["In our view, we believe the pipeline deal is good.",
-                                                   "Moscow said on Monday that the pipeline deal is good."])
+    results = pipeline_with(trained.artifact).run(
+        ["In our view, we believe the pipeline deal is good.", "Moscow said on Monday that the pipeline deal is good."]
+    )
     authored = [[s for s in r.suggestions if s.kind == "statement" and s.actor is None] for r in results]
     assert authored[0] and authored[0][0].claim == "10" and authored[0][0].start is None
     assert authored[1] == []
@@ -84,14 +113,23 @@ def test_a_learned_claim_memory_in_the_bundle_reranks_the_pipelines_claims():
 
     hashing = HashingEmbedder()
     memory = build_memory(**learned(hashing, LABELLED), weights=(0.0, 0.5, 0.25))
-    rows = [(f"art{i % 3}", "The ministers met in the capital on Tuesday.", "Russia", "gas is a weapon",
-             "against" if i % 5 == 0 else "favor") for i in range(30)]
+    rows = [
+        (
+            f"art{i % 3}",
+            "The ministers met in the capital on Tuesday.",
+            "Russia",
+            "gas is a weapon",
+            "against" if i % 5 == 0 else "favor",
+        )
+        for i in range(30)
+    ]
     claims = tuple(ClaimEntry(k, t) for k, t in RANKER_CLAIMS.items())
     text = ["Gas flows east through Siberia, officials confirmed."]
 
     def claim_keys(artifact):
-        config = PipelineConfig(actors=ACTORS, claims=claims, claim_threshold=0.0, stance_version="1",
-                                stance_artifact=artifact)
+        config = PipelineConfig(
+            actors=ACTORS, claims=claims, claim_threshold=0.0, stance_version="1", stance_artifact=artifact
+        )
         result = PrelabelPipeline(config, HashingEmbedder()).run(text)[0]
         return [s.label for s in result.suggestions if s.kind == "claim"]
 

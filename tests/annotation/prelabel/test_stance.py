@@ -13,16 +13,21 @@ def toy_rows(n_per_label=12):
     rows = []
     for i in range(n_per_label):
         actor, claim = ACTORS[i % len(ACTORS)], CLAIMS[i % len(CLAIMS)]
-        rows.append((f"{actor} strongly supports and welcomes the idea that {claim}, praising it.", actor, claim,
-                     "favor"))
-        rows.append((f"{actor} firmly rejects and condemns the idea that {claim}, calling it wrong.", actor, claim,
-                     "against"))
+        rows.append(
+            (f"{actor} strongly supports and welcomes the idea that {claim}, praising it.", actor, claim, "favor")
+        )
+        rows.append(
+            (f"{actor} firmly rejects and condemns the idea that {claim}, calling it wrong.", actor, claim, "against")
+        )
     return rows
 
 
 def embed_rows(embedder, rows):
-    return (embedder.encode([r[0] for r in rows]), embedder.encode([pair_text(r[1], r[2]) for r in rows]),
-            [r[3] for r in rows])
+    return (
+        embedder.encode([r[0] for r in rows]),
+        embedder.encode([pair_text(r[1], r[2]) for r in rows]),
+        [r[3] for r in rows],
+    )
 
 
 def test_below_the_minimum_it_says_so_and_trains_nothing(hashing):
@@ -48,10 +53,20 @@ def test_separable_labels_are_learned_with_cross_validated_quality(hashing):
     assert trained.params["cv_folds"] == 5 and trained.params["label_counts"] == {"against": 12, "favor": 12}
 
     model = StanceClassifier(trained.artifact, version="v1")
-    test_rows = [("Iran strongly supports and welcomes the idea that the summit was a success.", "Iran",
-                  "the summit was a success", "favor"),
-                 ("Iran firmly rejects and condemns the idea that sanctions should be lifted.", "Iran",
-                  "sanctions should be lifted", "against")]
+    test_rows = [
+        (
+            "Iran strongly supports and welcomes the idea that the summit was a success.",
+            "Iran",
+            "the summit was a success",
+            "favor",
+        ),
+        (
+            "Iran firmly rejects and condemns the idea that sanctions should be lifted.",
+            "Iran",
+            "sanctions should be lifted",
+            "against",
+        ),
+    ]
     tp, tq, ty = embed_rows(hashing, test_rows)
     probs = model.predict_proba(tp, tq)
     assert [model.labels[i] for i in probs.argmax(axis=1)] == ty
@@ -61,8 +76,10 @@ def test_separable_labels_are_learned_with_cross_validated_quality(hashing):
 def test_per_label_f1_matches_sklearn_on_noisy_labels(hashing):
     rows = toy_rows(10)
     # flip four labels so the cross-validated scores are imperfect
-    noisy = [(a, b, c, ("against" if d == "favor" else "favor") if i in (0, 5, 11, 16) else d)
-             for i, (a, b, c, d) in enumerate(rows)]
+    noisy = [
+        (a, b, c, ("against" if d == "favor" else "favor") if i in (0, 5, 11, 16) else d)
+        for i, (a, b, c, d) in enumerate(rows)
+    ]
     p, q, y = embed_rows(hashing, noisy)
     trained = train_stance(p, q, y, min_labels=10, seed=3)
     assert 0.5 <= trained.cv_accuracy < 1.0

@@ -23,11 +23,17 @@ def inputs(embedder, rows):
     texts = [r[1] for r in rows]
     sentences = [split_sentences(t) for t in texts]
     sentence_vectors = [embedder.encode([t[s:e] for s, e in spans]) for t, spans in zip(texts, sentences, strict=True)]
-    return stance_inputs(paragraphs=texts, paragraph_vectors=embedder.encode(texts), sentences=sentences,
-                         sentence_vectors=sentence_vectors, rows=list(range(len(rows))),
-                         claim_vectors=embedder.encode([r[3] for r in rows]),
-                         pair_vectors=embedder.encode([pair_text(r[2], r[3]) for r in rows]),
-                         labels=[r[4] for r in rows], groups=[r[0] for r in rows])
+    return stance_inputs(
+        paragraphs=texts,
+        paragraph_vectors=embedder.encode(texts),
+        sentences=sentences,
+        sentence_vectors=sentence_vectors,
+        rows=list(range(len(rows))),
+        claim_vectors=embedder.encode([r[3] for r in rows]),
+        pair_vectors=embedder.encode([pair_text(r[2], r[3]) for r in rows]),
+        labels=[r[4] for r in rows],
+        groups=[r[0] for r in rows],
+    )
 
 
 def separable(n_articles=3, per_article=8):
@@ -36,11 +42,13 @@ def separable(n_articles=3, per_article=8):
         for i in range(per_article):
             actor, claim = ACTORS[(a + i) % 4], CLAIMS[i % 3]
             if i % 2:
-                rows.append((f"art{a}", f"{actor} strongly supports and welcomes the idea that {claim}.", actor, claim,
-                             "favor"))
+                rows.append(
+                    (f"art{a}", f"{actor} strongly supports and welcomes the idea that {claim}.", actor, claim, "favor")
+                )
             else:
-                rows.append((f"art{a}", f"{actor} firmly rejects and condemns the idea that {claim}.", actor, claim,
-                             "against"))
+                rows.append(
+                    (f"art{a}", f"{actor} firmly rejects and condemns the idea that {claim}.", actor, claim, "against")
+                )
     return rows
 
 
@@ -69,8 +77,18 @@ def test_a_model_that_learns_the_direction_is_served_with_its_figures_beside_the
     assert base["accuracy"] == 0.5 and base["macro_f1"] == round((2 / 3 + 0) / 2, 4)
     assert chosen["accuracy"] > base["accuracy"] and chosen["macro_f1"] > base["macro_f1"]
     assert "beats the majority baseline" in selection.reason
-    x = inputs(hashing, [("new", "Iran firmly rejects and condemns the idea that the summit was a success.", "Iran",
-                          "the summit was a success", "against")])
+    x = inputs(
+        hashing,
+        [
+            (
+                "new",
+                "Iran firmly rejects and condemns the idea that the summit was a success.",
+                "Iran",
+                "the summit was a success",
+                "against",
+            )
+        ],
+    )
     probs = predict_with(selection.chosen, selection.model, x, selection.classes)
     assert selection.classes[int(probs.argmax())] == "against"
     assert selection.calibration["bins"] and 0 <= selection.calibration["ece"] <= 1
@@ -78,8 +96,16 @@ def test_a_model_that_learns_the_direction_is_served_with_its_figures_beside_the
 
 def test_when_no_model_beats_the_majority_it_serves_nothing_and_says_why(hashing):
     # the text says nothing about the label: 4 of 5 rows are "favor" whatever the paragraph
-    rows = [(f"art{i % 3}", "The ministers met in the capital on Tuesday.", "Russia", CLAIMS[0],
-             "against" if i % 5 == 0 else "favor") for i in range(30)]
+    rows = [
+        (
+            f"art{i % 3}",
+            "The ministers met in the capital on Tuesday.",
+            "Russia",
+            CLAIMS[0],
+            "against" if i % 5 == 0 else "favor",
+        )
+        for i in range(30)
+    ]
     selection = select_stance_model(inputs(hashing, rows))
     assert selection.chosen is None and selection.model is None
     assert selection.reason.startswith("No stance suggestions: no model beats the majority baseline (accuracy 0.8")

@@ -10,8 +10,31 @@ from annotation.prelabel.embeddings import HashingEmbedder
 from annotation.prelabel.pipeline import PipelineConfig, PrelabelPipeline
 from annotation.prelabel.transformer import TransformerStance, resolve_model_dir
 
-WORDS = ["russia", "china", "supports", "opposes", "the", "claim", "that", "deal", "is", "good", "pipeline", ":",
-         ".", "neutral", "on", "it", "unclear", "what", "thinks", "of", "and", "agree", "gas"]
+WORDS = [
+    "russia",
+    "china",
+    "supports",
+    "opposes",
+    "the",
+    "claim",
+    "that",
+    "deal",
+    "is",
+    "good",
+    "pipeline",
+    ":",
+    ".",
+    "neutral",
+    "on",
+    "it",
+    "unclear",
+    "what",
+    "thinks",
+    "of",
+    "and",
+    "agree",
+    "gas",
+]
 STANCES = ["favor", "against", "neutral", "unclear"]
 
 
@@ -23,9 +46,17 @@ def build_tiny_model(directory, id2label):
     vocab = directory / "vocab.txt"
     vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS) + "\n")
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=5 + len(WORDS), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=32, max_position_embeddings=128, num_labels=len(id2label),
-                        id2label=id2label, label2id={v: k for k, v in id2label.items()})
+    config = BertConfig(
+        vocab_size=5 + len(WORDS),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=128,
+        num_labels=len(id2label),
+        id2label=id2label,
+        label2id={v: k for k, v in id2label.items()},
+    )
     BertForSequenceClassification(config).save_pretrained(directory)
     BertTokenizer(vocab_file=str(vocab), do_lower_case=True).save_pretrained(directory)
     return directory
@@ -40,14 +71,18 @@ def test_fine_tuned_classifier_gives_a_distribution_over_the_projects_stance_lab
     build_tiny_model(model_root / "tiny-stance", {0: "favor", 1: "against", 2: "neutral"})
     model = TransformerStance("tiny-stance", allowed_root=model_root, stance_labels=STANCES, device="cpu")
     assert model.mode == "classifier"
-    labels, probs = model.predict_pairs(["Russia supports the pipeline deal.", "China opposes it."],
-                                        ["Russia", "China"], ["the deal is good", "the deal is good"])
+    labels, probs = model.predict_pairs(
+        ["Russia supports the pipeline deal.", "China opposes it."],
+        ["Russia", "China"],
+        ["the deal is good", "the deal is good"],
+    )
     assert labels == ["favor", "against", "neutral"]
     assert probs.shape == (2, 3)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
     # the same input gives the same answer (eval mode, no dropout)
-    np.testing.assert_allclose(model.predict_pairs(["China opposes it."], ["China"], ["the deal is good"])[1],
-                               probs[1:], atol=1e-5)
+    np.testing.assert_allclose(
+        model.predict_pairs(["China opposes it."], ["China"], ["the deal is good"])[1], probs[1:], atol=1e-5
+    )
 
 
 def test_zero_shot_nli_model_scores_one_hypothesis_per_stance_label(model_root):
@@ -62,8 +97,13 @@ def test_zero_shot_nli_model_scores_one_hypothesis_per_stance_label(model_root):
 
 def test_the_pipeline_uses_the_transformer_for_stance_when_configured(model_root):
     build_tiny_model(model_root / "tiny-stance", {0: "favor", 1: "against", 2: "neutral"})
-    config = PipelineConfig(actors=(ActorEntry("1", "Russia"),), claims=(ClaimEntry("5", "the pipeline deal is good"),),
-                            claim_threshold=0.1, transformer_dir="tiny-stance", transformer_root=str(model_root))
+    config = PipelineConfig(
+        actors=(ActorEntry("1", "Russia"),),
+        claims=(ClaimEntry("5", "the pipeline deal is good"),),
+        claim_threshold=0.1,
+        transformer_dir="tiny-stance",
+        transformer_root=str(model_root),
+    )
     result = PrelabelPipeline(config, HashingEmbedder()).run(["Russia supports the pipeline deal is good."])[0]
     stance = [s for s in result.suggestions if s.kind == "stance"]
     assert len(stance) == 1

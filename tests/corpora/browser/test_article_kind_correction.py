@@ -17,8 +17,9 @@ from .conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_manager_changes_kinds_with_menu_keyboard_and_comment_button(transactional_db, live_server, browser_page,
-                                                                     shared_corpus_dir, artifacts_dir):
+def test_manager_changes_kinds_with_menu_keyboard_and_comment_button(
+    transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir
+):
     boss = UserFactory(username="boss", is_staff=True)
     corpus_import(path=shared_corpus_dir / "002_b8aa54d3edd41c2c.txt", corpus_name="shared", user=boss)
     article = Paragraph.objects.get(position=0).article
@@ -43,7 +44,7 @@ def test_manager_changes_kinds_with_menu_keyboard_and_comment_button(transaction
     page.click("#confirm-ok")
     expect(page.locator("#status")).to_contain_text("paragraph(s) from #36 to the end are now comments")
     status_box = page.locator("#status").bounding_box()
-    assert 0 <= status_box["y"] and status_box["y"] + status_box["height"] <= 900  # in view, not at the page's end
+    assert status_box["y"] >= 0 and status_box["y"] + status_box["height"] <= 900  # in view, not at the page's end
     expect(page.locator("#p-36")).to_have_class(re.compile("corp-para-comment"))
     page.screenshot(path=str(artifacts_dir / "corpora-article-corrected.png"), full_page=False)
     assert page.errors == []
@@ -60,8 +61,9 @@ def test_manager_changes_kinds_with_menu_keyboard_and_comment_button(transaction
     assert "history (2)" in page.inner_text("#p-4")
 
 
-def test_the_upload_page_shows_the_live_progress_then_the_report(transactional_db, live_server, browser_page,
-                                                                 settings, artifacts_dir):
+def test_the_upload_page_shows_the_live_progress_then_the_report(
+    transactional_db, live_server, browser_page, settings, artifacts_dir
+):
     """The browser uploads; the job waits for a worker (this test plays the worker); the page's poller
     follows the job and shows the report when it is done."""
     UserFactory(username="boss", is_staff=True)
@@ -93,7 +95,8 @@ def test_the_upload_page_shows_the_live_progress_then_the_report(transactional_d
 
 
 def test_changes_touching_submitted_work_ask_first_and_say_what_happens_to_the_task(
-        transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir):
+    transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir
+):
     from tests.factories import AnnotationFactory, MembershipFactory, ProjectFactory, TaskFactory
 
     boss = UserFactory(username="boss", is_staff=True)
@@ -138,7 +141,8 @@ def test_changes_touching_submitted_work_ask_first_and_say_what_happens_to_the_t
 
 
 def test_manager_merges_a_cut_quotation_and_splits_a_paragraph_at_the_caret(
-        transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir):
+    transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir
+):
     boss = UserFactory(username="boss", is_staff=True)
     corpus_import(path=shared_corpus_dir / "001_906daba6f3fdc6f9.txt", corpus_name="shared", user=boss)
     article = Paragraph.objects.get(position=0).article
@@ -151,28 +155,32 @@ def test_manager_merges_a_cut_quotation_and_splits_a_paragraph_at_the_caret(
     expect(page.locator("#status")).to_contain_text(f"Paragraph #{cut.position - 1} now includes the next one")
     assert article.paragraphs.count() == before - 1
     merged = article.paragraphs.get(position=cut.position - 1)
-    assert merged.text.endswith(cut.text) and article.text[merged.start:merged.end] == merged.text
+    assert merged.text.endswith(cut.text) and article.text[merged.start : merged.end] == merged.text
     page.screenshot(path=str(artifacts_dir / "corpora-article-merged.png"), full_page=False)
 
     # Split paragraph 3 after its first sentence: the caret goes there, then 's'.
     third = article.paragraphs.get(position=3)
     at = third.text.index(". ") + 2
     page.click("#p-3 .corp-text")
-    page.evaluate("""([selector, at]) => {
+    page.evaluate(
+        """([selector, at]) => {
         const node = document.querySelector(selector).firstChild;
         window.getSelection().collapse(node, at);
-    }""", ["#p-3 .corp-text", at])
+    }""",
+        ["#p-3 .corp-text", at],
+    )
     page.keyboard.press("s")
     expect(page.locator("#status")).to_contain_text(f"split in two at character {at}")
     assert article.paragraphs.count() == before
     first, second = article.paragraphs.filter(position__in=[3, 4]).order_by("position")
     assert first.text == third.text[:at].rstrip() and second.text == third.text[at:]
-    assert all(article.text[p.start:p.end] == p.text for p in article.paragraphs.all())
+    assert all(article.text[p.start : p.end] == p.text for p in article.paragraphs.all())
     assert page.errors == []
 
 
-def test_corpus_page_shows_the_model_and_the_retrain_page_asks_first(transactional_db, live_server, browser_page,
-                                                                      shared_corpus_dir, artifacts_dir):
+def test_corpus_page_shows_the_model_and_the_retrain_page_asks_first(
+    transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir
+):
     from corpora.services import paragraph_kind_set
 
     boss = UserFactory(username="boss", is_staff=True)

@@ -26,8 +26,17 @@ def disputed(transactional_db):
             if (i + j) % 4 == 3:
                 submit(t, person, [])
             else:
-                submit(t, person, [(actors[i % 2], claims[(i + j) % 2 if i % 3 == 0 else 0],
-                                    stances[(i * j) % 3] if i % 2 else "favor")])
+                submit(
+                    t,
+                    person,
+                    [
+                        (
+                            actors[i % 2],
+                            claims[(i + j) % 2 if i % 3 == 0 else 0],
+                            stances[(i * j) % 3] if i % 2 else "favor",
+                        )
+                    ],
+                )
         task = task if task is not None or i % 2 == 0 else t
     return {"project": project, "manager": manager, "task": task}
 
@@ -37,7 +46,7 @@ def test_agreement_page_shows_headline_charts_and_filters(live_server, page, dis
     agreement_refresh_request(project=project)  # the page answers from the stored report: store it now
     assert agreement_report_refresh(project_id=project.pk) is not None
     log_in(page, live_server, "boss", next_url=f"/exports/projects/{project.pk}/agreement/")
-    assert page.locator(".metric").count() == 5     # four α's and whole statements with partial credit
+    assert page.locator(".metric").count() == 5  # four α's and whole statements with partial credit
     assert page.locator(".chart-grid svg").count() == 3
     coefficients = page.locator("table.chance-corrected tbody th").all_inner_texts()
     assert coefficients[:2] == ["Gwet's AC1", "Brennan–Prediger"] and "Conger's κ" in coefficients
@@ -57,7 +66,7 @@ def test_manager_picks_statements_into_gold_with_a_reason(live_server, page, dis
     assert page.locator(".annotator-col").count() == 3
     page.fill("#reason", "Ana follows guideline 2")
     page.locator("body").click(position={"x": 5, "y": 300})
-    page.keyboard.press("1")    # keyboard: tick the first statement, then g = use selected as gold
+    page.keyboard.press("1")  # keyboard: tick the first statement, then g = use selected as gold
     assert page.locator("input.pick").first.is_checked()
     page.keyboard.press("g")
     page.wait_for_selector("#gold-table tbody tr")

@@ -48,11 +48,20 @@ def main() -> None:
             results[w] = {}
             for m in METHODS:
                 est = getattr(cac, m)()["est"]
-                results[w][m] = {"value": float(est["coefficient_value"]), "se": float(est["se"]),
-                                 "pa": float(est["pa"]), "pe": float(est["pe"])}
-        cases.append({"seed": seed, "categories": cats,
-                      "ratings": [[None if np.isnan(v) else v for v in row] for row in data.tolist()],
-                      "results": results})
+                results[w][m] = {
+                    "value": float(est["coefficient_value"]),
+                    "se": float(est["se"]),
+                    "pa": float(est["pa"]),
+                    "pe": float(est["pe"]),
+                }
+        cases.append(
+            {
+                "seed": seed,
+                "categories": cats,
+                "ratings": [[None if np.isnan(v) else v for v in row] for row in data.tolist()],
+                "results": results,
+            }
+        )
     OUT.write_text(json.dumps({"irrCAC": getattr(irrCAC, "__version__", "0.4.4"), "cases": cases}, indent=1) + "\n")
 
 
