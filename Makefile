@@ -54,7 +54,7 @@ LS_PORT ?= 8089
 label-studio:
 	@bash .ci/label_studio.sh install
 
-test: venv services browser label-studio
+test: venv lint services browser label-studio
 	LS_PORT=$(LS_PORT) bash .ci/label_studio.sh run -- env DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 # The checks with a config in the repo (ruff.toml): ruff's lint rules and its formatter (check only), and a
