@@ -1,0 +1,58 @@
+/* Suggestions (pre-labels): which are open, how they read, and what accepting one fills in. Pure. */
+
+import { sliceCp } from "./offsets.js";
+
+export function hasSpan(p) {
+  return p.start !== null && p.start !== undefined && p.end !== null && p.end !== undefined && p.end > p.start;
+}
+
+/** The stance label value of a prediction's stance (a label id, a value, or nothing). */
+export function stanceValue(stance, labels) {
+  if (stance === null || stance === undefined) return null;
+  if (typeof stance === "number") {
+    const label = labels.find((l) => l.id === stance);
+    return label ? label.value : null;
+  }
+  return stance;
+}
+
+export function labelFor(value, labels) {
+  return labels.find((l) => l.value === value) || { value, name: value, key: "" };
+}
+
+/** Suggestions without a decision of this annotator, in the order given (highest score first). */
+export function pendingSuggestions(predictions, decisions) {
+  return (predictions || []).filter((p) => !decisions[p.id]);
+}
+
+/** Highest score first; ties keep their order. */
+export function byScore(predictions) {
+  return (predictions || []).slice().sort((x, y) => (y.score || 0) - (x.score || 0));
+}
+
+/** One line for people: what the model proposes. */
+export function describePrediction(p, text, labels) {
+  const span = hasSpan(p) ? `“${sliceCp(text, p.start, p.end)}”` : "";
+  const stanceName = () => labelFor(stanceValue(p.stance, labels), labels).name;
+  switch (p.kind) {
+    case "actor": return `Actor ${span} → ${p.actor_name || "#" + p.actor}`;
+    case "actor_candidate": return `New actor? ${span || "“" + p.surface + "”"}`;
+    case "claim": return `Claim: ${p.claim_text || "#" + p.claim}`;
+    case "stance": return `${p.actor_name || "Actor"} is ${stanceName().toLowerCase()} on: ${p.claim_text || "#" + p.claim}`;
+    default: return `${p.actor_name || "Author"} ${span} · ${p.claim_text || "#" + p.claim} · ${stanceName()}`;
+  }
+}
+
+/** Accepting fills the statement being built (the composer `c`) with what the model proposed. */
+export function applyPrediction(c, p, labels) {
+  const span = hasSpan(p);
+  if (["actor", "actor_candidate", "stance", "statement"].includes(p.kind)) {
+    if (span) { c.actor_role = "mention"; c.actor_start = p.start; c.actor_end = p.end; }
+    if (p.actor) { c.actor = p.actor; c.actor_name = p.actor_name || ""; if (!span) c.actor_role = "implied"; }
+    else if (p.kind === "statement" && !span) { c.actor_role = "author"; }
+  }
+  if (p.claim) { c.claim = p.claim; c.claim_text = p.claim_text || ""; }
+  const stance = stanceValue(p.stance, labels);
+  if (stance) c.stance = stance;
+  c.from_prediction = p.id;
+}

@@ -1,0 +1,90 @@
+/* Moving between tasks: load the next one, open it, submit, skip. */
+
+import { api, el, PROJECT, toast } from "./dom.js";
+import { closeCombos } from "./edit.js";
+import { body, scheduleRenew, settleSaves } from "./network.js";
+import { countFinished, renderStatic, setSaveStatus, setState, showEmpty, showError } from "./page.js";
+import { byScore } from "./predictions.js";
+import { render } from "./render.js";
+import { doc, session } from "./session.js";
+import { composerStarted, docFromAnnotation } from "./state.js";
+
+export async function loadNext() {
+  session.busy = true;
+  setState("loading");
+  try {
+    const payload = await api("POST", `/api/projects/${PROJECT}/next-task/`);
+    if (!payload) { showEmpty(); return; }
+    open(payload);
+  } catch (error) {
+    showError(error);
+  } finally {
+    session.busy = false;
+  }
+}
+
+function open(payload) {
+  payload.predictions = byScore(payload.predictions);
+  const annotation = payload.annotation || {};
+  Object.assign(session, {
+    ws: payload, text: payload.paragraph.text, revision: annotation.revision || 0, conflict: false, dirty: false,
+    activeSuggestion: 0, focusedStatement: null, evidenceMode: false,
+    clock: { spent: annotation.time_spent_ms || 0, since: performance.now() },
+  });
+  session.editor.reset(docFromAnnotation(annotation, payload.predictions));
+  el.actorInput.value = "";
+  el.claimInput.value = "";
+  closeCombos();
+  renderStatic();
+  render();
+  setSaveStatus(annotation.status === "submitted" ? "Submitted earlier; edits are recorded in its history." : "");
+  setState("task");
+  scheduleRenew();
+  window.scrollTo({ top: 0 });
+}
+
+export async function submit() {
+  if (!session.ws || session.busy) return;
+  if (session.conflict) { toast("Reload the page first: this annotation changed elsewhere.", "error"); return; }
+  if (composerStarted(doc().composer)) {
+    toast("Finish the statement you started, or press Esc to drop it.", "error");
+    return;
+  }
+  if (!doc().statements.length && !doc().no_statement) {
+    toast("Add a statement, or press n if the paragraph has none.", "error");
+    return;
+  }
+  session.busy = true;
+  try {
+    await settleSaves();
+    setSaveStatus("Submitting…", "pending");
+    await api("POST", `/api/annotations/${session.ws.annotation.id}/submit/`, body());
+    session.dirty = false;
+    countFinished();
+    toast("Submitted.", "ok");
+    session.busy = false;
+    await loadNext();
+  } catch (error) {
+    session.busy = false;
+    if (error.status === 409) session.conflict = true;
+    setSaveStatus(`Not submitted: ${error.message}`, "error");
+    toast(`Not submitted: ${error.message}`, "error");
+  }
+}
+
+export async function skip() {
+  if (!session.ws || session.busy) return;
+  session.busy = true;
+  try {
+    await settleSaves();
+    await api("POST", `/api/annotations/${session.ws.annotation.id}/skip/`, { revision: session.revision });
+    session.dirty = false;
+    countFinished();
+    toast("Skipped.", "info");
+    session.busy = false;
+    await loadNext();
+  } catch (error) {
+    session.busy = false;
+    toast(`Could not skip: ${error.message}`, "error");
+  }
+}
