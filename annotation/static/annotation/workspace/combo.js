@@ -10,7 +10,8 @@ const SEARCH_DELAY_MS = 150;
  * kind: "actors" | "claims"; input, list: the elements; options:
  *   label(entry) -> the entry's name; extra(entry) -> the muted text after it;
  *   exact(entry, query) -> whether the entry is what was typed (no proposal then);
- *   proposal(query) -> the proposal option's text; onChoose(item) with item {entry} or {propose}.
+ *   proposal(query) -> the proposal option's text; onChoose(item) with item {entry} or {propose};
+ *   onEscape() (optional): after Esc has closed the list and left the box.
  */
 export function makeCombo(kind, input, list, options) {
   return { kind, input, list, ...options, items: [], active: 0, timer: null, seq: 0 };
@@ -33,6 +34,7 @@ export async function search(combo) {
     toast(`Search failed: ${error.message}`, "error");
   }
   if (seq !== combo.seq) return; // a newer keystroke already answered
+  if (document.activeElement !== combo.input) return; // chosen or left meanwhile: no list over the page
   combo.items = results.map((r) => ({ entry: r }));
   if (query && !results.some((r) => combo.exact(r, query))) combo.items.push({ propose: query });
   combo.active = 0;
@@ -66,7 +68,10 @@ export function renderCombo(combo) {
 
 function choose(combo, index) {
   const item = combo.items[index];
-  if (item) combo.onChoose(item);
+  if (!item) return;
+  clearTimeout(combo.timer);
+  combo.seq++; // a search still in flight must not reopen the list
+  combo.onChoose(item);
 }
 
 export function bindCombo(combo) {
@@ -75,7 +80,10 @@ export function bindCombo(combo) {
     combo.timer = setTimeout(() => search(combo), SEARCH_DELAY_MS);
   });
   combo.input.addEventListener("focus", () => search(combo));
-  combo.input.addEventListener("blur", () => setTimeout(() => closeList(combo), 100));
+  combo.input.addEventListener("blur", () => {
+    clearTimeout(combo.timer);
+    setTimeout(() => closeList(combo), 100);
+  });
   combo.input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
@@ -90,6 +98,7 @@ export function bindCombo(combo) {
       event.preventDefault();
       closeList(combo);
       combo.input.blur();
+      if (combo.onEscape) combo.onEscape();
     }
   });
 }

@@ -1,6 +1,6 @@
 /* The statement being built: what it has (actor, evidence, claim, stance) and what it still needs. */
 
-import { el } from "./dom.js";
+import { el, LABELS } from "./dom.js";
 import { sliceCp } from "./offsets.js";
 import { doc, session } from "./session.js";
 import { composerStarted } from "./state.js";
@@ -34,10 +34,11 @@ export function renderComposer() {
     button.classList.toggle("selected", button.dataset.stance === c.stance);
     button.setAttribute("aria-pressed", String(button.dataset.stance === c.stance));
   }
+  const keys = LABELS.map((l) => l.key).filter(Boolean);
   const missing = [];
-  if (!(c.actor_role === "author" || c.actor)) missing.push("actor");
-  if (!c.claim) missing.push("claim");
-  if (!c.stance) missing.push("stance");
+  if (!(c.actor_role === "author" || c.actor)) missing.push(c.actor_role === "mention" ? "actor (f to pick it)" : "actor (select words, or a)");
+  if (!c.claim) missing.push("claim (c)");
+  if (!c.stance) missing.push(keys.length ? `stance (${keys[0]}–${keys[keys.length - 1]})` : "stance");
   el.hint.textContent = composerStarted(c)
     ? `Still needed: ${missing.join(", ")}. Esc clears this statement.`
     : "A statement is added as soon as it has an actor, a claim and a stance.";

@@ -17,7 +17,8 @@ export const el = {
   claimInput: $("claim-input"), claimList: $("claim-list"), hint: $("c-hint"),
   statements: $("statements"), stCount: $("st-count"), stEmpty: $("st-empty"),
   noStatement: $("no-statement"), saveStatus: $("save-status"), undo: $("undo"), skip: $("skip"), submit: $("submit"),
-  suggestions: $("suggestions"), sgList: $("suggestion-list"), sgCount: $("sg-count"),
+  suggestions: $("suggestions"), sgList: $("suggestion-list"), sgCount: $("sg-count"), sgRefusal: $("sg-refusal"),
+  helpToggle: $("ws-help-toggle"), side: $("ws-side"), discard: $("ws-discard"), discardWhat: $("ws-discard-what"),
 };
 
 /** document.createElement with properties (className, textContent, type, ...) set on it. */

@@ -46,7 +46,6 @@ export function setAuthor() {
     Object.assign(d.composer, { actor_role: "author", actor_start: null, actor_end: null, actor: null, actor_name: "" });
   });
   el.actorInput.value = "";
-  if (!doc().composer.claim && composerStarted(doc().composer)) el.claimInput.focus();
 }
 
 /* Enter outside a field jumps to what the statement still needs. */
@@ -107,8 +106,7 @@ async function chooseEntry(combo, item) {
       d.composer.actor_name = entry.name;
       if (d.composer.actor_role !== "mention") d.composer.actor_role = "implied";
     });
-    if (composerStarted(doc().composer) && !doc().composer.claim) el.claimInput.focus();
-    else combo.input.blur();
+    combo.input.blur(); // keys are shortcuts again: c (or Enter) for the claim, a digit for the stance
   } else {
     combo.input.value = entry.text;
     change((d) => { d.composer.claim = entry.id; d.composer.claim_text = entry.text; });
@@ -122,6 +120,7 @@ export const actorCombo = makeCombo("actors", el.actorInput, el.actorList, {
   exact: (e, query) => e.name.toLowerCase() === query.toLowerCase(),
   proposal: (query) => `+ Propose new actor “${query}” (${actorTypeName()})`,
   onChoose: (item) => chooseEntry(actorCombo, item),
+  onEscape: () => clearComposer(),
 });
 
 export const claimCombo = makeCombo("claims", el.claimInput, el.claimList, {
@@ -130,6 +129,7 @@ export const claimCombo = makeCombo("claims", el.claimInput, el.claimList, {
   exact: (e, query) => e.text.toLowerCase() === query.toLowerCase(),
   proposal: (query) => `+ Propose new claim “${query}”`,
   onChoose: (item) => chooseEntry(claimCombo, item),
+  onEscape: () => clearComposer(),
 });
 
 export function closeCombos() {
@@ -137,11 +137,17 @@ export function closeCombos() {
   closeList(claimCombo);
 }
 
-/* Look up the canonical actor for words just chosen in the paragraph. */
+/* Look up the canonical actor for words the annotator just selected with the mouse. */
 export function findActorFor(words) {
   el.actorInput.value = words;
   el.actorInput.focus();
   search(actorCombo);
+}
+
+/* Words came from a suggestion (a key press): put them in the actor box, but leave the focus where it
+ * is, so the next key is still a shortcut; f opens the search with them. */
+export function offerActorSearch(words) {
+  el.actorInput.value = words;
 }
 
 export function bindCombos() {

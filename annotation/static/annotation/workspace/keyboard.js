@@ -3,6 +3,7 @@
 
 import { el, LABELS } from "./dom.js";
 import { clearComposer, focusMissing, setAuthor, setStance, toggleEvidenceMode, toggleNoStatement, undo } from "./edit.js";
+import { closeHelp, helpOpen, toggleHelp } from "./help.js";
 import { decideActive, moveSuggestion } from "./suggest.js";
 import { skip, submit } from "./tasks.js";
 
@@ -18,7 +19,8 @@ const COMMANDS = {
   "]": () => moveSuggestion(1),
   s: submit,
   k: skip,
-  Escape: clearComposer,
+  "?": toggleHelp,
+  Escape: () => (helpOpen() ? closeHelp() : clearComposer()),
   Enter: focusMissing,
 };
 

@@ -8,11 +8,12 @@
  *   paragraph.js, composer.js, statements.js, suggestions.js, render.js    drawing from the doc
  *   edit.js        every change, commands, autocomplete (combo.js), selection
  *   suggest.js     accept/reject   network.js  drafts, decisions, lease   tasks.js  next/submit/skip
- *   keyboard.js    the shortcuts
+ *   keyboard.js    the shortcuts   help.js  the guidelines and keyboard panel
  */
 
 import { el, LABELS } from "./dom.js";
 import { bindCombos, bindStatementList, onParagraphMouseUp, setAuthor, setStance, toggleEvidenceMode, toggleNoStatement, undo } from "./edit.js";
+import { bindHelp } from "./help.js";
 import { onKeyDown } from "./keyboard.js";
 import { onVisibilityChange, saveNow } from "./network.js";
 import { toCodePoints, toUnits } from "./offsets.js";
@@ -33,6 +34,7 @@ el.retry.addEventListener("click", loadNext);
 for (const button of document.querySelectorAll(".composer .stance-btn")) {
   button.addEventListener("click", () => setStance(button.dataset.stance));
 }
+bindHelp();
 bindCombos();
 bindStatementList();
 bindSuggestionList();

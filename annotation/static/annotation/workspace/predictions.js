@@ -25,9 +25,19 @@ export function pendingSuggestions(predictions, decisions) {
   return (predictions || []).filter((p) => !decisions[p.id]);
 }
 
-/** Highest score first; ties keep their order. */
+/** The panel's groups, in the order they are shown: whole statements (and stances), actors, claims. */
+export const GROUPS = ["statements", "actors", "claims"];
+
+export function groupOf(p) {
+  if (p.kind === "actor" || p.kind === "actor_candidate") return "actors";
+  if (p.kind === "claim") return "claims";
+  return "statements";
+}
+
+/** As shown: by group, then highest score first; ties keep their order. `[` `]` move in this order. */
 export function byScore(predictions) {
-  return (predictions || []).slice().sort((x, y) => (y.score || 0) - (x.score || 0));
+  const rank = (p) => GROUPS.indexOf(groupOf(p));
+  return (predictions || []).slice().sort((x, y) => rank(x) - rank(y) || (y.score || 0) - (x.score || 0));
 }
 
 /** One line for people: what the model proposes. */

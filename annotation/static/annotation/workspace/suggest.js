@@ -1,7 +1,7 @@
 /* Deciding on suggestions: accept (fills the statement being built) or reject, with one key or a click. */
 
 import { el, LABELS, toast } from "./dom.js";
-import { change, findActorFor } from "./edit.js";
+import { change, offerActorSearch } from "./edit.js";
 import { postDecision } from "./network.js";
 import { sliceCp } from "./offsets.js";
 import { renderParagraph } from "./paragraph.js";
@@ -25,7 +25,7 @@ export async function decide(prediction, decision) {
   }
   const c = doc().composer;
   if (decision === "accepted" && c.actor_role === "mention" && !c.actor) {
-    findActorFor(prediction.surface || sliceCp(session.text, prediction.start, prediction.end));
+    offerActorSearch(prediction.surface || sliceCp(session.text, prediction.start, prediction.end));
   }
 }
 

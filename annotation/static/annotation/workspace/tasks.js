@@ -1,10 +1,11 @@
 /* Moving between tasks: load the next one, open it, submit, skip. */
 
-import { api, el, PROJECT, toast } from "./dom.js";
-import { closeCombos } from "./edit.js";
+import { api, el, LABELS, PROJECT, toast } from "./dom.js";
+import { clearComposer, closeCombos } from "./edit.js";
 import { body, scheduleRenew, settleSaves } from "./network.js";
 import { countFinished, renderStatic, setSaveStatus, setState, showEmpty, showError } from "./page.js";
-import { byScore } from "./predictions.js";
+import { sliceCp } from "./offsets.js";
+import { byScore, labelFor } from "./predictions.js";
 import { render } from "./render.js";
 import { doc, session } from "./session.js";
 import { composerStarted, docFromAnnotation } from "./state.js";
@@ -46,13 +47,15 @@ function open(payload) {
 export async function submit() {
   if (!session.ws || session.busy) return;
   if (session.conflict) { toast("Reload the page first: this annotation changed elsewhere.", "error"); return; }
-  if (composerStarted(doc().composer)) {
-    toast("Finish the statement you started, or press Esc to drop it.", "error");
+  const started = composerStarted(doc().composer);
+  if (!doc().statements.length && !doc().no_statement) {
+    toast(started ? "Finish the statement you started, or press Esc to drop it." : "Add a statement, or press n if the paragraph has none.", "error");
     return;
   }
-  if (!doc().statements.length && !doc().no_statement) {
-    toast("Add a statement, or press n if the paragraph has none.", "error");
-    return;
+  if (started) {
+    const discard = await confirmDiscard();
+    if (!discard) return;
+    clearComposer();
   }
   session.busy = true;
   try {
@@ -70,6 +73,24 @@ export async function submit() {
     setSaveStatus(`Not submitted: ${error.message}`, "error");
     toast(`Not submitted: ${error.message}`, "error");
   }
+}
+
+/* Submitting drops an unfinished statement: ask first (Enter submits without it, Esc keeps editing). */
+function confirmDiscard() {
+  const c = doc().composer;
+  const parts = [describeActor(c), c.claim ? `“${c.claim_text}”` : "no claim", c.stance ? labelFor(c.stance, LABELS).name : "no stance"];
+  el.discardWhat.textContent = parts.join(" · ");
+  el.discard.returnValue = "";
+  el.discard.showModal();
+  return new Promise((resolve) => {
+    el.discard.addEventListener("close", () => resolve(el.discard.returnValue === "submit"), { once: true });
+  });
+}
+
+function describeActor(c) {
+  if (c.actor_role === "author") return "the author";
+  if (c.actor_role === "mention") return c.actor ? c.actor_name : `“${sliceCp(session.text, c.actor_start, c.actor_end)}”, no canonical actor`;
+  return c.actor ? c.actor_name : "no actor";
 }
 
 export async function skip() {
