@@ -35,6 +35,7 @@ from ..shapes import (
 )
 from ..signals import annotation_submitted
 from .exceptions import ConflictError, StatementsInvalid
+from .predictions import decisions_from_statements
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
 from .statement_validation import StatementContext, clean_statements
 
@@ -310,6 +311,9 @@ def annotation_submit(
 
     The returned annotation carries `statement_rows`: the statements as written, in the API's shape.
 
+    Open suggestions that a submitted statement says again are accepted for this annotator
+    (services.predictions.decisions_from_statements), so per-model precision counts hand-made matches.
+
     Raises ConflictError if the task already has k submissions (e.g. this annotator's lease expired
     and others filled the task meanwhile); the draft is kept. Submitting an already submitted
     annotation is an edit (no second count).
@@ -355,6 +359,11 @@ def annotation_submit(
             now=now,
         )
     )
+    accepted = decisions_from_statements(
+        task_id=annotation.task_id, annotator_id=annotation.annotator_id, clean=clean, now=now
+    )
+    if accepted is not None:  # suggestions the statements say again are accepted (not before the statement INSERT)
+        writes.append(accepted)
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
     annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)

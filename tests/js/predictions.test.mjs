@@ -48,3 +48,37 @@ test("a statement suggestion without span or actor is the author's", () => {
   applyPrediction(d, { id: 9, kind: "actor", actor: 3, actor_name: "China" }, LABELS);
   assert.equal(d.actor_role, "implied");
 });
+
+test("accepting fills gaps but never replaces a choice already made", async () => {
+  const { acceptConflicts } = await import("../../annotation/static/annotation/workspace/predictions.js");
+  const beijing = { id: 1, kind: "actor", start: 2, end: 9, actor: 3, actor_name: "China" };
+  const brussels = { id: 2, kind: "actor_candidate", start: 20, end: 28, surface: "Brussels" };
+  const claim = { id: 3, kind: "claim", claim: 9, claim_text: "The deal is good" };
+  const c = emptyComposer();
+  assert.deepEqual(acceptConflicts(c, beijing, LABELS), []);
+  applyPrediction(c, beijing, LABELS);
+  assert.deepEqual(acceptConflicts(c, beijing, LABELS), []); // the same again agrees
+  assert.deepEqual(acceptConflicts(c, brussels, LABELS), ["actor"]); // the second actor would move the span
+  assert.deepEqual(acceptConflicts(c, claim, LABELS), []); // a claim fills a gap
+  applyPrediction(c, claim, LABELS);
+  assert.deepEqual(acceptConflicts(c, { id: 4, kind: "claim", claim: 10 }, LABELS), ["claim"]);
+  c.stance = "favor";
+  const whole = { id: 5, kind: "statement", claim: 10, stance: 12 }; // the author, another claim, against
+  assert.deepEqual(acceptConflicts(c, whole, LABELS), ["actor", "claim", "stance"]);
+});
+
+test("words already selected keep their span when a suggestion names only the actor", () => {
+  const c = Object.assign(emptyComposer(), { actor_role: "mention", actor_start: 2, actor_end: 9 });
+  applyPrediction(c, { id: 6, kind: "actor", actor: 3, actor_name: "China" }, LABELS);
+  assert.deepEqual([c.actor_role, c.actor_start, c.actor_end, c.actor], ["mention", 2, 9, 3]);
+});
+
+test("the open suggestions are shown and moved through by group, then score", () => {
+  const ps = byScore([
+    { id: 1, kind: "claim", score: 0.9 },
+    { id: 2, kind: "actor", score: 0.5 },
+    { id: 3, kind: "statement", score: 0.3 },
+    { id: 4, kind: "actor_candidate", score: 0.6 },
+  ]);
+  assert.deepEqual(ps.map((p) => p.id), [3, 4, 2, 1]);
+});

@@ -10,12 +10,14 @@ import { renderParagraph, selectionSpan } from "./paragraph.js";
 import { render } from "./render.js";
 import { doc, session } from "./session.js";
 import { composerStarted, emptyComposer } from "./state.js";
+import { showRefusal } from "./suggestions.js";
 
 /* Apply `mutator(doc)`: remember the state before, re-render, save the draft if what the server keeps changed. */
 export function change(mutator) {
   const result = session.editor.change(mutator);
   if (!result.changed) return;
   if (result.added) {
+    showRefusal(null);
     el.actorInput.value = "";
     el.claimInput.value = "";
     toast("Statement added.", "ok");
@@ -63,6 +65,7 @@ export function toggleEvidenceMode() {
 
 export function clearComposer() {
   session.evidenceMode = false;
+  showRefusal(null);
   if (!composerStarted(doc().composer) && doc().composer.evidence_start === null) { renderComposer(); return; }
   change((d) => { d.composer = emptyComposer(); });
   el.actorInput.value = "";

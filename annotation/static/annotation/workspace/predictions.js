@@ -53,12 +53,34 @@ export function describePrediction(p, text, labels) {
   }
 }
 
+/**
+ * What accepting `p` would change that the statement being built (the composer `c`) already has:
+ * a list of parts ("actor", "claim", "stance"); empty when the suggestion only fills gaps or agrees.
+ * Accepting never replaces a choice: the page refuses and says which parts differ.
+ */
+export function acceptConflicts(c, p, labels) {
+  const next = JSON.parse(JSON.stringify(c));
+  applyPrediction(next, p, labels);
+  const conflicts = [];
+  const actorSet = c.actor_role !== null;
+  const actorChanged = next.actor_role !== c.actor_role || next.actor_start !== c.actor_start
+    || next.actor_end !== c.actor_end || (c.actor !== null && next.actor !== c.actor);
+  if (actorSet && actorChanged) conflicts.push("actor");
+  if (c.claim !== null && next.claim !== c.claim) conflicts.push("claim");
+  if (c.stance !== null && next.stance !== c.stance) conflicts.push("stance");
+  return conflicts;
+}
+
 /** Accepting fills the statement being built (the composer `c`) with what the model proposed. */
 export function applyPrediction(c, p, labels) {
   const span = hasSpan(p);
   if (["actor", "actor_candidate", "stance", "statement"].includes(p.kind)) {
     if (span) { c.actor_role = "mention"; c.actor_start = p.start; c.actor_end = p.end; }
-    if (p.actor) { c.actor = p.actor; c.actor_name = p.actor_name || ""; if (!span) c.actor_role = "implied"; }
+    if (p.actor) {
+      c.actor = p.actor;
+      c.actor_name = p.actor_name || "";
+      if (!span && c.actor_role !== "mention") c.actor_role = "implied"; // words already chosen keep their span
+    }
     else if (p.kind === "statement" && !span) { c.actor_role = "author"; }
   }
   if (p.claim) { c.claim = p.claim; c.claim_text = p.claim_text || ""; }

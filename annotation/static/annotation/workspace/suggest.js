@@ -5,15 +5,34 @@ import { change, offerActorSearch } from "./edit.js";
 import { postDecision } from "./network.js";
 import { sliceCp } from "./offsets.js";
 import { renderParagraph } from "./paragraph.js";
-import { applyPrediction, pendingSuggestions } from "./predictions.js";
+import { acceptConflicts, applyPrediction, labelFor, pendingSuggestions } from "./predictions.js";
 import { doc, session } from "./session.js";
-import { renderSuggestions } from "./suggestions.js";
+import { renderSuggestions, showRefusal } from "./suggestions.js";
 
 function pending() {
   return pendingSuggestions(session.ws ? session.ws.predictions : [], doc().decisions);
 }
 
+/* The parts of the statement being built an accept would replace, as people read them. */
+function describeConflicts(parts) {
+  const c = doc().composer;
+  const what = {
+    actor: () => (c.actor_role === "author" ? "the author" : c.actor_role === "mention" ? `“${sliceCp(session.text, c.actor_start, c.actor_end)}”` : c.actor_name),
+    claim: () => `“${c.claim_text}”`,
+    stance: () => labelFor(c.stance, LABELS).name.toLowerCase(),
+  };
+  return parts.map((part) => `its ${part} (${what[part]()})`).join(", ");
+}
+
 export async function decide(prediction, decision) {
+  const conflicts = decision === "accepted" ? acceptConflicts(doc().composer, prediction, LABELS) : [];
+  if (conflicts.length) {
+    const message = `Not accepted: the statement you are building already has ${describeConflicts(conflicts)}. `
+      + "Finish it, or press Esc to clear it, then accept.";
+    showRefusal(message);
+    return;
+  }
+  showRefusal(null);
   change((d) => {
     d.decisions[prediction.id] = decision;
     if (decision === "accepted") applyPrediction(d.composer, prediction, LABELS);

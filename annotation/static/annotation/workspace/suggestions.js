@@ -47,4 +47,5 @@ export function renderSuggestions() {
 export function showRefusal(message) {
   el.sgRefusal.textContent = message || "";
   el.sgRefusal.hidden = !message;
+  if (message) el.sgRefusal.scrollIntoView({ block: "nearest" });
 }

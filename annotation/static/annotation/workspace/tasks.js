@@ -8,6 +8,7 @@ import { sliceCp } from "./offsets.js";
 import { byScore, labelFor } from "./predictions.js";
 import { render } from "./render.js";
 import { doc, session } from "./session.js";
+import { showRefusal } from "./suggestions.js";
 import { composerStarted, docFromAnnotation } from "./state.js";
 
 export async function loadNext() {
@@ -36,6 +37,7 @@ function open(payload) {
   el.actorInput.value = "";
   el.claimInput.value = "";
   closeCombos();
+  showRefusal(null);
   renderStatic();
   render();
   setSaveStatus(annotation.status === "submitted" ? "Submitted earlier; edits are recorded in its history." : "");
