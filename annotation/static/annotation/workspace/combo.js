@@ -11,7 +11,8 @@ const SEARCH_DELAY_MS = 150;
  *   label(entry) -> the entry's name; extra(entry) -> the muted text after it;
  *   exact(entry, query) -> whether the entry is what was typed (no proposal then);
  *   proposal(query) -> the proposal option's text; onChoose(item) with item {entry} or {propose};
- *   onEscape() (optional): after Esc has closed the list and left the box.
+ *   onEscape() (optional): after Esc has closed the list and left the box;
+ *   onQuery(query) (optional): each time a search starts.
  */
 export function makeCombo(kind, input, list, options) {
   return { kind, input, list, ...options, items: [], active: 0, timer: null, seq: 0 };
@@ -25,6 +26,7 @@ export function closeList(combo) {
 export async function search(combo) {
   const query = combo.input.value.trim();
   const seq = ++combo.seq;
+  if (combo.onQuery) combo.onQuery(query);
   let results = [];
   try {
     const url = `/api/projects/${PROJECT}/${combo.kind}/?search=${encodeURIComponent(query)}&page_size=8`;

@@ -1,6 +1,7 @@
 /* Editing the doc: every change goes through change() (undoable, re-rendered, saved when the draft
  * changed); the commands the keys and buttons call; choosing actors and claims; the mouse selection. */
 
+import { guessActorType } from "./actor-type.js";
 import { bindCombo, closeList, makeCombo, renderCombo, search } from "./combo.js";
 import { renderComposer } from "./composer.js";
 import { api, el, PROJECT, toast } from "./dom.js";
@@ -18,6 +19,7 @@ export function change(mutator) {
   if (!result.changed) return;
   if (result.added) {
     showRefusal(null);
+    session.actorTypeByHand = false;
     el.actorInput.value = "";
     el.claimInput.value = "";
     toast("Statement added.", "ok");
@@ -65,6 +67,7 @@ export function toggleEvidenceMode() {
 
 export function clearComposer() {
   session.evidenceMode = false;
+  session.actorTypeByHand = false;
   showRefusal(null);
   if (!composerStarted(doc().composer) && doc().composer.evidence_start === null) { renderComposer(); return; }
   change((d) => { d.composer = emptyComposer(); });
@@ -117,10 +120,20 @@ async function chooseEntry(combo, item) {
   }
 }
 
+/* Lower-cased, spaces collapsed: how the registry compares names (services.registry.normalize_text). */
+const normalized = (text) => text.toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+
+/* The type offered for a proposed actor follows the words, until the annotator picks one by hand. */
+function guessTypeFor(words) {
+  if (!session.actorTypeByHand) el.actorType.value = guessActorType(words);
+}
+
 export const actorCombo = makeCombo("actors", el.actorInput, el.actorList, {
   label: (e) => e.name,
   extra: (e) => (e.aliases || []).join(", "),
-  exact: (e, query) => e.name.toLowerCase() === query.toLowerCase(),
+  // An actor that has the typed text as its name or one of its aliases: nothing to propose then.
+  exact: (e, query) => [e.name, ...(e.aliases || [])].some((n) => normalized(n) === normalized(query)),
+  onQuery: guessTypeFor,
   proposal: (query) => `+ Propose new actor “${query}” (${actorTypeName()})`,
   onChoose: (item) => chooseEntry(actorCombo, item),
   onEscape: () => clearComposer(),
@@ -151,10 +164,14 @@ export function findActorFor(words) {
  * is, so the next key is still a shortcut; f opens the search with them. */
 export function offerActorSearch(words) {
   el.actorInput.value = words;
+  guessTypeFor(words);
 }
 
 export function bindCombos() {
-  el.actorType.addEventListener("change", () => { if (!actorCombo.list.hidden) renderCombo(actorCombo); });
+  el.actorType.addEventListener("change", () => {
+    session.actorTypeByHand = true;
+    if (!actorCombo.list.hidden) renderCombo(actorCombo);
+  });
   bindCombo(actorCombo);
   bindCombo(claimCombo);
 }

@@ -3,6 +3,7 @@
  * always rendered through textContent, never HTML. Modules, loaded without a build step:
  *
  *   offsets.js     UTF-16 <-> code points (pure)        state.js     the doc and its undo history (pure)
+ *   actor-type.js  the guessed type of a proposed actor (pure)
  *   predictions.js suggestion logic (pure)              session.js   the page's state, one object
  *   dom.js         elements, config, the API client     page.js      title, progress, empty/error states
  *   paragraph.js, composer.js, statements.js, suggestions.js, render.js    drawing from the doc

@@ -17,6 +17,7 @@ export const session = {
   activeSuggestion: 0, // index into the open suggestions
   focusedStatement: null, // the statement under the mouse (its evidence is shown)
   evidenceMode: false, // the next selection marks the evidence instead of the actor
+  actorTypeByHand: false, // the annotator chose the proposed actor's type: stop guessing it
   clock: { spent: 0, since: 0 }, // time spent on this task, paused while the tab is hidden
 };
 

@@ -30,7 +30,7 @@ function open(payload) {
   const annotation = payload.annotation || {};
   Object.assign(session, {
     ws: payload, text: payload.paragraph.text, revision: annotation.revision || 0, conflict: false, dirty: false,
-    activeSuggestion: 0, focusedStatement: null, evidenceMode: false,
+    activeSuggestion: 0, focusedStatement: null, evidenceMode: false, actorTypeByHand: false,
     clock: { spent: annotation.time_spent_ms || 0, since: performance.now() },
   });
   session.editor.reset(docFromAnnotation(annotation, payload.predictions));
