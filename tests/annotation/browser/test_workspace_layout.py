@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from annotation.models import Prediction, PredictionSet, StanceLabel
 
 from .builders import build_scene
-from .conftest import log_in
+from .conftest import TABLET, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,6 +38,15 @@ VISIBLE = """(selectors) => selectors.flatMap((selector) => {
         const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
         return node.contains(hit) ? [] : [`${name}: covered by ${hit ? hit.outerHTML.slice(0, 80) : "nothing"}`];
     });
+})"""
+# Every label of the statement being built ends before the first thing in its row begins.
+LABELS_CLEAR = """() => [...document.querySelectorAll('#composer .field-label')].flatMap((label) => {
+    const row = label.nextElementSibling, a = label.getBoundingClientRect();
+    if (!label.textContent.trim() || !row) return [];
+    const first = row.firstElementChild.getBoundingClientRect();
+    const range = document.createRange(); range.selectNodeContents(label);
+    const text = range.getBoundingClientRect();
+    return text.right <= first.left - 2 && a.right <= first.left ? [] : [`${label.textContent} runs into its row`];
 })"""
 ALWAYS = [
     "#paragraph",
@@ -80,6 +89,23 @@ def _suggest(scene, task):
     )
 
 
+def test_at_768_px_the_submit_button_reads_submit_and_next_on_one_line(
+    transactional_db, live_server, new_page, artifacts_dir
+):
+    scene = build_scene(paragraphs=[TEXT])
+    page = new_page(TABLET)
+    log_in(page, live_server, "ann", next_url=f"/projects/{scene.project.pk}/annotate/")
+    expect(page.locator("#paragraph")).to_have_text(TEXT)
+    submit = page.locator("#submit")
+    assert submit.inner_text().strip() == "Submit & next"  # the shortcut's "Ctrl + Enter" goes as a whole
+    height = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#submit')).lineHeight)")
+    box = submit.bounding_box()
+    assert box["height"] < 2 * height, box  # one line
+    assert page.evaluate(LABELS_CLEAR) == []
+    page.screenshot(path=str(artifacts_dir / "workspace-768.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_everything_needed_to_label_is_in_view_without_scrolling(
     transactional_db, live_server, new_page, artifacts_dir, screen
@@ -102,6 +128,10 @@ def test_everything_needed_to_label_is_in_view_without_scrolling(
     page.screenshot(path=str(artifacts_dir / f"workspace-layout-{screen}.png"))
     assert page.evaluate("() => [scrollX, scrollY]") == [0, 0]
     assert page.evaluate(VISIBLE, ALWAYS) == []
+    # Annotators see words, never offsets; each field's label keeps clear of what follows it.
+    expect(page.locator("#statements li").first).to_contain_text("China “Beijing”")
+    assert not page.locator("#statements").inner_text().count("[")
+    assert page.evaluate(LABELS_CLEAR) == []
 
     # The claim box open: its box and every option of its dropdown are in view and on top.
     page.keyboard.press("c")

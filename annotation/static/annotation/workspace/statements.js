@@ -10,7 +10,7 @@ function actorPart(s) {
   who.append(make("strong", { textContent: s.actor_role === "author" ? "Author" : s.actor_name || `actor #${s.actor}` }));
   if (s.actor_role === "mention") {
     const words = sliceCp(session.text, s.actor_start, s.actor_end);
-    who.append(make("span", { className: "muted small", textContent: ` “${words}” [${s.actor_start}–${s.actor_end}]` }));
+    who.append(make("span", { className: "muted small", textContent: ` “${words}”` }));
   } else if (s.actor_role === "implied") {
     who.append(make("span", { className: "muted small", textContent: " (implied)" }));
   }
