@@ -19,6 +19,7 @@ export const el = {
   noStatement: $("no-statement"), saveStatus: $("save-status"), undo: $("undo"), skip: $("skip"), submit: $("submit"),
   suggestions: $("suggestions"), sgList: $("suggestion-list"), sgCount: $("sg-count"), sgRefusal: $("sg-refusal"),
   helpToggle: $("ws-help-toggle"), side: $("ws-side"), discard: $("ws-discard"), discardWhat: $("ws-discard-what"),
+  skipped: $("ws-skipped"), skippedText: $("ws-skipped-text"), undoSkip: $("ws-undo-skip"),
 };
 
 /** document.createElement with properties (className, textContent, type, ...) set on it. */

@@ -5,7 +5,8 @@ import { el, LABELS } from "./dom.js";
 import { clearComposer, focusMissing, setAuthor, setStance, toggleEvidenceMode, toggleNoStatement, undo } from "./edit.js";
 import { closeHelp, helpOpen, toggleHelp } from "./help.js";
 import { decideActive, moveSuggestion } from "./suggest.js";
-import { skip, submit } from "./tasks.js";
+import { session } from "./session.js";
+import { canUndoSkip, skip, submit, undoSkip } from "./tasks.js";
 
 const COMMANDS = {
   a: setAuthor,
@@ -37,7 +38,12 @@ export function onKeyDown(event) {
   if (mod && key === "Enter") { event.preventDefault(); submit(); return; }
   if (isTyping(event.target)) return;
   if (key === "Enter" && event.target.closest("button, a, summary")) return; // let Enter press buttons
-  if (mod && (key === "z" || key === "Z") && !event.shiftKey) { event.preventDefault(); undo(); return; }
+  if (mod && (key === "z" || key === "Z") && !event.shiftKey) {
+    event.preventDefault();
+    if (!session.editor.canUndo && canUndoSkip()) undoSkip(); // nothing done here yet: take the skip back
+    else undo();
+    return;
+  }
   if (mod) return;
   const label = LABELS.find((l) => l.key === key);
   if (label) { event.preventDefault(); setStance(label.value); return; }

@@ -18,6 +18,7 @@ export const session = {
   focusedStatement: null, // the statement under the mouse (its evidence is shown)
   evidenceMode: false, // the next selection marks the evidence instead of the actor
   actorTypeByHand: false, // the annotator chose the proposed actor's type: stop guessing it
+  lastSkip: null, // {annotationId, until}: the skip that can still be taken back (CONTRACT.md undo-skip)
   clock: { spent: 0, since: 0 }, // time spent on this task, paused while the tab is hidden
 };
 

@@ -66,6 +66,7 @@ export async function submit() {
     await api("POST", `/api/annotations/${session.ws.annotation.id}/submit/`, body());
     session.dirty = false;
     countFinished();
+    dropUndoSkip();
     toast("Submitted.", "ok");
     session.busy = false;
     await loadNext();
@@ -95,19 +96,60 @@ function describeActor(c) {
   return c.actor ? c.actor_name : "no actor";
 }
 
+const UNDO_SKIP_MS = 30000; // the server takes a skip back for 30 s (CONTRACT.md, undo-skip)
+
 export async function skip() {
   if (!session.ws || session.busy) return;
   session.busy = true;
   try {
     await settleSaves();
-    await api("POST", `/api/annotations/${session.ws.annotation.id}/skip/`, { revision: session.revision });
+    const annotationId = session.ws.annotation.id;
+    await api("POST", `/api/annotations/${annotationId}/skip/`, { revision: session.revision });
     session.dirty = false;
-    countFinished();
-    toast("Skipped.", "info");
+    offerUndoSkip(annotationId);
     session.busy = false;
     await loadNext();
   } catch (error) {
     session.busy = false;
     toast(`Could not skip: ${error.message}`, "error");
+  }
+}
+
+/* "Skipped. Undo" for as long as the server will take the skip back (a little less, for the round trip). */
+function offerUndoSkip(annotationId) {
+  const until = Date.now() + UNDO_SKIP_MS - 2000;
+  session.lastSkip = { annotationId, until };
+  el.skippedText.textContent = "Skipped.";
+  el.skipped.hidden = false;
+  clearTimeout(offerUndoSkip.timer);
+  offerUndoSkip.timer = setTimeout(dropUndoSkip, until - Date.now());
+}
+
+function dropUndoSkip() {
+  session.lastSkip = null;
+  el.skipped.hidden = true;
+}
+
+export function canUndoSkip() {
+  return Boolean(session.lastSkip && Date.now() < session.lastSkip.until);
+}
+
+/* Take the last skip back: the skipped paragraph opens again, as a draft with its statements. */
+export async function undoSkip() {
+  if (session.busy) return;
+  if (!canUndoSkip()) { dropUndoSkip(); toast("Too late to undo the skip: open it from My annotations.", "info"); return; }
+  const { annotationId } = session.lastSkip;
+  session.busy = true;
+  try {
+    await settleSaves();
+    const payload = await api("POST", `/api/annotations/${annotationId}/undo-skip/`);
+    dropUndoSkip();
+    open(payload);
+    toast("Skip undone: the paragraph is yours again.", "ok");
+  } catch (error) {
+    dropUndoSkip();
+    toast(`The skip could not be undone: ${error.message}`, "error");
+  } finally {
+    session.busy = false;
   }
 }
