@@ -12,6 +12,52 @@ def _key(role, actor, claim, stance):
     return (role if actor is None else "", actor, claim, stance)
 
 
+def statement_group_key(s: Statement) -> tuple:
+    """Two statements are identical when actor (or role), claim, stance and both spans are equal: the
+    adjudication page groups them and a pick merges them into one gold statement."""
+    return (
+        s.actor_role,
+        s.actor_id,
+        s.claim_id,
+        s.stance.value,
+        s.actor_start,
+        s.actor_end,
+        s.evidence_start,
+        s.evidence_end,
+    )
+
+
+def is_agreed(count: int, submissions: int) -> bool:
+    """The majority rule of "accept all agreed": more than half of the task's submitted annotations, and
+    at least two of them (one annotator alone never makes an agreement)."""
+    return count >= 2 and count * 2 > submissions
+
+
+AGREEMENT_RULE = "more than half of the task's submitted annotations, and at least two"
+
+
+def statement_groups(annotations: list[dict]) -> list[dict]:
+    """Identical statements of the task's submitted annotations, one group each, most-shared first (then
+    in the order the annotators are listed):
+    {statement (the first one, to show), statement_ids, annotators, count, agreed}."""
+    submissions = len(annotations)
+    groups: dict[tuple, dict] = {}
+    for column in annotations:
+        name = column["annotation"].annotator.username
+        for s in column["statements"]:
+            group = groups.setdefault(
+                statement_group_key(s), {"statement": s, "statement_ids": [], "annotators": [], "count": 0}
+            )
+            group["statement_ids"].append(s.pk)
+            if name not in group["annotators"]:
+                group["annotators"].append(name)
+                group["count"] += 1
+    out = sorted(groups.values(), key=lambda g: -g["count"])  # stable: then in the annotators' order
+    for g in out:
+        g["agreed"] = is_agreed(g["count"], submissions)
+    return out
+
+
 def disagreement_list(*, project: Project, only_open: bool = False, min_annotators: int = 2) -> list[dict]:
     """Tasks with two or more submitted annotations (one, if sent to adjudication), worst disagreement first.
 
@@ -94,17 +140,40 @@ def adjudication_view(*, task: Task) -> dict:
         if adjudication or Adjudication.history.filter(task_id=task.pk).exists()
         else []
     )
+    predictions = list(
+        Prediction.objects.filter(task=task).select_related("actor", "claim", "stance").order_by("kind", "-score", "id")
+    )
+    columns = [{"annotation": a, "statements": statements.get(a.pk, [])} for a in annotations]
+    empty = sum(1 for c in columns if not c["statements"])
     return {
         "task": task,
         "paragraph": task.paragraph,
         "article": task.paragraph.article,
-        "annotations": [{"annotation": a, "statements": statements.get(a.pk, [])} for a in annotations],
-        "predictions": list(
-            Prediction.objects.filter(task=task)
-            .select_related("actor", "claim", "stance")
-            .order_by("kind", "-score", "id")
-        ),
+        "annotations": columns,
+        "groups": statement_groups(columns),
+        # A majority that marked "no stance-bearing statement" is an agreement too.
+        "agreed_no_statement": len(columns) > 0 and is_agreed(empty, len(columns)),
+        "predictions": predictions,
+        "prediction_lines": prediction_lines(predictions),
         "adjudication": adjudication,
         "gold": gold,
         "history": history,
     }
+
+
+def prediction_lines(predictions: list[Prediction]) -> dict:
+    """Pre-labels as the page lists them: the actor mentions, then one line per claim (its text once)
+    with the claim's score and every stance suggested for it."""
+    actors = [p for p in predictions if p.kind in (Prediction.Kind.ACTOR, Prediction.Kind.ACTOR_CANDIDATE)]
+    claims: dict[int, dict] = {}
+    for p in sorted((p for p in predictions if p.claim_id), key=lambda p: (p.kind != Prediction.Kind.CLAIM, -p.score)):
+        line = claims.setdefault(p.claim_id, {"claim": p.claim, "score": None, "model": "", "stances": []})
+        if p.kind == Prediction.Kind.CLAIM:
+            if line["score"] is None:
+                line["score"], line["model"] = p.score, p.model_name
+        elif p.stance_id:
+            holder = p.actor.name if p.actor else (p.surface or "author")
+            line["stances"].append(
+                {"holder": holder, "stance": p.stance.value, "score": p.score, "model": p.model_name}
+            )
+    return {"actors": actors, "claims": list(claims.values())}
