@@ -12,6 +12,31 @@ def _key(role, actor, claim, stance):
     return (role if actor is None else "", actor, claim, stance)
 
 
+def disagreement_of(sets: list[set]) -> float | None:
+    """A task's disagreement: 1 - the mean pairwise Jaccard similarity of its submitted annotations'
+    (actor or role, claim, stance) sets; two empty sets agree. None below two annotations."""
+    if len(sets) < 2:
+        return None
+    scores = [1.0 if not (a | b) else len(a & b) / len(a | b) for a, b in combinations(sets, 2)]
+    return round(1 - sum(scores) / len(scores), 4)
+
+
+def task_statement_sets(task_ids: list[int]) -> dict[int, list[set]]:
+    """Each task's submitted annotations as statement sets (one set per annotator), for disagreement_of."""
+    sets: dict[int, dict[int, set]] = defaultdict(dict)
+    for task, annotator in Annotation.objects.filter(
+        task_id__in=task_ids, status=Annotation.Status.SUBMITTED
+    ).values_list("task_id", "annotator_id"):
+        sets[task][annotator] = set()
+    for task, annotator, role, actor, claim, stance in Statement.objects.filter(
+        annotation__task_id__in=task_ids, annotation__status=Annotation.Status.SUBMITTED
+    ).values_list(
+        "annotation__task_id", "annotation__annotator_id", "actor_role", "actor_id", "claim_id", "stance__value"
+    ):
+        sets[task][annotator].add(_key(role, actor, claim, stance))
+    return {task: list(by.values()) for task, by in sets.items()}
+
+
 def statement_group_key(s: Statement) -> tuple:
     """Two statements are identical when actor (or role), claim, stance and both spans are equal: the
     adjudication page groups them and a pick merges them into one gold statement."""
@@ -61,8 +86,8 @@ def statement_groups(annotations: list[dict]) -> list[dict]:
 def disagreement_list(*, project: Project, only_open: bool = False, min_annotators: int = 2) -> list[dict]:
     """Tasks with two or more submitted annotations (one, if sent to adjudication), worst disagreement first.
 
-    Disagreement = 1 - mean pairwise Jaccard similarity of the annotators' (actor, claim, stance)
-    sets (two empty sets agree). Streamed; one pass over the project's submitted statements.
+    Disagreement: disagreement_of (stored per task as Task.disagreement for the task browser).
+    Streamed; one pass over the project's submitted statements.
     """
     annotators: dict[int, set] = defaultdict(set)
     for task, annotator in (
@@ -89,15 +114,13 @@ def disagreement_list(*, project: Project, only_open: bool = False, min_annotato
     for task, who in annotators.items():
         if (len(who) < min_annotators and task not in requested) or (only_open and task in adjudicated):
             continue
-        scores = [1.0] if len(who) < 2 else []  # one annotation: nothing to disagree with
-        for a, b in combinations(sorted(who), 2):
-            A, B = sets.get((task, a), set()), sets.get((task, b), set())
-            scores.append(1.0 if not (A | B) else len(A & B) / len(A | B))
+        # one annotation (sent to adjudication): nothing to disagree with
+        score = disagreement_of([sets.get((task, a), set()) for a in sorted(who)]) or 0.0
         rows.append(
             {
                 "task": task,
                 "annotators": len(who),
-                "disagreement": round(1 - sum(scores) / len(scores), 4),
+                "disagreement": score,
                 "statements": sum(len(sets.get((task, a), ())) for a in who),
                 "adjudicated": task in adjudicated,
                 "requested": task in requested,

@@ -2,7 +2,8 @@
 querysets only ever hold their own annotations, statements and decisions."""
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from ..access import projects_for
 from ..models import (
@@ -106,8 +107,11 @@ def progress_for_annotator(*, user, project: Project | None = None, project_id: 
 
 
 def project_progress(*, project: Project, user, role: str | None) -> dict:
+    k = project.annotators_per_task
     totals = Task.objects.filter(project=project).aggregate(
-        total=Count("pk"), complete=Count("pk", filter=Q(is_complete=True))
+        total=Count("pk"),
+        complete=Count("pk", filter=Q(is_complete=True)),
+        wanted=Sum(Coalesce("target_annotators", Value(k))),  # each task's k (the bulk action may set it)
     )
     submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).count()
     rows = (
@@ -132,12 +136,12 @@ def project_progress(*, project: Project, user, role: str | None) -> dict:
         }
         for r in rows
     ]
-    k = project.annotators_per_task
     return {
         "total": totals["total"],
         "complete": totals["complete"],
         "submitted_annotations": submitted,
-        "needed_annotations": max(totals["total"] * k - submitted, 0),
+        "needed_annotations": max((totals["wanted"] or 0) - submitted, 0),
+        "wanted_annotations": totals["wanted"] or 0,
         "annotators_per_task": k,
         "per_annotator": per,
     }

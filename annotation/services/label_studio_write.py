@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..signals import annotation_submitted
 from .annotations import annotation_submit
+from .disagreement import project_disagreement_refresh
 from .exceptions import ConflictError, StatementsInvalid
 from .label_studio_report import Refused
 from .snapshots import statements_snapshot
@@ -479,4 +480,5 @@ def delete_unlinked(*, project, ls_project_id: int, keep: set[int]) -> int:
 
 def announce(project) -> None:
     """Tell higher apps (agreement reports) that submitted annotations changed, once per import."""
+    project_disagreement_refresh(project_id=project.pk)
     annotation_submitted.send(sender=Annotation, project_id=project.pk, task_id=None)

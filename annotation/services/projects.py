@@ -91,7 +91,8 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     old_k = project.annotators_per_task
     new_k = data.get("annotators_per_task", old_k)
     if new_k != old_k:
-        most = project.tasks.aggregate(m=Max("submitted_count"))["m"] or 0
+        # tasks with their own k (the task browser's bulk action) keep it
+        most = project.tasks.filter(target_annotators__isnull=True).aggregate(m=Max("submitted_count"))["m"] or 0
         if new_k < most:
             raise ValidationError(
                 {
@@ -110,8 +111,9 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     if "corpora" in data:
         project.corpora.set(data["corpora"])
     if new_k != old_k:
-        Task.objects.filter(project=project, submitted_count__gte=new_k).update(is_complete=True)
-        Task.objects.filter(project=project, submitted_count__lt=new_k).update(is_complete=False)
+        following = Task.objects.filter(project=project, target_annotators__isnull=True)
+        following.filter(submitted_count__gte=new_k).update(is_complete=True)
+        following.filter(submitted_count__lt=new_k).update(is_complete=False)
     return project
 
 
