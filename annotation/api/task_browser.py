@@ -31,7 +31,8 @@ class TaskQueryIn(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=STATUSES,
         required=False,
-        help_text="open: not complete and no live lease; in_progress: a live lease; complete: k submissions.",
+        help_text="open: not complete, not closed and no live lease; in_progress: a live lease; complete: k "
+        "submissions; closed: kept for its work after its paragraph stopped matching the project (offered to nobody).",
     )
     annotator = serializers.IntegerField(
         required=False,
@@ -79,6 +80,7 @@ ROW_FIELDS = {
     "is_complete": serializers.BooleanField(),
     "adjudication_requested_at": serializers.DateTimeField(allow_null=True),
     "disagreement": serializers.FloatField(allow_null=True),
+    "closed_at": serializers.DateTimeField(allow_null=True),
     "paragraph_id": serializers.IntegerField(),
     "paragraph__position": serializers.IntegerField(),
     "paragraph__kind": serializers.CharField(),

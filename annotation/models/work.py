@@ -23,6 +23,12 @@ class Task(models.Model):
     target_annotators = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="This task's k (submitted annotations wanted); empty: the project's k."
     )
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Its paragraph no longer matches the project (a kind correction): kept for its work, offered to "
+        "nobody; a sync reopens it when the paragraph matches again.",
+    )
     disagreement = models.FloatField(
         null=True,
         blank=True,

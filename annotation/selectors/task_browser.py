@@ -26,7 +26,7 @@ from ..models import Adjudication, Annotation, Assignment, PredictionSet, Projec
 # public sort name -> Task column
 SORTS = {"order": "order", "submitted": "submitted_count", "id": "id"}
 SORT_CHOICES = [*SORTS, *(f"-{s}" for s in SORTS)]
-STATUSES = ("open", "in_progress", "complete")
+STATUSES = ("open", "in_progress", "complete", "closed")
 EXCERPT_CHARS = 160
 
 
@@ -96,7 +96,8 @@ def task_filtered(*, project: Project, query: TaskQuery) -> QuerySet[Task]:
         qs = {
             "complete": qs.filter(is_complete=True),
             "in_progress": qs.filter(live, is_complete=False),
-            "open": qs.filter(~live, is_complete=False),
+            "open": qs.filter(~live, is_complete=False, closed_at__isnull=True),
+            "closed": qs.filter(closed_at__isnull=False),
         }[query.status]
     if query.annotator is not None:
         qs = qs.filter(_exists(Annotation, annotator_id=query.annotator))
@@ -150,6 +151,7 @@ def task_page(*, project: Project, query: TaskQuery) -> TaskPage:
             "is_complete",
             "adjudication_requested_at",
             "target_annotators",
+            "closed_at",
             "disagreement",
             "paragraph_id",
             "paragraph__position",

@@ -82,7 +82,7 @@ def assignment_active_for(*, user, project: Project, now=None) -> Assignment | N
 
 
 def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
-    base = Task.objects.filter(project=project, is_complete=False)
+    base = Task.objects.filter(project=project, is_complete=False, closed_at__isnull=True)
     if exclude:
         base = base.exclude(pk__in=exclude)
     base = (

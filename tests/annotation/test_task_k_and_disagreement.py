@@ -176,3 +176,39 @@ def test_api_filters_by_disagreement_and_refuses_values_outside_0_1(one_task, ma
     assert client.get(url, {"disagreement_min": "0.8"}).json()["results"] == []
     bad = client.get(url, {"disagreement_max": "2"})
     assert bad.status_code == 400 and "disagreement_max" in bad.json()
+
+
+def test_a_paragraph_re_marked_with_work_on_it_closes_its_task_at_sync_and_reopens_it(claim_path, manager):
+    """What the article page says happens to a task with work when its paragraph changes kind."""
+    from corpora.services import paragraph_kind_set
+
+    project = ProjectFactory(annotators_per_task=3)
+    build_corpus(project=project, articles=1, per_article=2)
+    tasks_sync(project=project)
+    worked, untouched = project.tasks.order_by("order")
+    a, b, c = _people(project, 3)
+    _submit(a, project, expect_task=worked.pk)
+    paragraph_kind_set(paragraph=worked.paragraph, kind="comment", user=manager)
+    paragraph_kind_set(paragraph=untouched.paragraph, kind="comment", user=manager)
+
+    result = tasks_sync(project=project)
+    assert (result.removed, result.closed, result.reopened) == (1, 1, 0)  # the task without work is gone
+    worked.refresh_from_db()
+    assert worked.closed_at is not None and worked.annotations.filter(status="submitted").count() == 1
+    assert assignment_claim_next(user=b, project=project) is None  # closed: offered to nobody
+    assert [r["id"] for r in task_page(project=project, query=TaskQuery(status="closed")).rows] == [worked.pk]
+    assert task_page(project=project, query=TaskQuery(status="open")).rows == []
+
+    paragraph_kind_set(paragraph=worked.paragraph, kind="body", user=manager)
+    again = tasks_sync(project=project)
+    assert (again.reopened, again.closed) == (1, 0)
+    worked.refresh_from_db()
+    assert worked.closed_at is None
+    _submit(c, project, expect_task=worked.pk)
+
+
+def test_the_sync_api_reports_closed_and_reopened(project, manager):
+    build_corpus(project=project, articles=1, per_article=1)
+    client = client_for(manager)
+    first = client.post(f"/api/projects/{project.pk}/tasks/sync/").json()
+    assert first == {"created": 1, "removed": 0, "total": 1, "closed": 0, "reopened": 0}
