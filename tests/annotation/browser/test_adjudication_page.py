@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from annotation.models import Adjudication, Annotation, StanceLabel, Statement
+from annotation.models import Adjudication, Annotation, Prediction, PredictionSet, StanceLabel, Statement
 from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
 
 from .builders import build_scene
@@ -50,6 +50,18 @@ def test_manager_sees_spans_accepts_the_majority_and_confirms_a_replacement(
     annotate(task, users[1], [agreed, (None, claim, "neutral", None, (13, 38))])  # overlapping evidence
     annotate(task, users[2], [(china, claim, "against", (0, 7), (8, 38))])
 
+    pset = PredictionSet.objects.create(task=task, model_name="sim", model_version="1")
+    common = {"prediction_set": pset, "task": task, "model_name": "sim", "model_version": "1"}
+    Prediction.objects.create(**common, kind="claim", claim=claim, score=0.81)
+    for stance, score in (("favor", 0.7), ("against", 0.2)):
+        Prediction.objects.create(
+            **common,
+            kind="stance",
+            claim=claim,
+            actor=china,
+            stance=StanceLabel.objects.get(project=task.project, value=stance),
+            score=score,
+        )
     log_in(page, live_server, "boss", next_url=f"/tasks/{task.pk}/adjudicate/")
     # The legend names every annotator; each one's spans are highlighted in their colour, overlaps nested.
     expect(page.locator("#legend li")).to_have_count(3)
@@ -65,6 +77,11 @@ def test_manager_sees_spans_accepts_the_majority_and_confirms_a_replacement(
     expect(groups.first.locator(".ann-chip")).to_have_text(["ann", "bea"])
     expect(page.locator("#groups .group.agreed")).to_have_count(1)
     expect(page.locator("#keys")).to_contain_text("accept all agreed")
+    # Pre-labels: one line per claim, its text once, with each suggested stance under it.
+    prelabels = page.locator(".adj-prelabels")
+    expect(prelabels.locator(".prelabel-claim")).to_have_count(1)
+    assert prelabels.inner_text().count(claim.text) == 1
+    expect(prelabels).to_contain_text("China: favor 0.70")
     page.screenshot(path=str(artifacts_dir / "adjudication_1280.png"), full_page=True)
 
     page.locator("h1").click()
