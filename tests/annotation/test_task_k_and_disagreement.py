@@ -212,3 +212,14 @@ def test_the_sync_api_reports_closed_and_reopened(project, manager):
     client = client_for(manager)
     first = client.post(f"/api/projects/{project.pk}/tasks/sync/").json()
     assert first == {"created": 1, "removed": 0, "total": 1, "closed": 0, "reopened": 0}
+
+
+def test_the_task_page_shows_its_own_k_closed_state_and_disagreement(client, one_task, manager):
+    from django.utils import timezone
+
+    project, task = one_task
+    Task.objects.filter(pk=task.pk).update(target_annotators=5, disagreement=0.25, closed_at=timezone.now())
+    client.force_login(manager)
+    body = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "0/5 submitted" in body and "the project's is 2" in body
+    assert "<b>closed</b>" in body and "disagreement 0.25" in body
