@@ -97,7 +97,7 @@ def progress_for_annotator(*, user, project: Project | None = None, project_id: 
     project_id = project.pk if project is not None else project_id
     with connection.cursor() as cur:
         cur.execute(
-            f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete)
+            f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete AND t.closed_at IS NULL)
                         FROM {Assignment._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id
                         WHERE a.annotator_id = %s AND a.status IN ('submitted', 'skipped') AND t.project_id = %s""",
             [user.pk, project_id],

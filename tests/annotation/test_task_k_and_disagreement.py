@@ -196,6 +196,12 @@ def test_a_paragraph_re_marked_with_work_on_it_closes_its_task_at_sync_and_reope
     worked.refresh_from_db()
     assert worked.closed_at is not None and worked.annotations.filter(status="submitted").count() == 1
     assert assignment_claim_next(user=b, project=project) is None  # closed: offered to nobody
+    from django.core.cache import cache
+
+    from annotation.selectors.annotations import progress_for_annotator
+
+    cache.clear()  # the open-task count is cached for 30 s
+    assert progress_for_annotator(user=b, project=project)["remaining"] == 0  # a closed task is not left to do
     assert [r["id"] for r in task_page(project=project, query=TaskQuery(status="closed")).rows] == [worked.pk]
     assert task_page(project=project, query=TaskQuery(status="open")).rows == []
 
