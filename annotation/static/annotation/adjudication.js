@@ -223,7 +223,10 @@
   });
 
   picks.forEach((c, i) => { if (i < 9) { c.parentElement.querySelector(".pick-key").textContent = String(i + 1); } });
-  const click = (id) => { const b = document.getElementById(id); if (!b.disabled) b.click(); };
+  const click = (id) => {
+    const b = document.getElementById(id);
+    if (b.disabled) { status.textContent = b.title || "Not available on this task."; } else { b.click(); }
+  };
   document.addEventListener("keydown", (e) => {
     if (dialog.open || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target.matches("input[type=text], input:not([type]), select, textarea")) return;

@@ -124,3 +124,20 @@ def test_manager_sees_spans_accepts_the_majority_and_confirms_a_replacement(
     assert not Adjudication.objects.filter(task=task).exists()
     page.screenshot(path=str(artifacts_dir / "adjudication_after_1280.png"), full_page=True)
     assert not page.errors, page.errors
+
+
+def test_accept_agreed_says_why_when_nothing_is_agreed(transactional_db, live_server, page, artifacts_dir):
+    scene = build_scene(paragraphs=[TEXT])
+    task, china, claim = scene.tasks[0], scene.china, scene.claim
+    bea = MembershipFactory(project=scene.project, user=UserFactory(username="bea"), role="annotator").user
+    annotate(task, scene.annotator, [(china, claim, "favor", (0, 7), None)])
+    annotate(task, bea, [(china, claim, "against", (0, 7), None)])
+    log_in(page, live_server, "boss", next_url=f"/tasks/{task.pk}/adjudicate/")
+    expect(page.locator("#accept-agreed")).to_be_disabled()
+    expect(page.locator("#groups .group.agreed")).to_have_count(0)
+    page.locator("h1").click()
+    page.keyboard.press("a")
+    expect(page.locator("#status")).to_have_text("No statement is shared by a majority of this task's annotators.")
+    page.screenshot(path=str(artifacts_dir / "adjudication_nothing_agreed_1280.png"))
+    assert not Adjudication.objects.filter(task=task).exists()
+    assert not page.errors, page.errors
