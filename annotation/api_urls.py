@@ -73,6 +73,11 @@ urlpatterns: list = [
     ),
     path("tasks/<int:task_id>/adjudication/", adjudication_api.AdjudicationApi.as_view(), name="adjudication"),
     path(
+        "tasks/<int:task_id>/adjudication/accept-agreed/",
+        adjudication_api.AdjudicationAcceptAgreedApi.as_view(),
+        name="adjudication-accept-agreed",
+    ),
+    path(
         "tasks/<int:task_id>/adjudication/pick/",
         adjudication_api.AdjudicationPickApi.as_view(),
         name="adjudication-pick",

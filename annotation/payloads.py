@@ -112,7 +112,8 @@ FROM {task} t
 JOIN {par} p ON p.id = t.paragraph_id
 JOIN {art} ar ON ar.id = p.article_id
 LEFT JOIN {ann} an ON an.task_id = t.id AND an.annotator_id = %s
-CROSS JOIN (SELECT count(*) AS done, sum(CASE WHEN dt.is_complete THEN 0 ELSE 1 END) AS done_open
+CROSS JOIN (SELECT count(*) AS done,
+                   sum(CASE WHEN dt.is_complete OR dt.closed_at IS NOT NULL THEN 0 ELSE 1 END) AS done_open
             FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
             WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped')
               AND dt.project_id = (SELECT project_id FROM {task} WHERE id = %s)) progress
@@ -125,7 +126,7 @@ def open_tasks(project_id: int) -> int:
     (per-process cache)."""
     return cache.get_or_set(
         f"standpoint:open-tasks:{project_id}",
-        lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
+        lambda: Task.objects.filter(project_id=project_id, is_complete=False, closed_at__isnull=True).count(),
         OPEN_TASKS_CACHE_SECONDS,
     )
 

@@ -189,13 +189,23 @@ class TaskSyncApi(APIView):
                 "created": serializers.IntegerField(),
                 "removed": serializers.IntegerField(),
                 "total": serializers.IntegerField(),
+                "closed": serializers.IntegerField(help_text="Tasks with work whose paragraph no longer matches."),
+                "reopened": serializers.IntegerField(help_text="Closed tasks whose paragraph matches again."),
             },
         ),
     )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         result = tasks_sync(project=project)
-        return Response({"created": result.created, "removed": result.removed, "total": result.total})
+        return Response(
+            {
+                "created": result.created,
+                "removed": result.removed,
+                "total": result.total,
+                "closed": result.closed,
+                "reopened": result.reopened,
+            }
+        )
 
 
 class TaskFilter(filters.FilterSet):

@@ -2,7 +2,8 @@
 querysets only ever hold their own annotations, statements and decisions."""
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from ..access import projects_for
 from ..models import (
@@ -96,7 +97,7 @@ def progress_for_annotator(*, user, project: Project | None = None, project_id: 
     project_id = project.pk if project is not None else project_id
     with connection.cursor() as cur:
         cur.execute(
-            f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete)
+            f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete AND t.closed_at IS NULL)
                         FROM {Assignment._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id
                         WHERE a.annotator_id = %s AND a.status IN ('submitted', 'skipped') AND t.project_id = %s""",
             [user.pk, project_id],
@@ -106,8 +107,11 @@ def progress_for_annotator(*, user, project: Project | None = None, project_id: 
 
 
 def project_progress(*, project: Project, user, role: str | None) -> dict:
+    k = project.annotators_per_task
     totals = Task.objects.filter(project=project).aggregate(
-        total=Count("pk"), complete=Count("pk", filter=Q(is_complete=True))
+        total=Count("pk"),
+        complete=Count("pk", filter=Q(is_complete=True)),
+        wanted=Sum(Coalesce("target_annotators", Value(k))),  # each task's k (the bulk action may set it)
     )
     submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).count()
     rows = (
@@ -132,12 +136,12 @@ def project_progress(*, project: Project, user, role: str | None) -> dict:
         }
         for r in rows
     ]
-    k = project.annotators_per_task
     return {
         "total": totals["total"],
         "complete": totals["complete"],
         "submitted_annotations": submitted,
-        "needed_annotations": max(totals["total"] * k - submitted, 0),
+        "needed_annotations": max((totals["wanted"] or 0) - submitted, 0),
+        "wanted_annotations": totals["wanted"] or 0,
         "annotators_per_task": k,
         "per_annotator": per,
     }

@@ -44,7 +44,7 @@ def project_progress(*, project: Project) -> ProjectProgress:
         tasks=figures["total"],
         complete_tasks=figures["complete"],
         submitted=figures["submitted_annotations"],
-        needed=figures["total"] * project.annotators_per_task,
+        needed=figures["wanted_annotations"],
     )
 
 

@@ -34,6 +34,7 @@ from ..shapes import (
     statement_out,
 )
 from ..signals import annotation_submitted
+from .disagreement import task_disagreement_refresh
 from .exceptions import ConflictError, StatementsInvalid
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
 from .statement_validation import StatementContext, clean_statements
@@ -84,7 +85,8 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
     with cursor() as cur:
         cur.execute(
-            f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count,
+            f"""SELECT {columns}, t.project_id, par.text,
+                               COALESCE(t.target_annotators, p.annotators_per_task), t.submitted_count,
                                EXISTS (SELECT 1 FROM {_table(Statement)} s WHERE s.annotation_id = a.id)
                         FROM {_table(Task)} t JOIN {_table(Annotation)} a ON a.task_id = t.id
                         JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
@@ -357,6 +359,8 @@ def annotation_submit(
     )
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
+    if locked.submitted_count + (0 if was_submitted else 1) >= 2:  # under the task's lock, like the count
+        task_disagreement_refresh(task_ids=[annotation.task_id])
     annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)
     return annotation
 
@@ -405,6 +409,7 @@ def _one_statement_change(annotation: Annotation, user, revision: int | None, ch
     _write_all([_save(annotation)])
     if before is not None:  # the after snapshot is read back once the change is written
         _write_all([_record(annotation, AnnotationRevision.Action.EDIT, user, before, now=now)])
+        task_disagreement_refresh(task_ids=[annotation.task_id])  # a submitted annotation's set changed
     return result
 
 

@@ -1,7 +1,8 @@
 """Who gets which paragraph: leasing tasks to annotators, safely under concurrency.
 
 Invariants (checked by tests/annotation/test_assignment_concurrency.py):
-  * a task never has more than k submitted annotations (k = project.annotators_per_task);
+  * a task never has more than k submitted annotations (k = Task.target_annotators when a manager set
+    one in the task browser, else project.annotators_per_task);
   * an annotator never works twice on a task (unique (task, annotator) on Assignment and Annotation);
   * Task.submitted_count equals the number of submitted annotations; it only changes while the
     task row is locked (annotation_submit in annotation.services.annotations);
@@ -12,9 +13,10 @@ Locks: claiming takes the candidate task's row lock with SELECT ... FOR UPDATE S
 annotators never wait on each other; the second skips to the next task; only when every remaining
 candidate is locked does it wait for one), then re-counts in a new statement, which under READ
 COMMITTED sees every lease committed by whoever held that lock before, then leases.
-On PostgreSQL all of that is one call of the function standpoint_claim_task (migration 0002: one
-round trip instead of four on the app's most frequent call); the Python below is the same claim for
-SQLite (the demo), where select_for_update is a no-op and IMMEDIATE transactions serialise writers.
+On PostgreSQL all of that is one call of the function standpoint_claim_task (migration 0002, with the
+task's own k since 0010: one round trip instead of four on the app's most frequent call); the Python
+below is the same claim for SQLite (the demo), where select_for_update is a no-op and IMMEDIATE
+transactions serialise writers.
 Submit takes the same row lock without SKIP LOCKED, then the annotation's.
 """
 
@@ -80,12 +82,12 @@ def assignment_active_for(*, user, project: Project, now=None) -> Assignment | N
 
 
 def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
-    base = Task.objects.filter(project=project, is_complete=False)
+    base = Task.objects.filter(project=project, is_complete=False, closed_at__isnull=True)
     if exclude:
         base = base.exclude(pk__in=exclude)
     base = (
         base.alias(leases=_live_leases(now=now, user=user))
-        .filter(submitted_count__lt=Value(project.annotators_per_task) - F("leases"))
+        .filter(submitted_count__lt=Coalesce(F("target_annotators"), Value(project.annotators_per_task)) - F("leases"))
         .filter(~_done_by(user))
     )
     if project.task_order == Project.TaskOrder.UNCERTAINTY:
@@ -124,11 +126,12 @@ def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
             done=_done_by(user),
             mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)),
         )
-        .values("submitted_count", "leases", "done", "mine")
+        .values("submitted_count", "leases", "done", "mine", "target_annotators")
         .first()
     )
     if row is None:  # removed (a kind correction) while we waited for its lock
         return False, False
+    k = row["target_annotators"] or k  # the task's own k, when a manager set one
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
