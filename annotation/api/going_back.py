@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import READ_ROLES, project_get_for, role_for
+from ..models import Annotation
 from ..payloads import workspace_payload
 from ..selectors.my_annotations import STATUSES, list_owner, my_annotation_row, my_annotations, previous_annotation
 from ..services.going_back import UNDO_SKIP_SECONDS, skip_undo, task_reopen
@@ -68,6 +69,7 @@ class MyAnnotationOut(serializers.Serializer):
 
 class MyAnnotationListApi(generics.GenericAPIView):
     serializer_class = MyAnnotationOut
+    queryset = Annotation.objects.none()  # for the schema; the list comes from the selector
 
     @extend_schema(
         parameters=[MyAnnotationsQueryIn],
