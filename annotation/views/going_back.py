@@ -96,6 +96,6 @@ def previous_task(request, project_id: int):
     project = project_get_for(user=request.user, project_id=project_id, roles=WORK_ROLES)
     previous = previous_annotation(user=request.user, project=project)
     if previous is None:
-        messages.info(request, "There is no paragraph before this one: you have not submitted or skipped any yet.")
+        messages.info(request, "There is no paragraph before this one that you submitted or skipped.")
         return redirect("annotation:workspace", project.pk)
     return _open(request, project, previous, back=reverse("annotation:my-annotations", args=[project.pk]))
