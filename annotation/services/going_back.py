@@ -85,7 +85,7 @@ def _take_back(*, task: Task, annotation: Annotation, user, now) -> Assignment:
     if not live and task.submitted_count + _others_live_leases(task, user, now) >= k:
         raise ConflictError(
             f"Others have taken this paragraph's remaining places (it needs {k} annotators); "
-            f"your {annotation.get_status_display().lower()} is kept.",
+            + ("it stays skipped." if annotation.status == Annotation.Status.SKIPPED else "your draft is kept."),
             revision=annotation.revision,
         )
     if annotation.status == Annotation.Status.SKIPPED:
