@@ -12,7 +12,7 @@ from corpora.models import Article, Paragraph
 
 from .db import aware, cursor
 from .models import Actor, Annotation, Assignment, Claim, Prediction, PredictionDecision, StanceLabel, Statement, Task
-from .shapes import ANNOTATION_ATTRS, STATEMENT_FIELDS, STATEMENT_OUT_KEYS
+from .shapes import ANNOTATION_ATTRS, PREDICTION_KEYS, STATEMENT_FIELDS, STATEMENT_OUT_KEYS
 
 OPEN_TASKS_CACHE_SECONDS = 30
 
@@ -87,23 +87,6 @@ LEFT JOIN {claim} c ON c.id = p.claim_id
 LEFT JOIN {stance} st ON st.id = p.stance_id
 WHERE p.task_id = %s
 ORDER BY p.kind, p.score DESC, p.id"""
-
-PREDICTION_KEYS = (
-    "id",
-    "kind",
-    "model_name",
-    "model_version",
-    "score",
-    "actor",
-    "actor_name",
-    "start",
-    "end",
-    "surface",
-    "claim",
-    "claim_text",
-    "stance",
-    "decision",
-)
 
 
 def predictions_payload(*, task_id: int, user) -> list[dict]:
