@@ -12,7 +12,14 @@ from rest_framework.views import APIView
 from ..access import READ_ROLES, project_get_for, role_for
 from ..models import Annotation
 from ..payloads import workspace_payload
-from ..selectors.my_annotations import STATUSES, list_owner, my_annotation_row, my_annotations, previous_annotation
+from ..selectors.my_annotations import (
+    STATUSES,
+    list_owner,
+    my_annotation_ids,
+    my_annotation_row,
+    previous_annotation,
+    with_details,
+)
 from ..services.going_back import UNDO_SKIP_SECONDS, skip_undo, task_reopen
 from .serializers import WorkspaceOut
 from .work import WORKERS, _own_annotation
@@ -85,10 +92,10 @@ class MyAnnotationListApi(generics.GenericAPIView):
             role=role_for(user=request.user, project=project),
             annotator_id=query.get("annotator"),
         )
-        rows = my_annotations(
+        ids = my_annotation_ids(
             project_id=project.pk, annotator_id=owner.pk, q=query.get("q", ""), status=query.get("status", "")
         )
-        page = self.paginate_queryset(rows)
+        page = with_details(self.paginate_queryset(ids))
         results = [my_annotation_row(a, query.get("q", "")) for a in page]
         if owner.pk != request.user.pk:  # someone else's list is read-only
             for row in results:

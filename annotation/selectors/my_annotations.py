@@ -23,15 +23,41 @@ EXCERPT_CHARS = 180
 BEFORE_MATCH = 60
 
 
-def my_annotations(*, project_id: int, annotator_id: int, q: str = "", status: str = "") -> QuerySet[Annotation]:
-    """The annotator's annotations in the project, most recently changed first, with `shown_status`,
-    `adjudicated` and `n_statements`; `q` matches the paragraph, the article title, and the claims and
-    actors of the annotation's statements (case-insensitive)."""
+def my_annotation_ids(*, project_id: int, annotator_id: int, q: str = "", status: str = "") -> QuerySet:
+    """Ids of the annotator's annotations in the project, most recently changed first (a light query to
+    page through: the wide rows are read for one page only, by with_details). `q` matches the paragraph,
+    the article title, and the claims and actors of the annotation's statements (case-insensitive)."""
+    qs = Annotation.objects.filter(annotator_id=annotator_id, task__project_id=project_id)
+    if status:
+        gold = Exists(Adjudication.objects.filter(task=OuterRef("task")))
+        if status == "adjudicated":
+            qs = qs.filter(gold, status=Annotation.Status.SUBMITTED)
+        elif status == Annotation.Status.SUBMITTED:
+            qs = qs.filter(~gold, status=status)
+        else:
+            qs = qs.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        in_statements = Statement.objects.filter(annotation=OuterRef("pk")).filter(
+            Q(claim__text__icontains=q) | Q(actor__name__icontains=q)
+        )
+        qs = qs.filter(
+            Q(task__paragraph__text__icontains=q)
+            | Q(task__paragraph__article__title__icontains=q)
+            | Exists(in_statements)
+        )
+    return qs.order_by("-updated_at", "-id").values_list("pk", flat=True)
+
+
+def with_details(ids) -> list[Annotation]:
+    """The annotations of `ids`, in that order, with their task, paragraph, article and project, and
+    `adjudicated`, `shown_status` and `n_statements`."""
+    ids = list(ids)
     count = (
         Statement.objects.filter(annotation=OuterRef("pk")).order_by().values("annotation").annotate(n=Count("pk"))
     ).values("n")
-    qs = (
-        Annotation.objects.filter(annotator_id=annotator_id, task__project_id=project_id)
+    rows = (
+        Annotation.objects.filter(pk__in=ids)
         .annotate(
             adjudicated=Exists(Adjudication.objects.filter(task=OuterRef("task"))),
             n_statements=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
@@ -45,19 +71,13 @@ def my_annotations(*, project_id: int, annotator_id: int, q: str = "", status: s
         )
         .select_related("task__paragraph__article", "task__project")
     )
-    if status:
-        qs = qs.filter(shown_status=status)
-    q = (q or "").strip()
-    if q:
-        in_statements = Statement.objects.filter(annotation=OuterRef("pk")).filter(
-            Q(claim__text__icontains=q) | Q(actor__name__icontains=q)
-        )
-        qs = qs.filter(
-            Q(task__paragraph__text__icontains=q)
-            | Q(task__paragraph__article__title__icontains=q)
-            | Exists(in_statements)
-        )
-    return qs.order_by("-updated_at", "-id")
+    by_id = {a.pk: a for a in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def my_annotations(**filters) -> list[Annotation]:
+    """Every matching annotation with its details (for short lists; pages use the two steps)."""
+    return with_details(my_annotation_ids(**filters))
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from ..selectors.my_annotations import (
     STATUSES,
     annotators_of,
     list_owner,
+    my_annotation_ids,
     my_annotation_row,
-    my_annotations,
     previous_annotation,
+    with_details,
 )
 from ..services.exceptions import ConflictError
 from ..services.going_back import task_reopen
@@ -45,7 +46,7 @@ def my_annotations_page(request, project_id: int):
     owner = list_owner(user=request.user, project=project, role=role, annotator_id=query.get("annotator"))
     q, status = query.get("q", ""), query.get("status", "")
     page = Paginator(
-        my_annotations(project_id=project.pk, annotator_id=owner.pk, q=q, status=status), PAGE_SIZE
+        my_annotation_ids(project_id=project.pk, annotator_id=owner.pk, q=q, status=status), PAGE_SIZE
     ).get_page(request.GET.get("page", 1))
     own = owner.pk == request.user.pk
     params = request.GET.copy()
@@ -57,7 +58,7 @@ def my_annotations_page(request, project_id: int):
         "own": own,
         "can_work": own and role in WORK_ROLES,
         "page": page,
-        "rows": [my_annotation_row(a, q) for a in page.object_list],
+        "rows": [my_annotation_row(a, q) for a in with_details(page.object_list)],
         "q": q,
         "status": status,
         "statuses": STATUSES,

@@ -272,7 +272,7 @@ def test_my_annotations_filter_by_status_and_search_and_show_only_mine(
     assert [a.task_id for a in my_annotations(project_id=project.pk, annotator_id=annotator.pk, status="skipped")] == [
         tasks[1].pk
     ]
-    assert not my_annotations(project_id=project.pk, annotator_id=annotator.pk, status="submitted").exists()
+    assert not my_annotations(project_id=project.pk, annotator_id=annotator.pk, status="submitted")
     by_claim = my_annotations(project_id=project.pk, annotator_id=annotator.pk, q="AGAINST MOSCOW")
     assert [a.pk for a in by_claim] == [first.pk]
     by_text = my_annotations(project_id=project.pk, annotator_id=annotator.pk, q=tasks[1].paragraph.text[-6:])
