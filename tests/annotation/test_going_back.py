@@ -16,7 +16,7 @@ from annotation.selectors.my_annotations import excerpt, my_annotations, previou
 from annotation.services import assignment as assignment_service
 from annotation.services.adjudication import adjudication_save
 from annotation.services.annotations import annotation_save, annotation_skip, annotation_submit
-from annotation.services.assignment import assignment_claim_next, leases_expire
+from annotation.services.assignment import assignment_claim_next, assignment_renew, leases_expire
 from annotation.services.exceptions import ConflictError
 from annotation.services.going_back import UNDO_SKIP_SECONDS, skip_undo, task_reopen
 from exports.selectors.annotations import submitted_statement_rows
@@ -294,3 +294,12 @@ def test_a_revision_history_is_kept_in_order(project, tasks, annotator):
     task_reopen(annotation=first, user=annotator)  # a second click while reopened adds nothing
     actions = AnnotationRevision.objects.filter(annotation=first).values_list("action", flat=True)
     assert list(actions) == ["submit", "reopen"]
+
+
+def test_the_workspace_keeps_a_reopened_lease_alive(project, tasks, annotator):
+    first = _submit_next(annotator, project)
+    lease = task_reopen(annotation=first, user=annotator)
+    Assignment.objects.filter(pk=lease.pk).update(expires_at=timezone.now() + timedelta(seconds=5))
+    renewed = assignment_renew(assignment=Assignment.objects.select_related("task__project").get(pk=lease.pk))
+    assert renewed.expires_at > timezone.now() + timedelta(minutes=project.lease_minutes - 1)
+    assert Assignment.objects.get(pk=lease.pk).status == Assignment.Status.REOPENED
