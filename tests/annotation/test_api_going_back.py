@@ -211,3 +211,23 @@ def test_a_manager_reads_an_annotators_list_without_open_buttons(client, project
     html = client.get(f"/projects/{project.pk}/my-annotations/", {"annotator": annotator.pk}).content.decode()
     assert "Annotations by annotator" in html and html.count('class="mine-row"') == 3
     assert "open-annotation" not in html
+
+
+def test_the_projects_list_and_the_project_page_link_to_the_lists(client, project, annotator, manager):
+    client.force_login(annotator)
+    home = client.get("/").content.decode()
+    assert f'href="/projects/{project.pk}/my-annotations/">My annotations' in home
+    client.force_login(manager)
+    dashboard = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f'href="/projects/{project.pk}/my-annotations/">Annotations by annotator' in dashboard
+    assert 'name="allow_reopen"' in dashboard
+
+
+def test_the_settings_form_turns_reopening_off(project, manager):
+    """The project page's settings form (htmx, form-encoded) sends allow_reopen as "true"/"false"."""
+    response = client_for(manager).patch(
+        f"/api/projects/{project.pk}/", "allow_reopen=false", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200, response.content
+    project.refresh_from_db()
+    assert project.allow_reopen is False
