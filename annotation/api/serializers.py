@@ -34,6 +34,7 @@ class ProjectOut(serializers.ModelSerializer):
             "annotators_per_task",
             "lease_minutes",
             "task_order",
+            "allow_reopen",
             "paragraph_kinds",
             "languages",
             "min_paragraph_chars",
@@ -221,8 +222,9 @@ class _Context(serializers.Serializer):
 
 
 class _Progress(serializers.Serializer):
-    done = serializers.IntegerField()
-    remaining = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Tasks you submitted (skips do not count).")
+    skipped = serializers.IntegerField(help_text="Tasks you skipped.")
+    remaining = serializers.IntegerField(help_text="Open tasks you have neither submitted nor skipped (upper bound).")
 
 
 class _WorkspaceAnnotation(AnnotationOut):

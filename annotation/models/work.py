@@ -60,13 +60,19 @@ class Task(models.Model):
 
 
 class Assignment(models.Model):
-    """A lease of a task to one annotator. Expired leases return the task to the pool."""
+    """A lease of a task to one annotator. Expired leases return the task to the pool.
+
+    `reopened`: the annotator reopened their submitted annotation; a lease that next-task resumes but
+    that never counts against k (the submission already does) and, like submitted, keeps the task out
+    of their queue. Resubmitting (or the lease running out) makes it `submitted` again.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         SUBMITTED = "submitted", "Submitted"
         SKIPPED = "skipped", "Skipped"
         EXPIRED = "expired", "Expired"
+        REOPENED = "reopened", "Reopened after submission"
 
     task = models.ForeignKey(Task, related_name="assignments", on_delete=models.CASCADE)
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="assignments", on_delete=models.CASCADE)
@@ -177,6 +183,8 @@ class AnnotationRevision(models.Model):
         SKIP = "skip", "Skipped"
         REPOINT = "repoint", "Registry merge re-pointed a statement"
         REQUEUE = "requeue", "Skip undone by a manager's re-queue"
+        REOPEN = "reopen", "Reopened by its annotator"
+        UNSKIP = "unskip", "Skip undone by its annotator"
 
     annotation = models.ForeignKey(Annotation, related_name="revisions", on_delete=models.CASCADE)
     action = models.CharField(max_length=16, choices=Action.choices)

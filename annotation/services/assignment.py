@@ -30,7 +30,10 @@ from django.utils import timezone
 from ..db import aware, cursor, instance
 from ..models import Annotation, Assignment, Project, Task
 
-DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
+# Statuses that keep a task out of its annotator's queue (a reopened lease is a submitted task being edited).
+DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED, Assignment.Status.REOPENED)
+# Leases that next-task resumes, the newest first (a task the annotator reopened or took back).
+LIVE_STATUSES = (Assignment.Status.ACTIVE, Assignment.Status.REOPENED)
 MAX_CLAIM_ATTEMPTS = 50
 
 
@@ -53,12 +56,13 @@ def _done_by(user) -> Exists:
 
 _ACTIVE_SQL = """SELECT a.id, a.task_id, a.status, a.leased_at, a.expires_at, a.finished_at
     FROM {asg} a JOIN {task} t ON t.id = a.task_id
-    WHERE a.annotator_id = %s AND t.project_id = %s AND a.status = 'active' AND a.expires_at > %s
-    ORDER BY a.leased_at LIMIT 1"""
+    WHERE a.annotator_id = %s AND t.project_id = %s AND a.status IN ('active', 'reopened') AND a.expires_at > %s
+    ORDER BY a.leased_at DESC LIMIT 1"""
 
 
 def assignment_active_for(*, user, project: Project, now=None) -> Assignment | None:
-    """The annotator's live lease in the project, if any (plain SQL: every next-task asks this first)."""
+    """The annotator's live lease in the project, if any, the newest first (plain SQL: every next-task
+    asks this first). A reopened lease counts: the annotator went back to that task."""
     now = now or timezone.now()
     with cursor() as cur:
         cur.execute(
@@ -234,7 +238,7 @@ def assignment_renew(*, assignment: Assignment) -> Assignment:
     """
     now = timezone.now()
     expires = now + timedelta(minutes=assignment.task.project.lease_minutes)
-    if Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACTIVE, expires_at__gt=now).update(
+    if Assignment.objects.filter(pk=assignment.pk, status__in=LIVE_STATUSES, expires_at__gt=now).update(
         expires_at=expires
     ):
         assignment.expires_at = expires
@@ -242,8 +246,12 @@ def assignment_renew(*, assignment: Assignment) -> Assignment:
 
 
 def leases_expire(*, now=None) -> int:
-    """Mark active leases past their time as expired (bookkeeping only: claims ignore them already)."""
+    """Mark active leases past their time as expired, and reopened ones as submitted again (bookkeeping
+    only: claims ignore them already, and a reopened task stays out of its annotator's queue)."""
     now = now or timezone.now()
+    Assignment.objects.filter(status=Assignment.Status.REOPENED, expires_at__lte=now).update(
+        status=Assignment.Status.SUBMITTED
+    )
     return Assignment.objects.filter(status=Assignment.Status.ACTIVE, expires_at__lte=now).update(
         status=Assignment.Status.EXPIRED
     )

@@ -30,6 +30,7 @@ _EDITABLE = {
     "annotators_per_task",
     "lease_minutes",
     "task_order",
+    "allow_reopen",
     "paragraph_kinds",
     "languages",
     "min_paragraph_chars",
@@ -47,6 +48,7 @@ def project_create(
     annotators_per_task: int = 3,
     lease_minutes: int = 30,
     task_order: str = Project.TaskOrder.ARTICLE,
+    allow_reopen: bool = True,
     paragraph_kinds: list[str] | None = None,
     corpora: Iterable = (),
     stance_labels: list[tuple[str, str, str]] | None = None,
@@ -61,6 +63,7 @@ def project_create(
         annotators_per_task=annotators_per_task,
         lease_minutes=lease_minutes,
         task_order=task_order,
+        allow_reopen=allow_reopen,
         paragraph_kinds=paragraph_kinds or [],
         created_by=created_by,
     )
