@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .api import adjudication as adjudication_api
-from .api import aliases, auth, prelabel, projects, registry, task_browser, work
+from .api import aliases, auth, going_back, prelabel, projects, registry, task_browser, work
 
 app_name = "annotation-api"
 urlpatterns: list = [
@@ -43,6 +43,11 @@ urlpatterns: list = [
     path("annotations/<int:annotation_id>/", work.AnnotationDetailApi.as_view(), name="annotation-detail"),
     path("annotations/<int:annotation_id>/skip/", work.AnnotationSkipApi.as_view(), name="annotation-skip"),
     path("annotations/<int:annotation_id>/history/", work.AnnotationHistoryApi.as_view(), name="annotation-history"),
+    # going back
+    path("projects/<int:project_id>/my-annotations/", going_back.MyAnnotationListApi.as_view(), name="my-annotations"),
+    path("projects/<int:project_id>/previous-task/", going_back.PreviousTaskApi.as_view(), name="previous-task"),
+    path("annotations/<int:annotation_id>/reopen/", going_back.AnnotationReopenApi.as_view(), name="annotation-reopen"),
+    path("annotations/<int:annotation_id>/undo-skip/", going_back.SkipUndoApi.as_view(), name="annotation-undo-skip"),
     path("statements/", work.StatementCreateApi.as_view(), name="statement-create"),
     path("statements/<int:statement_id>/", work.StatementDetailApi.as_view(), name="statement-detail"),
     path("predictions/<int:prediction_id>/decision/", work.PredictionDecisionApi.as_view(), name="prediction-decision"),
@@ -72,6 +77,11 @@ urlpatterns: list = [
         name="adjudication-list",
     ),
     path("tasks/<int:task_id>/adjudication/", adjudication_api.AdjudicationApi.as_view(), name="adjudication"),
+    path(
+        "tasks/<int:task_id>/adjudication/accept-agreed/",
+        adjudication_api.AdjudicationAcceptAgreedApi.as_view(),
+        name="adjudication-accept-agreed",
+    ),
     path(
         "tasks/<int:task_id>/adjudication/pick/",
         adjudication_api.AdjudicationPickApi.as_view(),

@@ -12,7 +12,7 @@ from corpora.models import Article, Paragraph
 
 from .db import aware, cursor
 from .models import Actor, Annotation, Assignment, Claim, Prediction, PredictionDecision, StanceLabel, Statement, Task
-from .shapes import ANNOTATION_ATTRS, STATEMENT_FIELDS, STATEMENT_OUT_KEYS
+from .shapes import ANNOTATION_ATTRS, PREDICTION_KEYS, STATEMENT_FIELDS, STATEMENT_OUT_KEYS
 
 OPEN_TASKS_CACHE_SECONDS = 30
 
@@ -88,23 +88,6 @@ LEFT JOIN {stance} st ON st.id = p.stance_id
 WHERE p.task_id = %s
 ORDER BY p.kind, p.score DESC, p.id"""
 
-PREDICTION_KEYS = (
-    "id",
-    "kind",
-    "model_name",
-    "model_version",
-    "score",
-    "actor",
-    "actor_name",
-    "start",
-    "end",
-    "surface",
-    "claim",
-    "claim_text",
-    "stance",
-    "decision",
-)
-
 
 def predictions_payload(*, task_id: int, user) -> list[dict]:
     """The task's suggestions in the API's Prediction shape, with this user's own decision only."""
@@ -115,6 +98,16 @@ def predictions_payload(*, task_id: int, user) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------ workspace
 
+# The annotator's own figures (also annotation.selectors.annotations.progress_for_annotator): done counts
+# submissions only (a reopened task is a submitted one being edited); skips are counted apart, and
+# like submissions they leave "remaining", since a skipped task is not offered to its annotator again.
+PROGRESS_SQL = """SELECT sum(CASE WHEN d.status = 'skipped' THEN 0 ELSE 1 END) AS done,
+       sum(CASE WHEN d.status = 'skipped' THEN 1 ELSE 0 END) AS skipped,
+       sum(CASE WHEN dt.is_complete OR dt.closed_at IS NOT NULL THEN 0 ELSE 1 END) AS finished_open
+FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
+WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped', 'reopened') AND dt.project_id = {project}"""
+
+
 _WORKSPACE_SQL = """
 SELECT t.id, t."order", t.uncertainty, t.project_id,
        p.id, p.text, p.position, p.kind,
@@ -124,16 +117,24 @@ SELECT t.id, t."order", t.uncertainty, t.project_id,
        an.id, an.status, an.no_statement, an.time_spent_ms, an.revision, an.created_at, an.updated_at,
        an.submitted_at,
        EXISTS (SELECT 1 FROM {pred} pr WHERE pr.task_id = t.id),
-       progress.done, progress.done_open
+       progress.done, progress.skipped, progress.finished_open
 FROM {task} t
 JOIN {par} p ON p.id = t.paragraph_id
 JOIN {art} ar ON ar.id = p.article_id
 LEFT JOIN {ann} an ON an.task_id = t.id AND an.annotator_id = %s
-CROSS JOIN (SELECT count(*) AS done, sum(CASE WHEN dt.is_complete THEN 0 ELSE 1 END) AS done_open
-            FROM {asg} d JOIN {task} dt ON dt.id = d.task_id
-            WHERE d.annotator_id = %s AND d.status IN ('submitted', 'skipped')
-              AND dt.project_id = (SELECT project_id FROM {task} WHERE id = %s)) progress
-WHERE t.id = %s"""
+CROSS JOIN ({progress}) progress
+WHERE t.id = %s""".replace(
+    "{progress}", PROGRESS_SQL.replace("{project}", "(SELECT project_id FROM {task} WHERE id = %s)")
+)
+
+
+def progress_figures(done, skipped, finished_open, project_id: int) -> dict:
+    """{done, skipped, remaining} from PROGRESS_SQL's row (sums are NULL when nothing is finished)."""
+    return {
+        "done": done or 0,
+        "skipped": skipped or 0,
+        "remaining": max(open_tasks(project_id) - (finished_open or 0), 0),
+    }
 
 
 def open_tasks(project_id: int) -> int:
@@ -142,7 +143,7 @@ def open_tasks(project_id: int) -> int:
     (per-process cache)."""
     return cache.get_or_set(
         f"standpoint:open-tasks:{project_id}",
-        lambda: Task.objects.filter(project_id=project_id, is_complete=False).count(),
+        lambda: Task.objects.filter(project_id=project_id, is_complete=False, closed_at__isnull=True).count(),
         OPEN_TASKS_CACHE_SECONDS,
     )
 
@@ -184,7 +185,8 @@ def workspace_payload(*, assignment: Assignment, user) -> dict:
             submitted,
             has_predictions,
             done,
-            done_open,
+            skipped,
+            finished_open,
         ) = cur.fetchone()
     annotation = None
     if ann_id is not None:
@@ -224,5 +226,5 @@ def workspace_payload(*, assignment: Assignment, user) -> dict:
         "context": {"previous": previous, "next": following},
         "annotation": annotation,
         "predictions": predictions_payload(task_id=task_id, user=user) if has_predictions else [],
-        "progress": {"done": done, "remaining": max(open_tasks(project_id) - (done_open or 0), 0)},
+        "progress": progress_figures(done, skipped, finished_open, project_id),
     }

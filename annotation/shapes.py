@@ -113,3 +113,22 @@ def snapshot(state: Mapping[str, Any], statements: list) -> dict:
     """A revision snapshot from the annotation's state (a mapping or a model: by attribute) and its statements."""
     get = state.__getitem__ if isinstance(state, Mapping) else state.__getattribute__
     return {**{key: get(key) for key in ANNOTATION_STATE}, "statements": statements}
+
+
+# A pre-label as the workspace reads it: PredictionOut and the plain-SQL payload share these keys.
+PREDICTION_KEYS = (
+    "id",
+    "kind",
+    "model_name",
+    "model_version",
+    "score",
+    "actor",
+    "actor_name",
+    "start",
+    "end",
+    "surface",
+    "claim",
+    "claim_text",
+    "stance",
+    "decision",
+)

@@ -5,6 +5,7 @@ from django.urls import path
 from .views import account as views_account
 from .views import adjudication as views_adjudication
 from .views import evaluation as views_evaluation
+from .views import going_back as views_going_back
 from .views import people as views_people
 from .views import prelabel as views_prelabel
 from .views import projects as views
@@ -18,6 +19,13 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", views_account.token_revoke, name="token-revoke"),
     path("projects/<int:project_id>/", views.project_dashboard, name="project"),
     path("projects/<int:project_id>/annotate/", views.workspace, name="workspace"),
+    path("projects/<int:project_id>/annotate/previous/", views_going_back.previous_task, name="workspace-previous"),
+    path("projects/<int:project_id>/my-annotations/", views_going_back.my_annotations_page, name="my-annotations"),
+    path(
+        "projects/<int:project_id>/my-annotations/<int:annotation_id>/open/",
+        views_going_back.annotation_open,
+        name="my-annotation-open",
+    ),
     path("projects/<int:project_id>/actors/", views.registry_actors, name="registry-actors"),
     path("projects/<int:project_id>/claims/", views.registry_claims, name="registry-claims"),
     path("projects/<int:project_id>/prelabel/", views_prelabel.prelabel_page, name="prelabel"),

@@ -2,7 +2,8 @@
 
 Builds sp_bench_task_list (dropped afterwards): 1,000 articles x 100 paragraphs of ~60 words, one
 task each, ~150,000 annotations by 10 annotators (some skipped, some drafts with live leases), pre-label
-sets on half the tasks, gold on 5%, all COPYed. Then GET /api/projects/N/task-browser/ through the
+sets on half the tasks, gold on 5%, a stored disagreement on tasks with two or more submissions,
+all COPYed. Then GET /api/projects/N/task-browser/ through the
 Django test client (a manager's session), REPEAT times for each of a mix of filters and sorts, on the
 first page and on a deep page (a cursor 50,000 rows in). Target: p95 <= 150 ms per page.
 Reference in the same run: the same deep page of the unfiltered list fetched with OFFSET 50,000
@@ -19,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sp_bench_task_list"
+DB_NAME = "sp_bench_task_list" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -106,6 +107,12 @@ def build():
                 "is_complete": np.where(submitted >= 3, "t", "f"),
                 "created_at": stamp,
                 "adjudication_requested_at": np.where(rng.random(n) < 0.01, stamp, None),
+                # stored per task from two submissions on (annotation.services.disagreement)
+                "disagreement": np.where(
+                    submitted >= 2,
+                    rng.choice([0.0, 0.3333, 0.5, 0.6667, 1.0], size=n, p=[0.4, 0.2, 0.2, 0.1, 0.1]),
+                    None,
+                ),
             }
         ),
     )
@@ -210,6 +217,9 @@ def measure(project, manager, users, arts):
         ("submissions=2 skipped=0, submitted", {"submissions": "2", "skipped": "0", "sort": "submitted"}),
         ("q=pipeline (common)", {"q": "pipeline"}),
         ("q=zeppelin (100 rows)", {"q": "zeppelin"}),
+        ("disagreement_min=0.5", {"disagreement_min": "0.5"}),
+        ("disagreement_min=1, -order", {"disagreement_min": "1", "sort": "-order"}),
+        ("disagreement_max=0, submitted", {"disagreement_max": "0", "sort": "submitted"}),
     ]
     for sort in ("order", "-submitted", "-id"):
         mix.append((f"deep page (cursor at {DEEP:,}), {sort}", {"sort": sort, "cursor": deep_cursor(sort)}))

@@ -423,10 +423,13 @@ class ParagraphDetailApi(APIView):
 
     class ChangedOutput(ParagraphOutput):
         affects_projects = UsingProjectOutput(many=True, read_only=True)
+        article_title = serializers.CharField(
+            source="article.title", read_only=True, help_text="The article's title after the change."
+        )
 
         class Meta(ParagraphOutput.Meta):
             ref_name = "ParagraphKindChanged"
-            fields = ParagraphOutput.Meta.fields + ["affects_projects"]
+            fields = ParagraphOutput.Meta.fields + ["affects_projects", "article_title"]
 
     @extend_schema(responses={200: ParagraphOutput})
     def get(self, request, paragraph_id: int):

@@ -14,6 +14,7 @@ from .languages import article_language, paragraph_languages
 from .models import Article, Corpus, Paragraph
 from .readers import Document, ReadError, Source, read_source
 from .splitting import split_paragraphs
+from .titles import fallback_title
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +73,6 @@ PARAGRAPH_COLUMNS = [
     "language",
     "is_repeated",
 ]
-
-
-def _opening_words(text: str, limit: int = 120) -> str:
-    """The first sentence of a paragraph, cut at a word before ``limit`` characters: a title of last resort."""
-    sentence = text.split(". ")[0].strip()
-    if len(sentence) <= limit:
-        return sentence
-    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def article_prepare(
@@ -142,8 +135,7 @@ def article_prepare(
             )
         )
     if not article.title:  # no title line and no title-kind paragraph: the opening words, not "Untitled"
-        first = next((p for p in paragraphs if p.kind == kind_rules.BODY), paragraphs[0])
-        article.title = _opening_words(first.text)[:500]
+        article.title = fallback_title(paragraphs)
     return article, paragraphs
 
 

@@ -27,6 +27,7 @@ from .kind_adaptation import import_model_choice
 from .models import Article, Corpus, Paragraph
 from .preparation import PARAGRAPH_COLUMNS, ParagraphRow, prepare_file
 from .readers import ReadError, Source, check_size, format_of, sources_in, unsupported_reason, zip_members
+from .titles import article_title_from
 
 log = logging.getLogger(__name__)
 
@@ -412,6 +413,8 @@ def paragraph_kind_set(*, paragraph: Paragraph, kind: str, user) -> Paragraph:
     paragraph.kind_reason = f"set by {user.get_username()}" if user else "set by hand"
     paragraph._history_user = user
     paragraph.save(update_fields=["kind", "kind_source", "kind_reason"])
+    if kind == Paragraph.Kind.TITLE:
+        paragraph.article = article_title_from(paragraph)
     return paragraph
 
 

@@ -272,6 +272,8 @@ EXEMPT = {
     "annotation:invitation-revoke": "POST only; its buttons are on annotation:people",
     "annotation:user-create": "POST only (superusers); its form is on annotation:people",
     "annotation:member-reactivate": "POST only; its buttons are on annotation:people",
+    "annotation:workspace-previous": "POST only; its button is on annotation:workspace",
+    "annotation:my-annotation-open": "POST only; its buttons are on annotation:my-annotations",
     "annotation:task-bulk": "POST only (managers); its confirm page lists task ids only, its buttons are on "
     "annotation:task-browser",
 }
@@ -316,6 +318,10 @@ def page_urls(scene: Scene) -> dict[str, str]:
         "annotation:adjudicate": reverse("annotation:adjudicate", args=[task]),
         "annotation:task-browser": reverse("annotation:task-browser", args=[project]),
         "annotation:task-detail": reverse("annotation:task-detail", args=[task]),
+        # a search whose hit is highlighted in the excerpt (<mark> around escaped text); the annotator's own
+        # list for them, and theirs (read-only) for the manager and the ML engineer
+        "annotation:my-annotations": reverse("annotation:my-annotations", args=[project])
+        + f"?q=script&annotator={scene.annotators[0].pk}",
         "corpora:list": reverse("corpora:list"),
         "corpora:upload": reverse("corpora:upload"),
         "corpora:detail": reverse("corpora:detail", args=[scene.corpus.pk]),

@@ -9,8 +9,14 @@ from rest_framework.views import APIView
 
 from ..access import project_get_for
 from ..models import Role, Task
-from ..selectors.adjudication import adjudication_view, disagreement_list
-from ..services.adjudication import GoldExists, adjudication_delete, adjudication_pick, adjudication_save
+from ..selectors.adjudication import AGREEMENT_RULE, adjudication_view, disagreement_list
+from ..services.adjudication import (
+    GoldExists,
+    adjudication_accept_agreed,
+    adjudication_delete,
+    adjudication_pick,
+    adjudication_save,
+)
 from ..shapes import PLACEMENT_FIELDS, statement_from_model, with_labels
 from .pagination import StandardPagination
 
@@ -56,6 +62,17 @@ def adjudication_out(task: Task) -> dict:
             }
             for a in view["annotations"]
         ],
+        "groups": [
+            {
+                "statement_ids": g["statement_ids"],
+                "annotators": g["annotators"],
+                "count": g["count"],
+                "agreed": g["agreed"],
+            }
+            for g in view["groups"]
+        ],
+        "agreement_rule": AGREEMENT_RULE,
+        "agreed_no_statement": view["agreed_no_statement"],
         "predictions": [
             {
                 "id": p.pk,
@@ -170,6 +187,26 @@ class AdjudicationPickApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             adjudication_pick(task=task, adjudicator=request.user, **data.validated_data)
+        except GoldExists:
+            return _gold_exists()
+        return Response(adjudication_out(task))
+
+
+class AdjudicationAcceptAgreedApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AdjudicationAcceptAgreedInput"
+
+        reason = serializers.CharField(allow_blank=True, required=False, default="")
+        replace = serializers.BooleanField(default=False)
+
+    @extend_schema(request=InputSerializer, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, task_id: int):
+        task = managed_task(request, task_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            adjudication_accept_agreed(task=task, adjudicator=request.user, **data.validated_data)
         except GoldExists:
             return _gold_exists()
         return Response(adjudication_out(task))

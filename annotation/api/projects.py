@@ -48,6 +48,9 @@ class ProjectIn(serializers.Serializer):
     annotators_per_task = serializers.IntegerField(min_value=1, max_value=50, default=3)
     lease_minutes = serializers.IntegerField(min_value=1, max_value=7 * 24 * 60, default=30)
     task_order = serializers.ChoiceField(choices=Project.TaskOrder.choices, default=Project.TaskOrder.ARTICLE)
+    allow_reopen = serializers.BooleanField(
+        default=True, help_text="Annotators may reopen their submitted annotations (never after adjudication)."
+    )
     paragraph_kinds = serializers.ListField(child=serializers.CharField(max_length=16), required=False, default=list)
     corpora = ReadableCorpusField(many=True, required=False, default=list)
     stance_labels = StanceLabelIn(many=True, required=False)
@@ -67,6 +70,7 @@ class ProjectPatchIn(serializers.Serializer):
     annotators_per_task = serializers.IntegerField(min_value=1, max_value=50, required=False)
     lease_minutes = serializers.IntegerField(min_value=1, max_value=7 * 24 * 60, required=False)
     task_order = serializers.ChoiceField(choices=Project.TaskOrder.choices, required=False)
+    allow_reopen = serializers.BooleanField(required=False)
     paragraph_kinds = serializers.ListField(child=serializers.CharField(max_length=16), required=False)
     languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
     min_paragraph_chars = serializers.IntegerField(min_value=1, required=False)
@@ -189,13 +193,23 @@ class TaskSyncApi(APIView):
                 "created": serializers.IntegerField(),
                 "removed": serializers.IntegerField(),
                 "total": serializers.IntegerField(),
+                "closed": serializers.IntegerField(help_text="Tasks with work whose paragraph no longer matches."),
+                "reopened": serializers.IntegerField(help_text="Closed tasks whose paragraph matches again."),
             },
         ),
     )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=MANAGER)
         result = tasks_sync(project=project)
-        return Response({"created": result.created, "removed": result.removed, "total": result.total})
+        return Response(
+            {
+                "created": result.created,
+                "removed": result.removed,
+                "total": result.total,
+                "closed": result.closed,
+                "reopened": result.reopened,
+            }
+        )
 
 
 class TaskFilter(filters.FilterSet):

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from ..guidelines import render_guidelines
 from ..models import Actor, Annotation, AnnotationRevision, Claim, Prediction, Project, Statement, Task
-from ..shapes import STATEMENT_ATTRS, STATEMENT_OUT_KEYS
+from ..shapes import PREDICTION_KEYS, STATEMENT_ATTRS, STATEMENT_OUT_KEYS
 from .inputs import StatementIn
 
 
@@ -34,6 +34,7 @@ class ProjectOut(serializers.ModelSerializer):
             "annotators_per_task",
             "lease_minutes",
             "task_order",
+            "allow_reopen",
             "paragraph_kinds",
             "languages",
             "min_paragraph_chars",
@@ -162,22 +163,7 @@ class PredictionOut(serializers.ModelSerializer):
 
     class Meta:
         model = Prediction
-        fields = [
-            "id",
-            "kind",
-            "model_name",
-            "model_version",
-            "score",
-            "actor",
-            "actor_name",
-            "start",
-            "end",
-            "surface",
-            "claim",
-            "claim_text",
-            "stance",
-            "decision",
-        ]
+        fields = list(PREDICTION_KEYS)
 
     def get_actor_name(self, obj: Prediction) -> str | None:
         return obj.actor.name if obj.actor_id else None
@@ -236,8 +222,9 @@ class _Context(serializers.Serializer):
 
 
 class _Progress(serializers.Serializer):
-    done = serializers.IntegerField()
-    remaining = serializers.IntegerField()
+    done = serializers.IntegerField(help_text="Tasks you submitted (skips do not count).")
+    skipped = serializers.IntegerField(help_text="Tasks you skipped.")
+    remaining = serializers.IntegerField(help_text="Open tasks you have neither submitted nor skipped (upper bound).")
 
 
 class _WorkspaceAnnotation(AnnotationOut):

@@ -12,7 +12,7 @@ from corpora.models import Paragraph
 from ..access import project_get_for
 from ..models import Role
 from ..selectors.task_browser import SORT_CHOICES, STATUSES, BadQuery, TaskQuery, task_page
-from ..services.task_bulk import BULK_ACTIONS, MAX_BULK
+from ..services.task_bulk import BULK_ACTIONS, MAX_BULK, MAX_K
 
 YES_NO = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
@@ -31,7 +31,8 @@ class TaskQueryIn(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=STATUSES,
         required=False,
-        help_text="open: not complete and no live lease; in_progress: a live lease; complete: k submissions.",
+        help_text="open: not complete, not closed and no live lease; in_progress: a live lease; complete: k "
+        "submissions; closed: kept for its work after its paragraph stopped matching the project (offered to nobody).",
     )
     annotator = serializers.IntegerField(
         required=False,
@@ -48,6 +49,14 @@ class TaskQueryIn(serializers.Serializer):
     sent_to_adjudication = YesNoField(help_text="A manager sent the task to adjudication.")
     article = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     kind = serializers.ChoiceField(choices=Paragraph.Kind.values, required=False)
+    disagreement_min = serializers.FloatField(
+        required=False,
+        min_value=0,
+        max_value=1,
+        help_text="Disagreement at least this: 1 - mean pairwise Jaccard of the submitted annotations' "
+        "(actor, claim, stance) sets; tasks with fewer than two submissions have none and never match.",
+    )
+    disagreement_max = serializers.FloatField(required=False, min_value=0, max_value=1)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Text in the paragraph.")
     sort = serializers.ChoiceField(choices=SORT_CHOICES, required=False, default="order")
     cursor = serializers.CharField(required=False, max_length=200, help_text="next_cursor of the previous page.")
@@ -70,6 +79,8 @@ ROW_FIELDS = {
     "k": serializers.IntegerField(),
     "is_complete": serializers.BooleanField(),
     "adjudication_requested_at": serializers.DateTimeField(allow_null=True),
+    "disagreement": serializers.FloatField(allow_null=True),
+    "closed_at": serializers.DateTimeField(allow_null=True),
     "paragraph_id": serializers.IntegerField(),
     "paragraph__position": serializers.IntegerField(),
     "paragraph__kind": serializers.CharField(),
@@ -111,11 +122,22 @@ class TaskBrowserApi(APIView):
 class TaskBulkIn(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=list(BULK_ACTIONS),
-        help_text="requeue: undo skips so the task is offered again; adjudicate: send to the adjudication list.",
+        help_text="requeue: undo skips so the task is offered again; adjudicate: send to the adjudication list; "
+        "set_k: give the tasks their own k (submitted annotations wanted).",
     )
     tasks = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), allow_empty=False, max_length=MAX_BULK
     )
+    k = serializers.IntegerField(required=False, min_value=1, max_value=MAX_K, help_text="For set_k: the new k.")
+
+    def validate(self, attrs):
+        if attrs["action"] == "set_k" and "k" not in attrs:
+            raise serializers.ValidationError({"k": ["set_k needs k, the number of annotators per task."]})
+        return attrs
+
+    def options(self) -> dict:
+        """The action's own arguments (set_k: k)."""
+        return {"k": self.validated_data["k"]} if self.validated_data["action"] == "set_k" else {}
 
 
 class TaskBulkApi(APIView):
@@ -126,12 +148,14 @@ class TaskBulkApi(APIView):
         ),
         description="Run a bulk action on the selected tasks, all or nothing. The result holds the counts of "
         "what changed (requeue: skips_undone, tasks_changed; adjudicate: sent, already_sent, "
-        "without_submission).",
+        "without_submission; set_k: k, changed, reopened, completed).",
     )
     def post(self, request, project_id: int):
         project = project_get_for(user=request.user, project_id=project_id, roles=[Role.MANAGER])
         data = TaskBulkIn(data=request.data)
         data.is_valid(raise_exception=True)
         action = data.validated_data["action"]
-        result = BULK_ACTIONS[action](project=project, task_ids=data.validated_data["tasks"], user=request.user)
+        result = BULK_ACTIONS[action](
+            project=project, task_ids=data.validated_data["tasks"], user=request.user, **data.options()
+        )
         return Response({"action": action, **result})

@@ -4,9 +4,10 @@ Next task is the call annotators make most. As separate statements, a claim was 
 lease, BEGIN, the candidate lock, the re-count and lease, COMMIT: five round trips. As a function it
 is one, with the same rules:
 
-  * the annotator's own active, unexpired lease in the project is resumed first;
+  * the annotator's own active (or reopened), unexpired lease in the project is resumed first, the
+    newest if there are several (one they reopened: migration 0010 installs this);
   * candidates in article order (or most uncertain first, then unscored in article order), skipping
-    tasks already at k (submitted + other annotators' live leases), done or skipped by this annotator,
+    tasks already at k (submitted + other annotators' live leases), done, skipped or reopened by this annotator,
     or tried in this call; FOR UPDATE SKIP LOCKED first, then, only if that finds none, waiting for a
     locked one rather than reporting that nothing is left. The waiting pass picks its candidate
     without a lock and then waits for that row by id: a FOR UPDATE that waits re-checks its WHERE on
@@ -43,11 +44,12 @@ BEGIN
     -- just ask again. So this transaction does not wait for its WAL flush, which also frees the task's
     -- row lock sooner for whoever submits on it. (Submits keep synchronous commit: they are never lost.)
     PERFORM set_config('synchronous_commit', 'off', true);
-    -- the annotator's own live lease in this project comes first
+    -- the annotator's own live lease in this project comes first (the newest: one they reopened)
     RETURN QUERY SELECT a.task_id, a.id, a.leased_at, a.expires_at
         FROM annotation_assignment a JOIN annotation_task t ON t.id = a.task_id
-        WHERE a.annotator_id = p_user AND t.project_id = p_project AND a.status = 'active' AND a.expires_at > p_now
-        ORDER BY a.leased_at LIMIT 1;
+        WHERE a.annotator_id = p_user AND t.project_id = p_project AND a.status IN ('active', 'reopened')
+          AND a.expires_at > p_now
+        ORDER BY a.leased_at DESC LIMIT 1;
     IF FOUND THEN
         RETURN;
     END IF;
@@ -83,7 +85,7 @@ BEGIN
         SELECT (t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
                     AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k)
                AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
-                    AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped')),
+                    AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped', 'reopened')),
                EXISTS (SELECT 1 FROM annotation_assignment x WHERE x.task_id = t.id AND x.annotator_id = p_user)
           INTO has_room, has_row
           FROM annotation_task t WHERE t.id = cand;
@@ -124,7 +126,7 @@ WHERE t.project_id = p_project AND NOT t.is_complete AND {scope}
   AND t.submitted_count + (SELECT count(*) FROM annotation_assignment a WHERE a.task_id = t.id
       AND a.status = 'active' AND a.expires_at > p_now AND a.annotator_id <> p_user) < p_k
   AND NOT EXISTS (SELECT 1 FROM annotation_assignment m WHERE m.task_id = t.id
-      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped'))
+      AND m.annotator_id = p_user AND m.status IN ('submitted', 'skipped', 'reopened'))
   AND NOT (t.id = ANY(tried))
 ORDER BY {order} LIMIT 1{lock}"""
 SKIP_LOCK = " FOR UPDATE OF t SKIP LOCKED;"

@@ -38,6 +38,10 @@ class Project(models.Model):
     annotators_per_task = models.PositiveSmallIntegerField(default=3)
     lease_minutes = models.PositiveIntegerField(default=30)
     task_order = models.CharField(max_length=16, choices=TaskOrder.choices, default=TaskOrder.ARTICLE)
+    allow_reopen = models.BooleanField(
+        default=True,
+        help_text="Annotators may reopen and edit their submitted annotations (never once the task is adjudicated).",
+    )
     # Pre-labelling settings.
     claim_threshold = models.FloatField(default=0.45)
     stance_retrain_every = models.PositiveIntegerField(default=50)

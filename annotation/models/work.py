@@ -20,12 +20,30 @@ class Task(models.Model):
     adjudication_requested_at = models.DateTimeField(
         null=True, blank=True, help_text="A manager sent the task to adjudication (the task browser's bulk action)."
     )
+    target_annotators = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="This task's k (submitted annotations wanted); empty: the project's k."
+    )
+    closed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Its paragraph no longer matches the project (a kind correction): kept for its work, offered to "
+        "nobody; a sync reopens it when the paragraph matches again.",
+    )
+    disagreement = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="1 - mean pairwise Jaccard of the submitted annotations' statement sets; empty below two.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["project_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "paragraph"], name="task_unique_paragraph"),
+            models.CheckConstraint(
+                condition=models.Q(target_annotators__isnull=True) | models.Q(target_annotators__gte=1),
+                name="task_k_at_least_one",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "is_complete", "order"], name="task_next_by_order"),
@@ -34,6 +52,7 @@ class Task(models.Model):
             models.Index(fields=["project", "order", "id"], name="task_browse_by_order"),
             models.Index(fields=["project", "submitted_count", "id"], name="task_browse_by_submitted"),
             models.Index(fields=["project", "id"], name="task_browse_by_id"),
+            models.Index(fields=["project", "disagreement", "id"], name="task_browse_by_disagreement"),
         ]
 
     def __str__(self) -> str:
@@ -41,13 +60,19 @@ class Task(models.Model):
 
 
 class Assignment(models.Model):
-    """A lease of a task to one annotator. Expired leases return the task to the pool."""
+    """A lease of a task to one annotator. Expired leases return the task to the pool.
+
+    `reopened`: the annotator reopened their submitted annotation; a lease that next-task resumes but
+    that never counts against k (the submission already does) and, like submitted, keeps the task out
+    of their queue. Resubmitting (or the lease running out) makes it `submitted` again.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         SUBMITTED = "submitted", "Submitted"
         SKIPPED = "skipped", "Skipped"
         EXPIRED = "expired", "Expired"
+        REOPENED = "reopened", "Reopened after submission"
 
     task = models.ForeignKey(Task, related_name="assignments", on_delete=models.CASCADE)
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="assignments", on_delete=models.CASCADE)
@@ -158,6 +183,8 @@ class AnnotationRevision(models.Model):
         SKIP = "skip", "Skipped"
         REPOINT = "repoint", "Registry merge re-pointed a statement"
         REQUEUE = "requeue", "Skip undone by a manager's re-queue"
+        REOPEN = "reopen", "Reopened by its annotator"
+        UNSKIP = "unskip", "Skip undone by its annotator"
 
     annotation = models.ForeignKey(Annotation, related_name="revisions", on_delete=models.CASCADE)
     action = models.CharField(max_length=16, choices=Action.choices)

@@ -2,7 +2,8 @@
 querysets only ever hold their own annotations, statements and decisions."""
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from ..access import projects_for
 from ..models import (
@@ -20,7 +21,7 @@ from ..models import (
     Statement,
     Task,
 )
-from ..payloads import open_tasks
+from ..payloads import PROGRESS_SQL, progress_figures
 from ..services.registry import normalize_text
 
 READ_ALL_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
@@ -106,26 +107,27 @@ def predictions_for(*, task_id: int, user) -> list[Prediction]:
 
 
 def progress_for_annotator(*, user, project: Project | None = None, project_id: int | None = None) -> dict:
-    """{done, remaining} for the annotator's own queue.
+    """{done, skipped, remaining} for the annotator's own queue.
 
-    done: tasks this annotator submitted or skipped. remaining: open tasks they have not finished
-    (an upper bound on what is left for them, since others may complete some first).
+    done: tasks this annotator submitted (skips do not count). skipped: tasks they skipped.
+    remaining: open tasks they have neither submitted nor skipped (an upper bound on what is left for
+    them, since others may complete some first). The workspace payload reports the same figures.
     """
     project_id = project.pk if project is not None else project_id
     with connection.cursor() as cur:
         cur.execute(
-            f"""SELECT count(*), count(*) FILTER (WHERE NOT t.is_complete)
-                        FROM {Assignment._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id
-                        WHERE a.annotator_id = %s AND a.status IN ('submitted', 'skipped') AND t.project_id = %s""",
+            PROGRESS_SQL.format(asg=Assignment._meta.db_table, task=Task._meta.db_table, project="%s"),
             [user.pk, project_id],
         )
-        done, done_open = cur.fetchone()
-    return {"done": done, "remaining": max(open_tasks(project_id) - done_open, 0)}
+        return progress_figures(*cur.fetchone(), project_id)
 
 
 def project_progress(*, project: Project, user, role: str | None) -> dict:
+    k = project.annotators_per_task
     totals = Task.objects.filter(project=project).aggregate(
-        total=Count("pk"), complete=Count("pk", filter=Q(is_complete=True))
+        total=Count("pk"),
+        complete=Count("pk", filter=Q(is_complete=True)),
+        wanted=Sum(Coalesce("target_annotators", Value(k))),  # each task's k (the bulk action may set it)
     )
     submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).count()
     rows = (
@@ -150,12 +152,12 @@ def project_progress(*, project: Project, user, role: str | None) -> dict:
         }
         for r in rows
     ]
-    k = project.annotators_per_task
     return {
         "total": totals["total"],
         "complete": totals["complete"],
         "submitted_annotations": submitted,
-        "needed_annotations": max(totals["total"] * k - submitted, 0),
+        "needed_annotations": max((totals["wanted"] or 0) - submitted, 0),
+        "wanted_annotations": totals["wanted"] or 0,
         "annotators_per_task": k,
         "per_annotator": per,
     }

@@ -31,6 +31,7 @@ class ProjectProgress:
 class AnnotatorProgress:
     done: int
     remaining: int
+    skipped: int = 0
 
     @property
     def percent(self) -> int:
@@ -44,15 +45,16 @@ def project_progress(*, project: Project) -> ProjectProgress:
         tasks=figures["total"],
         complete_tasks=figures["complete"],
         submitted=figures["submitted_annotations"],
-        needed=figures["total"] * project.annotators_per_task,
+        needed=figures["wanted_annotations"],
     )
 
 
 def annotator_progress(*, project: Project, user) -> AnnotatorProgress:
-    """The same figures the workspace API reports: done = submitted or skipped; remaining = open tasks
-    this user has not finished (an upper bound, since others may complete some first)."""
+    """The same figures the workspace API reports: done = submitted (skips do not count, they are
+    `skipped`); remaining = open tasks this user has neither submitted nor skipped (an upper bound,
+    since others may complete some first)."""
     figures = selectors.progress_for_annotator(user=user, project=project)
-    return AnnotatorProgress(done=figures["done"], remaining=figures["remaining"])
+    return AnnotatorProgress(done=figures["done"], remaining=figures["remaining"], skipped=figures["skipped"])
 
 
 def project_members(*, project: Project) -> list[dict]:

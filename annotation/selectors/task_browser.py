@@ -2,7 +2,8 @@
 
 Keyset, not OFFSET: a page is "the next `size` rows after (sort value, id) of the last row seen",
 so page 2,000 costs what page 1 costs. Every sort is (column, id) and has its index
-(task_browse_by_order / _by_submitted / _by_id, migration 0009). Filters on related rows are
+(task_browse_by_order / _by_submitted / _by_id, migration 0009); the disagreement filter is a range
+on the stored Task.disagreement (task_browse_by_disagreement, migration 0010). Filters on related rows are
 EXISTS probes on indexed columns (annotation (task, annotator) and (task, status), prediction set
 (task, ...), adjudication (task), assignment (task, annotator)). The cursor is opaque to clients:
 base64url of the JSON [value, id] of the last row; a cursor that does not decode is a BadQuery.
@@ -25,7 +26,7 @@ from ..models import Adjudication, Annotation, Assignment, PredictionSet, Projec
 # public sort name -> Task column
 SORTS = {"order": "order", "submitted": "submitted_count", "id": "id"}
 SORT_CHOICES = [*SORTS, *(f"-{s}" for s in SORTS)]
-STATUSES = ("open", "in_progress", "complete")
+STATUSES = ("open", "in_progress", "complete", "closed")
 EXCERPT_CHARS = 160
 
 
@@ -46,6 +47,8 @@ class TaskQuery:
     sent_to_adjudication: bool | None = None
     article: int | None = None
     kind: str | None = None
+    disagreement_min: float | None = None
+    disagreement_max: float | None = None
     q: str = ""
     sort: str = "order"
     cursor: str | None = None
@@ -93,7 +96,8 @@ def task_filtered(*, project: Project, query: TaskQuery) -> QuerySet[Task]:
         qs = {
             "complete": qs.filter(is_complete=True),
             "in_progress": qs.filter(live, is_complete=False),
-            "open": qs.filter(~live, is_complete=False),
+            "open": qs.filter(~live, is_complete=False, closed_at__isnull=True),
+            "closed": qs.filter(closed_at__isnull=False),
         }[query.status]
     if query.annotator is not None:
         qs = qs.filter(_exists(Annotation, annotator_id=query.annotator))
@@ -111,6 +115,11 @@ def task_filtered(*, project: Project, query: TaskQuery) -> QuerySet[Task]:
         qs = qs.filter(paragraph__article_id=query.article)
     if query.kind:
         qs = qs.filter(paragraph__kind=query.kind)
+    # Task.disagreement is stored (services.disagreement) and indexed; tasks below two submissions have none
+    if query.disagreement_min is not None:
+        qs = qs.filter(disagreement__gte=query.disagreement_min)
+    if query.disagreement_max is not None:
+        qs = qs.filter(disagreement__lte=query.disagreement_max)
     if query.q:
         qs = qs.filter(paragraph__text__icontains=query.q)
     return qs
@@ -141,6 +150,9 @@ def task_page(*, project: Project, query: TaskQuery) -> TaskPage:
             "submitted_count",
             "is_complete",
             "adjudication_requested_at",
+            "target_annotators",
+            "closed_at",
+            "disagreement",
             "paragraph_id",
             "paragraph__position",
             "paragraph__kind",
@@ -173,7 +185,7 @@ def _decorate(rows: list[dict], project: Project) -> None:
         r["skipped"] = sum(a["status"] == Annotation.Status.SKIPPED for a in r["annotations"])
         r["has_prelabels"] = r["id"] in prelabelled
         r["adjudicated"] = r["id"] in adjudicated
-        r["k"] = project.annotators_per_task
+        r["k"] = r.pop("target_annotators") or project.annotators_per_task  # the task's own k, if set
 
 
 def task_detail(*, task: Task) -> dict:

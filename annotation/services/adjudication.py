@@ -12,6 +12,7 @@ from django.db import transaction
 
 from annotation.models import Adjudication, Annotation, GoldStatement, StanceLabel, Statement, Task
 from annotation.models.registry import Actor, Claim
+from annotation.selectors.adjudication import adjudication_view, statement_group_key
 from annotation.shapes import GOLD_FIELDS, PLACEMENT_FIELDS, GoldInput, statement_from_model
 
 
@@ -81,13 +82,15 @@ def adjudication_save(
     rows = _validate(task, statements)
     if no_statement and rows:
         raise ValidationError({"no_statement": ["A paragraph with gold statements cannot be marked as having none."]})
-    adjudication, created = Adjudication.objects.select_for_update().get_or_create(task=task)
-    if not created and not replace:
-        raise GoldExists(task.pk)
-    adjudication.adjudicator = adjudicator
-    adjudication.no_statement = bool(no_statement or not rows)
-    adjudication.reason = reason
-    adjudication.save()
+    fields = {"adjudicator": adjudicator, "no_statement": bool(no_statement or not rows), "reason": reason}
+    # One decision, one history record: a new adjudication is created with its fields, never saved twice.
+    adjudication, created = Adjudication.objects.select_for_update().get_or_create(task=task, defaults=fields)
+    if not created:
+        if not replace:
+            raise GoldExists(task.pk)
+        for name, value in fields.items():
+            setattr(adjudication, name, value)
+        adjudication.save()
     adjudication.statements.all().delete()
     for position, row in enumerate(rows):
         GoldStatement.objects.create(adjudication=adjudication, position=position, **row)
@@ -110,7 +113,7 @@ def adjudication_pick(
         raise ValidationError({"statement_ids": [f"Not submitted statements of this task: {sorted(missing)}."]})
     seen, items = set(), []
     for s in picked:
-        key = (s.actor_role, s.actor_id, s.claim_id, s.stance.value, s.actor_start, s.actor_end)
+        key = statement_group_key(s)
         if key in seen:  # merging equal statements keeps one, with every source
             next(i for i in items if i["_key"] == key)["source_statement_ids"].append(s.pk)
             continue
@@ -127,6 +130,25 @@ def adjudication_pick(
     for i in items:
         del i["_key"]
     return adjudication_save(task=task, adjudicator=adjudicator, statements=items, reason=reason, replace=replace)
+
+
+class NothingAgreed(ValidationError):
+    """No statement (and no "no statement") is shared by a majority of the task's submissions."""
+
+
+def adjudication_accept_agreed(*, task: Task, adjudicator, reason: str = "", replace: bool = False) -> Adjudication:
+    """Gold made of every statement a majority agrees on (selectors.adjudication.is_agreed: more than
+    half of the task's submissions, at least two), each merged with all its sources; when a majority
+    marked the paragraph as holding no statement and no statement is agreed, gold says so."""
+    view = adjudication_view(task=task)
+    ids = [i for g in view["groups"] if g["agreed"] for i in g["statement_ids"]]
+    if ids:
+        return adjudication_pick(task=task, adjudicator=adjudicator, statement_ids=ids, reason=reason, replace=replace)
+    if view["agreed_no_statement"]:
+        return adjudication_save(
+            task=task, adjudicator=adjudicator, statements=[], no_statement=True, reason=reason, replace=replace
+        )
+    raise NothingAgreed({"statement_ids": ["No statement is shared by a majority of this task's annotators."]})
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from corpora.models import Paragraph
 from ..db import aware, cursor, instance
 from ..db import placeholders as _marks
 from ..db import table as _table
-from ..models import Annotation, AnnotationRevision, Assignment, Project, Statement, Task
+from ..models import Adjudication, Annotation, AnnotationRevision, Assignment, Project, Statement, Task
 from ..shapes import (
     STATEMENT_ATTRS,
     STATEMENT_FIELDS,
@@ -34,6 +34,8 @@ from ..shapes import (
     statement_out,
 )
 from ..signals import annotation_submitted
+from .disagreement import task_disagreement_refresh
+from .edit_rules import check_submitted_editable
 from .exceptions import ConflictError, StatementsInvalid
 from .predictions import decisions_from_statements
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
@@ -70,6 +72,15 @@ class _Locked:
     k: int
     submitted_count: int | None  # the task's, read under the task's row lock (submit only)
     has_statements: bool
+    allow_reopen: bool  # the project lets annotators change their submitted annotations
+    adjudicated: bool  # the task has gold
+
+    def check_editable(self) -> None:
+        """A submitted annotation changes only as edit_rules allows (a draft or a skip always may)."""
+        if self.annotation.status == Annotation.Status.SUBMITTED:
+            check_submitted_editable(
+                allow_reopen=self.allow_reopen, adjudicated=self.adjudicated, revision=self.annotation.revision
+            )
 
     def statements_snapshot(self) -> list[dict]:
         return statements_snapshot(self.annotation.pk) if self.has_statements else []
@@ -85,8 +96,10 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
     columns = ", ".join(f"a.{Annotation._meta.get_field(f).column}" for f in _ANNOTATION_FIELDS)
     with cursor() as cur:
         cur.execute(
-            f"""SELECT {columns}, t.project_id, par.text, p.annotators_per_task, t.submitted_count,
-                               EXISTS (SELECT 1 FROM {_table(Statement)} s WHERE s.annotation_id = a.id)
+            f"""SELECT {columns}, t.project_id, par.text,
+                               COALESCE(t.target_annotators, p.annotators_per_task), t.submitted_count,
+                               EXISTS (SELECT 1 FROM {_table(Statement)} s WHERE s.annotation_id = a.id),
+                               p.allow_reopen, EXISTS (SELECT 1 FROM {_table(Adjudication)} g WHERE g.task_id = t.id)
                         FROM {_table(Task)} t JOIN {_table(Annotation)} a ON a.task_id = t.id
                         JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
                         JOIN {_table(Project)} p ON p.id = t.project_id
@@ -104,8 +117,17 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
         submitted_at=aware(values["submitted_at"]),
     )
     locked = instance(Annotation, values)
-    project_id, text, k, submitted_count, has_statements = row[len(_ANNOTATION_FIELDS) :]
-    return _Locked(locked, text, project_id, k, submitted_count if with_task else None, bool(has_statements))
+    project_id, text, k, submitted_count, has_statements, allow_reopen, adjudicated = row[len(_ANNOTATION_FIELDS) :]
+    return _Locked(
+        locked,
+        text,
+        project_id,
+        k,
+        submitted_count if with_task else None,
+        bool(has_statements),
+        bool(allow_reopen),
+        bool(adjudicated),
+    )
 
 
 def _check_revision(annotation: Annotation, revision: int | None) -> None:
@@ -265,6 +287,7 @@ def annotation_save(
     locked = _lock(annotation, with_task=False)
     annotation = locked.annotation
     _check_revision(annotation, revision)
+    locked.check_editable()
     clean, ctx = clean_statements(
         text=locked.text, project_id=locked.project_id, task_id=annotation.task_id, statements=statements
     )
@@ -316,11 +339,12 @@ def annotation_submit(
 
     Raises ConflictError if the task already has k submissions (e.g. this annotator's lease expired
     and others filled the task meanwhile); the draft is kept. Submitting an already submitted
-    annotation is an edit (no second count).
+    annotation is an edit (no second count; it closes a reopened lease), allowed as edit_rules says.
     """
     locked = _lock(annotation, with_task=True)
     annotation = locked.annotation
     _check_revision(annotation, revision)
+    locked.check_editable()
     clean, ctx = clean_statements(
         text=locked.text, project_id=locked.project_id, task_id=annotation.task_id, statements=statements
     )
@@ -347,6 +371,13 @@ def annotation_submit(
             )
         )
         writes.append(_finish_assignment(annotation, Assignment.Status.SUBMITTED, now))
+    else:  # a resubmit closes the lease the annotator reopened it with (its finish time stays the first one)
+        writes.append(
+            (
+                f"UPDATE {_table(Assignment)} SET status = %s WHERE task_id = %s AND annotator_id = %s AND status = %s",
+                [Assignment.Status.SUBMITTED, annotation.task_id, annotation.annotator_id, Assignment.Status.REOPENED],
+            )
+        )
     writes.append(_save(annotation))
     after = snapshot_of(annotation, clean_to_snapshot(clean, ctx.stance_values))
     writes.append(
@@ -366,6 +397,8 @@ def annotation_submit(
         writes.append(accepted)
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
+    if locked.submitted_count + (0 if was_submitted else 1) >= 2:  # under the task's lock, like the count
+        task_disagreement_refresh(task_ids=[annotation.task_id])
     annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)
     return annotation
 
@@ -405,6 +438,7 @@ def _one_statement_change(annotation: Annotation, user, revision: int | None, ch
     locked = _lock(annotation, with_task=False)
     annotation = locked.annotation
     _check_revision(annotation, revision)
+    locked.check_editable()
     current = list(annotation.statements.select_related("stance"))
     before = annotation_snapshot(annotation.pk) if annotation.status == Annotation.Status.SUBMITTED else None
     result = change(locked, current)
@@ -414,6 +448,7 @@ def _one_statement_change(annotation: Annotation, user, revision: int | None, ch
     _write_all([_save(annotation)])
     if before is not None:  # the after snapshot is read back once the change is written
         _write_all([_record(annotation, AnnotationRevision.Action.EDIT, user, before, now=now)])
+        task_disagreement_refresh(task_ids=[annotation.task_id])  # a submitted annotation's set changed
     return result
 
 

@@ -1,7 +1,8 @@
 """Who gets which paragraph: leasing tasks to annotators, safely under concurrency.
 
 Invariants (checked by tests/annotation/test_assignment_concurrency.py):
-  * a task never has more than k submitted annotations (k = project.annotators_per_task);
+  * a task never has more than k submitted annotations (k = Task.target_annotators when a manager set
+    one in the task browser, else project.annotators_per_task);
   * an annotator never works twice on a task (unique (task, annotator) on Assignment and Annotation);
   * Task.submitted_count equals the number of submitted annotations; it only changes while the
     task row is locked (annotation_submit in annotation.services.annotations);
@@ -12,9 +13,10 @@ Locks: claiming takes the candidate task's row lock with SELECT ... FOR UPDATE S
 annotators never wait on each other; the second skips to the next task; only when every remaining
 candidate is locked does it wait for one), then re-counts in a new statement, which under READ
 COMMITTED sees every lease committed by whoever held that lock before, then leases.
-On PostgreSQL all of that is one call of the function standpoint_claim_task (migration 0002: one
-round trip instead of four on the app's most frequent call); the Python below is the same claim for
-SQLite (the demo), where select_for_update is a no-op and IMMEDIATE transactions serialise writers.
+On PostgreSQL all of that is one call of the function standpoint_claim_task (migration 0002, with the
+task's own k since 0010: one round trip instead of four on the app's most frequent call); the Python
+below is the same claim for SQLite (the demo), where select_for_update is a no-op and IMMEDIATE
+transactions serialise writers.
 Submit takes the same row lock without SKIP LOCKED, then the annotation's.
 """
 
@@ -28,7 +30,10 @@ from django.utils import timezone
 from ..db import aware, cursor, instance
 from ..models import Annotation, Assignment, Project, Task
 
-DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED)
+# Statuses that keep a task out of its annotator's queue (a reopened lease is a submitted task being edited).
+DONE_STATUSES = (Assignment.Status.SUBMITTED, Assignment.Status.SKIPPED, Assignment.Status.REOPENED)
+# Leases that next-task resumes, the newest first (a task the annotator reopened or took back).
+LIVE_STATUSES = (Assignment.Status.ACTIVE, Assignment.Status.REOPENED)
 MAX_CLAIM_ATTEMPTS = 50
 
 
@@ -51,12 +56,13 @@ def _done_by(user) -> Exists:
 
 _ACTIVE_SQL = """SELECT a.id, a.task_id, a.status, a.leased_at, a.expires_at, a.finished_at
     FROM {asg} a JOIN {task} t ON t.id = a.task_id
-    WHERE a.annotator_id = %s AND t.project_id = %s AND a.status = 'active' AND a.expires_at > %s
-    ORDER BY a.leased_at LIMIT 1"""
+    WHERE a.annotator_id = %s AND t.project_id = %s AND a.status IN ('active', 'reopened') AND a.expires_at > %s
+    ORDER BY a.leased_at DESC LIMIT 1"""
 
 
 def assignment_active_for(*, user, project: Project, now=None) -> Assignment | None:
-    """The annotator's live lease in the project, if any (plain SQL: every next-task asks this first)."""
+    """The annotator's live lease in the project, if any, the newest first (plain SQL: every next-task
+    asks this first). A reopened lease counts: the annotator went back to that task."""
     now = now or timezone.now()
     with cursor() as cur:
         cur.execute(
@@ -80,12 +86,12 @@ def assignment_active_for(*, user, project: Project, now=None) -> Assignment | N
 
 
 def _candidate_ids(*, project: Project, user, now, exclude: list[int]):
-    base = Task.objects.filter(project=project, is_complete=False)
+    base = Task.objects.filter(project=project, is_complete=False, closed_at__isnull=True)
     if exclude:
         base = base.exclude(pk__in=exclude)
     base = (
         base.alias(leases=_live_leases(now=now, user=user))
-        .filter(submitted_count__lt=Value(project.annotators_per_task) - F("leases"))
+        .filter(submitted_count__lt=Coalesce(F("target_annotators"), Value(project.annotators_per_task)) - F("leases"))
         .filter(~_done_by(user))
     )
     if project.task_order == Project.TaskOrder.UNCERTAINTY:
@@ -124,11 +130,12 @@ def _recheck(*, task_id: int, user, now, k: int) -> tuple[bool, bool]:
             done=_done_by(user),
             mine=Exists(Assignment.objects.filter(task=OuterRef("pk"), annotator=user)),
         )
-        .values("submitted_count", "leases", "done", "mine")
+        .values("submitted_count", "leases", "done", "mine", "target_annotators")
         .first()
     )
     if row is None:  # removed (a kind correction) while we waited for its lock
         return False, False
+    k = row["target_annotators"] or k  # the task's own k, when a manager set one
     return (not row["done"] and row["submitted_count"] + row["leases"] < k), row["mine"]
 
 
@@ -231,7 +238,7 @@ def assignment_renew(*, assignment: Assignment) -> Assignment:
     """
     now = timezone.now()
     expires = now + timedelta(minutes=assignment.task.project.lease_minutes)
-    if Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.ACTIVE, expires_at__gt=now).update(
+    if Assignment.objects.filter(pk=assignment.pk, status__in=LIVE_STATUSES, expires_at__gt=now).update(
         expires_at=expires
     ):
         assignment.expires_at = expires
@@ -239,8 +246,12 @@ def assignment_renew(*, assignment: Assignment) -> Assignment:
 
 
 def leases_expire(*, now=None) -> int:
-    """Mark active leases past their time as expired (bookkeeping only: claims ignore them already)."""
+    """Mark active leases past their time as expired, and reopened ones as submitted again (bookkeeping
+    only: claims ignore them already, and a reopened task stays out of its annotator's queue)."""
     now = now or timezone.now()
+    Assignment.objects.filter(status=Assignment.Status.REOPENED, expires_at__lte=now).update(
+        status=Assignment.Status.SUBMITTED
+    )
     return Assignment.objects.filter(status=Assignment.Status.ACTIVE, expires_at__lte=now).update(
         status=Assignment.Status.EXPIRED
     )

@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..signals import annotation_submitted
 from .annotations import annotation_submit
+from .disagreement import project_disagreement_refresh
 from .exceptions import ConflictError, StatementsInvalid
 from .label_studio_report import Refused
 from .snapshots import statements_snapshot
@@ -158,8 +159,14 @@ def _fast(project, planned, predictions, users, changed_by, ls_project_id, batch
     with connection.cursor() as cur:
         # Each batch commits durably (one WAL flush per 1,000 tasks): imported annotations are reported
         # as imported, so a database crash must not take back what the report counted.
-        cur.execute(f"SELECT id, submitted_count FROM {_t(Task)} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [task_ids])
-        counts = dict(cur.fetchall())
+        cur.execute(
+            f"""SELECT id, submitted_count, COALESCE(target_annotators, %s) FROM {_t(Task)}
+                WHERE id = ANY(%s) ORDER BY id FOR UPDATE""",
+            [k, task_ids],
+        )
+        rows = cur.fetchall()
+        counts = {task: count for task, count, _ in rows}
+        wanted = {task: task_k for task, _, task_k in rows}  # each task's k (the task browser may set one)
         start_counts = dict(counts)
         cur.execute(
             f"""SELECT id, task_id, annotator_id, status, no_statement, time_spent_ms, revision
@@ -194,8 +201,8 @@ def _fast(project, planned, predictions, users, changed_by, ls_project_id, batch
                     links.append((old[0], p.ls_id))
                 continue
             submitting = old is None or old[3] != SUBMITTED
-            if submitting and counts[p.task_id] >= k:
-                _over_k(p, k, batch)
+            if submitting and counts[p.task_id] >= wanted[p.task_id]:
+                _over_k(p, wanted[p.task_id], batch)
                 continue
             if submitting:
                 counts[p.task_id] += 1
@@ -300,7 +307,8 @@ def _fast(project, planned, predictions, users, changed_by, ls_project_id, batch
         changed = [(t, c) for t, c in counts.items() if c != start_counts[t]]
         if changed:
             cur.execute(
-                f"""UPDATE {_t(Task)} t SET submitted_count = v.c, is_complete = v.c >= %s
+                f"""UPDATE {_t(Task)} t SET submitted_count = v.c,
+                               is_complete = v.c >= COALESCE(t.target_annotators, %s)
                             FROM unnest(%s::bigint[], %s::int[]) AS v(id, c) WHERE t.id = v.id""",
                 [k, [t for t, _ in changed], [c for _, c in changed]],
             )
@@ -421,7 +429,8 @@ def _slow(project, planned, predictions, users, changed_by, ls_project_id, batch
                     )
         except ConflictError as exc:
             if "submitted annotations" in str(exc):
-                _over_k(p, k, batch)
+                own = Task.objects.filter(pk=p.task_id).values_list("target_annotators", flat=True).first()
+                _over_k(p, own or k, batch)
             else:
                 batch.refused.append(Refused(p.where, "annotation", str(exc)))
         except StatementsInvalid as exc:
@@ -472,11 +481,14 @@ def delete_unlinked(*, project, ls_project_id: int, keep: set[int]) -> int:
         per_task[task_id] += 1
     for task in Task.objects.select_for_update().filter(pk__in=per_task).order_by("pk"):
         count = max(task.submitted_count - per_task[task.pk], 0)
-        Task.objects.filter(pk=task.pk).update(submitted_count=count, is_complete=count >= k)
+        Task.objects.filter(pk=task.pk).update(
+            submitted_count=count, is_complete=count >= (task.target_annotators or k)
+        )
     Annotation.objects.filter(pk__in=gone).delete()
     return len(gone)
 
 
 def announce(project) -> None:
     """Tell higher apps (agreement reports) that submitted annotations changed, once per import."""
+    project_disagreement_refresh(project_id=project.pk)
     annotation_submitted.send(sender=Annotation, project_id=project.pk, task_id=None)

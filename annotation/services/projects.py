@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from corpora.models import Paragraph
 
@@ -29,6 +30,7 @@ _EDITABLE = {
     "annotators_per_task",
     "lease_minutes",
     "task_order",
+    "allow_reopen",
     "paragraph_kinds",
     "languages",
     "min_paragraph_chars",
@@ -46,6 +48,7 @@ def project_create(
     annotators_per_task: int = 3,
     lease_minutes: int = 30,
     task_order: str = Project.TaskOrder.ARTICLE,
+    allow_reopen: bool = True,
     paragraph_kinds: list[str] | None = None,
     corpora: Iterable = (),
     stance_labels: list[tuple[str, str, str]] | None = None,
@@ -60,6 +63,7 @@ def project_create(
         annotators_per_task=annotators_per_task,
         lease_minutes=lease_minutes,
         task_order=task_order,
+        allow_reopen=allow_reopen,
         paragraph_kinds=paragraph_kinds or [],
         created_by=created_by,
     )
@@ -91,7 +95,8 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     old_k = project.annotators_per_task
     new_k = data.get("annotators_per_task", old_k)
     if new_k != old_k:
-        most = project.tasks.aggregate(m=Max("submitted_count"))["m"] or 0
+        # tasks with their own k (the task browser's bulk action) keep it
+        most = project.tasks.filter(target_annotators__isnull=True).aggregate(m=Max("submitted_count"))["m"] or 0
         if new_k < most:
             raise ValidationError(
                 {
@@ -110,8 +115,9 @@ def project_update(*, project: Project, data: dict[str, Any]) -> Project:
     if "corpora" in data:
         project.corpora.set(data["corpora"])
     if new_k != old_k:
-        Task.objects.filter(project=project, submitted_count__gte=new_k).update(is_complete=True)
-        Task.objects.filter(project=project, submitted_count__lt=new_k).update(is_complete=False)
+        following = Task.objects.filter(project=project, target_annotators__isnull=True)
+        following.filter(submitted_count__gte=new_k).update(is_complete=True)
+        following.filter(submitted_count__lt=new_k).update(is_complete=False)
     return project
 
 
@@ -153,6 +159,8 @@ class SyncResult:
     created: int
     removed: int
     total: int
+    closed: int = 0
+    reopened: int = 0
 
 
 def matching_paragraphs(*, project: Project):
@@ -171,7 +179,10 @@ def tasks_sync(*, project: Project) -> SyncResult:
 
     Creates a task for every matching paragraph that has none (one INSERT ... SELECT on PostgreSQL,
     batches elsewhere; ON CONFLICT DO NOTHING, so a concurrent or repeated sync is a no-op), and
-    removes tasks whose paragraph no longer matches only when nobody has worked on them. Idempotent.
+    removes tasks whose paragraph no longer matches only when nobody has worked on them. A task with
+    work whose paragraph no longer matches (a kind correction: body -> comment) keeps its annotations and
+    is closed (Task.closed_at): the claim offers it to nobody; it is reopened when its paragraph matches
+    again. Idempotent.
     """
     project = Project.objects.select_for_update().get(pk=project.pk)  # one sync per project at a time
     wanted = matching_paragraphs(project=project)
@@ -189,7 +200,16 @@ def tasks_sync(*, project: Project) -> SyncResult:
     )
     _, per_model = Task.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     removed = per_model.get(Task._meta.label, 0)
-    return SyncResult(created=created, removed=removed, total=before + created - removed)
+    unwanted = Task.objects.filter(project=project).exclude(paragraph__in=wanted.values("id"))
+    closed = unwanted.filter(closed_at__isnull=True).update(closed_at=timezone.now())
+    reopened = (
+        Task.objects.filter(project=project, closed_at__isnull=False)
+        .filter(paragraph__in=wanted.values("id"))
+        .update(closed_at=None)
+    )
+    return SyncResult(
+        created=created, removed=removed, total=before + created - removed, closed=closed, reopened=reopened
+    )
 
 
 def _insert_tasks_sql(*, project: Project, missing) -> None:

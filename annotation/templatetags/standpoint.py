@@ -1,7 +1,11 @@
 """Template filters for the server-rendered pages (presentation only)."""
 
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 
 from annotation.guidelines import render_guidelines
 
@@ -21,3 +25,13 @@ def percent(part, whole) -> int:
         return round(100 * part / whole) if whole else 0
     except (TypeError, ZeroDivisionError):
         return 0
+
+
+@register.filter
+def ago(when) -> str:
+    """'just now' under a minute, else Django's timesince + ' ago' ('3 minutes ago')."""
+    if when is None:
+        return ""
+    if timezone.now() - when < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(when)} ago"

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from ..access import project_get_for
 from ..api.adjudication import adjudication_out
 from ..models import Role, Task
-from ..selectors.adjudication import adjudication_view, disagreement_list
+from ..selectors.adjudication import AGREEMENT_RULE, adjudication_view, disagreement_list
 
 
 @login_required
@@ -34,6 +34,10 @@ def adjudicate(request, task_id: int):
     for column in view["annotations"]:
         for s in column["statements"]:
             s.surface = text[s.actor_start : s.actor_end] if s.actor_start is not None else ""
+    # Each annotator's colour on the page is their column's index (the same order the script uses).
+    index = {c["annotation"].annotator.username: i for i, c in enumerate(view["annotations"])}
+    for g in view["groups"]:
+        g["chips"] = [(index[name], name) for name in g["annotators"]]
     # Next disagreement without gold, for working through the list.
     open_tasks = [r["task"] for r in disagreement_list(project=project, only_open=True)]
     later = [t for t in open_tasks if t != task.pk]
@@ -51,6 +55,11 @@ def adjudicate(request, task_id: int):
             "view": view,
             "next_task": next_task,
             "open_left": len(later),
+            "agreement_rule": AGREEMENT_RULE,
+            "agreed_count": sum(1 for g in view["groups"] if g["agreed"]),
+            "no_statement_names": [
+                c["annotation"].annotator.username for c in view["annotations"] if not c["statements"]
+            ],
             "data": adjudication_out(task),
             "stance_labels": list(project.stance_labels.values_list("value", flat=True)),
         },

@@ -99,7 +99,7 @@ def workspace(request, project_id: int):
             "project": project.pk,
             "stanceLabels": labels,
             "actorTypes": Actor.Type.choices,
-            "progress": {"done": mine.done, "remaining": mine.remaining},
+            "progress": {"done": mine.done, "skipped": mine.skipped, "remaining": mine.remaining},
         },
     }
     return render(request, "annotation/workspace.html", context)

@@ -23,7 +23,7 @@ from ..models import Annotation, ProjectMembership, Role, Task
 from ..selectors.task_browser import SORT_CHOICES, BadQuery, task_detail, task_page
 from ..services.task_bulk import BULK_ACTIONS
 
-ACTION_NAMES = {"requeue": "Re-queue (undo skips)", "adjudicate": "Send to adjudication"}
+ACTION_NAMES = {"requeue": "Re-queue (undo skips)", "adjudicate": "Send to adjudication", "set_k": "Change k"}
 FILTER_KEYS = (
     "status",
     "annotator",
@@ -36,6 +36,8 @@ FILTER_KEYS = (
     "sent_to_adjudication",
     "article",
     "kind",
+    "disagreement_min",
+    "disagreement_max",
     "q",
     "sort",
     "size",
@@ -83,7 +85,10 @@ def task_bulk(request, project_id: int):
     back = reverse("annotation:task-browser", args=[project.pk])
     filter_qs = request.POST.get("filter_qs", "")
     back_to = f"{back}?{filter_qs}" if filter_qs and "\n" not in filter_qs else back
-    data = TaskBulkIn(data={"action": request.POST.get("action"), "tasks": request.POST.getlist("tasks")})
+    fields = {"action": request.POST.get("action"), "tasks": request.POST.getlist("tasks")}
+    if fields["action"] == "set_k":
+        fields["k"] = request.POST.get("k", "")
+    data = TaskBulkIn(data=fields)
     if not data.is_valid():
         return render(
             request,
@@ -101,12 +106,14 @@ def task_bulk(request, project_id: int):
                 "action": action,
                 "action_name": ACTION_NAMES[action],
                 "tasks": sorted(set(ids)),
+                "k": data.validated_data.get("k"),
+                "project_k": project.annotators_per_task,
                 "filter_qs": filter_qs,
                 "back": back_to,
             },
         )
     try:
-        result = BULK_ACTIONS[action](project=project, task_ids=ids, user=request.user)
+        result = BULK_ACTIONS[action](project=project, task_ids=ids, user=request.user, **data.options())
     except ValidationError as exc:
         return render(
             request,
@@ -123,6 +130,11 @@ def _report(action: str, r: dict) -> str:
         return (
             f"Re-queued {r['tasks_changed']} of {r['tasks']} selected task(s): {r['skips_undone']} skip(s) undone"
             f"{'' if r['tasks_changed'] == r['tasks'] else '; the others had no skip to undo'}."
+        )
+    if action == "set_k":
+        return (
+            f"Set k to {r['k']} on {r['tasks']} selected task(s) ({r['changed']} changed): "
+            f"{r['reopened']} back in the queue, {r['completed']} now complete."
         )
     return (
         f"Sent {r['sent']} of {r['tasks']} selected task(s) to adjudication ({r['already_sent']} already sent; "

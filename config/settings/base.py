@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "AnnotationStatusEnum": "annotation.models.work.Annotation.Status",
         "AssignmentStatusEnum": "annotation.models.work.Assignment.Status",
         "PredictionKindEnum": "annotation.models.prediction.Prediction.Kind",
+        "MyAnnotationStatusEnum": "annotation.selectors.my_annotations.STATUSES",
     },
 }
 

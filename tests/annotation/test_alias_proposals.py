@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from annotation.models import Actor, ActorAlias
 from annotation.prelabel.actors import ActorTagger
 from annotation.services.alias_proposals import alias_proposal_approve, alias_proposals
-from annotation.services.prelabel import pipeline_config_for
+from annotation.services.pipeline_config import pipeline_config_for
 from tests.factories import AnnotationFactory, ClaimFactory, StatementFactory, TaskFactory
 
 

@@ -25,7 +25,7 @@ def test_next_task_returns_the_workspace_shape(project, tasks, ann_client):
     assert ws["paragraph"]["text"] == tasks[0].paragraph.text
     assert ws["context"] == {"previous": None, "next": tasks[1].paragraph.text}
     assert ws["annotation"]["status"] == "draft" and ws["annotation"]["revision"] == 0
-    assert ws["progress"] == {"done": 0, "remaining": 10}
+    assert ws["progress"] == {"done": 0, "skipped": 0, "remaining": 10}
     assert set(ws["assignment"]) >= {"id", "expires_at"}
 
 

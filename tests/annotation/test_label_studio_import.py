@@ -248,6 +248,30 @@ def test_ls_users_are_matched_by_email_and_unknown_people_get_placeholders_named
     assert names == {"alice0", "alice1", "newcomer@example.org"}
 
 
+def test_an_import_follows_a_task_s_own_k_and_stores_its_disagreement(project):
+    from annotation.models import Task
+
+    data = build_project(project, n_articles=1)
+    _clear(project)
+    task = data["tasks"][1]
+    Task.objects.filter(pk=task.pk).update(target_annotators=2)  # the task browser's "change k"
+    text = task.paragraph.text
+    eu = text.index("EU")
+    regions = [
+        _region("r", eu, eu + 2, text, "actor", "labels", ["mention"], "manual"),
+        _region("r", eu, eu + 2, text, "actor_ref", "taxonomy", [["EU"]], "manual"),
+        _region("r", eu, eu + 2, text, "claim", "taxonomy", [["Sanctions work"]], "manual"),
+        _region("r", eu, eu + 2, text, "stance", "choices", ["favor"], "manual"),
+    ]
+    anns = [{"id": 10 + i, "completed_by": ls_id, "result": regions} for i, ls_id in enumerate((21, 22, 23))]
+    item = {"id": 3, "data": {"text": text, "task_id": task.pk}, "annotations": anns}
+    users = {21: "a@example.org", 22: "b@example.org", 23: "c@example.org"}
+    summary = label_studio_import(project=project, source=[item], ls_users=users)
+    assert summary.annotations == 2 and summary.over_k == 1 and "already has its 2" in summary.refused[0].reason
+    task.refresh_from_db()
+    assert (task.submitted_count, task.is_complete, task.disagreement) == (2, True, 0.0)  # two identical sets
+
+
 def test_the_database_refusing_a_batch_falls_back_to_one_annotation_at_a_time(project, exported, monkeypatch):
     _, tasks = exported
     before = _statements(project)

@@ -45,6 +45,15 @@
     }
   });
 
+  // Enter in the k field means "Change k", not the form's first button.
+  const kField = document.getElementById("bulk-k");
+  const setK = buttons.find((b) => b.value === "set_k");
+  if (kField && setK) {
+    kField.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { e.preventDefault(); if (!setK.disabled) setK.click(); }
+    });
+  }
+
   boxes.forEach((b) => b.addEventListener("change", refresh));
   if (all) all.addEventListener("change", () => { boxes.forEach((b) => { b.checked = all.checked; }); refresh(); });
   rows.forEach((r, i) => r.addEventListener("click", (e) => { if (e.target.tagName !== "A") move(i); }));

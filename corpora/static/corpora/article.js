@@ -48,8 +48,10 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  const KEEP = "Tasks with submitted annotations keep them and stay in their projects (a task sync never " +
-    "removes a task with work); paragraphs without work leave the task pool at the next task sync.";
+  const KEEP = "At the next task sync, in each project that does not annotate the new kind: a task with work keeps " +
+    "its annotations and stays in the project (task browser, agreement, exports) but is closed, so no annotator " +
+    "is offered it again (a task sync never removes a task with work; marking the paragraph back reopens it); " +
+    "a paragraph without work leaves the task pool.";
 
   async function send(url, method, body) {
     const response = await fetch(url, {
@@ -157,8 +159,13 @@
     try {
       const data = await send(url, "PATCH", {kind});
       show(element, data, "changed by hand");
-      say("Paragraph #" + element.dataset.position + " is now " + kind + "." + (submitted > 0
-        ? " Its task keeps its " + plural(submitted, "submitted annotation") + "." : ""));
+      const heading = document.getElementById("article-title");
+      const retitled = heading && data.article_title && heading.textContent !== data.article_title;
+      if (retitled) heading.textContent = data.article_title;
+      say("Paragraph #" + element.dataset.position + " is now " + kind + "." + (retitled
+        ? " It is the article's title now." : "") + (submitted > 0
+        ? " Its task keeps its " + plural(submitted, "submitted annotation") + "; the next task sync closes it " +
+          "where " + kind + " is not annotated." : ""));
     } catch (error) {
       say("Could not change the kind: " + error.message, true);
     }
@@ -186,7 +193,8 @@
         const target = document.getElementById("p-" + p.position);
         if (target) show(target, p, "from here to the end are comments");
       }
-      say(data.changed + " paragraph(s) from #" + position + " to the end are now comments.");
+      say(data.changed + " paragraph(s) from #" + position + " to the end are now comments." + (withWork.length
+        ? " " + plural(withWork.length, "task") + " with work keep their annotations; the next task sync closes them." : ""));
     } catch (error) {
       say("Could not mark comments: " + error.message, true);
     }

@@ -96,7 +96,10 @@ def test_manager_adds_a_member_selects_corpora_syncs_tasks_and_edits_settings(tr
     expect(page.locator("#toast")).to_contain_text("Corpora saved")
     page.get_by_role("button", name="Sync tasks").click()
     # The scene's own task is outside the selected corpus and untouched, so sync drops it.
-    expect(page.locator("#toast")).to_contain_text("Created 2 new tasks, removed 1 unstarted ones; 2 in all")
+    expect(page.locator("#toast")).to_contain_text(
+        "Created 2 new tasks, removed 1 unstarted ones, closed 0 with work whose paragraph no longer matches, "
+        "reopened 0; 2 in all"
+    )
     assert set(Task.objects.filter(project=scene.project).values_list("paragraph__article", flat=True)) == {article.pk}
     expect(page.locator("#progress")).to_contain_text("of 6 annotations done")  # 2 tasks x k=3, refreshed
 

@@ -63,3 +63,33 @@ def test_manager_filters_selects_by_keyboard_and_requeues(transactional_db, live
     expect(page.locator("#no-tasks")).to_contain_text("No task matches these filters")
     assert Task.objects.filter(project=scene.project).count() == 8
     assert page.errors == []
+
+
+def test_manager_filters_by_disagreement_and_changes_k_for_selected_tasks(
+    transactional_db, live_server, page, artifacts_dir
+):
+    scene = build_scene(paragraphs=[f"Paragraph {i}: Beijing said the pipeline deal is good." for i in range(4)])
+    for task, value in zip(scene.tasks, (None, 0.0, 0.5, 1.0), strict=True):
+        Task.objects.filter(pk=task.pk).update(disagreement=value, submitted_count=2 if value is not None else 0)
+    log_in(page, live_server, "boss", next_url=f"/projects/{scene.project.pk}/tasks/")
+    page.fill("input[name=disagreement_min]", "0.5")
+    page.click("#task-filters button[type=submit]")
+    expect(page.locator("#task-table tbody tr")).to_have_count(2)
+    expect(page.locator("#task-table tbody")).to_contain_text("1.00")
+
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.fill("#bulk-k", "4")
+    page.keyboard.press("Enter")  # Enter in the k field means "Change k"
+    expect(page.locator("h1")).to_have_text("Change k to 4: 1 task?")
+    expect(page.locator("#bulk-confirm")).to_contain_text("goes back to the queue")
+    page.screenshot(path=str(artifacts_dir / "task_browser_confirm_k_1280.png"))
+    assert Task.objects.get(pk=scene.tasks[2].pk).target_annotators is None  # nothing before confirming
+    page.click("#confirm-bulk")
+    expect(page.locator(".messages")).to_contain_text("Set k to 4 on 1 selected task(s) (1 changed)")
+    expect(page.locator("#task-table tbody tr").first).to_contain_text("2/4")
+    changed = Task.objects.get(pk=scene.tasks[2].pk)
+    assert (changed.target_annotators, changed.is_complete) == (4, False)
+    page.screenshot(path=str(artifacts_dir / "task_browser_after_k_1280.png"))
+    assert page.errors == []

@@ -137,5 +137,5 @@ def test_author_statement_undo_no_statement_and_skip(transactional_db, live_serv
     expect(page.locator("#paragraph")).to_have_text("A third paragraph.")
     skipped = Assignment.objects.get(annotator=scene.annotator, task=scene.tasks[1])
     assert skipped.status == Assignment.Status.SKIPPED
-    expect(page.locator("#ws-progress-text")).to_contain_text("2 done")
+    expect(page.locator("#ws-progress-text")).to_contain_text("1 done · 1 remaining")  # a skip is not done
     assert not page.errors, page.errors

@@ -44,7 +44,7 @@ def test_manager_changes_kinds_with_menu_keyboard_and_comment_button(
     page.click("#confirm-ok")
     expect(page.locator("#status")).to_contain_text("paragraph(s) from #36 to the end are now comments")
     status_box = page.locator("#status").bounding_box()
-    assert status_box["y"] >= 0 and status_box["y"] + status_box["height"] <= 900  # in view, not at the page's end
+    assert status_box["y"] >= 0 and status_box["y"] + status_box["height"] <= 800  # in view, not at the page's end
     expect(page.locator("#p-36")).to_have_class(re.compile("corp-para-comment"))
     page.screenshot(path=str(artifacts_dir / "corpora-article-corrected.png"), full_page=False)
     assert page.errors == []
@@ -128,8 +128,18 @@ def test_changes_touching_submitted_work_ask_first_and_say_what_happens_to_the_t
     page.select_option("#p-40 .corp-kind-select", "noise")
     page.click("#confirm-ok")
     expect(page.locator("#status")).to_contain_text("Its task keeps its 2 submitted annotations")
+    expect(page.locator("#status")).to_contain_text("the next task sync closes it")
+    status_box = page.locator("#status").bounding_box()
+    assert status_box["y"] >= 0 and status_box["y"] + status_box["height"] <= 800  # reported in view
+    page.screenshot(path=str(artifacts_dir / "corpora-article-kind-changed-report.png"), full_page=False)
     worked.refresh_from_db()
     assert worked.kind == "noise"
+    # ... and the task does what the page said: the sync keeps it with its work, closed to annotators.
+    from annotation.services.projects import tasks_sync
+
+    result = tasks_sync(project=project)
+    task.refresh_from_db()
+    assert result.closed == 1 and task.closed_at is not None and task.annotations.count() == 2
 
     page.click("#p-38 .corp-text")
     page.keyboard.press("c")
