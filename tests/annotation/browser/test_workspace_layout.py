@@ -103,6 +103,11 @@ def test_at_768_px_the_submit_button_reads_submit_and_next_on_one_line(
     assert box["height"] < 2 * height, box  # one line
     assert page.evaluate(LABELS_CLEAR) == []
     page.screenshot(path=str(artifacts_dir / "workspace-768.png"), full_page=True)
+    # Here the page scrolls: c brings the claim box and its whole dropdown into view, clear of the bar.
+    page.keyboard.press("c")
+    expect(page.locator("#claim-list")).to_be_visible()
+    expect(page.locator("#claim-list li")).to_have_count(2)
+    assert page.evaluate(VISIBLE, ["#claim-input", "#claim-list li"]) == []
     assert not page.errors, page.errors
 
 
