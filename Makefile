@@ -14,13 +14,14 @@ PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/standpoint
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help venv demo test lint services browser label-studio up worker lock lock-web lock-worker bench clean
+.PHONY: help venv demo test lint jstest services browser label-studio up worker lock lock-web lock-worker bench clean
 
 help:
 	@echo "make demo   - set everything up (SQLite, in-process tasks) and serve on http://$(HOST):$(PORT)/"
 	@echo "              make demo CORPUS=../shared/corpus imports the shared articles instead"
 	@echo "make test   - run the whole test suite on PostgreSQL + Redis + a real Celery worker + Chromium"
 	@echo "make lint   - ruff check, ruff format --check, node --check on the JavaScript under */static/"
+	@echo "make jstest - node --test tests/js/ (the workspace's pure JavaScript modules)"
 	@echo "make up     - web + Celery worker on PostgreSQL and Redis (honcho, Procfile)"
 	@echo "make bench  - run every benchmark in benchmarks/"
 
@@ -54,20 +55,30 @@ LS_PORT ?= 8089
 label-studio:
 	@bash .ci/label_studio.sh install
 
-test: venv lint services browser label-studio
+test: venv lint jstest services browser label-studio
 	LS_PORT=$(LS_PORT) bash .ci/label_studio.sh run -- env DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 # The checks with a config in the repo (ruff.toml): ruff's lint rules and its formatter (check only), and a
 # syntax check of every JavaScript file under */static/ that git knows of (tracked or not ignored), the
-# vendored *.min.js aside. Every step runs, so one report shows everything that fails.
+# vendored *.min.js aside; ES modules (a line starting with import/export) are parsed as modules, since
+# Node 20's plain `node --check` lets a syntax error in a module .js file pass. Every step runs, so one
+# report shows everything that fails.
 JS_FILES = git ls-files --cached --others --exclude-standard -- '*/static/*.js' ':(exclude)*.min.js'
 lint: venv
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
-	for f in $$($(JS_FILES)); do node --check "$$f" || status=1; done; \
+	for f in $$($(JS_FILES)); do \
+	  if grep -qE '^(import|export) ' "$$f"; then node --input-type=module --check < "$$f" || { echo "  in $$f" >&2; status=1; }; \
+	  else node --check "$$f" || status=1; fi; \
+	done; \
 	echo "node --check: $$($(JS_FILES) | wc -l) JavaScript files"; \
 	exit $$status
+
+# Unit tests of the pure browser modules (offsets, the undo history, suggestions): Node's own runner,
+# no npm packages.
+jstest:
+	node --test tests/js/
 
 var/secret_key:
 	@mkdir -p var && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@

@@ -21,6 +21,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
 TIMEOUT_MS = 30_000  # generous: CI machines are shared and slow
+EXPECT_TIMEOUT_MS = 15_000  # for expect(...) too (Playwright's default is 5 s, short on a loaded machine)
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,9 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (make browser installs it).")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser

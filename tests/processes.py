@@ -184,3 +184,28 @@ def celery_beat(log_dir: Path, env: dict[str, str] | None = None, *, wait: bool 
         ready="beat: Starting",
     ).launch()
     return proc.wait_ready() if wait else proc
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_web(log_dir: Path, env: dict[str, str] | None = None, *, port: int, timeout: float = 60) -> Proc:
+    """The Procfile's web process (gunicorn, one worker) on 127.0.0.1:`port`, answering once it is up."""
+    import requests
+
+    argv = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    proc = Proc(log_dir, "gunicorn", argv, process_env(env), ready="Booting worker").launch().wait_ready(timeout)
+
+    def answers():
+        try:
+            return requests.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=5).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_for(answers, timeout=timeout, what="gunicorn to answer", log=proc)
+    return proc

@@ -2,7 +2,7 @@
 querysets only ever hold their own annotations, statements and decisions."""
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from ..access import projects_for
@@ -22,6 +22,7 @@ from ..models import (
     Task,
 )
 from ..payloads import PROGRESS_SQL, progress_figures
+from ..services.registry import normalize_text
 
 READ_ALL_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
 
@@ -59,22 +60,39 @@ def registry_list(
     base: QuerySet | None = None,
 ) -> QuerySet:
     """Actors or claims of a project (or a narrower `base`), by name. Merged entries are hidden unless
-    `include_merged` or asked for by `status`. Actor search also matches aliases and the external id."""
+    `include_merged` or asked for by `status`. Actor search also matches aliases and the external id.
+
+    A search ranks what it finds: an entry whose name (or an alias, or a claim's text) is exactly what
+    was typed comes first, then those that start with it, then those that contain it; by name within
+    each (typing "EU" puts the European Union, alias "EU", above the Eurasian Economic Union)."""
     qs = base if base is not None else model.objects.filter(project=project)
     if status:
         qs = qs.filter(status=status)
     elif base is None and not include_merged:
         qs = qs.exclude(status=RegistryStatus.MERGED)
+    by = "name" if model is Actor else "text"
     if search and search.strip():
         search = search.strip()
+        typed = normalize_text(search)
         if model is Actor:
-            alias_hit = Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), normalized__icontains=search.lower()))
-            qs = qs.filter(Q(name__icontains=search) | Q(external_id__iexact=search) | alias_hit)
+            aliases = ActorAlias.objects.filter(actor=OuterRef("pk"))
+            qs = qs.filter(
+                Q(name__icontains=search)
+                | Q(external_id__iexact=search)
+                | Exists(aliases.filter(normalized__icontains=typed))
+            )
+            exact = Q(name__iexact=search) | Exists(aliases.filter(normalized=typed))
+            prefix = Q(name__istartswith=search) | Exists(aliases.filter(normalized__startswith=typed))
         else:
             qs = qs.filter(Q(text__icontains=search) | Q(category_code__iexact=search))
+            exact, prefix = Q(normalized=typed), Q(text__istartswith=search)
+        rank = Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2))
+        qs = qs.annotate(match_rank=rank).order_by("match_rank", by)
+    elif base is None:
+        qs = qs.order_by(by)
     if base is None and model is Actor:
         qs = qs.prefetch_related("aliases")
-    return qs.order_by("name" if model is Actor else "text") if base is None else qs
+    return qs
 
 
 def predictions_for(*, task_id: int, user) -> list[Prediction]:

@@ -37,6 +37,7 @@ from ..signals import annotation_submitted
 from .disagreement import task_disagreement_refresh
 from .edit_rules import check_submitted_editable
 from .exceptions import ConflictError, StatementsInvalid
+from .predictions import decisions_from_statements
 from .snapshots import annotation_snapshot, clean_to_snapshot, snapshot_of, statements_snapshot
 from .statement_validation import StatementContext, clean_statements
 
@@ -333,6 +334,9 @@ def annotation_submit(
 
     The returned annotation carries `statement_rows`: the statements as written, in the API's shape.
 
+    Open suggestions that a submitted statement says again are accepted for this annotator
+    (services.predictions.decisions_from_statements), so per-model precision counts hand-made matches.
+
     Raises ConflictError if the task already has k submissions (e.g. this annotator's lease expired
     and others filled the task meanwhile); the draft is kept. Submitting an already submitted
     annotation is an edit (no second count; it closes a reopened lease), allowed as edit_rules says.
@@ -386,6 +390,11 @@ def annotation_submit(
             now=now,
         )
     )
+    accepted = decisions_from_statements(
+        task_id=annotation.task_id, annotator_id=annotation.annotator_id, clean=clean, now=now
+    )
+    if accepted is not None:  # suggestions the statements say again are accepted (not before the statement INSERT)
+        writes.append(accepted)
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
     if locked.submitted_count + (0 if was_submitted else 1) >= 2:  # under the task's lock, like the count

@@ -30,6 +30,8 @@ def test_annotator_proposes_a_new_actor_and_uses_it_at_once(transactional_db, li
     expect(proposal).to_contain_text("Propose new actor “The Kremlin's spokesperson”")
     expect(page.locator("#actor-list li.active.propose")).to_have_count(1)  # nothing else matched
     page.keyboard.press("Enter")
+    expect(page.locator("#actor-input")).not_to_be_focused()  # keys are shortcuts again
+    page.keyboard.press("c")
     expect(page.locator("#claim-input")).to_be_focused()
     page.keyboard.type("pipeline")
     expect(page.locator("#claim-list li").first).to_contain_text("The pipeline deal is good")
@@ -57,6 +59,8 @@ def test_a_stale_second_tab_gets_a_conflict_and_does_not_overwrite(transactional
     expect(first.locator("#paragraph")).to_have_text(TEXT)
 
     first.keyboard.press("a")
+
+    first.keyboard.press("c")  # the claim box opens only when asked
     first.keyboard.type("pipeline")
     expect(first.locator("#claim-list li").first).to_contain_text("The pipeline deal is good")
     first.keyboard.press("Enter")
@@ -100,6 +104,7 @@ def test_evidence_span_and_note_are_saved_with_the_statement(transactional_db, l
     _select(page, "the pipeline deal is good")
     expect(page.locator("#c-evidence-desc")).to_have_text("“the pipeline deal is good”")
     page.keyboard.press("a")
+    page.keyboard.press("c")  # the claim box opens only when asked
     page.keyboard.type("pipeline")
     expect(page.locator("#claim-list li").first).to_contain_text("The pipeline deal is good")
     page.keyboard.press("Enter")

@@ -61,6 +61,8 @@ def test_annotator_labels_a_span_with_mouse_and_keys_and_lands_on_the_next_task(
     expect(page.locator("#actor-input")).to_be_focused()
     expect(page.locator("#actor-list li").first).to_contain_text("China")  # found through its alias
     page.keyboard.press("Enter")
+    expect(page.locator("#actor-input")).not_to_be_focused()  # keys are shortcuts again
+    page.keyboard.press("Enter")  # Enter outside a field: on to what the statement still needs
 
     expect(page.locator("#claim-input")).to_be_focused()
     page.keyboard.type("pipeline")

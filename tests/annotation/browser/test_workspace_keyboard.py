@@ -57,6 +57,7 @@ def test_suggestions_are_accepted_and_rejected_with_one_key(transactional_db, li
     expect(page.locator("#suggestion-list li.decided")).to_have_count(2)
     # A second statement in the same paragraph: the author against another claim.
     page.keyboard.press("a")
+    page.keyboard.press("c")  # the claim box opens only when asked
     page.keyboard.type("sanctions")
     expect(page.locator("#claim-list li").first).to_contain_text("Sanctions against Russia work")
     page.keyboard.press("Enter")
@@ -93,6 +94,7 @@ def test_author_statement_undo_no_statement_and_skip(transactional_db, live_serv
 
     # Author as actor (no span), claim by autocomplete, stance by key.
     page.keyboard.press("a")
+    page.keyboard.press("c")  # the claim box opens only when asked
     expect(page.locator("#c-actor-desc")).to_have_text("The article's author")
     page.keyboard.type("sanctions")
     expect(page.locator("#claim-list li").first).to_contain_text("Sanctions against Russia work")
