@@ -102,7 +102,7 @@ def test_previous_opens_the_last_submitted_paragraph_in_the_workspace(
     box = page.locator("#ws-previous").bounding_box()
     assert box and box["y"] + box["height"] <= DESKTOP["height"]  # visible without scrolling
 
-    page.locator("#ws-previous").click()
+    page.keyboard.press("p")  # the shortcut for the button
     expect(page.locator("#paragraph")).to_have_text(PARAGRAPHS[0])
     expect(page.locator("#save-status")).to_contain_text("Submitted earlier")
     page.screenshot(path=str(artifacts_dir / "going-back-previous-1280.png"))

@@ -6,7 +6,7 @@ import { clearComposer, focusMissing, setAuthor, setStance, toggleEvidenceMode, 
 import { closeHelp, helpOpen, toggleHelp } from "./help.js";
 import { decideActive, moveSuggestion } from "./suggest.js";
 import { session } from "./session.js";
-import { canUndoSkip, skip, submit, undoSkip } from "./tasks.js";
+import { canUndoSkip, previous, skip, submit, undoSkip } from "./tasks.js";
 
 const COMMANDS = {
   a: setAuthor,
@@ -20,6 +20,7 @@ const COMMANDS = {
   "]": () => moveSuggestion(1),
   s: submit,
   k: skip,
+  p: previous,
   "?": toggleHelp,
   Escape: () => (helpOpen() ? closeHelp() : clearComposer()),
   Enter: focusMissing,

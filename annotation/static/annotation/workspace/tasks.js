@@ -153,3 +153,12 @@ export async function undoSkip() {
     session.busy = false;
   }
 }
+
+/* `p`: the "Previous" button of the going-back block (the paragraph submitted or skipped before this one),
+ * once the draft's pending saves are in. */
+export async function previous() {
+  const button = document.getElementById("ws-previous");
+  if (!button || session.busy) return;
+  await settleSaves();
+  button.click();
+}
