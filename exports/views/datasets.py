@@ -27,7 +27,6 @@ from exports.services.export import (
     version_zip_stream,
 )
 
-
 VERSIONS_PER_PAGE = 25
 
 
