@@ -195,9 +195,16 @@ def measure(project, manager, users, arts):
     url = f"/api/projects/{project.pk}/task-browser/"
 
     def deep_cursor(sort):
+        from django.db.models import F
+
         column = SORTS[sort.lstrip("-")]
-        sign = "-" if sort.startswith("-") else ""
-        row = Task.objects.filter(project=project).order_by(f"{sign}{column}", f"{sign}id").values(column, "id")[DEEP]
+        desc = sort.startswith("-")
+        by = F(column).desc(nulls_last=True) if desc else F(column).asc(nulls_last=True)  # the browser's order
+        row = (
+            Task.objects.filter(project=project)
+            .order_by(by, F("id").desc() if desc else F("id").asc())
+            .values(column, "id")[DEEP]
+        )
         return encode_cursor(row[column], row["id"])
 
     mix = [
@@ -220,8 +227,12 @@ def measure(project, manager, users, arts):
         ("disagreement_min=0.5", {"disagreement_min": "0.5"}),
         ("disagreement_min=1, -order", {"disagreement_min": "1", "sort": "-order"}),
         ("disagreement_max=0, submitted", {"disagreement_max": "0", "sort": "submitted"}),
+        ("unfiltered, -disagreement", {"sort": "-disagreement"}),
+        ("unfiltered, disagreement", {"sort": "disagreement"}),
+        ("status=complete, -disagreement", {"status": "complete", "sort": "-disagreement"}),
+        ("kind=comment, -disagreement", {"kind": "comment", "sort": "-disagreement"}),
     ]
-    for sort in ("order", "-submitted", "-id"):
+    for sort in ("order", "-submitted", "-id", "-disagreement"):
         mix.append((f"deep page (cursor at {DEEP:,}), {sort}", {"sort": sort, "cursor": deep_cursor(sort)}))
     per, all_ms = {}, []
     for name, params in mix:

@@ -31,7 +31,7 @@ from .selectors import (
     import_job_progress,
     paragraph_history,
 )
-from .services import article_mark_comments_from, corpus_get_or_create, paragraph_kind_set
+from .services import article_mark_comments, corpus_get_or_create, paragraph_kind_set
 
 
 class IsManager(IsAdminUser):
@@ -469,6 +469,15 @@ class ParagraphHistoryApi(APIView):
         return Response(paragraph_history(paragraph=paragraph))
 
 
+class KindBeforeSerializer(serializers.Serializer):
+    """A paragraph's kind before a change (mark-comments gives them out; its undo takes them back)."""
+
+    id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    kind = serializers.ChoiceField(choices=Paragraph.Kind.values)
+    kind_source = serializers.ChoiceField(choices=Paragraph.KindSource.values)
+    kind_reason = serializers.CharField(max_length=200, allow_blank=True)
+
+
 class ArticleMarkCommentsApi(APIView):
     """POST {from_position}: every paragraph from there to the end of the article becomes a comment.
 
@@ -493,6 +502,10 @@ class ArticleMarkCommentsApi(APIView):
                     "changed": serializers.IntegerField(),
                     "paragraphs": ParagraphOutput(many=True),
                     "affects_projects": UsingProjectOutput(many=True),
+                    "previous": KindBeforeSerializer(
+                        many=True,
+                        help_text="What the changed paragraphs were: POST it to mark-comments/undo/ to put it back.",
+                    ),
                 },
             )
         },
@@ -503,11 +516,12 @@ class ArticleMarkCommentsApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         position = data.validated_data["from_position"]
-        changed = article_mark_comments_from(article=article, position=position, user=request.user)
+        previous = article_mark_comments(article=article, position=position, user=request.user)
         paragraphs = article.paragraphs.filter(position__gte=position).order_by("position")
         return Response(
             {
-                "changed": changed,
+                "changed": len(previous),
+                "previous": previous,
                 "paragraphs": ParagraphOutput(paragraphs, many=True).data,
                 "affects_projects": _projects_out(projects),
             }

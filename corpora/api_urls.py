@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, api_kind_undo
 
 app_name = "corpora-api"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("articles/<int:article_id>/", api.ArticleDetailApi.as_view(), name="article-detail"),
     path(
         "articles/<int:article_id>/mark-comments/", api.ArticleMarkCommentsApi.as_view(), name="article-mark-comments"
+    ),
+    path(
+        "articles/<int:article_id>/mark-comments/undo/",
+        api_kind_undo.ArticleMarkCommentsUndoApi.as_view(),
+        name="article-mark-comments-undo",
     ),
     path("paragraphs/", api.ParagraphListApi.as_view(), name="paragraph-list"),
     path("paragraphs/<int:paragraph_id>/", api.ParagraphDetailApi.as_view(), name="paragraph-detail"),

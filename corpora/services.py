@@ -418,11 +418,18 @@ def paragraph_kind_set(*, paragraph: Paragraph, kind: str, user) -> Paragraph:
     return paragraph
 
 
-@transaction.atomic
 def article_mark_comments_from(*, article: Article, position: int, user) -> int:
+    """Every paragraph of ``article`` from ``position`` to the end becomes a comment; how many changed."""
+    return len(article_mark_comments(article=article, position=position, user=user))
+
+
+@transaction.atomic
+def article_mark_comments(*, article: Article, position: int, user) -> list[dict]:
     """Every paragraph of ``article`` from ``position`` to the end becomes a comment.
 
-    Returns how many paragraphs changed kind. History: one record per changed paragraph.
+    Returns what each changed paragraph was before ({id, kind, kind_source, kind_reason}): the undo
+    (corpora.kind_undo.article_kinds_restore) puts exactly that back. History: one record per changed
+    paragraph.
     """
     paragraphs = list(
         Paragraph.objects.select_for_update()
@@ -436,7 +443,8 @@ def article_mark_comments_from(*, article: Article, position: int, user) -> int:
         p for p in paragraphs if p.kind != Paragraph.Kind.COMMENT or p.kind_source != Paragraph.KindSource.MANUAL
     ]
     if not changed:
-        return 0
+        return []
+    before = [{"id": p.pk, "kind": p.kind, "kind_source": p.kind_source, "kind_reason": p.kind_reason} for p in changed]
     _with_baseline_history(changed)
     reason = f"comments from paragraph {position} on, set by {user.get_username() if user else 'hand'}"
     for p in changed:
@@ -448,4 +456,4 @@ def article_mark_comments_from(*, article: Article, position: int, user) -> int:
         default_user=user,
         default_change_reason="from here to the end are comments",
     )
-    return len(changed)
+    return before

@@ -2,8 +2,10 @@
 
 Keyset, not OFFSET: a page is "the next `size` rows after (sort value, id) of the last row seen",
 so page 2,000 costs what page 1 costs. Every sort is (column, id) and has its index
-(task_browse_by_order / _by_submitted / _by_id, migration 0009); the disagreement filter is a range
-on the stored Task.disagreement (task_browse_by_disagreement, migration 0010). Filters on related rows are
+(task_browse_by_order / _by_submitted / _by_id, migration 0009; task_browse_by_disagreement, migration
+0010); the disagreement filter is a range on the same stored Task.disagreement. Disagreement is NULL
+below two submissions: in either direction those tasks come after every task that has one, by id in
+the sort's direction, read as a second keyset segment (IS NULL, id) on the same index. Filters on related rows are
 EXISTS probes on indexed columns (annotation (task, annotator) and (task, status), prediction set
 (task, ...), adjudication (task), assignment (task, annotator)). The cursor is opaque to clients:
 base64url of the JSON [value, id] of the last row; a cursor that does not decode is a BadQuery.
@@ -24,7 +26,8 @@ from django.utils import timezone
 from ..models import Adjudication, Annotation, Assignment, PredictionSet, Project, Task
 
 # public sort name -> Task column
-SORTS = {"order": "order", "submitted": "submitted_count", "id": "id"}
+SORTS = {"order": "order", "submitted": "submitted_count", "id": "id", "disagreement": "disagreement"}
+NULLABLE = {"disagreement"}  # columns whose NULLs sort last in both directions
 SORT_CHOICES = [*SORTS, *(f"-{s}" for s in SORTS)]
 STATUSES = ("open", "in_progress", "complete", "closed")
 EXCERPT_CHARS = 160
@@ -65,15 +68,22 @@ def encode_cursor(value, pk: int) -> str:
     return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[int, int]:
+def _is_int(v, limit: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) < limit
+
+
+def decode_cursor(cursor: str, column: str = "order") -> tuple[int | float | None, int]:
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise BadQuery("cursor: not a cursor this list gave out.") from None
-    # order is a bigint, ids are ints: anything outside them cannot be ours (and PostgreSQL would refuse it)
-    if not all(
-        isinstance(v, int) and not isinstance(v, bool) and abs(v) < limit for v, limit in ((value, 2**63), (pk, 2**31))
-    ):
+    # order is a bigint, ids are ints, disagreement a number in [0, 1] or null: anything else cannot be
+    # ours (and PostgreSQL would refuse it)
+    if column in NULLABLE:
+        ok_value = value is None or (isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1)
+    else:
+        ok_value = _is_int(value, 2**63)
+    if not (ok_value and _is_int(pk, 2**31)):
         raise BadQuery("cursor: not a cursor this list gave out.")
     return value, pk
 
@@ -125,8 +135,7 @@ def task_filtered(*, project: Project, query: TaskQuery) -> QuerySet[Task]:
     return qs
 
 
-def _after(qs: QuerySet, column: str, descending: bool, cursor: str) -> QuerySet:
-    value, pk = decode_cursor(cursor)
+def _after(qs: QuerySet, column: str, descending: bool, value, pk: int) -> QuerySet:
     if descending:  # (column, id) < (value, pk); the first term is a range the index serves
         return qs.filter(**{f"{column}__lte": value}).filter(Q(**{f"{column}__lt": value}) | Q(pk__lt=pk))
     return qs.filter(**{f"{column}__gte": value}).filter(Q(**{f"{column}__gt": value}) | Q(pk__gt=pk))
@@ -139,12 +148,31 @@ def task_page(*, project: Project, query: TaskQuery) -> TaskPage:
     descending = query.sort.startswith("-")
     column = SORTS[query.sort.lstrip("-")]
     qs = task_filtered(project=project, query=query)
-    if query.cursor:
-        qs = _after(qs, column, descending, query.cursor)
+    cursor = decode_cursor(query.cursor, column) if query.cursor else None
+    want = query.size + 1
+    if column not in NULLABLE:
+        rows = _rows(_after(qs, column, descending, *cursor) if cursor else qs, column, descending, want)
+    else:  # segment 1: rows with a value; segment 2 (once 1 is used up): NULLs, by id
+        rows = []
+        if cursor is None or cursor[0] is not None:
+            valued = qs.filter(**{f"{column}__isnull": False})
+            rows = _rows(_after(valued, column, descending, *cursor) if cursor else valued, column, descending, want)
+        if len(rows) < want:
+            nulls = qs.filter(**{f"{column}__isnull": True})
+            if cursor is not None and cursor[0] is None:
+                nulls = nulls.filter(pk__lt=cursor[1]) if descending else nulls.filter(pk__gt=cursor[1])
+            rows += _rows(nulls, "id", descending, want - len(rows))
+    more = len(rows) > query.size
+    rows = rows[: query.size]
+    _decorate(rows, project)
+    nxt = encode_cursor(rows[-1][column], rows[-1]["id"]) if more else None
+    return TaskPage(rows=rows, next_cursor=nxt)
+
+
+def _rows(qs: QuerySet, column: str, descending: bool, limit: int) -> list[dict]:
     sign = "-" if descending else ""
-    qs = qs.order_by(f"{sign}{column}", f"{sign}id")
-    rows = list(
-        qs.values(
+    return list(
+        qs.order_by(f"{sign}{column}", f"{sign}id").values(
             "id",
             "order",
             "submitted_count",
@@ -159,13 +187,8 @@ def task_page(*, project: Project, query: TaskQuery) -> TaskPage:
             "paragraph__article_id",
             "paragraph__article__title",
             excerpt=Substr("paragraph__text", 1, EXCERPT_CHARS),
-        )[: query.size + 1]
+        )[:limit]
     )
-    more = len(rows) > query.size
-    rows = rows[: query.size]
-    _decorate(rows, project)
-    nxt = encode_cursor(rows[-1][column], rows[-1]["id"]) if more else None
-    return TaskPage(rows=rows, next_cursor=nxt)
 
 
 def _decorate(rows: list[dict], project: Project) -> None:

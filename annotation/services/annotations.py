@@ -74,6 +74,7 @@ class _Locked:
     has_statements: bool
     allow_reopen: bool  # the project lets annotators change their submitted annotations
     adjudicated: bool  # the task has gold
+    closed: bool = False  # the task is closed (Task.closed_at): its paragraph no longer matches the project
 
     def check_editable(self) -> None:
         """A submitted annotation changes only as edit_rules allows (a draft or a skip always may)."""
@@ -99,7 +100,8 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
             f"""SELECT {columns}, t.project_id, par.text,
                                COALESCE(t.target_annotators, p.annotators_per_task), t.submitted_count,
                                EXISTS (SELECT 1 FROM {_table(Statement)} s WHERE s.annotation_id = a.id),
-                               p.allow_reopen, EXISTS (SELECT 1 FROM {_table(Adjudication)} g WHERE g.task_id = t.id)
+                               p.allow_reopen, EXISTS (SELECT 1 FROM {_table(Adjudication)} g WHERE g.task_id = t.id),
+                               t.closed_at IS NOT NULL
                         FROM {_table(Task)} t JOIN {_table(Annotation)} a ON a.task_id = t.id
                         JOIN {_table(Paragraph)} par ON par.id = t.paragraph_id
                         JOIN {_table(Project)} p ON p.id = t.project_id
@@ -117,7 +119,9 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
         submitted_at=aware(values["submitted_at"]),
     )
     locked = instance(Annotation, values)
-    project_id, text, k, submitted_count, has_statements, allow_reopen, adjudicated = row[len(_ANNOTATION_FIELDS) :]
+    project_id, text, k, submitted_count, has_statements, allow_reopen, adjudicated, closed = row[
+        len(_ANNOTATION_FIELDS) :
+    ]
     return _Locked(
         locked,
         text,
@@ -127,6 +131,7 @@ def _lock(annotation: Annotation, *, with_task: bool) -> _Locked:
         bool(has_statements),
         bool(allow_reopen),
         bool(adjudicated),
+        bool(closed),
     )
 
 
@@ -320,7 +325,13 @@ def annotation_save(
     return annotation
 
 
-@transaction.atomic
+TASK_CLOSED = (
+    "A manager changed this paragraph's kind, so the project no longer annotates it and it was closed while "
+    "you worked on it. Nothing is lost: your work is kept as a draft (see My annotations). Reload the page for "
+    "the next paragraph."
+)
+
+
 def annotation_submit(
     *,
     annotation: Annotation,
@@ -340,7 +351,51 @@ def annotation_submit(
     Raises ConflictError if the task already has k submissions (e.g. this annotator's lease expired
     and others filled the task meanwhile); the draft is kept. Submitting an already submitted
     annotation is an edit (no second count; it closes a reopened lease), allowed as edit_rules says.
+    A first submit on a closed task (Task.closed_at: its paragraph was re-marked while the annotator
+    held the lease) saves the statements as the draft, ends the lease, commits that, and then raises
+    ConflictError with code "task_closed": nothing the annotator did is lost, and nothing is counted.
     """
+    with transaction.atomic():
+        saved, closed = _submit(
+            annotation=annotation,
+            user=user,
+            revision=revision,
+            statements=statements,
+            no_statement=no_statement,
+            time_spent_ms=time_spent_ms,
+        )
+    if closed:
+        raise ConflictError(TASK_CLOSED, code="task_closed", revision=saved.revision)
+    return saved
+
+
+def _keep_as_draft(locked: _Locked, clean: list, ctx: StatementContext, *, no_statement, time_spent_ms) -> Annotation:
+    """A submit that cannot count (the task is closed): the statements become the draft, the lease ends."""
+    annotation = locked.annotation
+    now = timezone.now()
+    _apply(annotation, no_statement=no_statement, time_spent_ms=time_spent_ms, now=now)
+    writes = [
+        _save(annotation),
+        (
+            f"UPDATE {_table(Assignment)} SET status = %s, finished_at = %s WHERE task_id = %s AND annotator_id = %s "
+            "AND status = %s",
+            [Assignment.Status.EXPIRED, now, annotation.task_id, annotation.annotator_id, Assignment.Status.ACTIVE],
+        ),
+    ]
+    writes += _statement_writes(annotation, clean, now=now, had_any=locked.has_statements)
+    annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
+    return annotation
+
+
+def _submit(
+    *,
+    annotation: Annotation,
+    user,
+    revision: int | None,
+    statements: Sequence[StatementInput],
+    no_statement: bool,
+    time_spent_ms: int | None,
+) -> tuple[Annotation, bool]:
     locked = _lock(annotation, with_task=True)
     annotation = locked.annotation
     _check_revision(annotation, revision)
@@ -350,6 +405,8 @@ def annotation_submit(
     )
     _check_payload(no_statement=no_statement, clean=clean, submitting=True)
     was_submitted = annotation.status == Annotation.Status.SUBMITTED
+    if not was_submitted and locked.closed:
+        return _keep_as_draft(locked, clean, ctx, no_statement=no_statement, time_spent_ms=time_spent_ms), True
     k = locked.k
     if not was_submitted and locked.submitted_count >= k:
         raise ConflictError(
@@ -400,7 +457,7 @@ def annotation_submit(
     if locked.submitted_count + (0 if was_submitted else 1) >= 2:  # under the task's lock, like the count
         task_disagreement_refresh(task_ids=[annotation.task_id])
     annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)
-    return annotation
+    return annotation, False
 
 
 @transaction.atomic

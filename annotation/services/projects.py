@@ -181,7 +181,8 @@ def tasks_sync(*, project: Project) -> SyncResult:
     batches elsewhere; ON CONFLICT DO NOTHING, so a concurrent or repeated sync is a no-op), and
     removes tasks whose paragraph no longer matches only when nobody has worked on them. A task with
     work whose paragraph no longer matches (a kind correction: body -> comment) keeps its annotations and
-    is closed (Task.closed_at): the claim offers it to nobody; it is reopened when its paragraph matches
+    is closed (Task.closed_at): the claim offers it to nobody and live leases on it end (the drafts
+    stay); it is reopened when its paragraph matches
     again. Idempotent.
     """
     project = Project.objects.select_for_update().get(pk=project.pk)  # one sync per project at a time
@@ -201,7 +202,17 @@ def tasks_sync(*, project: Project) -> SyncResult:
     _, per_model = Task.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     removed = per_model.get(Task._meta.label, 0)
     unwanted = Task.objects.filter(project=project).exclude(paragraph__in=wanted.values("id"))
-    closed = unwanted.filter(closed_at__isnull=True).update(closed_at=timezone.now())
+    now = timezone.now()
+    closing = list(unwanted.filter(closed_at__isnull=True).values_list("pk", flat=True))
+    closed = Task.objects.filter(pk__in=closing).update(closed_at=now)
+    # Live leases on them end now, so no annotator is sent back to one (the draft stays; a submit made
+    # from a page still open is refused with "task_closed" and kept as the draft, annotation_submit).
+    Assignment.objects.filter(task_id__in=closing, status=Assignment.Status.ACTIVE).update(
+        status=Assignment.Status.EXPIRED, finished_at=now
+    )
+    Assignment.objects.filter(task_id__in=closing, status=Assignment.Status.REOPENED).update(
+        status=Assignment.Status.SUBMITTED
+    )
     reopened = (
         Task.objects.filter(project=project, closed_at__isnull=False)
         .filter(paragraph__in=wanted.values("id"))

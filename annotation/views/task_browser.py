@@ -44,6 +44,24 @@ FILTER_KEYS = (
 )
 
 
+# sortable column headers: table column -> sort name; the first click sorts highest first (Task: by order)
+HEADER_SORTS = {"task": "order", "submitted": "submitted", "disagreement": "disagreement"}
+
+
+def _header_links(filters: dict) -> dict:
+    """For each sortable header: the query string its link goes to and the arrow it shows now."""
+    current = filters.get("sort", "order")
+    rest = {k: v for k, v in filters.items() if k != "sort"}
+    out = {}
+    for header, name in HEADER_SORTS.items():
+        first = name if name == "order" else f"-{name}"
+        flipped = first.lstrip("-") if first.startswith("-") else f"-{first}"
+        target = flipped if current == first else first
+        arrow = "▼" if current == f"-{name}" else "▲" if current == name else ""
+        out[header] = {"qs": urlencode({**rest, "sort": target}), "arrow": arrow}
+    return out
+
+
 def _errors(exc) -> list[str]:
     detail = exc.detail if isinstance(exc, ApiValidationError) else {"cursor": [str(exc)]}
     return [f"{field}: {msg}" for field, msgs in detail.items() for msg in msgs]
@@ -60,6 +78,7 @@ def task_browser(request, project_id: int):
         "kinds": Paragraph.Kind.choices,
         "actions": ACTION_NAMES,
         "filter_qs": urlencode(filters),
+        "headers": _header_links(filters),
         "errors": [],
         "page": None,
         "annotators": (

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from annotation.access import project_get_for
-from annotation.models import Role
+from annotation.models import Annotation, Role
 from exports.api.agreement import build_from_query, is_live_query
 from exports.report_html import render_report_section
 from exports.services.agreement_refresh import agreement_refresh_request, agreement_refresh_state, stored_report_page
@@ -34,7 +34,13 @@ def agreement(request, project_id: int):
             return render(request, "exports/agreement.html", {"project": project, "state": None, "report_html": html})
     state = agreement_refresh_state(project=project, with_result=False)
     html = stored_report_page(report=state["report"]) if state["report"] is not None else None
-    return render(request, "exports/agreement.html", {"project": project, "state": state, "report_html": html})
+    # the empty state says why there is nothing to compare yet, instead of "being computed"
+    submitted = Annotation.objects.filter(task__project=project, status=Annotation.Status.SUBMITTED).exists()
+    return render(
+        request,
+        "exports/agreement.html",
+        {"project": project, "state": state, "report_html": html, "nothing_submitted": not submitted},
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -26,6 +27,8 @@ from exports.services.export import (
     version_zip_stream,
 )
 
+VERSIONS_PER_PAGE = 25
+
 
 @login_required
 def dataset_versions(request, project_id: int):
@@ -48,16 +51,19 @@ def dataset_versions(request, project_id: int):
                 return redirect("exports:list", project_id=project.pk)
     elif request.method != "POST":
         check = split_check(project=project, params=None)
-    versions = list(dataset_version_list(project=project)[:200])
+    page = Paginator(dataset_version_list(project=project), VERSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    versions = list(page.object_list)
     for v in versions:
         v.stale, v.can_cancel, v.can_retry = is_stale(v), can_cancel(v), can_retry(v)
-    complete = [v for v in versions if v.status == DatasetVersion.Status.COMPLETE]
+    # the compare menus offer the newest complete versions, whatever page the table shows
+    complete = list(dataset_version_list(project=project).filter(status=DatasetVersion.Status.COMPLETE)[:200])
     return render(
         request,
         "exports/dataset_versions.html",
         {
             "project": project,
             "versions": versions,
+            "page": page,
             "form": form,
             "complete": complete,
             "check": check,

@@ -142,13 +142,59 @@ def test_annotator_and_article_filters(project, tasks, annotator):
     )
 
 
+DISAGREEMENTS = [None, 0.5, 0.25, 0.5, None, 1.0, 0.0, 0.5]  # ties and NULLs over the 23 tasks
+
+
+def _with_disagreement(tasks):
+    for i, t in enumerate(tasks):
+        t.disagreement = DISAGREEMENTS[i % len(DISAGREEMENTS)]
+    Task.objects.bulk_update(tasks, ["disagreement"])
+
+
 @pytest.mark.parametrize("sort", SORT_CHOICES)
 def test_every_sort_pages_are_disjoint_complete_and_ordered(project, tasks, sort):
-    column = {"order": "order", "submitted": "submitted_count", "id": "id"}[sort.lstrip("-")]
+    _with_disagreement(tasks)
+    column = {"order": "order", "submitted": "submitted_count", "id": "id", "disagreement": "disagreement"}[
+        sort.lstrip("-")
+    ]
     got = _all(project, sort=sort)
     assert len(got) == len(set(got)) == len(tasks)  # disjoint pages, nothing missing
     keyed = {t.pk: (getattr(t, column), t.pk) for t in Task.objects.filter(project=project)}
-    assert got == sorted(got, key=lambda pk: keyed[pk], reverse=sort.startswith("-"))
+    descending = sort.startswith("-")
+    valued = [pk for pk in got if keyed[pk][0] is not None]
+    assert valued == sorted(valued, key=lambda pk: keyed[pk], reverse=descending)
+    # tasks without a value (disagreement below two submissions) come last in both directions, by id
+    nulls = got[len(valued) :]
+    assert all(keyed[pk][0] is None for pk in nulls)
+    assert nulls == sorted(nulls, reverse=descending)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 50])
+def test_disagreement_sort_crosses_from_values_to_nulls_at_any_page_size(project, tasks, size):
+    _with_disagreement(tasks)
+    for sort in ("disagreement", "-disagreement"):
+        seen, cursor = [], None
+        while True:
+            page = task_page(project=project, query=TaskQuery(size=size, sort=sort, cursor=cursor, status="open"))
+            seen += [r["id"] for r in page.rows]
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+        assert sorted(seen) == sorted(_all(project, status="open")), sort  # filters hold across segments
+        first = [t.pk for t in tasks if t.disagreement == 1.0 and t.pk in seen]
+        if sort == "-disagreement" and first:
+            assert seen[0] == max(first)
+
+
+def test_disagreement_page_in_the_table(client, project, tasks, manager):
+    _with_disagreement(tasks)
+    client.force_login(manager)
+    response = client.get(f"/projects/{project.pk}/tasks/", {"sort": "-disagreement", "size": 3})
+    html = response.content.decode()
+    assert response.status_code == 200
+    top = max((t for t in tasks if t.disagreement == 1.0), key=lambda t: t.pk)
+    assert html.index(f'data-task="{top.pk}"') < html.index("</tbody>")
+    assert "Disagr. ▼" in html and "sort=disagreement" in html  # the header flips the direction
 
 
 def test_other_projects_tasks_never_show(project, tasks):
@@ -204,6 +250,9 @@ def test_api_pages_with_cursor(project, tasks, manager):
         ({"article": "3000000000"}, "article"),
         ({"cursor": encode_cursor(1, 2**40)}, "cursor"),
         ({"cursor": encode_cursor(2**64, 1)}, "cursor"),
+        ({"cursor": encode_cursor(7.5, 1), "sort": "disagreement"}, "cursor"),
+        ({"cursor": encode_cursor("0.5", 1), "sort": "-disagreement"}, "cursor"),
+        ({"cursor": encode_cursor(0.5, 1)}, "cursor"),  # a disagreement cursor is no order cursor
         ({"q": "a\x00b"}, "detail"),  # NUL: the middleware's 400
     ],
 )

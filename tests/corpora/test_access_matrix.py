@@ -100,6 +100,11 @@ WRITES = {
     ("corpora-api:corpus-upload", "post"): (_upload, "multipart", 202),
     ("corpora-api:import-job-retry", "post"): (dict, "json", 202),
     ("corpora-api:article-mark-comments", "post"): (lambda: {"from_position": 1}, "json", 200),
+    ("corpora-api:article-mark-comments-undo", "post"): (
+        lambda: {"paragraphs": [{"id": 1, "kind": "body", "kind_source": "auto", "kind_reason": ""}]},
+        "json",
+        200,
+    ),
     ("corpora-api:paragraph-detail", "patch"): (lambda: {"kind": "noise"}, "json", 200),
     ("corpora-api:paragraph-merge", "post"): (lambda: {}, "json", 200),
     ("corpora-api:paragraph-split", "post"): (lambda: {"at": 3}, "json", 200),
@@ -131,6 +136,8 @@ def _call(client, name, method, url, *, ids=None):
     data = payload()
     if name == "corpora:upload" and ids:
         data["corpus"] = str(ids["corpus_id"])
+    if name == "corpora-api:article-mark-comments-undo" and ids:
+        data["paragraphs"][0]["id"] = ids["paragraph_id"]  # a paragraph of that article
     if fmt:
         return getattr(client, method)(url, data, format=fmt)
     return getattr(client, method)(url, data)

@@ -176,3 +176,20 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff, setti
     ]
     assert job["report"]["failed"] == 1 and not corpus.articles.exists()
     assert ImportJob.objects.get(pk=job["id"]).files[0]["path"] == ""  # never stored
+
+
+def test_mark_comments_gives_what_it_replaced_and_the_undo_puts_it_back(staff, imported):
+    client = client_for(staff)
+    article = Paragraph.objects.get(text__startswith="Rather than increasing the chances").article
+    kinds = dict(article.paragraphs.filter(position__gte=80).values_list("id", "kind"))
+    marked = client.post(reverse("corpora-api:article-mark-comments", args=[article.pk]), {"from_position": 80})
+    previous = marked.json()["previous"]
+    assert {p["id"]: p["kind"] for p in previous} == kinds
+    url = reverse("corpora-api:article-mark-comments-undo", args=[article.pk])
+    undone = client.post(url, {"paragraphs": previous}, format="json")
+    assert undone.status_code == 200 and undone.json()["restored"] == len(previous)
+    assert dict(article.paragraphs.filter(position__gte=80).values_list("id", "kind")) == kinds
+    for bad in ({"paragraphs": []}, {"paragraphs": [{**previous[0], "kind": "poem"}]}, {"paragraphs": "x"}):
+        response = client.post(url, bad, format="json")
+        assert response.status_code == 400 and "paragraphs" in response.json()
+    assert dict(article.paragraphs.filter(position__gte=80).values_list("id", "kind")) == kinds

@@ -95,3 +95,52 @@ def test_upload_page_imports_and_shows_the_report(client, db, settings):
     assert "Report of the latest finished import" in corpus_page and "04_wire.jsonl" in corpus_page
     response = client.post(reverse("corpora:upload"), {"new_name": "Uploaded"})
     assert "Choose at least one file" in response.content.decode()
+
+
+def test_comments_from_here_is_undone_through_the_restore_with_history(db, shared_corpus_dir):
+    from corpora.kind_undo import article_kinds_restore
+    from corpora.services import article_mark_comments
+
+    article = imported_002(shared_corpus_dir)
+    boss = UserFactory(username="boss", is_staff=True)
+    paragraph_kind_set(paragraph=article.paragraphs.get(position=40), kind="noise", user=boss)
+    before = dict(article.paragraphs.filter(position__gte=36).values_list("id", "kind"))
+    sources = dict(article.paragraphs.filter(position__gte=36).values_list("id", "kind_source"))
+    previous = article_mark_comments(article=article, position=36, user=boss)
+    assert {p["id"]: p["kind"] for p in previous} == before  # every one changed (none was a manual comment)
+    later = article.paragraphs.get(position=50)  # changed again after the mark: the undo leaves it
+    paragraph_kind_set(paragraph=later, kind="body", user=boss)
+
+    result = article_kinds_restore(article=article, previous=previous, user=boss)
+    assert (result["restored"], result["skipped"]) == (len(previous) - 1, 1)
+    now = dict(article.paragraphs.filter(position__gte=36).values_list("id", "kind"))
+    assert now == {**before, later.pk: "body"}
+    assert dict(article.paragraphs.filter(position__gte=36).exclude(pk=later.pk).values_list("id", "kind_source")) == {
+        k: v for k, v in sources.items() if k != later.pk
+    }
+    history = paragraph_history(paragraph=article.paragraphs.get(position=40))
+    assert [(h["kind"], h["user"], h["reason"]) for h in history[:2]] == [
+        ("noise", "boss", "undo: comments from here"),
+        ("comment", "boss", "from here to the end are comments"),
+    ]
+
+
+def test_the_restore_refuses_a_paragraph_of_another_article_and_writes_nothing(db, shared_corpus_dir):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from corpora.kind_undo import article_kinds_restore
+    from corpora.services import article_mark_comments
+    from tests.factories import ParagraphFactory
+
+    article = imported_002(shared_corpus_dir)
+    boss = UserFactory(username="boss", is_staff=True)
+    previous = article_mark_comments(article=article, position=90, user=boss)
+    stranger = ParagraphFactory(kind="comment", kind_source="manual")
+    with pytest.raises(ValidationError, match="Not paragraphs of this article"):
+        article_kinds_restore(
+            article=article,
+            previous=[*previous, {"id": stranger.pk, "kind": "body", "kind_source": "auto", "kind_reason": ""}],
+            user=boss,
+        )
+    assert set(article.paragraphs.filter(position__gte=90).values_list("kind", flat=True)) == {"comment"}

@@ -104,3 +104,18 @@ def test_the_page_form_queues_a_version(client, project, manager, django_capture
 def test_annotators_do_not_see_the_page(client, project, annotator):
     client.force_login(annotator)
     assert client.get(f"/exports/projects/{project.pk}/datasets/").status_code == 403
+
+
+def test_the_versions_page_is_paginated_and_compare_still_offers_the_newest(client, project, manager):
+    for n in range(1, 31):
+        DatasetVersion.objects.create(project=project, number=n, status="complete" if n % 2 else "failed")
+    client.force_login(manager)
+    first = client.get(f"/exports/projects/{project.pk}/datasets/").content.decode()
+    assert "Page 1 of 2 (30 versions)" in first and "Older" in first
+    assert "v30<" in first.split('<table class="table ds-versions">')[1].split("</table>")[0]
+    second = client.get(f"/exports/projects/{project.pk}/datasets/", {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second and "Newer" in second
+    rows = second.split('<table class="table ds-versions">')[1].split("</table>")[0]
+    assert "v1<" in rows and "v30<" not in rows  # the oldest five are on page 2
+    menu = second.split('name="old"')[1].split("</select>")[0]
+    assert ">v29<" in menu  # compare offers the newest complete versions on every page

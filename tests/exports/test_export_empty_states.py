@@ -50,8 +50,8 @@ def test_split_check_warns_that_two_articles_leave_a_split_empty(project, two_ar
     tiny = split_check(project=project, params={"split_ratios": [1, 1, 0.0001]})
     assert tiny["empty_splits"].keys() == {"test"} and "grouped by article" in tiny["empty_splits"]["test"]
     assert split_check(project=project, params={"split_ratios": [1, 1, 0], "article_ids": [-1]})["empty_splits"] == {
-        "train": "no articles match the export's filters",
-        "dev": "no articles match the export's filters",
+        "train": "no article with a submitted or adjudicated paragraph matches the export's filters",
+        "dev": "no article with a submitted or adjudicated paragraph matches the export's filters",
         "test": "its ratio is 0",
     }
 
@@ -136,7 +136,7 @@ def test_a_project_with_nothing_in_it_builds_every_format(project, build, export
     version = _assert_builds_every_format(build, export_root)
     assert version.row_count == 0
     assert version.manifest["empty_splits"] == dict.fromkeys(
-        ("train", "dev", "test"), "no articles match the export's filters"
+        ("train", "dev", "test"), "no article with a submitted or adjudicated paragraph matches the export's filters"
     )
     assert "No split has rows" in (folder_of(version, export_root) / "README.md").read_text()
 

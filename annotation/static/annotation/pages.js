@@ -18,10 +18,13 @@
     }
   }
 
-  /* DRF errors are {"field": ["message", ...]} or {"detail": "..."}; flatten them for people. */
+  /* DRF errors are {"field": ["message", ...]} or {"detail": "..."}; flatten them for people. A "detail"
+   * is the whole message: the keys beside it (a 409's code and revision) are for programs. */
   function formatError(payload, status) {
     if (payload == null || payload === "") return status ? `Request failed (HTTP ${status}).` : "Request failed.";
     if (typeof payload === "string") return payload;
+    if (typeof payload !== "object") return String(payload);
+    if (!Array.isArray(payload) && typeof payload.detail === "string") return payload.detail;
     if (Array.isArray(payload)) return payload.map((p) => formatError(p)).join(" ");
     const parts = [];
     for (const [field, value] of Object.entries(payload)) {

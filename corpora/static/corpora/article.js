@@ -1,5 +1,5 @@
-// Article page: correct paragraph kinds through the JSON API (PATCH /api/paragraphs/{id}/ and
-// POST /api/articles/{id}/mark-comments/), with keyboard shortcuts. No framework needed.
+// Article page: correct paragraph kinds through the JSON API (PATCH /api/paragraphs/{id}/,
+// POST /api/articles/{id}/mark-comments/ and its undo), with keyboard shortcuts. No framework needed.
 (function () {
   "use strict";
   const root = document.getElementById("article");
@@ -12,13 +12,32 @@
   let current = null;
   let hideTimer = null;
 
+  let undoAction = null;  // what the Undo button (and u) does while the message shows
+
   // The status shows as a toast fixed at the bottom of the window, so it is in view on long articles.
-  function say(text, isError) {
+  // With `undo`, the message carries an Undo button (also the u key) for as long as it shows.
+  function say(text, isError, undo) {
     statusLine.textContent = text;
+    undoAction = undo || null;
+    if (undo) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "corp-undo";
+      button.id = "status-undo";
+      button.textContent = "Undo (u)";
+      button.addEventListener("click", () => runUndo());
+      statusLine.append(button);
+    }
     statusLine.classList.toggle("error", Boolean(isError));
     statusLine.hidden = false;
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(() => { statusLine.hidden = true; }, 12000);
+    hideTimer = setTimeout(() => { statusLine.hidden = true; undoAction = null; }, 12000);
+  }
+
+  function runUndo() {
+    const action = undoAction;
+    undoAction = null;
+    if (action) action();
   }
 
   // Resolves true when the user confirms, false on Cancel or Esc.
@@ -131,7 +150,7 @@
     const reason = document.createElement("span");
     reason.className = "corp-reason";
     reason.textContent = data.kind_reason;
-    element.querySelector(".corp-source").replaceChildren("set by hand: ", reason);
+    element.querySelector(".corp-source").replaceChildren(data.kind_source === "auto" ? "detected: " : "set by hand: ", reason);
     const history = element.querySelector(".corp-history");
     history.hidden = false;
     const item = document.createElement("li");
@@ -193,10 +212,27 @@
         const target = document.getElementById("p-" + p.position);
         if (target) show(target, p, "from here to the end are comments");
       }
+      const previous = data.previous || [];
       say(data.changed + " paragraph(s) from #" + position + " to the end are now comments." + (withWork.length
-        ? " " + plural(withWork.length, "task") + " with work keep their annotations; the next task sync closes them." : ""));
+        ? " " + plural(withWork.length, "task") + " with work keep their annotations; the next task sync closes them." : ""),
+      false, previous.length ? () => undoComments(position, previous) : null);
     } catch (error) {
       say("Could not mark comments: " + error.message, true);
+    }
+  }
+
+  // Puts back what the mark replaced, through the API (history: "undo: comments from here").
+  async function undoComments(position, previous) {
+    try {
+      const data = await send(root.dataset.undoUrl, "POST", {paragraphs: previous});
+      for (const p of data.paragraphs) {
+        const target = document.getElementById("p-" + p.position);
+        if (target) show(target, p, "undo: comments from here");
+      }
+      say("Undone: " + plural(data.restored, "paragraph") + " from #" + position + " have their earlier kind again." +
+        (data.skipped ? " " + plural(data.skipped, "paragraph") + " changed since were left as they are." : ""));
+    } catch (error) {
+      say("Could not undo: " + error.message, true);
     }
   }
 
@@ -234,6 +270,7 @@
     else if (current && event.key === "c") commentsFrom(current);
     else if (current && event.key === "m" && current !== paragraphs[paragraphs.length - 1]) mergeNext(current);
     else if (current && event.key === "s") splitAtCaret(current);
+    else if (event.key === "u" && undoAction) runUndo();
     else return;
     event.preventDefault();
   });

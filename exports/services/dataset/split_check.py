@@ -39,7 +39,7 @@ def empty_split_reasons(
         if ratio == 0:
             reasons[name] = "its ratio is 0"
         elif n_articles == 0:
-            reasons[name] = "no articles match the export's filters"
+            reasons[name] = "no article with a submitted or adjudicated paragraph matches the export's filters"
         elif not articles.get(name):
             reasons[name] = (
                 f"splits are grouped by article and the {n_articles} "

@@ -93,3 +93,33 @@ def test_manager_filters_by_disagreement_and_changes_k_for_selected_tasks(
     assert (changed.target_annotators, changed.is_complete) == (4, False)
     page.screenshot(path=str(artifacts_dir / "task_browser_after_k_1280.png"))
     assert page.errors == []
+
+
+def test_manager_sorts_by_disagreement_from_the_header_and_pages_through(
+    transactional_db, live_server, page, artifacts_dir
+):
+    scene = build_scene(paragraphs=[f"Paragraph {i}: Beijing said the pipeline deal is good." for i in range(7)])
+    values = (None, 0.25, 1.0, 0.5, None, 1.0, 0.0)
+    for task, value in zip(scene.tasks, values, strict=True):
+        Task.objects.filter(pk=task.pk).update(disagreement=value, submitted_count=2 if value is not None else 0)
+    # highest first, ties by id (newest first), tasks without a figure last
+    by = {t.pk: v for t, v in zip(scene.tasks, values, strict=True)}
+    valued = sorted((pk for pk, v in by.items() if v is not None), key=lambda pk: (by[pk], pk), reverse=True)
+    expected = valued + sorted((pk for pk, v in by.items() if v is None), reverse=True)
+    log_in(page, live_server, "boss", next_url=f"/projects/{scene.project.pk}/tasks/?size=3")
+    page.click("#sort-disagreement")
+    expect(page.locator("#sort-disagreement")).to_contain_text("▼")
+    seen = []
+    for _ in range(3):
+        seen += [int(x) for x in page.locator("#task-table tbody tr").evaluate_all("rs => rs.map(r => r.dataset.task)")]
+        if len(seen) == 3:
+            page.screenshot(path=str(artifacts_dir / "task_browser_sorted_by_disagreement_1280.png"))
+        if page.locator("#next-page").count() == 0:
+            break
+        page.click("#next-page")
+    assert seen == expected
+    page.click("#sort-disagreement")  # flips to lowest first
+    expect(page.locator("#sort-disagreement")).to_contain_text("▲")
+    first = page.locator("#task-table tbody tr").first.get_attribute("data-task")
+    assert int(first) == scene.tasks[6].pk  # 0.0
+    assert page.errors == []

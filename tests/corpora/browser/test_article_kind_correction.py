@@ -61,6 +61,46 @@ def test_manager_changes_kinds_with_menu_keyboard_and_comment_button(
     assert "history (2)" in page.inner_text("#p-4")
 
 
+def test_comments_from_here_offers_an_undo_that_restores_the_earlier_kinds(
+    transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir
+):
+    boss = UserFactory(username="boss", is_staff=True)
+    corpus_import(path=shared_corpus_dir / "002_b8aa54d3edd41c2c.txt", corpus_name="shared", user=boss)
+    article = Paragraph.objects.get(position=0).article
+    before = dict(article.paragraphs.values_list("position", "kind"))
+    page = browser_page
+    log_in(page, live_server, "boss", f"/corpora/articles/{article.pk}/")
+    expect(page.locator("#p-9")).to_have_class(re.compile("corp-para-title"))  # a detected section title
+
+    page.click("#p-5 .corp-comments-button")
+    page.click("#confirm-ok")
+    expect(page.locator("#status")).to_contain_text("from #5 to the end are now comments")
+    expect(page.locator("#status-undo")).to_be_visible()
+    expect(page.locator("#p-9")).to_have_class(re.compile("corp-para-comment"))
+    page.screenshot(path=str(artifacts_dir / "corpora-article-comments-undo-offer.png"), full_page=False)
+    assert set(article.paragraphs.filter(position__gte=5).values_list("kind", flat=True)) == {"comment"}
+
+    page.click("#status-undo")
+    expect(page.locator("#status")).to_contain_text("Undone: 90 paragraphs from #5 have their earlier kind again")
+    expect(page.locator("#p-9")).to_have_class(re.compile("corp-para-title"))
+    expect(page.locator("#p-9 .corp-source")).to_contain_text("detected:")
+    expect(page.locator("#status-undo")).to_have_count(0)  # one undo per mark
+    page.screenshot(path=str(artifacts_dir / "corpora-article-comments-undone.png"), full_page=False)
+    assert dict(article.paragraphs.values_list("position", "kind")) == before
+    reasons = [h["reason"] for h in paragraph_history(paragraph=article.paragraphs.get(position=9))]
+    assert reasons[:2] == ["undo: comments from here", "from here to the end are comments"]
+
+    # the u key does the same while the message shows
+    page.click("#p-90 .corp-text")
+    page.keyboard.press("c")
+    page.click("#confirm-ok")
+    expect(page.locator("#status-undo")).to_be_visible()
+    page.keyboard.press("u")
+    expect(page.locator("#status")).to_contain_text("Undone: 5 paragraphs from #90")
+    assert dict(article.paragraphs.values_list("position", "kind")) == before
+    assert page.errors == []
+
+
 def test_the_upload_page_shows_the_live_progress_then_the_report(
     transactional_db, live_server, browser_page, settings, artifacts_dir
 ):
