@@ -44,6 +44,7 @@ def test_submit_on_a_task_closed_meanwhile_keeps_the_draft_and_moves_on(
     assert kept.status == "draft" and kept.no_statement  # what was sent is the draft
     assert Task.objects.get(pk=first.pk).submitted_count == 0
 
+    expect(page.locator("#paragraph")).to_have_text(PARAGRAPHS[1])  # it moves on by itself
     page.reload()
     expect(page.locator("#paragraph")).to_have_text(PARAGRAPHS[1])  # the next paragraph, never the closed one
     page.screenshot(path=str(artifacts_dir / "closed-while-leased-next-1280.png"))

@@ -72,6 +72,13 @@ export async function submit() {
     await loadNext();
   } catch (error) {
     session.busy = false;
+    if (error.status === 409 && error.payload && error.payload.code === "task_closed") {
+      // the paragraph was re-marked meanwhile: the server kept the work as a draft, so move on
+      session.dirty = false;
+      toast(error.message, "info");
+      await loadNext();
+      return;
+    }
     if (error.status === 409) session.conflict = true;
     setSaveStatus(`Not submitted: ${error.message}`, "error");
     toast(`Not submitted: ${error.message}`, "error");
