@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from annotation.heartbeat import Heartbeat
 from annotation.prelabel import registry
-from annotation.prelabel.base import ActorEntry, ClaimEntry, ModelUnavailable
-from annotation.prelabel.pipeline import PIPELINE_NAME, ParagraphResult, PipelineConfig, PrelabelPipeline
+from annotation.prelabel.base import ModelUnavailable
+from annotation.prelabel.pipeline import PIPELINE_NAME, ParagraphResult, PrelabelPipeline
 
 from ..models import (
     Actor,
@@ -38,50 +38,18 @@ from ..models import (
     PredictionSet,
     PrelabelJob,
     Project,
-    RegistryStatus,
     StanceLabel,
-    StanceModelVersion,
     Task,
 )
 from .embedder import embedder_key
 from .enqueue import enqueue_on_commit
+from .pipeline_config import pipeline_config_for
 from .stance_model import claim_merge_proposals_compute, stance_model_retrain_if_due
 
 logger = logging.getLogger(__name__)
 MAX_BATCH_SIZE = 1000
 QUEUE = "prelabel"  # config/settings: CELERY_TASK_ROUTES sends annotation.prelabel_* here
 _BEAT_SQL = "UPDATE annotation_prelabeljob SET heartbeat_at = now() WHERE id = %s AND status = 'running'"
-
-
-def pipeline_config_for(*, project: Project, stance_version: int | None | str = "latest") -> PipelineConfig:
-    """The project's registries and stance model as plain data for the pipeline.
-
-    stance_version: "latest", a version number, or None for no stance model.
-    """
-    actors = tuple(
-        ActorEntry(key=str(a.pk), name=a.name, aliases=tuple(al.alias for al in a.aliases.all()))
-        for a in Actor.objects.filter(project=project, status=RegistryStatus.APPROVED).prefetch_related("aliases")
-    )
-    claims = tuple(
-        ClaimEntry(key=str(c.pk), text=c.text)
-        for c in Claim.objects.filter(project=project, status=RegistryStatus.APPROVED).order_by("pk")
-    )
-    stance = None
-    if stance_version == "latest":
-        stance = StanceModelVersion.objects.filter(project=project).order_by("-version").first()
-    elif stance_version is not None:
-        stance = StanceModelVersion.objects.filter(project=project, version=stance_version).first()
-    transformer_dir = project.transformer_model_path or None
-    return PipelineConfig(
-        actors=actors,
-        claims=claims,
-        claim_threshold=project.claim_threshold,
-        stance_labels=tuple(project.stance_labels.values_list("value", flat=True)),
-        stance_version=str(stance.version) if stance else None,
-        stance_artifact=bytes(stance.artifact) if stance else None,
-        transformer_dir=transformer_dir,
-        transformer_root=str(settings.STANDPOINT_MODEL_DIR) if transformer_dir else None,
-    )
 
 
 def _job_tasks(job: PrelabelJob):

@@ -40,6 +40,7 @@ from ..models import (
 from .embedder import embedder_key
 from .enqueue import enqueue
 from .evaluation import labelled_paragraphs
+from .pipeline_config import pipeline_config_for
 
 ROLE_NAMES = {"author": "the author", "implied": "an unnamed actor"}
 
@@ -186,8 +187,6 @@ def author_model_train(*, paragraphs: list, embedder):
 def holder_model_train(*, project: Project, paragraphs: list, embedder):
     """Which registry mentions hold statements, from the labelled paragraphs (None without enough)."""
     from annotation.prelabel.actors import ActorTagger
-
-    from .prelabel import pipeline_config_for
 
     labelled = [p for p in paragraphs if p.statements]
     if len(labelled) < 2:
