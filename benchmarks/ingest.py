@@ -13,8 +13,9 @@ process writes.
 Figures (median of RUNS runs, each into emptied tables of a fresh database ``sp_bench_ingest``,
 dropped at the end):
 * end-to-end paragraphs/s (wall clock) and peak resident memory of this process (psutil, sampled
-  every 20 ms); also paragraphs per CPU second, counting this process and its PostgreSQL backend,
-  which is what the import costs when other jobs share the two cores (the load average is printed);
+  every 20 ms); also paragraphs per CPU second, counting this process, its worker processes and
+  its PostgreSQL backend, less the memory sampler's own thread, which is what the import costs when
+  other jobs share the two cores (the load average is printed);
 * the same documents through ``article_prepare`` only (no database): the cost of detection;
 * reference limit: a raw PostgreSQL ``COPY ... FROM STDIN`` of the resulting paragraph rows into a
   table like ``corpora_paragraph`` (same indexes and constraints), rows/s.
@@ -70,12 +71,14 @@ ADDED = [
 
 class PeakRss:
     """Samples the resident memory of this process plus its children (the import's worker
-    processes) every 20 ms; ``peak_mb`` after the block."""
+    processes) every 20 ms; ``peak_mb`` after the block. ``cpu_s``: the CPU the sampling thread
+    itself used (listing children reads /proc: several seconds over a run on a busy machine),
+    which the CPU figure leaves out, since it is the benchmark's and not the import's."""
 
     def __init__(self):
         import psutil
 
-        self.proc, self.peak, self._stop = psutil.Process(), 0, threading.Event()
+        self.proc, self.peak, self._stop, self.cpu_s = psutil.Process(), 0, threading.Event(), 0.0
 
     def __enter__(self):
         self.peak = self.proc.memory_info().rss
@@ -95,6 +98,7 @@ class PeakRss:
     def _run(self):
         while not self._stop.wait(0.02):
             self.peak = max(self.peak, self._total())
+        self.cpu_s = time.thread_time()  # this thread's CPU time, all of it spent sampling
 
     def __exit__(self, *exc):
         self._stop.set()
@@ -169,7 +173,7 @@ def run_import(folder: Path) -> dict:
         report = corpus_import(path=folder, corpus_name="bench", workers=WORKERS)
         seconds = time.perf_counter() - started
     client_after = os.times()  # children's times count once they have exited (the pool is shut down)
-    client = sum(client_after[:4]) - sum(client_before[:4])
+    client = sum(client_after[:4]) - sum(client_before[:4]) - rss.cpu_s
     cpu = client + (sum(backend.cpu_times()[:2]) - server_before)
     assert not report.failed, report.lines()[:5]
     return {
@@ -180,6 +184,7 @@ def run_import(folder: Path) -> dict:
         "peak_mb": rss.peak_mb,
         "cpu_s": cpu,
         "cpu_pps": report.paragraphs / cpu,
+        "sampler_cpu_s": rss.cpu_s,
     }
 
 
@@ -252,7 +257,8 @@ def main() -> int:
                     f"run {i + 1}: {result['paragraphs']} paragraphs in {result['seconds']:.1f} s = "
                     f"{result['pps']:,.0f} paragraphs/s, peak RSS {result['peak_mb']:.0f} MB; CPU (Python + "
                     f"PostgreSQL backend) {result['cpu_s']:.1f} s = {result['cpu_pps']:,.0f} paragraphs per CPU "
-                    f"second; raw COPY of the same rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}"
+                    f"second (memory sampler's {result['sampler_cpu_s']:.1f} CPU s left out); raw COPY of the "
+                    f"same rows {copy_rate:,.0f} rows/s; load {os.getloadavg()[0]:.1f}"
                 )
             prepare = run_prepare_only(folder)
             print(f"without the database (read + split + kinds + languages): {prepare:,.0f} paragraphs/s")

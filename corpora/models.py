@@ -79,15 +79,16 @@ class Paragraph(models.Model):
         AUTO = "auto", "Detected"
         MANUAL = "manual", "Set by a manager"
 
-    article = models.ForeignKey(Article, related_name="paragraphs", on_delete=models.CASCADE)
+    # No index of its own: the unique (article, position) index serves every lookup by article.
+    article = models.ForeignKey(Article, related_name="paragraphs", on_delete=models.CASCADE, db_index=False)
     position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BODY, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BODY)
     kind_source = models.CharField(max_length=8, choices=KindSource.choices, default=KindSource.AUTO)
     kind_reason = models.CharField(max_length=200, blank=True, help_text="The detector rule that chose the kind.")
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    text_hash = models.CharField(max_length=64, db_index=True)
+    text_hash = models.CharField(max_length=64)
     language = models.CharField(max_length=8, blank=True)
     is_repeated = models.BooleanField(default=False, help_text="The same text appears in another article.")
 
@@ -95,6 +96,14 @@ class Paragraph(models.Model):
 
     class Meta:
         ordering = ["article_id", "position"]
+        # Plain b-tree indexes (``db_index=True`` on a CharField adds a second, LIKE-prefix one on
+        # PostgreSQL, which nothing here uses and every import would maintain). The partial one
+        # finds a text's paragraphs not yet flagged as repeated (import) without reading its copies.
+        indexes = [
+            models.Index(fields=["kind"], name="paragraph_kind"),
+            models.Index(fields=["text_hash"], name="paragraph_text_hash"),
+            models.Index(fields=["text_hash"], condition=Q(is_repeated=False), name="paragraph_unflagged_hash"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="paragraph_unique_position"),
             models.CheckConstraint(condition=Q(start__lte=F("end")), name="paragraph_start_before_end"),

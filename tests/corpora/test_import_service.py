@@ -89,6 +89,31 @@ def test_a_paragraph_repeated_across_articles_is_flagged_in_both(db):
     assert Paragraph.objects.get(text=PROSE).is_repeated is False
 
 
+def test_repeats_are_found_per_corpus_and_the_lookup_sees_unflagged_copies_only(db, monkeypatch):
+    """The hash lookup (one EXISTS probe per hash on PostgreSQL, ORM queries elsewhere) gives
+    the same sets both ways, keeps corpora apart, and updates only copies not yet flagged."""
+    from corpora import services
+
+    shared = "Subscribe to our newsletter for the weekly briefing on Eurasian energy politics."
+    corpus_import(uploads=[("a.txt", f"{PROSE}\n\n{shared}".encode())], corpus_name="c")
+    corpus_import(uploads=[("x.txt", f"A story in the other corpus.\n\n{shared}".encode())], corpus_name="o")
+    assert Paragraph.objects.get(text=shared, article__corpus__name="o").is_repeated is False
+    c = Corpus.objects.get(name="c")
+    hashes = list(Paragraph.objects.values_list("text_hash", flat=True).distinct()) + ["0" * 64]
+    shared_hash = Paragraph.objects.filter(text=shared).values_list("text_hash", flat=True).first()
+    found, unflagged = services._hashes_in_corpus(c, hashes)
+    assert shared_hash in found and shared_hash in unflagged and "0" * 64 not in found
+    assert found == set(Paragraph.objects.filter(article__corpus=c).values_list("text_hash", flat=True))
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # the portable ORM path answers the same
+    assert services._hashes_in_corpus(c, hashes) == (found, unflagged)
+    monkeypatch.undo()
+    corpus_import(uploads=[("b.txt", f"Another story, about Delhi.\n\n{shared}".encode())], corpus_name="c")
+    assert set(Paragraph.objects.filter(text=shared, article__corpus=c).values_list("is_repeated", flat=True)) == {True}
+    assert Paragraph.objects.get(text=shared, article__corpus__name="o").is_repeated is False
+    found, unflagged = services._hashes_in_corpus(c, [shared_hash])
+    assert found == {shared_hash} and unflagged == set()  # every copy flagged: nothing left to update
+
+
 def test_paragraphs_repeated_between_articles_of_the_same_file_are_flagged(db):
     rows = [json.dumps({"text": f"Story {i} begins here.\n\n{PROSE}"}) for i in range(2)]
     corpus_import(uploads=[("w.jsonl", "\n".join(rows).encode())], corpus_name="c")

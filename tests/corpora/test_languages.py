@@ -61,3 +61,19 @@ def test_foreign_paragraphs_are_found_in_an_english_article(shared_paragraphs):
 def test_articles_get_their_language():
     assert article_language(FOREIGN["de"] * 3) == "de"
     assert article_language("Too short.") == ""
+
+
+def test_article_language_agrees_with_py3langid_classify_on_every_corpus_file(shared_paragraphs):
+    """The article's language is scored by the batched scorer: the same answer as classify."""
+    from pathlib import Path
+
+    from corpora.languages import ARTICLE_SAMPLE
+
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    kinds = Path(__file__).resolve().parents[2] / "corpora" / "testdata" / "kinds"
+    texts = ["\n\n".join(t) for t in shared_paragraphs.values()]
+    texts += [normalize_newlines(p.read_text(encoding="utf-8")) for p in sorted(kinds.rglob("*.txt"))]
+    texts += [" ".join(FOREIGN.values()), FOREIGN["ru"] + " " + FOREIGN["fr"], "Ὅτι μὲν ὑμεῖς, ὦ ἄνδρες Ἀθηναῖοι " * 3]
+    assert len(texts) > 30
+    for text in texts:
+        assert article_language(text) == reference.classify(text[:ARTICLE_SAMPLE])[0], text[:80]
