@@ -194,11 +194,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_web(log_dir: Path, env: dict[str, str] | None = None, *, port: int, timeout: float = 60) -> Proc:
-    """The Procfile's web process (gunicorn, one worker) on 127.0.0.1:`port`, answering once it is up."""
+def gunicorn_web(
+    log_dir: Path, env: dict[str, str] | None = None, *, port: int, timeout: float = 60, workers: int = 1
+) -> Proc:
+    """The Procfile's web process (gunicorn, `workers` sync workers) on 127.0.0.1:`port`, answering once it is up."""
     import requests
 
-    argv = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    argv = [
+        str(VENV_BIN / "gunicorn"),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
     proc = Proc(log_dir, "gunicorn", argv, process_env(env), ready="Booting worker").launch().wait_ready(timeout)
 
     def answers():
