@@ -1,6 +1,7 @@
 """Server-rendered pages. They render templates; the page JavaScript writes through the JSON API."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from corpora.access import corpora_readable_by
@@ -14,10 +15,16 @@ WORK_ROLES = (Role.ANNOTATOR, Role.MANAGER)
 DASHBOARD_ROLES = (Role.MANAGER, Role.ML_ENGINEER)
 
 
+PROJECTS_PER_PAGE = 25
+
+
 @login_required
 def home(request):
     rows = []
-    for project in projects_for(user=request.user).order_by("name"):
+    page = Paginator(projects_for(user=request.user).order_by("name", "pk"), PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for project in page:
         role = role_for(user=request.user, project=project)
         row = {"project": project, "role": role}
         if role in WORK_ROLES:
@@ -25,7 +32,11 @@ def home(request):
         if role in DASHBOARD_ROLES:
             row["overall"] = page_selectors.project_progress(project=project)
         rows.append(row)
-    return render(request, "annotation/home.html", {"rows": rows, "can_create": can_create_projects(request.user)})
+    return render(
+        request,
+        "annotation/home.html",
+        {"rows": rows, "page": page, "param": "page", "can_create": can_create_projects(request.user)},
+    )
 
 
 @login_required

@@ -88,6 +88,20 @@ def test_home_shows_progress_for_managers(client, manager, project):
     assert "0 / 6 annotations" in html  # 2 tasks x k=3
 
 
+def test_home_pages_through_many_projects_25_at_a_time(client, manager, project):
+    project.name = "Zeta, the fixture's project"  # sorts after the others under any collation
+    project.save(update_fields=["name"])
+    for i in range(30):  # with the fixture's project: 31
+        MembershipFactory(project=ProjectFactory(name=f"Project {i:02d}"), user=manager, role="annotator")
+    client.force_login(manager)
+    first = client.get(reverse("annotation:home")).content.decode()
+    assert "Project 00" in first and "Project 24" in first and "Project 25" not in first
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = client.get(reverse("annotation:home"), {"page": 2}).content.decode()
+    assert "Project 25" in second and "Project 00" not in second and "Page 2 of 2" in second
+    assert client.get(reverse("annotation:home"), {"page": "x"}).status_code == 200  # bad page: the first
+
+
 def test_registry_search_matches_aliases_and_paginates(client, manager, project):
     china = ActorFactory(project=project, name="China")
     ActorAliasFactory(actor=china, alias="Beijing", normalized="beijing")

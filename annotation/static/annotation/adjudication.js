@@ -170,6 +170,12 @@
       return tr;
     });
     document.querySelector("#gold-table tbody").replaceChildren(...rows);
+    // nothing to remove or save without gold (the x key still says so)
+    const clear = document.getElementById("clear-gold"), save = document.getElementById("save-edits");
+    clear.disabled = !gold;
+    clear.title = gold ? "" : "There is no gold to remove.";
+    save.disabled = !gold || !gold.statements.length;
+    save.title = save.disabled ? "No gold statements to edit." : "";
   }
   function renderHistory() {
     const items = (data.history || []).map((h) => {

@@ -122,6 +122,9 @@ def test_manager_sees_spans_accepts_the_majority_and_confirms_a_replacement(
     page.keyboard.press("Enter")
     expect(page.locator("#status")).to_have_text("Gold removed.")
     assert not Adjudication.objects.filter(task=task).exists()
+    expect(page.locator("#clear-gold")).to_be_disabled()  # nothing left to remove: the button says so
+    page.keyboard.press("x")
+    expect(page.locator("#status")).to_have_text("There is no gold to remove.")
     page.screenshot(path=str(artifacts_dir / "adjudication_after_1280.png"), full_page=True)
     assert not page.errors, page.errors
 
