@@ -28,7 +28,7 @@ import numpy as np
 from .actors import ActorTagger
 from .author import DEFAULT_THRESHOLD, train_author
 from .base import ActorEntry, ClaimEntry
-from .claim_ranker import build_memory, fit_weights, rank_claims
+from .claim_ranker import WEIGHT_NAMES, build_memory, fit_weights, rank_claims
 from .direction import direction_counts, split_sentences
 from .holders import train_holders
 from .stance import pair_text
@@ -191,8 +191,8 @@ def evaluate_prelabels(
             paragraph_texts=[paragraphs[i].text for i in train_p],
             groups=[paragraphs[i].group for i in train_p],
         )
-        memory = build_memory(**learned, weights=weights)
-        selections[-1]["claim_weights"] = dict(zip(("words", "neighbours", "examples"), weights, strict=True))
+        memory = build_memory(**learned, weights=weights, paragraph_texts=[paragraphs[i].text for i in train_p])
+        selections[-1]["claim_weights"] = dict(zip(WEIGHT_NAMES, weights, strict=True))
         for i in test_p:
             ranked[i] = rank_claims(
                 memory, paragraphs[i].text, enc.paragraphs[i], NO_SENTENCES, top_k=max(5, TOP_STATEMENTS)
