@@ -131,3 +131,14 @@ def test_shared_terms_rank_a_claim_the_embedding_misses_and_the_weight_is_learne
     memory = build_memory(**learned(blind, rows), weights=weights, paragraph_texts=[r[1] for r in rows])
     ranked = rank(blind, memory, "Critics say gas is now a weapon.")
     assert ranked[0].key == "f2" and "shares terms with it" in ranked[0].why
+
+
+def test_a_memory_saved_before_the_terms_part_still_ranks(hashing):
+    import pickle
+
+    memory = build_memory(**learned(hashing, LABELLED), weights=(0.0, 0.5, 0.25))
+    del memory.__dict__["idf"], memory.__dict__["claim_terms"]  # what an older pickle restores
+    old = pickle.loads(pickle.dumps(memory))
+    assert old.idf is None and old.claim_terms is None
+    ranked = rank(hashing, old, "Gas flows east through Siberia, officials confirmed.")
+    assert "k2" in [r.key for r in ranked] and all("shares terms" not in r.why for r in ranked)
