@@ -28,11 +28,12 @@ import numpy as np
 from .actors import ActorTagger
 from .author import DEFAULT_THRESHOLD, train_author
 from .base import ActorEntry, ClaimEntry
-from .claim_ranker import build_memory, fit_weights, rank_claims
+from .claim_ranker import WEIGHT_NAMES, build_memory, fit_weights, rank_claims
 from .direction import direction_counts, split_sentences
 from .holders import train_holders
 from .stance import pair_text
 from .stance_select import grouped_folds, predict_with, scores, select_stance_model, stance_inputs
+from .statements import statement_score
 
 AUTHOR = "author"
 TOP_STATEMENTS = 5
@@ -191,8 +192,8 @@ def evaluate_prelabels(
             paragraph_texts=[paragraphs[i].text for i in train_p],
             groups=[paragraphs[i].group for i in train_p],
         )
-        memory = build_memory(**learned, weights=weights)
-        selections[-1]["claim_weights"] = dict(zip(("words", "neighbours", "examples"), weights, strict=True))
+        memory = build_memory(**learned, weights=weights, paragraph_texts=[paragraphs[i].text for i in train_p])
+        selections[-1]["claim_weights"] = dict(zip(WEIGHT_NAMES, weights, strict=True))
         for i in test_p:
             ranked[i] = rank_claims(
                 memory, paragraphs[i].text, enc.paragraphs[i], NO_SENTENCES, top_k=max(5, TOP_STATEMENTS)
@@ -354,9 +355,10 @@ def _stance_figures(stmt_rows, stance_pred, stance_served, majority_pred) -> dic
 def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stance_served, majority_pred, stance_pred):  # noqa: ARG001
     """Coverage of each labelled statement, and whole-statement suggestions ranked per paragraph as
     the pipeline ranks them: (actor, claim) over the suggested actors (and the author, scored by the
-    author model) x the top claims, score = actor's x claim's. top5_recall: a labelled statement is
-    among its paragraph's top 5 with the served stance equal to its own; top5_actor_claim_recall:
-    the same without the stance (a statement offered with its stance left to the annotator)."""
+    author model) x the top claims, score = statements.statement_score(actor's, claim's).
+    top5_recall: a labelled statement is among its paragraph's top 5 with the served stance equal
+    to its own; top5_actor_claim_recall: the same without the stance (a statement offered with its
+    stance left to the annotator)."""
     covered = 0
     for k, (i, s) in enumerate(stmt_rows):
         actor_ok = (
@@ -380,7 +382,7 @@ def _statement_figures(paragraphs, stmt_rows, tagged, ranked, author_prob, stanc
                 actor_options.append((t.label, t.score))
         claims = ranked.get(i, [])[:TOP_STATEMENTS]
         options = sorted(
-            ((a_score * max(c.score, 0.0), a, c.key) for a, a_score in actor_options for c in claims),
+            ((statement_score(a_score, c.score), a, c.key) for a, a_score in actor_options for c in claims),
             key=lambda o: -o[0],
         )[:TOP_STATEMENTS]
         for k in ks:

@@ -18,6 +18,7 @@ from .actors import ActorTagger
 from .base import ActorEntry, ClaimEntry, Suggestion
 from .claims import ClaimSuggester
 from .stance import StanceClassifier, pair_text, uncertainty
+from .statements import ACTOR_EXPONENT, statement_score
 
 PIPELINE_NAME = "standpoint-pipeline"
 
@@ -72,6 +73,7 @@ class PrelabelPipeline:
         parts = [
             {"name": self.tagger.name, "version": self.tagger.version},
             {"name": self.claims.name, "version": self.claims.version},
+            {"name": "statements", "version": f"actor^{ACTOR_EXPONENT}"},
         ]
         if self.stance is not None:
             parts.append({"name": self.stance.name, "version": self.stance.version})
@@ -129,9 +131,10 @@ class PrelabelPipeline:
 
     def _statements(self, actors, claims, suggestions, voice: float | None = None) -> list[Suggestion]:
         """Whole (actor, claim, stance) suggestions, best first, at most `max_statements`: every pair
-        of a found actor (first mention) and a suggested claim, score = actor x claim x stance
-        confidence; and, where the author model hears the author's voice (probability >= its
-        threshold), the author (actor None, no span) with each claim, score = probability x claim.
+        of a found actor (first mention) and a suggested claim, score = statement_score(actor,
+        claim) x stance confidence; and, where the author model hears the author's voice
+        (probability >= its threshold), the author (actor None, no span) with each claim, score =
+        statement_score(probability, claim).
         The stance is the served model's suggestion for that pair; where it has none (no model
         served, below its threshold, or the author) the statement comes without one (label "")."""
         from .author import DEFAULT_THRESHOLD
@@ -143,7 +146,7 @@ class PrelabelPipeline:
                 Suggestion(
                     kind="statement",
                     label="",
-                    score=round(voice * max(c.score, 0.0), 4),
+                    score=round(statement_score(voice, c.score), 4),
                     actor=None,
                     claim=c.label,
                     surface="",
@@ -154,7 +157,7 @@ class PrelabelPipeline:
             ]
         for actor, claim in self._pairs(actors, claims):
             st = stance.get((actor.label, claim.label))
-            score = actor.score * max(claim.score, 0.0) * (st.score if st else 1.0)
+            score = statement_score(actor.score, claim.score) * (st.score if st else 1.0)
             out.append(
                 Suggestion(
                     kind="statement",

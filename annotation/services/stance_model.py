@@ -233,7 +233,7 @@ def claim_memory_train(*, project: Project, paragraphs: list, embedder) -> Claim
         )
     )
     decisions = {str(d["prediction__claim_id"]): (d["accepted"], d["rejected"]) for d in decided}
-    return build_memory(**learned, decisions=decisions, weights=weights)
+    return build_memory(**learned, decisions=decisions, weights=weights, paragraph_texts=[p.text for p in labelled])
 
 
 def stance_model_retrain_if_due(*, project: Project) -> StanceModelVersion | None:

@@ -104,7 +104,7 @@ def test_a_job_runs_in_batches_and_every_task_gets_one_prediction_set(
     assert all(max(a) <= min(b) for a, b in pairwise(lengths))
     assert job.status == "complete" and job.done == job.total == 154 and job.finished_at
     assert job.models_used["pipeline"]["name"] == PIPELINE_NAME
-    assert {c["name"] for c in job.models_used["components"]} == {"actors-spacy", "claims-cosine"}
+    assert {c["name"] for c in job.models_used["components"]} == {"actors-spacy", "claims-cosine", "statements"}
     sets = PredictionSet.objects.filter(task__project=corpus_project)
     assert sets.count() == 154 and set(sets.values_list("job", flat=True)) == {job.pk}
     predictions = Prediction.objects.filter(task__project=corpus_project)
