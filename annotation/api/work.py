@@ -13,16 +13,10 @@ from ..access import annotation_and_role, project_get_for, role_for
 from ..models import Annotation, AnnotationRevision, Assignment, Prediction, PredictionDecision, Role, Statement
 from ..payloads import annotation_payload, workspace_payload
 from ..selectors.annotations import annotation_list, annotations_visible_to, predictions_for, revisions_for
-from ..services.annotations import (
-    annotation_save,
-    annotation_skip,
-    annotation_submit,
-    statement_create,
-    statement_delete,
-    statement_update,
-)
+from ..services.annotations import annotation_save, annotation_skip, annotation_submit
 from ..services.assignment import assignment_claim_next, assignment_renew
 from ..services.predictions import prediction_decide, prediction_decision_clear
+from ..services.statement_edits import statement_create, statement_delete, statement_update
 from .filters import UtcIsoDateTimeFilter
 from .inputs import AnnotationIn, StatementIn, annotation_in
 from .lean import LeanApiView, json_body

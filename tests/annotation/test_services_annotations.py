@@ -1,16 +1,11 @@
 import pytest
 
 from annotation.models import Annotation, AnnotationRevision, Statement, Task
-from annotation.services.annotations import (
-    annotation_save,
-    annotation_skip,
-    annotation_submit,
-    statement_create,
-    statement_delete,
-)
+from annotation.services.annotations import annotation_save, annotation_skip, annotation_submit
 from annotation.services.assignment import assignment_claim_next
 from annotation.services.exceptions import ConflictError, StatementsInvalid
 from annotation.services.registry import actor_merge, claim_merge
+from annotation.services.statement_edits import statement_create, statement_delete
 from tests.factories import ActorFactory, ClaimFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

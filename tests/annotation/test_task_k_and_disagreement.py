@@ -6,10 +6,11 @@ import pytest
 from annotation.models import Annotation, Task
 from annotation.selectors.task_browser import TaskQuery, task_page
 from annotation.services import assignment as assignment_service
-from annotation.services.annotations import annotation_submit, statement_update
+from annotation.services.annotations import annotation_submit
 from annotation.services.assignment import assignment_claim_next
 from annotation.services.exceptions import ConflictError
 from annotation.services.projects import project_update, tasks_sync
+from annotation.services.statement_edits import statement_update
 from annotation.services.task_bulk import BulkInvalid, tasks_set_k
 from tests.annotation.conftest import build_corpus
 from tests.conftest import client_for
