@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from ..access import article_readable, corpus_change_check, corpus_readable
 from ..models import Article
 from ..selectors import article_list
-from ..services import article_mark_comments
+from ..services.kind_corrections import article_mark_comments
 from .common import ArticleOutput, IsManager, KindBeforeSerializer, ParagraphOutput, UsingProjectOutput, projects_out
 
 

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from ..access import corpus_readable, may_change, projects_using
 from ..models import Corpus
 from ..selectors import corpus_list, corpus_paragraph_counts
-from ..services import corpus_get_or_create
+from ..services.corpus import corpus_get_or_create
 from .common import CorpusOutput, IsManager, UsingProjectOutput, projects_out
 
 

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from ..access import corpus_change_check, paragraph_readable, paragraphs_readable_by
 from ..models import Paragraph
 from ..selectors import paragraph_history
-from ..services import paragraph_kind_set
+from ..services.kind_corrections import paragraph_kind_set
 from .common import IsManager, ParagraphOutput, UsingProjectOutput
 
 
