@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
+from . import kind_patterns as patterns
 from . import kinds as rules
 from .char_classes import paragraph_counts
 
@@ -169,9 +170,9 @@ NAMES = (
 
 
 # The rules' case-insensitive patterns, compiled case-sensitive for lowercased text: several times faster.
-_FOOTER_LOW = re.compile(rules._FOOTER.pattern)
-_COUNTER_LOW = re.compile(rules._COUNTER_META.pattern)
-# rules._FOOTER, one alternative at a time, each after a substring test of a text every match of it
+_FOOTER_LOW = re.compile(patterns._FOOTER.pattern)
+_COUNTER_LOW = re.compile(patterns._COUNTER_META.pattern)
+# patterns._FOOTER, one alternative at a time, each after a substring test of a text every match of it
 # holds: a paragraph matches the whole pattern when it matches one alternative, and most paragraphs
 # hold none of these texts, or only one or two, so the regular expressions rarely run (a word such as
 # "post" or "support" used to start the whole pattern on the whole paragraph). The alternatives, in
@@ -283,18 +284,18 @@ def _promo(low: str) -> float:
 def _flags(text: str, low: str, words: int) -> list[float]:
     short = words <= 30
     return [
-        float(short and bool(rules._BYLINE.match(text))),
-        float(short and bool(rules._DATE_ONLY.match(text))),
-        float(short and bool(rules._DATED_META.match(text))),
+        float(short and bool(patterns._BYLINE.match(text))),
+        float(short and bool(patterns._DATE_ONLY.match(text))),
+        float(short and bool(patterns._DATED_META.match(text))),
         float(words <= 15 and bool(_COUNTER_LOW.search(low))),
         float(words <= 60 and _footer(low)),
-        float(bool(rules._EDITOR_MARKER.match(text[:80]))),
-        float(words <= 12 and rules.is_comment_header(text)),
-        float(words <= 4 and rules.is_name_line(text)),
-        float(words <= 25 and rules.is_headline_like(text)),
-        float(words <= 12 and rules.is_title_case(text)),
-        float(len(text) <= 40 and bool(rules._SOCIAL.match(text))),
-        float(words <= 3 and rules.is_link_only(text)),
+        float(bool(patterns._EDITOR_MARKER.match(text[:80]))),
+        float(words <= 12 and patterns.is_comment_header(text)),
+        float(words <= 4 and patterns.is_name_line(text)),
+        float(words <= 25 and patterns.is_headline_like(text)),
+        float(words <= 12 and patterns.is_title_case(text)),
+        float(len(text) <= 40 and bool(patterns._SOCIAL.match(text))),
+        float(words <= 3 and patterns.is_link_only(text)),
     ]
 
 

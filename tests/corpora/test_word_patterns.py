@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from corpora import kinds
+from corpora import kind_patterns, kinds
 from corpora.word_patterns import slow_form, words_between_boundaries
 from tests.corpora.test_prepare_expected import corpus_files
 
@@ -62,20 +62,21 @@ def paragraphs():
 
 
 def test_the_fast_pronoun_pattern_finds_what_the_boundary_pattern_found(paragraphs):
-    slow = slow_form(kinds.CONVERSATIONAL_WORDS)
+    slow = slow_form(kind_patterns.CONVERSATIONAL_WORDS)
     assert slow.pattern.startswith(r"\b(?:I|I[’']")
     hits = 0
     for text in paragraphs:
-        assert kinds._CONVERSATIONAL.findall(text) == slow.findall(text), text
-        assert [m.span() for m in kinds._CONVERSATIONAL.finditer(text)] == [m.span() for m in slow.finditer(text)]
+        assert kind_patterns._CONVERSATIONAL.findall(text) == slow.findall(text), text
+        spans = [m.span() for m in kind_patterns._CONVERSATIONAL.finditer(text)]
+        assert spans == [m.span() for m in slow.finditer(text)]
         hits += bool(slow.search(text))
     assert hits > 50  # the comparison saw matches, not only misses
 
 
 def test_the_informal_cues_count_as_the_single_pattern_did(paragraphs):
     for text in paragraphs:
-        start = kinds._INFORMAL_START.match(text)
-        split = (1 if start else 0) + len(kinds._INFORMAL_ANYWHERE.findall(text, start.end() if start else 0))
+        start = kind_patterns._INFORMAL_START.match(text)
+        split = (1 if start else 0) + len(kind_patterns._INFORMAL_ANYWHERE.findall(text, start.end() if start else 0))
         assert split == len(OLD_INFORMAL.findall(text)), text
     assert kinds.conversational_score("Yep, I think you are right!") == 3
 
@@ -91,7 +92,7 @@ def test_the_footer_test_of_the_features_answers_as_the_whole_pattern(paragraphs
     from corpora import kind_features
 
     alternatives = list(dict.fromkeys(pattern.pattern for _, pattern in kind_features._FOOTER_PARTS))
-    assert "|".join(alternatives) == kinds._FOOTER.pattern
+    assert "|".join(alternatives) == kind_patterns._FOOTER.pattern
     keys: dict[str, list[str]] = {}
     for key, pattern in kind_features._FOOTER_PARTS:
         keys.setdefault(pattern.pattern, []).append(key)
