@@ -5,7 +5,7 @@ least 100,000 paragraphs: each copy appends a numbered sentence to about half of
 paragraphs, so every article has its own content hash and about half of the paragraphs repeat
 across articles (which exercises the repeated-paragraph flag). The copies are written as files
 (JSONL files of 100 articles, plus a folder of .txt files) and imported with
-``corpora.services.corpus_import(path=...)``: the same code path as ``manage.py import_corpus``
+``corpora.services.imports.corpus_import(path=...)``: the same code path as ``manage.py import_corpus``
 (reading, charset detection, splitting, kind and language detection, dedup, bulk inserts), with
 the command's default of one worker process reading and classifying the next file while the main
 process writes.
@@ -160,7 +160,7 @@ def run_import(folder: Path) -> dict:
     import psutil
     from django.db import connection
 
-    from corpora.services import corpus_import
+    from corpora.services.imports import corpus_import
 
     empty_tables()
     with connection.cursor() as cursor:

@@ -76,7 +76,7 @@ def load_gold(*, gold: dict, corpus_dir: Path, manager, annotator, name: str = "
     from annotation.services.gazetteer import gazetteer_load
     from annotation.services.projects import project_create, tasks_sync
     from annotation.services.registry import actor_create, claim_create
-    from corpora.services import corpus_import
+    from corpora.services.imports import corpus_import
 
     with tempfile.TemporaryDirectory() as tmp:
         for file in gold["files"]:

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .access import corpora_readable_by
 from .models import Article, Corpus, ImportJob, KindModelVersion, Paragraph
-from .services import paragraph_kind_set
+from .services.kind_corrections import paragraph_kind_set
 
 
 @admin.register(Corpus)

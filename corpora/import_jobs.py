@@ -43,7 +43,7 @@ from django.utils.text import get_valid_filename
 from .import_report import FileResult, ImportProgress, ImportReport
 from .models import Corpus, ImportJob
 from .readers import ReadError, check_size
-from .services import corpus_import
+from .services.imports import corpus_import
 
 log = logging.getLogger(__name__)
 IMPORT_TASK = "corpora.import_upload"

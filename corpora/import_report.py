@@ -1,6 +1,6 @@
 """What an import reports: one FileResult per file, progress events, and the whole ImportReport.
 
-Plain dataclasses (no database): corpora.services.corpus_import fills them, the import command and
+Plain dataclasses (no database): corpora.services.imports.corpus_import fills them, the import command and
 the upload page show them.
 """
 

@@ -1,6 +1,6 @@
 """Preparing articles for import without the database: read, split, detect kinds and languages.
 
-Import worker processes (``workers.py``) run ``prepare_file``; ``services.corpus_import`` writes what
+Import worker processes (``workers.py``) run ``prepare_file``; ``services.imports.corpus_import`` writes what
 it returns. Nothing here queries or writes the database (models are only instantiated, unsaved).
 """
 

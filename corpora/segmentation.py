@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 
 from .models import Article, Paragraph
-from .services import _with_baseline_history
+from .services.kind_corrections import _with_baseline_history
 from .work import submitted_by_paragraph
 
 _SHIFT = 1_000_000  # positions are moved out of the way first: the unique (article, position) is checked per row

@@ -33,7 +33,7 @@ from .selectors import (
     import_job_list,
     import_job_progress,
 )
-from .services import corpus_open_or_create
+from .services.corpus import corpus_open_or_create
 from .work import submitted_by_paragraph
 
 

@@ -1,4 +1,4 @@
-"""Entry points of import worker processes (see ``services.corpus_import(workers=...)``).
+"""Entry points of import worker processes (see ``services.imports.corpus_import(workers=...)``).
 
 Workers are spawned, so they start as fresh interpreters: this module must not import models
 before ``setup()`` has run ``django.setup()``, hence the import inside ``prepare_file`` (of the

@@ -10,7 +10,7 @@ from annotation.services.annotations import annotation_submit
 from annotation.services.assignment import assignment_claim_next
 from annotation.services.exceptions import ConflictError
 from annotation.services.projects import tasks_sync
-from corpora.services import paragraph_kind_set
+from corpora.services.kind_corrections import paragraph_kind_set
 from tests.annotation.conftest import build_corpus
 from tests.conftest import client_for
 from tests.factories import ActorFactory, ClaimFactory, MembershipFactory, ProjectFactory, UserFactory

@@ -181,7 +181,7 @@ def test_api_filters_by_disagreement_and_refuses_values_outside_0_1(one_task, ma
 
 def test_a_paragraph_re_marked_with_work_on_it_closes_its_task_at_sync_and_reopens_it(claim_path, manager):
     """What the article page says happens to a task with work when its paragraph changes kind."""
-    from corpora.services import paragraph_kind_set
+    from corpora.services.kind_corrections import paragraph_kind_set
 
     project = ProjectFactory(annotators_per_task=3)
     build_corpus(project=project, articles=1, per_article=2)

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from corpora.models import Paragraph
 from corpora.selectors import paragraph_history
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 from tests.factories import UserFactory
 
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from corpora.models import ImportJob, Paragraph
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 from tests.conftest import client_for
 from tests.corpora.upload_support import upload_and_import
 from tests.factories import CorpusFactory, UserFactory

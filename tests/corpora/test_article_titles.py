@@ -2,7 +2,8 @@
 a paragraph marked as title by hand replaces a stand-in title but never the file's own."""
 
 from corpora.models import Article, Corpus
-from corpora.services import corpus_import, paragraph_kind_set
+from corpora.services.imports import corpus_import
+from corpora.services.kind_corrections import paragraph_kind_set
 from tests.conftest import client_for
 from tests.factories import UserFactory
 

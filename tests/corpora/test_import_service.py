@@ -7,7 +7,7 @@ import zipfile
 from django.db import connection
 
 from corpora.models import Article, Corpus, Paragraph
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 
 PROSE = "Officials in Beijing said on Tuesday that the agreement would be signed before the end of the year."
 
@@ -92,7 +92,7 @@ def test_a_paragraph_repeated_across_articles_is_flagged_in_both(db):
 def test_repeats_are_found_per_corpus_and_the_lookup_sees_unflagged_copies_only(db, monkeypatch):
     """The hash lookup (one EXISTS probe per hash on PostgreSQL, ORM queries elsewhere) gives
     the same sets both ways, keeps corpora apart, and updates only copies not yet flagged."""
-    from corpora import services
+    from corpora.services import storage
 
     shared = "Subscribe to our newsletter for the weekly briefing on Eurasian energy politics."
     corpus_import(uploads=[("a.txt", f"{PROSE}\n\n{shared}".encode())], corpus_name="c")
@@ -101,16 +101,16 @@ def test_repeats_are_found_per_corpus_and_the_lookup_sees_unflagged_copies_only(
     c = Corpus.objects.get(name="c")
     hashes = list(Paragraph.objects.values_list("text_hash", flat=True).distinct()) + ["0" * 64]
     shared_hash = Paragraph.objects.filter(text=shared).values_list("text_hash", flat=True).first()
-    found, unflagged = services._hashes_in_corpus(c, hashes)
+    found, unflagged = storage._hashes_in_corpus(c, hashes)
     assert shared_hash in found and shared_hash in unflagged and "0" * 64 not in found
     assert found == set(Paragraph.objects.filter(article__corpus=c).values_list("text_hash", flat=True))
     monkeypatch.setattr(connection, "vendor", "sqlite")  # the portable ORM path answers the same
-    assert services._hashes_in_corpus(c, hashes) == (found, unflagged)
+    assert storage._hashes_in_corpus(c, hashes) == (found, unflagged)
     monkeypatch.undo()
     corpus_import(uploads=[("b.txt", f"Another story, about Delhi.\n\n{shared}".encode())], corpus_name="c")
     assert set(Paragraph.objects.filter(text=shared, article__corpus=c).values_list("is_repeated", flat=True)) == {True}
     assert Paragraph.objects.get(text=shared, article__corpus__name="o").is_repeated is False
-    found, unflagged = services._hashes_in_corpus(c, [shared_hash])
+    found, unflagged = storage._hashes_in_corpus(c, [shared_hash])
     assert found == {shared_hash} and unflagged == set()  # every copy flagged: nothing left to update
 
 
@@ -145,10 +145,10 @@ def test_a_failing_file_leaves_no_rows_and_the_others_are_imported(db):
 
 def test_a_database_error_midway_rolls_back_the_whole_file(db, monkeypatch):
     """Lines 1 and 2 are stored before line 3's paragraphs fail: nothing of the file may remain."""
-    import corpora.services as services
+    import corpora.services.storage as storage
 
     rows = [json.dumps({"text": f"Article {i}.\n\n{PROSE} {i}"}) for i in range(3)]
-    real = services._store_batch
+    real = storage._store_batch
     calls = []
 
     def store_then_break(corpus, batch):
@@ -159,8 +159,8 @@ def test_a_database_error_midway_rolls_back_the_whole_file(db, monkeypatch):
                 cursor.execute("SELECT 1/0")
         return count
 
-    monkeypatch.setattr(services, "ARTICLES_PER_BATCH", 1)
-    monkeypatch.setattr(services, "_store_batch", store_then_break)
+    monkeypatch.setattr(storage, "ARTICLES_PER_BATCH", 1)
+    monkeypatch.setattr(storage, "_store_batch", store_then_break)
     report = corpus_import(uploads=[("three.jsonl", "\n".join(rows).encode())], corpus_name="c")
     assert report.files[0].status == "failed" and "nothing from this file was kept" in report.files[0].reason
     assert Article.objects.count() == 0 and Paragraph.objects.count() == 0
@@ -226,7 +226,7 @@ def test_import_writes_no_per_paragraph_queries(db, django_assert_max_num_querie
 
 def test_copy_and_bulk_create_store_the_same_paragraph_rows(db, shared_corpus_dir, monkeypatch):
     """PostgreSQL imports with COPY; other databases (the SQLite demo) with bulk_create."""
-    import corpora.services as services
+    import corpora.services.storage as storage
 
     fields = [
         "position",
@@ -241,8 +241,8 @@ def test_copy_and_bulk_create_store_the_same_paragraph_rows(db, shared_corpus_di
         "is_repeated",
     ]
     corpus_import(path=shared_corpus_dir, corpus_name="copy")
-    real = services._insert_paragraphs
-    monkeypatch.setattr(services, "_insert_paragraphs", lambda rows: real(rows, use_copy=False))
+    real = storage._insert_paragraphs
+    monkeypatch.setattr(storage, "_insert_paragraphs", lambda rows: real(rows, use_copy=False))
     corpus_import(path=shared_corpus_dir, corpus_name="orm")
     rows = {
         name: list(
@@ -256,10 +256,10 @@ def test_copy_and_bulk_create_store_the_same_paragraph_rows(db, shared_corpus_di
 
 
 def test_planner_statistics_are_refreshed_as_a_big_import_grows(db, monkeypatch):
-    import corpora.services as services
+    import corpora.services.storage as storage
 
     analysed = []
-    stats = services._PlannerStatistics()
+    stats = storage.PlannerStatistics()
     monkeypatch.setattr(stats, "next_at", 5000)
     for inserted in (100, 4999, 5000, 6000, 9999, 10_000, 25_000):
         before = stats.next_at

@@ -7,7 +7,8 @@ from django.urls import reverse
 from corpora.kind_adaptation import active_kind_model, kind_model_retrain
 from corpora.kind_training import TESTDATA, labelled_dir
 from corpora.models import Article, KindModelVersion
-from corpora.services import corpus_import, paragraph_kind_set
+from corpora.services.imports import corpus_import
+from corpora.services.kind_corrections import paragraph_kind_set
 from tests.factories import UserFactory
 
 PROSE = [

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from corpora.models import Paragraph
 from corpora.selectors import paragraph_history
-from corpora.services import article_mark_comments_from, corpus_import, paragraph_kind_set
+from corpora.services.imports import corpus_import
+from corpora.services.kind_corrections import article_mark_comments_from, paragraph_kind_set
 from tests.corpora.upload_support import run_pending_jobs
 from tests.factories import UserFactory
 
@@ -99,7 +100,7 @@ def test_upload_page_imports_and_shows_the_report(client, db, settings):
 
 def test_comments_from_here_is_undone_through_the_restore_with_history(db, shared_corpus_dir):
     from corpora.kind_undo import article_kinds_restore
-    from corpora.services import article_mark_comments
+    from corpora.services.kind_corrections import article_mark_comments
 
     article = imported_002(shared_corpus_dir)
     boss = UserFactory(username="boss", is_staff=True)
@@ -130,7 +131,7 @@ def test_the_restore_refuses_a_paragraph_of_another_article_and_writes_nothing(d
     from django.core.exceptions import ValidationError
 
     from corpora.kind_undo import article_kinds_restore
-    from corpora.services import article_mark_comments
+    from corpora.services.kind_corrections import article_mark_comments
     from tests.factories import ParagraphFactory
 
     article = imported_002(shared_corpus_dir)

@@ -3,7 +3,8 @@
 import pytest
 
 from corpora.kind_model import ModelChoice
-from corpora.kinds import comment_start, conversational_score, detect_kinds, is_comment_header
+from corpora.kind_patterns import is_comment_header
+from corpora.kinds import comment_start, conversational_score, detect_kinds
 from corpora.models import Corpus
 from corpora.preparation import article_prepare
 from corpora.readers import Document

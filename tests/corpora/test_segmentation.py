@@ -8,7 +8,7 @@ from django.urls import reverse
 from corpora.models import Article, Paragraph
 from corpora.segmentation import WorkAtStake, paragraph_split, paragraphs_merge
 from corpora.selectors import paragraph_history
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 from tests.factories import AnnotationFactory, MembershipFactory, ProjectFactory, TaskFactory, UserFactory
 
 

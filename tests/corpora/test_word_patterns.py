@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from corpora import kinds
+from corpora import kind_patterns, kinds
 from corpora.word_patterns import slow_form, words_between_boundaries
 from tests.corpora.test_prepare_expected import corpus_files
 
@@ -62,20 +62,21 @@ def paragraphs():
 
 
 def test_the_fast_pronoun_pattern_finds_what_the_boundary_pattern_found(paragraphs):
-    slow = slow_form(kinds.CONVERSATIONAL_WORDS)
+    slow = slow_form(kind_patterns.CONVERSATIONAL_WORDS)
     assert slow.pattern.startswith(r"\b(?:I|I[’']")
     hits = 0
     for text in paragraphs:
-        assert kinds._CONVERSATIONAL.findall(text) == slow.findall(text), text
-        assert [m.span() for m in kinds._CONVERSATIONAL.finditer(text)] == [m.span() for m in slow.finditer(text)]
+        assert kind_patterns._CONVERSATIONAL.findall(text) == slow.findall(text), text
+        spans = [m.span() for m in kind_patterns._CONVERSATIONAL.finditer(text)]
+        assert spans == [m.span() for m in slow.finditer(text)]
         hits += bool(slow.search(text))
     assert hits > 50  # the comparison saw matches, not only misses
 
 
 def test_the_informal_cues_count_as_the_single_pattern_did(paragraphs):
     for text in paragraphs:
-        start = kinds._INFORMAL_START.match(text)
-        split = (1 if start else 0) + len(kinds._INFORMAL_ANYWHERE.findall(text, start.end() if start else 0))
+        start = kind_patterns._INFORMAL_START.match(text)
+        split = (1 if start else 0) + len(kind_patterns._INFORMAL_ANYWHERE.findall(text, start.end() if start else 0))
         assert split == len(OLD_INFORMAL.findall(text)), text
     assert kinds.conversational_score("Yep, I think you are right!") == 3
 
@@ -88,12 +89,12 @@ def test_the_fast_form_refuses_alternatives_it_cannot_rewrite():
 
 
 def test_the_footer_test_of_the_features_answers_as_the_whole_pattern(paragraphs):
-    from corpora import kind_features
+    from corpora import kind_cues
 
-    alternatives = list(dict.fromkeys(pattern.pattern for _, pattern in kind_features._FOOTER_PARTS))
-    assert "|".join(alternatives) == kinds._FOOTER.pattern
+    alternatives = list(dict.fromkeys(pattern.pattern for _, pattern in kind_cues._FOOTER_PARTS))
+    assert "|".join(alternatives) == kind_patterns._FOOTER.pattern
     keys: dict[str, list[str]] = {}
-    for key, pattern in kind_features._FOOTER_PARTS:
+    for key, pattern in kind_cues._FOOTER_PARTS:
         keys.setdefault(pattern.pattern, []).append(key)
     joined = "\n".join(paragraphs).lower()
     for alternative, its_keys in keys.items():  # every match of an alternative holds one of its keys
@@ -125,14 +126,14 @@ def test_the_footer_test_of_the_features_answers_as_the_whole_pattern(paragraphs
     hits = 0
     for text in paragraphs + extra:
         low = text.lower()
-        expected = bool(kind_features._FOOTER_LOW.search(low))
-        assert kind_features._footer(low) == expected, text
+        expected = bool(kind_cues._FOOTER_LOW.search(low))
+        assert kind_cues._footer(low) == expected, text
         hits += expected
     assert hits > 20
 
 
 def test_the_separator_and_promo_cues_find_what_they_did(paragraphs):
-    from corpora import kind_features
+    from corpora import kind_cues, kind_features
 
     old_separators = re.compile(r"\s[|·•›/]\s|\s{2,}")
     extra = [
@@ -156,14 +157,15 @@ def test_the_separator_and_promo_cues_find_what_they_did(paragraphs):
         head = text[: kind_features.CUE_CHARS]
         assert kind_features._SEPARATORS.findall(head) == old_separators.findall(head), text
         low = head.lower()
-        count = len(kind_features._PROMO.findall(low))
-        assert kind_features._promo(low) == min(count, 3) / 3, text
-        assert all(any(k in m for k in kind_features._PROMO_KEYS) for m in kind_features._PROMO.findall(low))
+        count = len(kind_cues._PROMO.findall(low))
+        assert kind_cues._promo(low) == min(count, 3) / 3, text
+        assert all(any(k in m for k in kind_cues._PROMO_KEYS) for m in kind_cues._PROMO.findall(low))
         promo_hits += count > 0
     assert promo_hits > 20
 
 
 def test_the_reporting_credit_and_caption_cues_answer_as_their_patterns(paragraphs):
+    from corpora import kind_cues
     from corpora import kind_features as f
 
     extra = [
@@ -185,9 +187,10 @@ def test_the_reporting_credit_and_caption_cues_answer_as_their_patterns(paragrap
     for text in paragraphs + extra:
         head = text[: f.CUE_CHARS]
         low = head.lower()
-        assert f._reporting(low) == min(len(f._REPORTING.findall(low)), 3) / 3, text
-        assert f._caption(low, head) == bool(f._CAPTION.search(low) or f._CAPTION_CASED.search(head)), text
+        assert kind_cues._reporting(low) == min(len(kind_cues._REPORTING.findall(low)), 3) / 3, text
+        caption = bool(kind_cues._CAPTION.search(low) or kind_cues._CAPTION_CASED.search(head))
+        assert kind_cues._caption(low, head) == caption, text
         credit = bool(f._CREDIT.search(low))
-        assert (f._holds(low, f._CREDIT_KEYS) and credit) == credit, text
-        hits.update(reporting=f._reporting(low) > 0, caption=f._caption(low, head), credit=credit)
+        assert (kind_cues._holds(low, kind_cues._CREDIT_KEYS) and credit) == credit, text
+        hits.update(reporting=kind_cues._reporting(low) > 0, caption=kind_cues._caption(low, head), credit=credit)
     assert min(hits.values()) >= 3

@@ -16,7 +16,7 @@ from annotation.services.gazetteer import gazetteer_load
 from annotation.services.prelabel import prelabel_job_create
 from annotation.services.projects import membership_set, project_create, tasks_sync
 from annotation.services.registry import claim_create, normalize_text
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 
 PROJECT_NAME = "Demo: great-power relations"
 USERS = [

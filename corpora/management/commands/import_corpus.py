@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from corpora.import_jobs import encoding_check
 from corpora.import_report import ImportProgress
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 
 
 class Command(BaseCommand):

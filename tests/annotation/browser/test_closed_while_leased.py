@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from annotation.models import Annotation, Task
 from annotation.services.projects import tasks_sync
-from corpora.services import paragraph_kind_set
+from corpora.services.kind_corrections import paragraph_kind_set
 
 from .builders import build_scene
 from .conftest import log_in

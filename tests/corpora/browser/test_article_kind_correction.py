@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from corpora.import_jobs import import_job_run
 from corpora.models import ImportJob, Paragraph
 from corpora.selectors import paragraph_history
-from corpora.services import corpus_import
+from corpora.services.imports import corpus_import
 from tests.factories import UserFactory
 
 from .conftest import log_in
@@ -231,7 +231,7 @@ def test_manager_merges_a_cut_quotation_and_splits_a_paragraph_at_the_caret(
 def test_corpus_page_shows_the_model_and_the_retrain_page_asks_first(
     transactional_db, live_server, browser_page, shared_corpus_dir, artifacts_dir
 ):
-    from corpora.services import paragraph_kind_set
+    from corpora.services.kind_corrections import paragraph_kind_set
 
     boss = UserFactory(username="boss", is_staff=True)
     corpus_import(path=shared_corpus_dir / "003_02f75c1c77fcec06.txt", corpus_name="shared", user=boss)

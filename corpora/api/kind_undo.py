@@ -6,9 +6,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .access import article_readable, corpus_change_check
-from .api import IsManager, KindBeforeSerializer, ParagraphOutput
-from .kind_undo import MAX_RESTORE, article_kinds_restore
+from ..access import article_readable, corpus_change_check
+from ..kind_undo import MAX_RESTORE, article_kinds_restore
+from .common import IsManager, KindBeforeSerializer, ParagraphOutput
 
 
 class ArticleMarkCommentsUndoApi(APIView):
