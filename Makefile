@@ -20,7 +20,7 @@ help:
 	@echo "make demo   - set everything up (SQLite, in-process tasks) and serve on http://$(HOST):$(PORT)/"
 	@echo "              make demo CORPUS=../shared/corpus imports the shared articles instead"
 	@echo "make test   - run the whole test suite on PostgreSQL + Redis + a real Celery worker + Chromium"
-	@echo "make lint   - ruff check, ruff format --check, node --check on the JavaScript under */static/"
+	@echo "make lint   - ruff check, ruff format --check, node --check and prettier --check on the JavaScript"
 	@echo "make jstest - node --test tests/js/ (the workspace's pure JavaScript modules)"
 	@echo "make up     - web + Celery worker on PostgreSQL and Redis (honcho, Procfile)"
 	@echo "make bench  - run every benchmark in benchmarks/"
@@ -61,10 +61,17 @@ test: venv lint jstest services browser label-studio
 # The checks with a config in the repo (ruff.toml): ruff's lint rules and its formatter (check only), and a
 # syntax check of every JavaScript file under */static/ that git knows of (tracked or not ignored), the
 # vendored *.min.js aside; ES modules (a line starting with import/export) are parsed as modules, since
-# Node 20's plain `node --check` lets a syntax error in a module .js file pass. Every step runs, so one
-# report shows everything that fails.
+# Node 20's plain `node --check` lets a syntax error in a module .js file pass. Then prettier (pinned in
+# package.json, installed by `npm ci` from package-lock.json into node_modules/; config .prettierrc.json,
+# print width 120 as ruff's) checks the formatting of those files and of tests/js/*.mjs. Every step runs,
+# so one report shows everything that fails.
 JS_FILES = git ls-files --cached --others --exclude-standard -- '*/static/*.js' ':(exclude)*.min.js'
-lint: venv
+FORMATTED_JS = $(JS_FILES) 'tests/js/*.mjs'
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+lint: venv node_modules/.package-lock.json
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
@@ -73,6 +80,7 @@ lint: venv
 	  else node --check "$$f" || status=1; fi; \
 	done; \
 	echo "node --check: $$($(JS_FILES) | wc -l) JavaScript files"; \
+	npx --no-install prettier --check $$($(FORMATTED_JS)) || status=1; \
 	exit $$status
 
 # Unit tests of the pure browser modules (offsets, the undo history, suggestions): Node's own runner,

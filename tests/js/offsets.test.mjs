@@ -41,7 +41,8 @@ test("the slice between code-point offsets is Python's slice", () => {
   const text = "🇪🇺 said 𝔘 and 🌍.";
   const points = [...text];
   for (let a = 0; a <= points.length; a++) {
-    for (let b = a; b <= points.length; b++) assert.equal(sliceCp(text, a, b), points.slice(a, b).join(""), `${a}:${b}`);
+    for (let b = a; b <= points.length; b++)
+      assert.equal(sliceCp(text, a, b), points.slice(a, b).join(""), `${a}:${b}`);
   }
 });
 

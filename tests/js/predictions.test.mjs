@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { applyPrediction, byScore, describePrediction, pendingSuggestions, stanceValue } from "../../annotation/static/annotation/workspace/predictions.js";
+import {
+  applyPrediction,
+  byScore,
+  describePrediction,
+  pendingSuggestions,
+  stanceValue,
+} from "../../annotation/static/annotation/workspace/predictions.js";
 import { emptyComposer } from "../../annotation/static/annotation/workspace/state.js";
 
 const LABELS = [
@@ -20,8 +26,14 @@ test("a stance given as a label id or a value reads as the value", () => {
 
 test("open suggestions are those without a decision, highest score first", () => {
   const ps = byScore([{ id: 1, score: 0.2 }, { id: 2, score: 0.9 }, { id: 3 }]);
-  assert.deepEqual(ps.map((p) => p.id), [2, 1, 3]);
-  assert.deepEqual(pendingSuggestions(ps, { 2: "rejected" }).map((p) => p.id), [1, 3]);
+  assert.deepEqual(
+    ps.map((p) => p.id),
+    [2, 1, 3],
+  );
+  assert.deepEqual(
+    pendingSuggestions(ps, { 2: "rejected" }).map((p) => p.id),
+    [1, 3],
+  );
 });
 
 test("the description quotes the span by code points", () => {
@@ -33,7 +45,21 @@ test("the description quotes the span by code points", () => {
 
 test("accepting a whole statement fills actor, span, claim and stance", () => {
   const c = emptyComposer();
-  applyPrediction(c, { id: 7, kind: "statement", start: 2, end: 9, actor: 3, actor_name: "China", claim: 9, claim_text: "x", stance: 12 }, LABELS);
+  applyPrediction(
+    c,
+    {
+      id: 7,
+      kind: "statement",
+      start: 2,
+      end: 9,
+      actor: 3,
+      actor_name: "China",
+      claim: 9,
+      claim_text: "x",
+      stance: 12,
+    },
+    LABELS,
+  );
   assert.deepEqual(
     [c.actor_role, c.actor_start, c.actor_end, c.actor, c.claim, c.stance, c.from_prediction],
     ["mention", 2, 9, 3, 9, "against", 7],
@@ -80,5 +106,8 @@ test("the open suggestions are shown and moved through by group, then score", ()
     { id: 3, kind: "statement", score: 0.3 },
     { id: 4, kind: "actor_candidate", score: 0.6 },
   ]);
-  assert.deepEqual(ps.map((p) => p.id), [3, 4, 2, 1]);
+  assert.deepEqual(
+    ps.map((p) => p.id),
+    [3, 4, 2, 1],
+  );
 });

@@ -21,15 +21,31 @@
 
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
-    if (e.key === "/" && search) { e.preventDefault(); search.focus(); search.select(); return; }
+    if (e.key === "/" && search) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+      return;
+    }
     if (!rows.length) return;
-    if (e.key === "j") { e.preventDefault(); move(current + 1); }
-    else if (e.key === "k") { e.preventDefault(); move(current < 0 ? 0 : current - 1); }
-    else if (e.key === "Enter" && current >= 0) {
+    if (e.key === "j") {
+      e.preventDefault();
+      move(current + 1);
+    } else if (e.key === "k") {
+      e.preventDefault();
+      move(current < 0 ? 0 : current - 1);
+    } else if (e.key === "Enter" && current >= 0) {
       const button = rows[current].querySelector("button.open-annotation");
-      if (button) { e.preventDefault(); button.click(); }
+      if (button) {
+        e.preventDefault();
+        button.click();
+      }
     }
   });
 
-  rows.forEach((r, i) => r.addEventListener("click", (e) => { if (!["A", "BUTTON"].includes(e.target.tagName)) move(i); }));
+  rows.forEach((r, i) =>
+    r.addEventListener("click", (e) => {
+      if (!["A", "BUTTON"].includes(e.target.tagName)) move(i);
+    }),
+  );
 })();

@@ -45,7 +45,11 @@
     if (response.status === 204) return null;
     const text = await response.text();
     let payload = text;
-    try { payload = text ? JSON.parse(text) : null; } catch (e) { /* not JSON: keep the text */ }
+    try {
+      payload = text ? JSON.parse(text) : null;
+    } catch (e) {
+      /* not JSON: keep the text */
+    }
     if (!response.ok) throw new ApiError(response.status, payload);
     return payload;
   }
@@ -58,7 +62,12 @@
     el.className = "toast " + (kind || "info");
     el.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { el.hidden = true; }, kind === "error" ? 8000 : 3500);
+    toastTimer = setTimeout(
+      () => {
+        el.hidden = true;
+      },
+      kind === "error" ? 8000 : 3500,
+    );
   }
 
   /* "${created} tasks" filled from a JSON response. */
@@ -67,7 +76,11 @@
   }
 
   function parseJson(text) {
-    try { return JSON.parse(text); } catch (e) { return text; }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      return text;
+    }
   }
 
   /* htmx requests that hit /api/ answer JSON: report success or the field errors, then ask the
@@ -77,7 +90,8 @@
     const xhr = event.detail.xhr;
     const path = event.detail.requestConfig && event.detail.requestConfig.path;
     if (!path || !path.startsWith("/api/")) {
-      if (event.detail.failed && xhr.status) toast(`This part of the page could not be refreshed (HTTP ${xhr.status}).`, "error");
+      if (event.detail.failed && xhr.status)
+        toast(`This part of the page could not be refreshed (HTTP ${xhr.status}).`, "error");
       return;
     }
     if (event.detail.successful) {
@@ -86,7 +100,10 @@
       if (message) toast(fillTemplate(message, data), "ok");
       if (elt.tagName === "FORM" && elt.hasAttribute("data-reset")) elt.reset();
       const redirect = elt.getAttribute("data-redirect");
-      if (redirect) { window.location.assign(fillTemplate(redirect, data)); return; }
+      if (redirect) {
+        window.location.assign(fillTemplate(redirect, data));
+        return;
+      }
       document.body.dispatchEvent(new CustomEvent("refresh"));
     } else {
       toast(formatError(parseJson(xhr.responseText), xhr.status), "error");
@@ -111,10 +128,13 @@
   });
   document.addEventListener("submit", async (event) => {
     const form = event.target.closest("#merge-dialog form");
-    if (!form || event.submitter && event.submitter.value === "cancel") return;
+    if (!form || (event.submitter && event.submitter.value === "cancel")) return;
     event.preventDefault();
     const into = Number(form.elements.into.value);
-    if (!into) { toast("Pick the entry to merge into.", "error"); return; }
+    if (!into) {
+      toast("Pick the entry to merge into.", "error");
+      return;
+    }
     try {
       await api("POST", form.getAttribute("data-url"), { into });
       form.closest("dialog").close();

@@ -16,8 +16,13 @@
   function refresh() {
     const n = boxes.filter((b) => b.checked).length;
     if (count) count.textContent = `${n} selected`;
-    if (all) { all.checked = n > 0 && n === boxes.length; all.indeterminate = n > 0 && n < boxes.length; }
-    buttons.forEach((b) => { b.disabled = n === 0; });
+    if (all) {
+      all.checked = n > 0 && n === boxes.length;
+      all.indeterminate = n > 0 && n < boxes.length;
+    }
+    buttons.forEach((b) => {
+      b.disabled = n === 0;
+    });
   }
 
   function move(to) {
@@ -28,18 +33,33 @@
   }
 
   function typing(el) {
-    return el && (el.isContentEditable || ["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(el.tagName)) &&
-      !(el.tagName === "INPUT" && el.type === "checkbox");
+    return (
+      el &&
+      (el.isContentEditable || ["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(el.tagName)) &&
+      !(el.tagName === "INPUT" && el.type === "checkbox")
+    );
   }
 
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
-    if (e.key === "/" && search) { e.preventDefault(); search.focus(); search.select(); return; }
+    if (e.key === "/" && search) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+      return;
+    }
     if (!rows.length) return;
-    if (e.key === "j") { e.preventDefault(); move(current + 1); }
-    else if (e.key === "k") { e.preventDefault(); move(current < 0 ? 0 : current - 1); }
-    else if (e.key === "x" && current >= 0) { e.preventDefault(); boxes[current].checked = !boxes[current].checked; refresh(); }
-    else if (e.key === "Enter" && current >= 0) {
+    if (e.key === "j") {
+      e.preventDefault();
+      move(current + 1);
+    } else if (e.key === "k") {
+      e.preventDefault();
+      move(current < 0 ? 0 : current - 1);
+    } else if (e.key === "x" && current >= 0) {
+      e.preventDefault();
+      boxes[current].checked = !boxes[current].checked;
+      refresh();
+    } else if (e.key === "Enter" && current >= 0) {
       e.preventDefault();
       window.location.assign(rows[current].querySelector("a.open-task").href);
     }
@@ -50,12 +70,25 @@
   const setK = buttons.find((b) => b.value === "set_k");
   if (kField && setK) {
     kField.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") { e.preventDefault(); if (!setK.disabled) setK.click(); }
+      if (e.key === "Enter") {
+        e.preventDefault();
+        if (!setK.disabled) setK.click();
+      }
     });
   }
 
   boxes.forEach((b) => b.addEventListener("change", refresh));
-  if (all) all.addEventListener("change", () => { boxes.forEach((b) => { b.checked = all.checked; }); refresh(); });
-  rows.forEach((r, i) => r.addEventListener("click", (e) => { if (e.target.tagName !== "A") move(i); }));
+  if (all)
+    all.addEventListener("change", () => {
+      boxes.forEach((b) => {
+        b.checked = all.checked;
+      });
+      refresh();
+    });
+  rows.forEach((r, i) =>
+    r.addEventListener("click", (e) => {
+      if (e.target.tagName !== "A") move(i);
+    }),
+  );
   refresh();
 })();

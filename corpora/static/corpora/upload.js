@@ -27,7 +27,7 @@
     return {
       counts: `${p.files_done} of ${p.files_total} file(s) · ${p.paragraphs} paragraph(s)`,
       rate: rate.join(" · "),
-      current: body.status === "pending" ? "Waiting for a worker to start it." : (p.current ? `Now: ${p.current}` : ""),
+      current: body.status === "pending" ? "Waiting for a worker to start it." : p.current ? `Now: ${p.current}` : "",
     };
   }
 

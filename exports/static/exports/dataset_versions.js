@@ -8,17 +8,23 @@
     let finished = false;
     for (const tr of rows()) {
       try {
-        const r = await fetch(`/api/dataset-versions/${encodeURIComponent(tr.dataset.version)}/`, {headers: {Accept: "application/json"}});
+        const r = await fetch(`/api/dataset-versions/${encodeURIComponent(tr.dataset.version)}/`, {
+          headers: { Accept: "application/json" },
+        });
         if (!r.ok) continue;
         const v = await r.json();
-        const bar = tr.querySelector(".ds-bar > span"), txt = tr.querySelector(".ds-progress");
+        const bar = tr.querySelector(".ds-bar > span"),
+          txt = tr.querySelector(".ds-progress");
         if (bar) bar.style.width = Number(v.progress.percent) + "%";
         if (txt) txt.textContent = `${v.progress.done} / ${v.progress.total || "?"}`;
         if (v.status !== tr.dataset.status && v.status !== "building") finished = true;
-        if (v.stale && !tr.querySelector(".ds-stale")) finished = true;  // reload to show the stale note and Retry
-      } catch (e) { /* the next tick retries */ }
+        if (v.stale && !tr.querySelector(".ds-stale")) finished = true; // reload to show the stale note and Retry
+      } catch (e) {
+        /* the next tick retries */
+      }
     }
-    if (finished) location.reload(); else setTimeout(tick, 2000);
+    if (finished) location.reload();
+    else setTimeout(tick, 2000);
   }
   setTimeout(tick, 1500);
 })();

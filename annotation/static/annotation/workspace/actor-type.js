@@ -6,21 +6,36 @@
  * for a person's name and an acronym for an organisation. Anything else is "other" (a place named for
  * its government, "Beijing", is left to the annotator). */
 
-const PERSON = new Set(("spokesperson spokesman spokeswoman minister president chancellor premier secretary ambassador "
-  + "envoy official leader chief director ceo chairman chairwoman chair governor mayor senator lawmaker king queen prince "
-  + "general commander analyst expert economist adviser advisor diplomat negotiator candidate judge mr mrs ms dr pope "
-  + "founder owner author columnist reporter editor").split(" "));
-const GROUP = new Set(("analysts experts critics officials protesters protestors demonstrators residents voters lawmakers "
-  + "diplomats investors activists citizens farmers workers economists observers scientists doctors students rebels "
-  + "militants opponents supporters leaders ministers people sources negotiators unions families refugees").split(" "));
-const ORGANISATION = new Set(("ministry union council party bank agency commission organisation organization committee "
-  + "court parliament government company corporation corp inc ltd institute university army navy police office "
-  + "department kremlin senate congress assembly federation alliance league association fund board authority "
-  + "foundation church movement newspaper cabinet administration bureau group opec nato").split(" "));
+const PERSON = new Set(
+  (
+    "spokesperson spokesman spokeswoman minister president chancellor premier secretary ambassador " +
+    "envoy official leader chief director ceo chairman chairwoman chair governor mayor senator lawmaker king queen prince " +
+    "general commander analyst expert economist adviser advisor diplomat negotiator candidate judge mr mrs ms dr pope " +
+    "founder owner author columnist reporter editor"
+  ).split(" "),
+);
+const GROUP = new Set(
+  (
+    "analysts experts critics officials protesters protestors demonstrators residents voters lawmakers " +
+    "diplomats investors activists citizens farmers workers economists observers scientists doctors students rebels " +
+    "militants opponents supporters leaders ministers people sources negotiators unions families refugees"
+  ).split(" "),
+);
+const ORGANISATION = new Set(
+  (
+    "ministry union council party bank agency commission organisation organization committee " +
+    "court parliament government company corporation corp inc ltd institute university army navy police office " +
+    "department kremlin senate congress assembly federation alliance league association fund board authority " +
+    "foundation church movement newspaper cabinet administration bureau group opec nato"
+  ).split(" "),
+);
 
 /** "person" | "group" | "organisation" | "other" for the words of a proposed actor. */
 export function guessActorType(words) {
-  const tokens = (words || "").replace(/[’']s\b/g, "").split(/[^\p{L}\p{N}&.-]+/u).filter(Boolean);
+  const tokens = (words || "")
+    .replace(/[’']s\b/g, "")
+    .split(/[^\p{L}\p{N}&.-]+/u)
+    .filter(Boolean);
   if (!tokens.length) return "other";
   const head = tokens[tokens.length - 1].replace(/\.$/, "").toLowerCase();
   if (PERSON.has(head)) return "person";

@@ -58,7 +58,10 @@ export function renderCombo(combo) {
       if (extra) li.append(make("span", { className: "muted small", textContent: ` ${extra}` }));
       if (e.status === "proposed") li.append(make("span", { className: "badge proposed", textContent: "proposed" }));
     }
-    li.addEventListener("mousedown", (event) => { event.preventDefault(); choose(combo, i); });
+    li.addEventListener("mousedown", (event) => {
+      event.preventDefault();
+      choose(combo, i);
+    });
     return li;
   });
   if (!options.length) options.push(make("li", { className: "muted small", textContent: "Type to search." }));
@@ -94,7 +97,10 @@ export function bindCombo(combo) {
       renderCombo(combo);
     } else if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
-      if (combo.list.hidden || !combo.items.length) { search(combo); return; }
+      if (combo.list.hidden || !combo.items.length) {
+        search(combo);
+        return;
+      }
       choose(combo, combo.active);
     } else if (event.key === "Escape") {
       event.preventDefault();

@@ -18,9 +18,12 @@ export function renderComposer() {
   const c = doc().composer;
   const evidenceMode = session.evidenceMode;
   el.actorDesc.textContent = actorDescription(c);
-  el.evidenceDesc.textContent = c.evidence_start !== null
-    ? `“${sliceCp(session.text, c.evidence_start, c.evidence_end)}”`
-    : evidenceMode ? "Now select the words that carry the stance…" : "optional: press e, then select the words";
+  el.evidenceDesc.textContent =
+    c.evidence_start !== null
+      ? `“${sliceCp(session.text, c.evidence_start, c.evidence_end)}”`
+      : evidenceMode
+        ? "Now select the words that carry the stance…"
+        : "optional: press e, then select the words";
   el.evidenceDesc.classList.toggle("muted", c.evidence_start === null);
   el.evidence.classList.toggle("selected", evidenceMode);
   el.para.classList.toggle("evidence-mode", evidenceMode);
@@ -36,7 +39,8 @@ export function renderComposer() {
   }
   const keys = LABELS.map((l) => l.key).filter(Boolean);
   const missing = [];
-  if (!(c.actor_role === "author" || c.actor)) missing.push(c.actor_role === "mention" ? "actor (f to pick it)" : "actor (select words, or a)");
+  if (!(c.actor_role === "author" || c.actor))
+    missing.push(c.actor_role === "mention" ? "actor (f to pick it)" : "actor (select words, or a)");
   if (!c.claim) missing.push("claim (c)");
   if (!c.stance) missing.push(keys.length ? `stance (${keys[0]}–${keys[keys.length - 1]})` : "stance");
   el.hint.textContent = composerStarted(c)

@@ -30,7 +30,10 @@ export function change(mutator) {
 
 export function undo() {
   const result = session.editor.undo();
-  if (!result) { toast("Nothing to undo.", "info"); return; }
+  if (!result) {
+    toast("Nothing to undo.", "info");
+    return;
+  }
   syncDecisions(result.decisionsBefore, doc().decisions);
   el.actorInput.value = doc().composer.actor_name || "";
   el.claimInput.value = doc().composer.claim_text || "";
@@ -42,12 +45,20 @@ export function undo() {
 /* ---------- Commands ---------- */
 
 export function setStance(value) {
-  change((d) => { d.composer.stance = value; });
+  change((d) => {
+    d.composer.stance = value;
+  });
 }
 
 export function setAuthor() {
   change((d) => {
-    Object.assign(d.composer, { actor_role: "author", actor_start: null, actor_end: null, actor: null, actor_name: "" });
+    Object.assign(d.composer, {
+      actor_role: "author",
+      actor_start: null,
+      actor_end: null,
+      actor: null,
+      actor_name: "",
+    });
   });
   el.actorInput.value = "";
 }
@@ -69,8 +80,13 @@ export function clearComposer() {
   session.evidenceMode = false;
   session.actorTypeByHand = false;
   showRefusal(null);
-  if (!composerStarted(doc().composer) && doc().composer.evidence_start === null) { renderComposer(); return; }
-  change((d) => { d.composer = emptyComposer(); });
+  if (!composerStarted(doc().composer) && doc().composer.evidence_start === null) {
+    renderComposer();
+    return;
+  }
+  change((d) => {
+    d.composer = emptyComposer();
+  });
   el.actorInput.value = "";
   el.claimInput.value = "";
 }
@@ -81,7 +97,9 @@ export function toggleNoStatement() {
     el.noStatement.checked = false;
     return;
   }
-  change((d) => { d.no_statement = !d.no_statement; });
+  change((d) => {
+    d.no_statement = !d.no_statement;
+  });
 }
 
 /* ---------- Actors and claims (autocomplete) ---------- */
@@ -94,9 +112,19 @@ async function chooseEntry(combo, item) {
   let entry = item.entry;
   if (item.propose) {
     try {
-      entry = combo.kind === "actors"
-        ? await api("POST", `/api/projects/${PROJECT}/actors/`, { name: item.propose, type: el.actorType.value, aliases: [], external_id: "" })
-        : await api("POST", `/api/projects/${PROJECT}/claims/`, { text: item.propose, category_code: "", description: "" });
+      entry =
+        combo.kind === "actors"
+          ? await api("POST", `/api/projects/${PROJECT}/actors/`, {
+              name: item.propose,
+              type: el.actorType.value,
+              aliases: [],
+              external_id: "",
+            })
+          : await api("POST", `/api/projects/${PROJECT}/claims/`, {
+              text: item.propose,
+              category_code: "",
+              description: "",
+            });
       toast(`Proposed “${item.propose}”; a manager will review it.`, "ok");
     } catch (error) {
       toast(`Could not propose it: ${error.message}`, "error");
@@ -115,7 +143,10 @@ async function chooseEntry(combo, item) {
     combo.input.blur(); // keys are shortcuts again: c (or Enter) for the claim, a digit for the stance
   } else {
     combo.input.value = entry.text;
-    change((d) => { d.composer.claim = entry.id; d.composer.claim_text = entry.text; });
+    change((d) => {
+      d.composer.claim = entry.id;
+      d.composer.claim_text = entry.text;
+    });
     combo.input.blur();
   }
 }
@@ -184,7 +215,10 @@ export function onParagraphMouseUp() {
   window.getSelection().removeAllRanges();
   if (session.evidenceMode) {
     session.evidenceMode = false;
-    change((d) => { d.composer.evidence_start = span.start; d.composer.evidence_end = span.end; });
+    change((d) => {
+      d.composer.evidence_start = span.start;
+      d.composer.evidence_end = span.end;
+    });
     renderComposer();
     return;
   }
@@ -193,7 +227,10 @@ export function onParagraphMouseUp() {
     d.composer.actor_role = "mention";
     d.composer.actor_start = span.start;
     d.composer.actor_end = span.end;
-    if (!keepActor) { d.composer.actor = null; d.composer.actor_name = ""; }
+    if (!keepActor) {
+      d.composer.actor = null;
+      d.composer.actor_name = "";
+    }
   });
   if (!keepActor) findActorFor(sliceCp(session.text, span.start, span.end));
 }
@@ -206,12 +243,21 @@ export function bindStatementList() {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
     const i = indexOf(button);
-    if (button.dataset.action === "stance") change((d) => { d.statements[i].stance = button.dataset.stance; });
-    else if (button.dataset.action === "remove") change((d) => { d.statements.splice(i, 1); });
+    if (button.dataset.action === "stance")
+      change((d) => {
+        d.statements[i].stance = button.dataset.stance;
+      });
+    else if (button.dataset.action === "remove")
+      change((d) => {
+        d.statements.splice(i, 1);
+      });
   });
   list.addEventListener("change", (event) => {
     const note = event.target.closest("input[data-action=note]");
-    if (note) change((d) => { d.statements[indexOf(note)].note = note.value.trim(); });
+    if (note)
+      change((d) => {
+        d.statements[indexOf(note)].note = note.value.trim();
+      });
   });
   list.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.matches("input[data-action=note]")) event.target.blur();

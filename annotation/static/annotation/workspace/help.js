@@ -9,7 +9,11 @@ const KEY = "standpoint.workspace.help";
 function setHelp(open) {
   el.ws.dataset.help = open ? "open" : "closed";
   el.helpToggle.setAttribute("aria-expanded", String(open));
-  try { localStorage.setItem(KEY, open ? "open" : "closed"); } catch (e) { /* private mode: not remembered */ }
+  try {
+    localStorage.setItem(KEY, open ? "open" : "closed");
+  } catch (e) {
+    /* private mode: not remembered */
+  }
 }
 
 export function helpOpen() {
@@ -26,7 +30,11 @@ export function closeHelp() {
 
 export function bindHelp() {
   let saved = null;
-  try { saved = localStorage.getItem(KEY); } catch (e) { /* not remembered */ }
+  try {
+    saved = localStorage.getItem(KEY);
+  } catch (e) {
+    /* not remembered */
+  }
   setHelp(saved === "open");
   el.helpToggle.addEventListener("click", toggleHelp);
   document.getElementById("ws-help-close").addEventListener("click", closeHelp);

@@ -2,7 +2,15 @@
  * except Ctrl+Enter (submit), which works everywhere. */
 
 import { el, LABELS } from "./dom.js";
-import { clearComposer, focusMissing, setAuthor, setStance, toggleEvidenceMode, toggleNoStatement, undo } from "./edit.js";
+import {
+  clearComposer,
+  focusMissing,
+  setAuthor,
+  setStance,
+  toggleEvidenceMode,
+  toggleNoStatement,
+  undo,
+} from "./edit.js";
 import { closeHelp, helpOpen, toggleHelp } from "./help.js";
 import { decideActive, moveSuggestion } from "./suggest.js";
 import { session } from "./session.js";
@@ -27,8 +35,13 @@ const COMMANDS = {
 };
 
 export function isTyping(target) {
-  return Boolean(target && ((target.tagName === "INPUT" && target.type !== "checkbox") || target.tagName === "TEXTAREA"
-    || target.tagName === "SELECT" || target.isContentEditable));
+  return Boolean(
+    target &&
+      ((target.tagName === "INPUT" && target.type !== "checkbox") ||
+        target.tagName === "TEXTAREA" ||
+        target.tagName === "SELECT" ||
+        target.isContentEditable),
+  );
 }
 
 export function onKeyDown(event) {
@@ -36,17 +49,29 @@ export function onKeyDown(event) {
   if (document.querySelector("dialog[open]")) return;
   const key = event.key;
   const mod = event.ctrlKey || event.metaKey;
-  if (mod && key === "Enter") { event.preventDefault(); submit(); return; }
+  if (mod && key === "Enter") {
+    event.preventDefault();
+    submit();
+    return;
+  }
   if (isTyping(event.target)) return;
   if (key === "Enter" && event.target.closest("button, a, summary")) return; // let Enter press buttons
   if (mod && (key === "z" || key === "Z") && !event.shiftKey) {
     event.preventDefault();
-    if (!session.editor.canUndo && canUndoSkip()) undoSkip(); // nothing done here yet: take the skip back
+    if (!session.editor.canUndo && canUndoSkip())
+      undoSkip(); // nothing done here yet: take the skip back
     else undo();
     return;
   }
   if (mod) return;
   const label = LABELS.find((l) => l.key === key);
-  if (label) { event.preventDefault(); setStance(label.value); return; }
-  if (COMMANDS[key]) { event.preventDefault(); COMMANDS[key](); }
+  if (label) {
+    event.preventDefault();
+    setStance(label.value);
+    return;
+  }
+  if (COMMANDS[key]) {
+    event.preventDefault();
+    COMMANDS[key]();
+  }
 }

@@ -13,7 +13,16 @@
  */
 
 import { el, LABELS } from "./dom.js";
-import { bindCombos, bindStatementList, onParagraphMouseUp, setAuthor, setStance, toggleEvidenceMode, toggleNoStatement, undo } from "./edit.js";
+import {
+  bindCombos,
+  bindStatementList,
+  onParagraphMouseUp,
+  setAuthor,
+  setStance,
+  toggleEvidenceMode,
+  toggleNoStatement,
+  undo,
+} from "./edit.js";
 import { bindHelp } from "./help.js";
 import { onKeyDown } from "./keyboard.js";
 import { onVisibilityChange, saveNow } from "./network.js";
@@ -41,13 +50,24 @@ bindCombos();
 bindStatementList();
 bindSuggestionList();
 window.addEventListener("beforeunload", (event) => {
-  if (session.dirty || session.saving) { saveNow(); event.preventDefault(); }
+  if (session.dirty || session.saving) {
+    saveNow();
+    event.preventDefault();
+  }
 });
 
 // Exposed for the browser tests and for debugging in the console.
 window.StandpointWorkspace = {
-  toCodePoints, toUnits, labels: LABELS,
-  state: () => ({ ws: session.ws, doc: session.editor.doc, revision: session.revision, dirty: session.dirty, conflict: session.conflict }),
+  toCodePoints,
+  toUnits,
+  labels: LABELS,
+  state: () => ({
+    ws: session.ws,
+    doc: session.editor.doc,
+    revision: session.revision,
+    dirty: session.dirty,
+    conflict: session.conflict,
+  }),
 };
 
 loadNext();

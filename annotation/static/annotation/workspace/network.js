@@ -23,7 +23,9 @@ export function onVisibilityChange() {
 export function body() {
   const d = doc();
   return {
-    revision: session.revision, no_statement: d.no_statement, time_spent_ms: timeSpent(),
+    revision: session.revision,
+    no_statement: d.no_statement,
+    time_spent_ms: timeSpent(),
     statements: d.statements.map(toApiStatement),
   };
 }
@@ -61,7 +63,9 @@ export async function saveNow() {
       }
       throw error;
     })
-    .finally(() => { session.saving = null; });
+    .finally(() => {
+      session.saving = null;
+    });
   return session.saving;
 }
 
@@ -89,15 +93,22 @@ export function scheduleRenew() {
   const ws = session.ws;
   if (!ws || !ws.assignment || !ws.assignment.expires_at) return;
   const left = new Date(ws.assignment.expires_at).getTime() - Date.now();
-  session.renewTimer = setTimeout(async () => {
-    if (!session.ws || document.hidden) { scheduleRenew(); return; }
-    try {
-      const fresh = await api("POST", `/api/assignments/${session.ws.assignment.id}/renew/`);
-      if (fresh && session.ws && fresh.assignment.id === session.ws.assignment.id) session.ws.assignment = fresh.assignment;
-    } catch (error) {
-      toast(`Your lease on this paragraph could not be renewed: ${error.message}`, "error");
-      return;
-    }
-    scheduleRenew();
-  }, Math.max(30000, left / 2));
+  session.renewTimer = setTimeout(
+    async () => {
+      if (!session.ws || document.hidden) {
+        scheduleRenew();
+        return;
+      }
+      try {
+        const fresh = await api("POST", `/api/assignments/${session.ws.assignment.id}/renew/`);
+        if (fresh && session.ws && fresh.assignment.id === session.ws.assignment.id)
+          session.ws.assignment = fresh.assignment;
+      } catch (error) {
+        toast(`Your lease on this paragraph could not be renewed: ${error.message}`, "error");
+        return;
+      }
+      scheduleRenew();
+    },
+    Math.max(30000, left / 2),
+  );
 }

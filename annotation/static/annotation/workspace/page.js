@@ -41,7 +41,12 @@ export function renderStatic() {
   bits.push(`paragraph ${ws.paragraph.position + 1}`);
   el.meta.textContent = bits.join(" · ");
   if (article.source_url && /^https?:\/\//i.test(article.source_url)) {
-    const link = make("a", { href: article.source_url, rel: "noopener noreferrer", target: "_blank", textContent: "source" });
+    const link = make("a", {
+      href: article.source_url,
+      rel: "noopener noreferrer",
+      target: "_blank",
+      textContent: "source",
+    });
     el.meta.append(" · ", link);
   }
   el.prev.textContent = ws.context && ws.context.previous ? ws.context.previous : "";
@@ -58,7 +63,8 @@ export function showEmpty() {
   el.suggestions.hidden = true;
   if (config.progress) config.progress.remaining = 0; // the server just said nothing is left for you
   const done = config.progress ? config.progress.done : null;
-  el.emptyDone.textContent = done !== null ? `You have finished ${done} paragraph${done === 1 ? "" : "s"} in this project.` : "";
+  el.emptyDone.textContent =
+    done !== null ? `You have finished ${done} paragraph${done === 1 ? "" : "s"} in this project.` : "";
   setProgress(config.progress);
   setState("empty");
 }
@@ -68,7 +74,10 @@ export function loggedOut(error) {
   const detail = error && error.payload && error.payload.detail;
   if (!(error.status === 401 || (error.status === 403 && /credentials|authenticat/i.test(detail || "")))) return false;
   el.error.replaceChildren("You are logged out, so nothing more can be saved. ");
-  const link = make("a", { href: `/accounts/login/?next=${encodeURIComponent(location.pathname)}`, textContent: "Log in again" });
+  const link = make("a", {
+    href: `/accounts/login/?next=${encodeURIComponent(location.pathname)}`,
+    textContent: "Log in again",
+  });
   el.error.append(link, " — your last saved draft is kept.");
   el.title.textContent = "Logged out";
   setState("error");

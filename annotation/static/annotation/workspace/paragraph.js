@@ -10,16 +10,24 @@ function marks() {
   const d = doc();
   const out = [];
   d.statements.forEach((s, i) => {
-    if (s.actor_start !== null) out.push({ start: s.actor_start, end: s.actor_end, cls: `m-statement stance-${s.stance}`, st: i });
+    if (s.actor_start !== null)
+      out.push({ start: s.actor_start, end: s.actor_end, cls: `m-statement stance-${s.stance}`, st: i });
   });
   d.statements.forEach((s, i) => {
-    if (s.evidence_start !== null && session.focusedStatement === i) out.push({ start: s.evidence_start, end: s.evidence_end, cls: "m-evidence" });
+    if (s.evidence_start !== null && session.focusedStatement === i)
+      out.push({ start: s.evidence_start, end: s.evidence_end, cls: "m-evidence" });
   });
   const c = d.composer;
-  if (c.actor_role === "mention" && c.actor_start !== null) out.push({ start: c.actor_start, end: c.actor_end, cls: "m-pending" });
+  if (c.actor_role === "mention" && c.actor_start !== null)
+    out.push({ start: c.actor_start, end: c.actor_end, cls: "m-pending" });
   if (c.evidence_start !== null) out.push({ start: c.evidence_start, end: c.evidence_end, cls: "m-evidence" });
   pendingSuggestions(session.ws ? session.ws.predictions : [], d.decisions).forEach((p, i) => {
-    if (hasSpan(p)) out.push({ start: p.start, end: p.end, cls: i === session.activeSuggestion ? "m-suggestion active" : "m-suggestion" });
+    if (hasSpan(p))
+      out.push({
+        start: p.start,
+        end: p.end,
+        cls: i === session.activeSuggestion ? "m-suggestion active" : "m-suggestion",
+      });
   });
   return out;
 }
@@ -29,15 +37,22 @@ export function renderParagraph() {
   const text = session.text;
   const unitMarks = marks().map((m) => ({ ...m, a: toUnits(text, m.start), b: toUnits(text, m.end) }));
   const cuts = new Set([0, text.length]);
-  for (const m of unitMarks) { cuts.add(m.a); cuts.add(m.b); }
+  for (const m of unitMarks) {
+    cuts.add(m.a);
+    cuts.add(m.b);
+  }
   const points = [...cuts].filter((x) => x >= 0 && x <= text.length).sort((x, y) => x - y);
   const frag = document.createDocumentFragment();
   for (let i = 0; i < points.length - 1; i++) {
-    const a = points[i], b = points[i + 1];
+    const a = points[i],
+      b = points[i + 1];
     if (a === b) continue;
     const covering = unitMarks.filter((m) => m.a <= a && m.b >= b);
     const piece = text.slice(a, b);
-    if (!covering.length) { frag.append(document.createTextNode(piece)); continue; }
+    if (!covering.length) {
+      frag.append(document.createTextNode(piece));
+      continue;
+    }
     const span = document.createElement("span");
     span.className = covering.map((m) => m.cls).join(" ");
     const st = covering.find((m) => m.st !== undefined);
@@ -68,8 +83,14 @@ export function selectionSpan() {
   const whole = document.createRange();
   whole.selectNodeContents(el.para);
   // Clamp to the paragraph: a drag may start or end in the dimmed context.
-  let a = range.compareBoundaryPoints(Range.START_TO_START, whole) <= 0 ? 0 : unitOffset(range.startContainer, range.startOffset);
-  let b = range.compareBoundaryPoints(Range.END_TO_END, whole) >= 0 ? text.length : unitOffset(range.endContainer, range.endOffset);
+  let a =
+    range.compareBoundaryPoints(Range.START_TO_START, whole) <= 0
+      ? 0
+      : unitOffset(range.startContainer, range.startOffset);
+  let b =
+    range.compareBoundaryPoints(Range.END_TO_END, whole) >= 0
+      ? text.length
+      : unitOffset(range.endContainer, range.endOffset);
   while (a < b && /\s/.test(text[a])) a++;
   while (b > a && /\s/.test(text[b - 1])) b--;
   if (a >= b) return null;

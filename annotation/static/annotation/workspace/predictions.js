@@ -45,11 +45,16 @@ export function describePrediction(p, text, labels) {
   const span = hasSpan(p) ? `“${sliceCp(text, p.start, p.end)}”` : "";
   const stanceName = () => labelFor(stanceValue(p.stance, labels), labels).name;
   switch (p.kind) {
-    case "actor": return `Actor ${span} → ${p.actor_name || "#" + p.actor}`;
-    case "actor_candidate": return `New actor? ${span || "“" + p.surface + "”"}`;
-    case "claim": return `Claim: ${p.claim_text || "#" + p.claim}`;
-    case "stance": return `${p.actor_name || "Actor"} is ${stanceName().toLowerCase()} on: ${p.claim_text || "#" + p.claim}`;
-    default: return `${p.actor_name || "Author"} ${span} · ${p.claim_text || "#" + p.claim} · ${stanceName()}`;
+    case "actor":
+      return `Actor ${span} → ${p.actor_name || "#" + p.actor}`;
+    case "actor_candidate":
+      return `New actor? ${span || "“" + p.surface + "”"}`;
+    case "claim":
+      return `Claim: ${p.claim_text || "#" + p.claim}`;
+    case "stance":
+      return `${p.actor_name || "Actor"} is ${stanceName().toLowerCase()} on: ${p.claim_text || "#" + p.claim}`;
+    default:
+      return `${p.actor_name || "Author"} ${span} · ${p.claim_text || "#" + p.claim} · ${stanceName()}`;
   }
 }
 
@@ -63,8 +68,11 @@ export function acceptConflicts(c, p, labels) {
   applyPrediction(next, p, labels);
   const conflicts = [];
   const actorSet = c.actor_role !== null;
-  const actorChanged = next.actor_role !== c.actor_role || next.actor_start !== c.actor_start
-    || next.actor_end !== c.actor_end || (c.actor !== null && next.actor !== c.actor);
+  const actorChanged =
+    next.actor_role !== c.actor_role ||
+    next.actor_start !== c.actor_start ||
+    next.actor_end !== c.actor_end ||
+    (c.actor !== null && next.actor !== c.actor);
   if (actorSet && actorChanged) conflicts.push("actor");
   if (c.claim !== null && next.claim !== c.claim) conflicts.push("claim");
   if (c.stance !== null && next.stance !== c.stance) conflicts.push("stance");
@@ -75,15 +83,23 @@ export function acceptConflicts(c, p, labels) {
 export function applyPrediction(c, p, labels) {
   const span = hasSpan(p);
   if (["actor", "actor_candidate", "stance", "statement"].includes(p.kind)) {
-    if (span) { c.actor_role = "mention"; c.actor_start = p.start; c.actor_end = p.end; }
+    if (span) {
+      c.actor_role = "mention";
+      c.actor_start = p.start;
+      c.actor_end = p.end;
+    }
     if (p.actor) {
       c.actor = p.actor;
       c.actor_name = p.actor_name || "";
       if (!span && c.actor_role !== "mention") c.actor_role = "implied"; // words already chosen keep their span
+    } else if (p.kind === "statement" && !span) {
+      c.actor_role = "author";
     }
-    else if (p.kind === "statement" && !span) { c.actor_role = "author"; }
   }
-  if (p.claim) { c.claim = p.claim; c.claim_text = p.claim_text || ""; }
+  if (p.claim) {
+    c.claim = p.claim;
+    c.claim_text = p.claim_text || "";
+  }
   const stance = stanceValue(p.stance, labels);
   if (stance) c.stance = stance;
   c.from_prediction = p.id;

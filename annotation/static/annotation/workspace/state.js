@@ -9,9 +9,17 @@ export const UNDO_LIMIT = 100;
 
 export function emptyComposer() {
   return {
-    actor_role: null, actor_start: null, actor_end: null, actor: null, actor_name: "",
-    claim: null, claim_text: "", stance: null, from_prediction: null,
-    evidence_start: null, evidence_end: null,
+    actor_role: null,
+    actor_start: null,
+    actor_end: null,
+    actor: null,
+    actor_name: "",
+    claim: null,
+    claim_text: "",
+    stance: null,
+    from_prediction: null,
+    evidence_start: null,
+    evidence_end: null,
   };
 }
 
@@ -21,14 +29,17 @@ export function emptyDoc() {
 
 /** The composer has an actor (words linked to an actor, the author, or an implied actor), a claim and a stance. */
 export function composerComplete(c) {
-  const actorOk = (c.actor_role === "mention" && c.actor && c.actor_start !== null)
-    || c.actor_role === "author" || (c.actor_role === "implied" && c.actor);
+  const actorOk =
+    (c.actor_role === "mention" && c.actor && c.actor_start !== null) ||
+    c.actor_role === "author" ||
+    (c.actor_role === "implied" && c.actor);
   return Boolean(actorOk && c.claim && c.stance);
 }
 
 export function composerStarted(c) {
-  return c.actor_role !== null || c.actor !== null || c.claim !== null || c.stance !== null
-    || c.evidence_start !== null;
+  return (
+    c.actor_role !== null || c.actor !== null || c.claim !== null || c.stance !== null || c.evidence_start !== null
+  );
 }
 
 /** The statement a complete composer makes (only the fields its actor role allows). */
@@ -36,29 +47,52 @@ export function statementFromComposer(c) {
   const author = c.actor_role === "author";
   const mention = c.actor_role === "mention";
   return {
-    actor_role: c.actor_role, actor: author ? null : c.actor, actor_name: author ? "" : c.actor_name,
-    actor_start: mention ? c.actor_start : null, actor_end: mention ? c.actor_end : null,
-    claim: c.claim, claim_text: c.claim_text, stance: c.stance,
-    evidence_start: c.evidence_start, evidence_end: c.evidence_end, note: "", from_prediction: c.from_prediction,
+    actor_role: c.actor_role,
+    actor: author ? null : c.actor,
+    actor_name: author ? "" : c.actor_name,
+    actor_start: mention ? c.actor_start : null,
+    actor_end: mention ? c.actor_end : null,
+    claim: c.claim,
+    claim_text: c.claim_text,
+    stance: c.stance,
+    evidence_start: c.evidence_start,
+    evidence_end: c.evidence_end,
+    note: "",
+    from_prediction: c.from_prediction,
   };
 }
 
 /** A statement of the API (annotation/api/CONTRACT.md) as the doc keeps it. */
 export function fromApiStatement(s) {
   return {
-    actor_role: s.actor_role, actor: s.actor, actor_name: s.actor_name || "",
-    actor_start: s.actor_start, actor_end: s.actor_end, claim: s.claim, claim_text: s.claim_text || "",
-    stance: s.stance, evidence_start: s.evidence_start ?? null, evidence_end: s.evidence_end ?? null,
-    note: s.note || "", from_prediction: s.from_prediction ?? null,
+    actor_role: s.actor_role,
+    actor: s.actor,
+    actor_name: s.actor_name || "",
+    actor_start: s.actor_start,
+    actor_end: s.actor_end,
+    claim: s.claim,
+    claim_text: s.claim_text || "",
+    stance: s.stance,
+    evidence_start: s.evidence_start ?? null,
+    evidence_end: s.evidence_end ?? null,
+    note: s.note || "",
+    from_prediction: s.from_prediction ?? null,
   };
 }
 
 /** A doc statement as the API takes it (the display names stay behind). */
 export function toApiStatement(s) {
   return {
-    actor_role: s.actor_role, actor: s.actor, actor_start: s.actor_start, actor_end: s.actor_end,
-    claim: s.claim, stance: s.stance, evidence_start: s.evidence_start, evidence_end: s.evidence_end,
-    note: s.note, from_prediction: s.from_prediction,
+    actor_role: s.actor_role,
+    actor: s.actor,
+    actor_start: s.actor_start,
+    actor_end: s.actor_end,
+    claim: s.claim,
+    stance: s.stance,
+    evidence_start: s.evidence_start,
+    evidence_end: s.evidence_end,
+    note: s.note,
+    from_prediction: s.from_prediction,
   };
 }
 

@@ -7,7 +7,9 @@ import { doc, session } from "./session.js";
 
 function actorPart(s) {
   const who = make("div", { className: "st-actor" });
-  who.append(make("strong", { textContent: s.actor_role === "author" ? "Author" : s.actor_name || `actor #${s.actor}` }));
+  who.append(
+    make("strong", { textContent: s.actor_role === "author" ? "Author" : s.actor_name || `actor #${s.actor}` }),
+  );
   if (s.actor_role === "mention") {
     const words = sliceCp(session.text, s.actor_start, s.actor_end);
     who.append(make("span", { className: "muted small", textContent: ` “${words}”` }));
@@ -30,8 +32,10 @@ function controls(s, i) {
   const stances = make("div", { className: "st-stances" });
   for (const label of LABELS) {
     const b = make("button", {
-      type: "button", className: `chip-btn stance-${label.value}` + (label.value === s.stance ? " selected" : ""),
-      textContent: label.name, title: `Change stance to ${label.name}`,
+      type: "button",
+      className: `chip-btn stance-${label.value}` + (label.value === s.stance ? " selected" : ""),
+      textContent: label.name,
+      title: `Change stance to ${label.name}`,
     });
     Object.assign(b.dataset, { action: "stance", index: String(i), stance: label.value });
     stances.append(b);
@@ -39,11 +43,18 @@ function controls(s, i) {
   const remove = make("button", { type: "button", className: "chip-btn danger", textContent: "Remove" });
   remove.setAttribute("aria-label", `Remove statement ${i + 1}`);
   Object.assign(remove.dataset, { action: "remove", index: String(i) });
-  const note = make("input", { type: "text", className: "st-note", value: s.note || "", placeholder: "note (optional)", maxLength: 4000 });
+  const note = make("input", {
+    type: "text",
+    className: "st-note",
+    value: s.note || "",
+    placeholder: "note (optional)",
+    maxLength: 4000,
+  });
   note.setAttribute("aria-label", `Note on statement ${i + 1}`);
   Object.assign(note.dataset, { action: "note", index: String(i) });
   stances.append(remove, note);
-  if (s.from_prediction) stances.append(make("span", { className: "badge suggestion", textContent: "from suggestion" }));
+  if (s.from_prediction)
+    stances.append(make("span", { className: "badge suggestion", textContent: "from suggestion" }));
   return stances;
 }
 
@@ -57,6 +68,8 @@ export function renderStatements() {
   });
   el.statements.replaceChildren(...items);
   el.stEmpty.hidden = items.length > 0;
-  el.stEmpty.textContent = d.no_statement ? "Marked: no stance-bearing statement in this paragraph." : "No statement yet.";
+  el.stEmpty.textContent = d.no_statement
+    ? "Marked: no stance-bearing statement in this paragraph."
+    : "No statement yet.";
   el.stCount.textContent = items.length ? `(${items.length})` : "";
 }

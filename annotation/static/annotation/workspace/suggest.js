@@ -17,7 +17,12 @@ function pending() {
 function describeConflicts(parts) {
   const c = doc().composer;
   const what = {
-    actor: () => (c.actor_role === "author" ? "the author" : c.actor_role === "mention" ? `“${sliceCp(session.text, c.actor_start, c.actor_end)}”` : c.actor_name),
+    actor: () =>
+      c.actor_role === "author"
+        ? "the author"
+        : c.actor_role === "mention"
+          ? `“${sliceCp(session.text, c.actor_start, c.actor_end)}”`
+          : c.actor_name,
     claim: () => `“${c.claim_text}”`,
     stance: () => labelFor(c.stance, LABELS).name.toLowerCase(),
   };
@@ -27,8 +32,9 @@ function describeConflicts(parts) {
 export async function decide(prediction, decision) {
   const conflicts = decision === "accepted" ? acceptConflicts(doc().composer, prediction, LABELS) : [];
   if (conflicts.length) {
-    const message = `Not accepted: the statement you are building already has ${describeConflicts(conflicts)}. `
-      + "Finish it, or press Esc to clear it, then accept.";
+    const message =
+      `Not accepted: the statement you are building already has ${describeConflicts(conflicts)}. ` +
+      "Finish it, or press Esc to clear it, then accept.";
     showRefusal(message);
     return;
   }
@@ -50,7 +56,10 @@ export async function decide(prediction, decision) {
 
 export function decideActive(decision) {
   const open = pending();
-  if (!open.length) { toast("No open suggestion.", "info"); return; }
+  if (!open.length) {
+    toast("No open suggestion.", "info");
+    return;
+  }
   decide(open[Math.min(session.activeSuggestion, open.length - 1)], decision);
 }
 

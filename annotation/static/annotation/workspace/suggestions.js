@@ -8,11 +8,17 @@ import { doc, session } from "./session.js";
 
 function item(p, decision, index) {
   const li = make("li", {
-    className: "suggestion" + (decision ? ` decided ${decision}` : "") + (index === session.activeSuggestion && !decision ? " active" : ""),
+    className:
+      "suggestion" +
+      (decision ? ` decided ${decision}` : "") +
+      (index === session.activeSuggestion && !decision ? " active" : ""),
   });
   li.append(
     make("span", { className: "sg-what", textContent: describePrediction(p, session.text, LABELS) }),
-    make("span", { className: "sg-meta small muted", textContent: `${p.model_name} · ${Math.round((p.score || 0) * 100)}%` }),
+    make("span", {
+      className: "sg-meta small muted",
+      textContent: `${p.model_name} · ${Math.round((p.score || 0) * 100)}%`,
+    }),
   );
   if (decision) {
     li.append(make("span", { className: "badge", textContent: decision }));

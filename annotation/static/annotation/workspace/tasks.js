@@ -16,7 +16,10 @@ export async function loadNext() {
   setState("loading");
   try {
     const payload = await api("POST", `/api/projects/${PROJECT}/next-task/`);
-    if (!payload) { showEmpty(); return; }
+    if (!payload) {
+      showEmpty();
+      return;
+    }
     open(payload);
   } catch (error) {
     showError(error);
@@ -29,8 +32,15 @@ function open(payload) {
   payload.predictions = byScore(payload.predictions);
   const annotation = payload.annotation || {};
   Object.assign(session, {
-    ws: payload, text: payload.paragraph.text, revision: annotation.revision || 0, conflict: false, dirty: false,
-    activeSuggestion: 0, focusedStatement: null, evidenceMode: false, actorTypeByHand: false,
+    ws: payload,
+    text: payload.paragraph.text,
+    revision: annotation.revision || 0,
+    conflict: false,
+    dirty: false,
+    activeSuggestion: 0,
+    focusedStatement: null,
+    evidenceMode: false,
+    actorTypeByHand: false,
     clock: { spent: annotation.time_spent_ms || 0, since: performance.now() },
   });
   session.editor.reset(docFromAnnotation(annotation, payload.predictions));
@@ -48,10 +58,18 @@ function open(payload) {
 
 export async function submit() {
   if (!session.ws || session.busy) return;
-  if (session.conflict) { toast("Reload the page first: this annotation changed elsewhere.", "error"); return; }
+  if (session.conflict) {
+    toast("Reload the page first: this annotation changed elsewhere.", "error");
+    return;
+  }
   const started = composerStarted(doc().composer);
   if (!doc().statements.length && !doc().no_statement) {
-    toast(started ? "Finish the statement you started, or press Esc to drop it." : "Add a statement, or press n if the paragraph has none.", "error");
+    toast(
+      started
+        ? "Finish the statement you started, or press Esc to drop it."
+        : "Add a statement, or press n if the paragraph has none.",
+      "error",
+    );
     return;
   }
   if (started) {
@@ -88,7 +106,11 @@ export async function submit() {
 /* Submitting drops an unfinished statement: ask first (Enter submits without it, Esc keeps editing). */
 function confirmDiscard() {
   const c = doc().composer;
-  const parts = [describeActor(c), c.claim ? `“${c.claim_text}”` : "no claim", c.stance ? labelFor(c.stance, LABELS).name : "no stance"];
+  const parts = [
+    describeActor(c),
+    c.claim ? `“${c.claim_text}”` : "no claim",
+    c.stance ? labelFor(c.stance, LABELS).name : "no stance",
+  ];
   el.discardWhat.textContent = parts.join(" · ");
   el.discard.returnValue = "";
   el.discard.showModal();
@@ -99,7 +121,8 @@ function confirmDiscard() {
 
 function describeActor(c) {
   if (c.actor_role === "author") return "the author";
-  if (c.actor_role === "mention") return c.actor ? c.actor_name : `“${sliceCp(session.text, c.actor_start, c.actor_end)}”, no canonical actor`;
+  if (c.actor_role === "mention")
+    return c.actor ? c.actor_name : `“${sliceCp(session.text, c.actor_start, c.actor_end)}”, no canonical actor`;
   return c.actor ? c.actor_name : "no actor";
 }
 
@@ -144,7 +167,11 @@ export function canUndoSkip() {
 /* Take the last skip back: the skipped paragraph opens again, as a draft with its statements. */
 export async function undoSkip() {
   if (session.busy) return;
-  if (!canUndoSkip()) { dropUndoSkip(); toast("Too late to undo the skip: open it from My annotations.", "info"); return; }
+  if (!canUndoSkip()) {
+    dropUndoSkip();
+    toast("Too late to undo the skip: open it from My annotations.", "info");
+    return;
+  }
   const { annotationId } = session.lastSkip;
   session.busy = true;
   try {
