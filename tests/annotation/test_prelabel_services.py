@@ -344,7 +344,7 @@ def test_other_projects_tasks_are_never_touched(corpus_project, django_capture_o
 def test_storing_the_same_task_twice_writes_one_set_and_reports_the_skip(project):
     from annotation.prelabel.base import Suggestion
     from annotation.prelabel.pipeline import ParagraphResult
-    from annotation.services.prelabel import prediction_store
+    from annotation.services.prediction_store import prediction_store
 
     task = TaskFactory(project=project)
     actor = Actor.objects.create(project=project, name="China")
