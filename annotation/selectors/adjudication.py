@@ -8,7 +8,8 @@ from itertools import combinations
 from annotation.models import Adjudication, Annotation, GoldStatement, Prediction, Project, Statement, Task
 
 
-def _key(role, actor, claim, stance):
+def statement_set_key(role, actor, claim, stance):
+    """A statement as disagreement compares it: (role unless an actor is linked, actor, claim, stance)."""
     return (role if actor is None else "", actor, claim, stance)
 
 
@@ -33,7 +34,7 @@ def task_statement_sets(task_ids: list[int]) -> dict[int, list[set]]:
     ).values_list(
         "annotation__task_id", "annotation__annotator_id", "actor_role", "actor_id", "claim_id", "stance__value"
     ):
-        sets[task][annotator].add(_key(role, actor, claim, stance))
+        sets[task][annotator].add(statement_set_key(role, actor, claim, stance))
     return {task: list(by.values()) for task, by in sets.items()}
 
 
@@ -104,7 +105,7 @@ def disagreement_list(*, project: Project, only_open: bool = False, min_annotato
         )
         .iterator(chunk_size=5000)
     ):
-        sets[(task, annotator)].add(_key(role, actor, claim, stance))
+        sets[(task, annotator)].add(statement_set_key(role, actor, claim, stance))
     adjudicated = set(Adjudication.objects.filter(task__project=project).values_list("task_id", flat=True))
     # Tasks a manager sent to adjudication (the task browser) are listed from one submission on.
     requested = set(

@@ -33,7 +33,7 @@ from .annotation_rows import (
     _write_all,
     _written,
 )
-from .disagreement import task_disagreement_refresh
+from .disagreement import task_disagreement_refresh_one
 from .exceptions import ConflictError, StatementsInvalid
 from .predictions import decisions_from_statements
 from .snapshots import clean_to_snapshot, snapshot_of
@@ -237,7 +237,7 @@ def _submit(
     writes += _statement_writes(annotation, clean, now=now, had_any=bool(old_statements))
     annotation.statement_rows = _written(annotation, clean, ctx, _write_all(writes))
     if locked.submitted_count + (0 if was_submitted else 1) >= 2:  # under the task's lock, like the count
-        task_disagreement_refresh(task_ids=[annotation.task_id])
+        task_disagreement_refresh_one(task_id=annotation.task_id)
     annotation_submitted.send(sender=Annotation, project_id=locked.project_id, task_id=annotation.task_id)
     return annotation, False
 

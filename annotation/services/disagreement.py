@@ -7,8 +7,11 @@ submitted annotation (annotation.services.annotations), a Label Studio import (t
 
 from __future__ import annotations
 
-from ..models import Task
-from ..selectors.adjudication import disagreement_of, task_statement_sets
+from collections import defaultdict
+
+from ..db import cursor
+from ..models import Annotation, StanceLabel, Statement, Task
+from ..selectors.adjudication import disagreement_of, statement_set_key, task_statement_sets
 
 CHUNK = 2000
 
@@ -23,6 +26,29 @@ def task_disagreement_refresh(*, task_ids) -> int:
             [Task(pk=t, disagreement=disagreement_of(sets.get(t, []))) for t in chunk], ["disagreement"]
         )
     return len(ids)
+
+
+_ONE_TASK_SQL = f"""SELECT a.annotator_id, s.actor_role, s.actor_id, s.claim_id, sl.value
+FROM {Annotation._meta.db_table} a
+LEFT JOIN {Statement._meta.db_table} s ON s.annotation_id = a.id
+LEFT JOIN {StanceLabel._meta.db_table} sl ON sl.id = s.stance_id
+WHERE a.task_id = %s AND a.status = 'submitted'"""
+_UPDATE_SQL = f"UPDATE {Task._meta.db_table} SET disagreement = %s WHERE id = %s"
+
+
+def task_disagreement_refresh_one(*, task_id: int) -> float | None:
+    """The submit's path for its one task: the same value as task_disagreement_refresh, in one read and
+    one UPDATE of plain SQL instead of three ORM queries and a bulk_update (a test holds them equal)."""
+    with cursor() as cur:
+        cur.execute(_ONE_TASK_SQL, [task_id])
+        sets: dict[int, set] = defaultdict(set)
+        for annotator, role, actor, claim, stance in cur.fetchall():
+            statements = sets[annotator]  # an annotation with no statement is an empty set
+            if role is not None:
+                statements.add(statement_set_key(role, actor, claim, stance))
+        value = disagreement_of(list(sets.values()))
+        cur.execute(_UPDATE_SQL, [value, task_id])
+    return value
 
 
 def project_disagreement_refresh(*, project_id: int) -> int:

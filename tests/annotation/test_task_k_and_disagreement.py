@@ -230,3 +230,42 @@ def test_the_task_page_shows_its_own_k_closed_state_and_disagreement(client, one
     body = client.get(f"/tasks/{task.pk}/").content.decode()
     assert "0/5 submitted" in body and "the project's is 2" in body
     assert "<b>closed</b>" in body and "disagreement 0.25" in body
+
+
+def test_the_submits_one_task_refresh_gives_what_the_bulk_refresh_gives():
+    """Differential: task_disagreement_refresh_one (plain SQL, the submit's path) against
+    task_disagreement_refresh (the ORM path of edits and imports) on seeded random tasks: statement
+    sets with shared, differing and author statements, empty annotations, drafts (left out)."""
+    import random
+
+    from annotation.services.disagreement import task_disagreement_refresh, task_disagreement_refresh_one
+    from tests.factories import ActorFactory, AnnotationFactory, StatementFactory, TaskFactory
+
+    rnd = random.Random(12)
+    project = ProjectFactory()
+    actors = [ActorFactory(project=project) for _ in range(2)]
+    claims = [ClaimFactory(project=project) for _ in range(3)]
+    stances = list(project.stance_labels.all())
+    people = _people(project, 4)
+    tasks = [TaskFactory(project=project) for _ in range(25)]
+    for task in tasks:
+        for user in rnd.sample(people, rnd.randint(0, 4)):
+            status = rnd.choice([Annotation.Status.SUBMITTED] * 3 + [Annotation.Status.DRAFT])
+            annotation = AnnotationFactory(task=task, annotator=user, status=status)
+            for _ in range(rnd.randint(0, 3)):
+                actor = rnd.choice(actors + [None])
+                StatementFactory(
+                    annotation=annotation,
+                    actor=actor,
+                    actor_role="mention" if actor else "author",
+                    actor_start=0 if actor else None,
+                    actor_end=1 if actor else None,
+                    claim=rnd.choice(claims),
+                    stance=rnd.choice(stances),
+                )
+    one = {t.pk: task_disagreement_refresh_one(task_id=t.pk) for t in tasks}
+    assert dict(Task.objects.filter(pk__in=one).values_list("pk", "disagreement")) == one
+    Task.objects.filter(pk__in=one).update(disagreement=None)
+    task_disagreement_refresh(task_ids=list(one))
+    assert dict(Task.objects.filter(pk__in=one).values_list("pk", "disagreement")) == one
+    assert len({v for v in one.values() if v is not None}) >= 3  # the seed gives varied values, not all one
