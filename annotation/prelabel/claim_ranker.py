@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .direction import words as _words
 
@@ -52,7 +51,16 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def _terms(text: str) -> list[str]:
-    return [w for w in _words(text) if w not in ENGLISH_STOP_WORDS and w not in STOP_WORDS and len(w) > 1]
+    stop = _english_stop_words()
+    return [w for w in _words(text) if w not in stop and w not in STOP_WORDS and len(w) > 1]
+
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, imported on first use: importing sklearn at start-up pulls in
+    pandas and psutil, which the web tier loads no other way (tests/test_startup.py)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
 
 
 def fit_idf(texts: Sequence[str]) -> dict[str, float]:
