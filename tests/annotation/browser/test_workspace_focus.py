@@ -78,7 +78,12 @@ def test_a_then_s_submits_after_asking_about_the_unfinished_statement(
     page.keyboard.press("s")
     expect(dialog).to_be_visible()
     page.keyboard.press("Enter")  # submit without it
-    expect(page.locator("#paragraph")).to_have_text("A second paragraph.")
+    expect(dialog).to_be_hidden()
+    try:
+        expect(page.locator("#paragraph")).to_have_text("A second paragraph.")
+    except AssertionError as error:  # say what the page said instead
+        shown = page.locator("#toast, #save-status").all_inner_texts()
+        raise AssertionError(f"{error}\npage said: {shown}") from None
     annotation = Annotation.objects.get(annotator=scene.annotator, task=scene.tasks[0])
     assert annotation.status == Annotation.Status.SUBMITTED and annotation.no_statement
     assert not annotation.statements.exists()

@@ -48,6 +48,7 @@ export const el = {
   side: $("ws-side"),
   discard: $("ws-discard"),
   discardWhat: $("ws-discard-what"),
+  discardSubmit: $("ws-discard-submit"),
   skipped: $("ws-skipped"),
   skippedText: $("ws-skipped-text"),
   undoSkip: $("ws-undo-skip"),

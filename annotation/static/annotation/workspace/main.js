@@ -29,7 +29,7 @@ import { onVisibilityChange, saveNow } from "./network.js";
 import { toCodePoints, toUnits } from "./offsets.js";
 import { session } from "./session.js";
 import { bindSuggestionList } from "./suggest.js";
-import { loadNext, skip, submit, undoSkip } from "./tasks.js";
+import { loadNext, onDiscardKeyDown, skip, submit, undoSkip } from "./tasks.js";
 
 document.addEventListener("keydown", onKeyDown);
 document.addEventListener("visibilitychange", onVisibilityChange);
@@ -42,6 +42,7 @@ el.skip.addEventListener("click", skip);
 el.submit.addEventListener("click", submit);
 el.retry.addEventListener("click", loadNext);
 el.undoSkip.addEventListener("click", undoSkip);
+el.discard.addEventListener("keydown", onDiscardKeyDown);
 for (const button of document.querySelectorAll(".composer .stance-btn")) {
   button.addEventListener("click", () => setStance(button.dataset.stance));
 }

@@ -72,7 +72,9 @@ export async function saveNow() {
 /** Wait for the save in flight (its failure is already shown) and drop the pending one. */
 export async function settleSaves() {
   clearTimeout(session.saveTimer);
-  if (session.saving) await session.saving.catch(() => {});
+  // a loop: a save that was waiting for the one in flight starts when that one ends
+  while (session.saving) await session.saving.catch(() => {});
+  clearTimeout(session.saveTimer);
 }
 
 export function postDecision(predictionId, decision) {

@@ -114,9 +114,18 @@ function confirmDiscard() {
   el.discardWhat.textContent = parts.join(" · ");
   el.discard.returnValue = "";
   el.discard.showModal();
+  el.discardSubmit.focus(); // not only the autofocus attribute: Enter must land here on every opening
   return new Promise((resolve) => {
     el.discard.addEventListener("close", () => resolve(el.discard.returnValue === "submit"), { once: true });
   });
+}
+
+/* Enter in the dialog submits without the statement unless "Keep editing" has the focus. */
+export function onDiscardKeyDown(event) {
+  if (event.key !== "Enter" || event.target.value === "cancel") return;
+  event.preventDefault();
+  event.stopPropagation(); // the page's shortcuts must not see it once the dialog is closed
+  el.discard.close("submit");
 }
 
 function describeActor(c) {
