@@ -12,6 +12,7 @@ Units are paragraphs (tasks) with two or more submitted annotations. Inputs:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -76,14 +77,80 @@ def agreement_report(
     ``missing_formula`` ("generalised" or "textbook") how Fleiss' κ and percent agreement treat units with
     different numbers of annotators (see stance_coefficients.py).
 
-    (Longer than most: the numbered sections build frames the later ones and the result share;
-    the per-annotator, grouped, worst-unit and headline parts are functions below.)"""
+    The numbered sections build the frames the later ones share; each is a function below, and
+    _assemble lays the figures out as the report's JSON. What is left here (longer than 60 lines, a
+    third of them the signature and this docstring) is the order of the sections, which pass frames
+    to one another: split further, those frames would only be handed through another signature."""
     ann = _frame(annotations, ANNOTATION_COLUMNS).drop_duplicates(["task", "rater"])
     st = _frame(statements, STATEMENT_COLUMNS)
     gold_df = _frame(gold if gold is not None else [], ["task", "actor", "claim", "stance"])
     st = st.merge(ann[["task", "rater"]], on=["task", "rater"], how="inner")
+    ann, st, task_info = _units(ann, st, article=article, rater=rater, label=label)  # 1.
+    raters = ann[["task", "rater"]]
+    boot = {"n_boot": n_boot, "seed": seed}
+    bearing, bearing_table = _stance_bearing(raters, st)  # 2.
+    actor_parts, claim_parts = _named_sets(raters, st)  # 3.
+    # 4. Actor spans: exact and overlapping pairwise F1.
+    spans = st.dropna(subset=["start", "end"])[["task", "rater", "start", "end"]]
+    span_f1 = {
+        "span_f1_exact": f1_summary(exact_matches(spans, ["start", "end"]), raters),
+        "span_f1_overlap": f1_summary(overlap_matches(spans), raters),
+    }
+    stance = _stance_units(st, labels)  # 5.
+    # 6. Whole statements: (actor, claim, stance) triples.
+    triples = exact_matches(st[["task", "rater", "actor", "claim", "stance"]], ["actor", "claim", "stance"])
+    triple_summary = f1_summary(triples, raters)
+    task_agreement = per_task_agreement(triples, raters)
+    # 7. Per annotator.
+    kappa = stance.pair_table.cohen_kappa_matrix()
+    per_annotator = _per_annotator(
+        raters,
+        kappa=kappa,
+        pair_table=stance.pair_table,
+        bearing_table=bearing_table,
+        triples=triples,
+        gold_acc=accuracy_against_gold(raters, st, list(gold_tasks), gold_df),
+    )
+    alphas = _alphas(bearing, actor_parts, claim_parts, stance.parts, boot)
+    stance_cc = stance_figures(stance.table, stance.pair_table, missing_formula=missing_formula)
+    # Issue 17 §2-3: unitizing α for actor spans, statement α with partial credit (see partial.py).
+    partial = partial_credit_figures(
+        raters, st, lengths=lengths, weights=statement_weights, stance_order=stance_order, **boot
+    )
+    headline = _headline(alphas, partial)
+    grouped = {
+        key: _grouped(key, task_info, bearing=bearing, stance=stance, task_agreement=task_agreement)
+        for key in ("week", "article")
+    }
+    return _assemble(
+        params={
+            "n_boot": n_boot,
+            "seed": seed,
+            "missing_formula": missing_formula,
+            "ci": "95% percentile bootstrap over units",
+            "filters": {"article": article, "annotator": rater, "label": label},
+        },
+        ann=ann,
+        st=st,
+        task_info=task_info,
+        headline=headline,
+        alphas=alphas,
+        bearing_table=bearing_table,
+        span_f1=span_f1,
+        partial=partial,
+        stance=stance,
+        kappa=kappa,
+        stance_cc=stance_cc,
+        triple_summary=triple_summary,
+        per_annotator=per_annotator,
+        grouped=grouped,
+        worst_units=_worst_units(task_agreement, task_info, worst),
+    )
 
-    # 1. Units: tasks with >= 2 submitted annotations, then the filters.
+
+def _units(ann, st, *, article, rater, label):
+    """Section 1: the units, tasks with >= 2 submitted annotations, then the filters; returns the
+    annotations and statements of those units and one row of facts per unit (``task_info``)."""
     n_raters = ann.groupby("task")["rater"].transform("size")
     ann = ann[n_raters >= 2]
     if article is not None:
@@ -98,16 +165,20 @@ def agreement_report(
         article=("article", "first"), last=("submitted_at", "max"), raters=("rater", "size")
     )
     task_info["week"] = iso_week(task_info["last"]).to_numpy() if len(task_info) else []
-    raters = ann[["task", "rater"]]
-    boot = {"n_boot": n_boot, "seed": seed}
+    return ann, st, task_info
 
-    # 2. Stance-bearing or not, per (task, rater).
+
+def _stance_bearing(raters, st) -> tuple[AlphaParts, LabelTable | None]:
+    """Section 2: stance-bearing or not, per (task, rater)."""
     n_st = st.groupby(["task", "rater"]).size()
     bears = (n_st.reindex(pd.MultiIndex.from_frame(raters), fill_value=0).to_numpy() > 0).astype(int)
     bearing = AlphaParts(raters["task"].to_numpy(), bears, "nominal")
     bearing_table = LabelTable(raters["task"], raters["rater"], bears, labels=[0, 1]) if len(raters) else None
+    return bearing, bearing_table
 
-    # 3. Actor and claim sets per (task, rater); empty when the annotator named none.
+
+def _named_sets(raters, st) -> tuple[AlphaParts, AlphaParts]:
+    """Section 3: the actor and the claim sets per (task, rater); empty when the annotator named none."""
     row_of = pd.Series(np.arange(len(raters)), index=pd.MultiIndex.from_frame(raters))
     st_row = row_of.reindex(pd.MultiIndex.from_frame(st[["task", "rater"]])).to_numpy()
 
@@ -115,15 +186,19 @@ def agreement_report(
         codes = factorize_set_rows(len(raters), st_row, st[column].to_numpy())
         return AlphaParts(raters["task"].to_numpy(), codes, "masi_codes")
 
-    actor_parts = set_parts("actor")
-    claim_parts = set_parts("claim")
+    return set_parts("actor"), set_parts("claim")
 
-    # 4. Actor spans: exact and overlapping pairwise F1.
-    spans = st.dropna(subset=["start", "end"])[["task", "rater", "start", "end"]]
-    span_exact = f1_summary(exact_matches(spans, ["start", "end"]), raters)
-    span_overlap = f1_summary(overlap_matches(spans), raters)
 
-    # 5. Stance where annotators named the same actor and claim.
+@dataclass(frozen=True)
+class _StanceUnits:
+    parts: AlphaParts  # one unit per (task, actor, claim)
+    table: LabelTable  # every stance given
+    pair_table: LabelTable  # only units that two or more annotators named
+    unit_task: np.ndarray  # the task of each of parts' units
+
+
+def _stance_units(st, labels) -> _StanceUnits:
+    """Section 5: stance where annotators named the same actor and claim."""
     stance_rows = st.drop_duplicates(["task", "rater", "actor", "claim"])
     unit_id = stance_rows.groupby(["task", "actor", "claim"], sort=True).ngroup().to_numpy()
     stance_parts = AlphaParts(unit_id, stance_rows["stance"].to_numpy(), "nominal")
@@ -136,70 +211,57 @@ def agreement_report(
         stance_rows["stance"].to_numpy()[paired],
         labels=label_list,
     )
-    stance_unit_task = (
+    unit_task = (
         stance_rows.assign(u=unit_id)
         .drop_duplicates("u")
         .set_index("u")["task"]
         .reindex(stance_parts.unit_keys)
         .to_numpy()
     )
+    return _StanceUnits(stance_parts, table, pair_table, unit_task)
 
-    # 6. Whole statements: (actor, claim, stance) triples.
-    triples = exact_matches(st[["task", "rater", "actor", "claim", "stance"]], ["actor", "claim", "stance"])
-    triple_summary = f1_summary(triples, raters)
-    task_agreement = per_task_agreement(triples, raters)
 
-    # 7. Per annotator.
-    kappa = pair_table.cohen_kappa_matrix()
-    per_annotator = _per_annotator(
-        raters,
-        kappa=kappa,
-        pair_table=pair_table,
-        bearing_table=bearing_table,
-        triples=triples,
-        gold_acc=accuracy_against_gold(raters, st, list(gold_tasks), gold_df),
-    )
-
-    # Stance-bearing, actors and claims share their units (paragraphs), so they share resamples.
+def _alphas(bearing, actor_parts, claim_parts, stance_parts, boot) -> dict:
+    """Krippendorff's α with its bootstrap interval for the four unit-level questions. Stance-bearing,
+    actors and claims share their units (paragraphs), so they share resamples."""
     per_task = alpha_results([bearing, actor_parts, claim_parts], **boot)
-    alphas = {
+    return {
         "stance_bearing": per_task[0].as_dict(),
         "actors": per_task[1].as_dict(),
         "claims": per_task[2].as_dict(),
         "stance": stance_parts.result(**boot).as_dict(),
     }
-    stance_cc = stance_figures(table, pair_table, missing_formula=missing_formula)
-    # Issue 17 §2-3: unitizing α for actor spans, statement α with partial credit (see partial.py).
-    partial = partial_credit_figures(
-        raters, st, lengths=lengths, weights=statement_weights, stance_order=stance_order, **boot
-    )
-    headline = _headline(alphas, partial)
-    grouped = {
-        key: _grouped(
-            key,
-            task_info,
-            bearing=bearing,
-            stance_parts=stance_parts,
-            stance_unit_task=stance_unit_task,
-            task_agreement=task_agreement,
-        )
-        for key in ("week", "article")
-    }
+
+
+def _assemble(
+    *,
+    params,
+    ann,
+    st,
+    task_info,
+    headline,
+    alphas,
+    bearing_table,
+    span_f1,
+    partial,
+    stance,
+    kappa,
+    stance_cc,
+    triple_summary,
+    per_annotator,
+    grouped,
+    worst_units,
+) -> dict:
+    """The report's JSON layout (schema SCHEMA_VERSION) from the figures of the sections."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "params": {
-            "n_boot": n_boot,
-            "seed": seed,
-            "missing_formula": missing_formula,
-            "ci": "95% percentile bootstrap over units",
-            "filters": {"article": article, "annotator": rater, "label": label},
-        },
+        "params": params,
         "counts": {
             "units": int(len(task_info)),
             "annotations": int(len(ann)),
             "statements": int(len(st)),
             "annotators": int(ann["rater"].nunique()),
-            "stance_units": stance_parts.n_units,
+            "stance_units": stance.parts.n_units,
         },
         "headline": headline,
         "stance_bearing": {
@@ -208,8 +270,7 @@ def agreement_report(
         },
         "actors": {
             "alpha_masi": alphas["actors"],
-            "span_f1_exact": span_exact,
-            "span_f1_overlap": span_overlap,
+            **span_f1,
             "unitizing_alpha": partial["unitizing"],
         },
         "claims": {"alpha_masi": alphas["claims"]},
@@ -218,14 +279,14 @@ def agreement_report(
             "percent_agreement": stance_cc["percent_agreement"],
             "cohen_kappa": kappa,
             "fleiss_kappa": stance_cc["fleiss_kappa"],
-            "confusion": pair_table.confusion(),
+            "confusion": stance.pair_table.confusion(),
             "chance_corrected": stance_cc["chance_corrected"],
         },
         "statements": {"triple_f1": triple_summary, "alpha_partial": partial["statements"]},
         "per_annotator": per_annotator,
         "by_week": grouped["week"],
         "by_article": grouped["article"],
-        "worst_units": _worst_units(task_agreement, task_info, worst),
+        "worst_units": worst_units,
         "readings": {
             "reliable": 0.8,
             "tentative": 0.667,
@@ -260,12 +321,12 @@ def _per_annotator(raters, *, kappa, pair_table, bearing_table, triples, gold_ac
     return out
 
 
-def _grouped(key: str, task_info, *, bearing, stance_parts, stance_unit_task, task_agreement) -> list[dict]:
+def _grouped(key: str, task_info, *, bearing, stance: _StanceUnits, task_agreement) -> list[dict]:
     """Section 8: the figures per ``key`` ("week" of the last submission, or "article")."""
     if not len(task_info):
         return []
     g_bearing = bearing.by_group(task_info.loc[bearing.unit_keys, key].to_list())
-    g_stance = stance_parts.by_group(task_info.loc[stance_unit_task, key].to_list()) if stance_parts.n_units else {}
+    g_stance = stance.parts.by_group(task_info.loc[stance.unit_task, key].to_list()) if stance.parts.n_units else {}
     ta = task_agreement.join(task_info[[key]])
     sums = ta.groupby(key).agg(hits=("hits", "sum"), den=("den", "sum"), units=("m", "size"))
     out = []

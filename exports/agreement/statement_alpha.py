@@ -162,14 +162,53 @@ def statement_alpha(
     ``raters``: (task, rater) of every annotator of every unit; ``statements``: (task, rater, actor,
     claim, stance). Units with fewer than two annotators are not pairable and are left out.
 
-    (One pass: the pair distances feed D_o, the sampled D_e and the bootstrap, which share their
-    arrays.)
+    One pass: the pair distances feed D_o, the sampled D_e and the bootstrap, and one seeded
+    generator draws D_e's sample first and the bootstrap's resamples after it.
     """
     m_all = raters.groupby("task")["rater"].transform("size")
     r = raters[m_all >= 2].drop_duplicates(["task", "rater"]).sort_values(["task", "rater"]).reset_index(drop=True)
     n = len(r)
-    w = statement_distance_weights(weights)
-    out = {
+    out = _empty_result(n, statement_distance_weights(weights), stance_order)
+    if n < 2:
+        return out
+    row_of = pd.Series(np.arange(n), index=pd.MultiIndex.from_frame(r[["task", "rater"]]))
+    st = statements[["task", "rater", "actor", "claim", "stance"]]
+    st_row = row_of.reindex(pd.MultiIndex.from_frame(st[["task", "rater"]])).to_numpy()
+    st = st[~np.isnan(st_row)].assign(row=st_row[~np.isnan(st_row)].astype(np.int64))
+    table, codes = _set_table(st, n, stance_order)
+    scale = None if stance_order is None else max(len(stance_order) - 1, 1)
+    out["distinct_sets"] = int(len(table.size))
+
+    def dist(a, b):
+        return _distinct_pair_distances(table, a, b, weights=weights, stance_scale=scale)
+
+    task_code, m, unit_sum = _observed(r, codes, dist)
+    rng = np.random.default_rng(seed)
+    i, j, out["expected_exact"] = _expected_pairs(n, max_pairs, rng)
+    d_exp = dist(codes[i], codes[j])
+    U = len(m)
+    d_o = float(unit_sum.sum() / m.sum())
+    d_e = float(d_exp.mean())
+    out.update(
+        n_units=U,
+        observed=d_o,
+        expected=d_e,
+        expected_pairs=int(len(d_exp)),
+        expected_se=0.0 if out["expected_exact"] else float(d_exp.std(ddof=1) / np.sqrt(len(d_exp))),
+    )
+    if d_e <= 0:
+        return out
+    out["value"] = float(1 - d_o / d_e)
+    if n_boot > 0:
+        rep = _bootstrap(rng, n_boot, m, unit_sum, d_exp, task_code[i], task_code[j])
+        if len(rep):
+            out["ci_low"], out["ci_high"] = (float(x) for x in np.percentile(rep, [2.5, 97.5]))
+    return out
+
+
+def _empty_result(n: int, w: tuple, stance_order) -> dict:
+    """The result's keys, with what they hold while nothing is computed yet."""
+    return {
         "value": None,
         "ci_low": None,
         "ci_high": None,
@@ -184,25 +223,23 @@ def statement_alpha(
         "stance_distance": "nominal" if stance_order is None else "ordinal",
         "distinct_sets": 0,
     }
-    if n < 2:
-        return out
-    row_of = pd.Series(np.arange(n), index=pd.MultiIndex.from_frame(r[["task", "rater"]]))
-    st = statements[["task", "rater", "actor", "claim", "stance"]]
-    st_row = row_of.reindex(pd.MultiIndex.from_frame(st[["task", "rater"]])).to_numpy()
-    st = st[~np.isnan(st_row)].assign(row=st_row[~np.isnan(st_row)].astype(np.int64))
-    table, codes = _set_table(st, n, stance_order)
-    scale = None if stance_order is None else max(len(stance_order) - 1, 1)
-    out["distinct_sets"] = int(len(table.size))
 
-    def dist(a, b):
-        # cache by the pair of distinct sets: every distinct (low, high) pair is computed once
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        key = lo * len(table.size) + hi
-        uniq, inv = np.unique(key, return_inverse=True)
-        d = set_distances(table, uniq // len(table.size), uniq % len(table.size), weights=weights, stance_scale=scale)
-        return d[inv]
 
-    # Observed: ordered pairs within each unit.
+def _distinct_pair_distances(table: SetTable, a, b, *, weights, stance_scale) -> np.ndarray:
+    """set_distances for the pairs (a[p], b[p]) of set codes, each distinct (low, high) pair computed once."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = lo * len(table.size) + hi
+    uniq, inv = np.unique(key, return_inverse=True)
+    d = set_distances(
+        table, uniq // len(table.size), uniq % len(table.size), weights=weights, stance_scale=stance_scale
+    )
+    return d[inv]
+
+
+def _observed(r: pd.DataFrame, codes: np.ndarray, dist) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """D_o's parts from the ordered pairs within each unit: each value's unit code, the units'
+    numbers of values m, and each unit's sum of pair distances over (m - 1)."""
+    n = len(r)
     task_code, _ = pd.factorize(r["task"])
     U = int(task_code.max()) + 1
     m = np.bincount(task_code, minlength=U).astype(float)
@@ -211,20 +248,24 @@ def statement_alpha(
     pairs = pairs[pairs["i"] != pairs["i_o"]]
     d_pairs = dist(pairs["code"].to_numpy(), pairs["code_o"].to_numpy())
     unit_sum = np.bincount(pairs["unit"].to_numpy(), weights=d_pairs, minlength=U) / (m - 1)  # per unit
+    return task_code, m, unit_sum
 
-    # Expected: all ordered pairs of values (i != j), or a seeded sample of them.
-    total_pairs = n * (n - 1)
-    rng = np.random.default_rng(seed)
-    if total_pairs <= max_pairs:
+
+def _expected_pairs(n: int, max_pairs: int, rng) -> tuple[np.ndarray, np.ndarray, bool]:
+    """D_e's pairs (i, j): all ordered pairs of values (i != j), or ``max_pairs`` of them drawn from
+    ``rng``; and whether they are all of them."""
+    if n * (n - 1) <= max_pairs:
         i, j = np.divmod(np.arange(n * n), n)
         keep = i != j
-        i, j = i[keep], j[keep]
-    else:
-        i = rng.integers(0, n, max_pairs)
-        j = (i + rng.integers(1, n, max_pairs)) % n  # uniform over j != i
-        out["expected_exact"] = False
-    d_exp = dist(codes[i], codes[j])
-    ui, uj = task_code[i], task_code[j]
+        return i[keep], j[keep], True
+    i = rng.integers(0, n, max_pairs)
+    j = (i + rng.integers(1, n, max_pairs)) % n  # uniform over j != i
+    return i, j, False
+
+
+def _bootstrap(rng, n_boot: int, m, unit_sum, d_exp, ui, uj) -> np.ndarray:
+    """The finite alphas of ``n_boot`` resamples of the units (drawn from ``rng``, in chunks)."""
+    U = len(m)
 
     def alpha_of(wu: np.ndarray) -> np.ndarray:
         """alpha for each row of unit weights ``wu`` (R x U); D_e reweights the pairs by their units' weights."""
@@ -235,28 +276,12 @@ def statement_alpha(
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(d_e > 0, 1 - d_o / d_e, np.nan)
 
-    d_o = float(unit_sum.sum() / m.sum())
-    d_e = float(d_exp.mean())
-    out.update(
-        n_units=U,
-        observed=d_o,
-        expected=d_e,
-        expected_pairs=int(len(d_exp)),
-        expected_se=0.0 if out["expected_exact"] else float(d_exp.std(ddof=1) / np.sqrt(len(d_exp))),
-    )
-    if d_e <= 0:
-        return out
-    out["value"] = float(1 - d_o / d_e)
-    if n_boot > 0:
-        reps = []
-        chunk = max(1, min(50, 2_000_000 // max(len(d_exp), 1)))
-        for s in range(0, n_boot, chunk):
-            k = min(chunk, n_boot - s)
-            idx = rng.integers(0, U, size=(k, U)) + (np.arange(k) * U)[:, None]
-            wu = np.bincount(idx.ravel(), minlength=k * U).reshape(k, U).astype(float)
-            reps.append(alpha_of(wu))
-        rep = np.concatenate(reps)
-        rep = rep[np.isfinite(rep)]
-        if len(rep):
-            out["ci_low"], out["ci_high"] = (float(x) for x in np.percentile(rep, [2.5, 97.5]))
-    return out
+    reps = []
+    chunk = max(1, min(50, 2_000_000 // max(len(d_exp), 1)))
+    for s in range(0, n_boot, chunk):
+        k = min(chunk, n_boot - s)
+        idx = rng.integers(0, U, size=(k, U)) + (np.arange(k) * U)[:, None]
+        wu = np.bincount(idx.ravel(), minlength=k * U).reshape(k, U).astype(float)
+        reps.append(alpha_of(wu))
+    rep = np.concatenate(reps)
+    return rep[np.isfinite(rep)]

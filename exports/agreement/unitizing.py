@@ -74,8 +74,8 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
     nothing; ``lengths``: paragraph length per task (index: task). Returns the overall alpha_U, its
     D_o and D_e, and the ``top`` most used labels' alpha_U.
 
-    (One vectorised pass of Krippendorff's (2004) formulas over every section pair; split, the
-    intermediate arrays would have to be passed around whole. Checked against DKPro's examples.)
+    (Krippendorff's (2004) formulas, vectorised over every section pair: _observed_disagreement and
+    _expected_disagreement give D_o(c) and D_e(c) for all labels at once. Checked against DKPro's examples.)
     """
     m = raters.groupby("task").size()
     m = m[m >= 2]
@@ -93,64 +93,13 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
     L_p = lengths.reindex(m.index).astype(float)
     if L_p.isna().any():
         raise ValueError("unitizing_alpha needs a length for every paragraph.")
-    u = units[units["task"].isin(m.index)]
-    u = u.merge(raters[raters["task"].isin(m.index)][["task", "rater"]], on=["task", "rater"])
-    u = u.assign(
-        start=np.clip(u["start"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
-        end=np.clip(u["end"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
-    )
-    u = u[u["end"] >= u["start"]]
-    label_codes, label_keys = pd.factorize(u["label"], sort=True)
-    u = _merge_overlaps(u.assign(label=label_codes))
+    u, label_keys = _segments(units, raters, m, L_p)
     C = len(label_keys)
     empty["n_segments"] = int(len(u))
     if C == 0:
         return empty
-    L = float(L_p.sum())
-    mp = m.astype(float)
-    pair_len = float((mp * (mp - 1) * L_p).sum())  # R (R - 1) L in the uniform case
-    T = float((mp * L_p).sum())  # R L in the uniform case
-    lab = u["label"].to_numpy()
-    start, end = u["start"].to_numpy(float), u["end"].to_numpy(float)
-    length = end - start
-    task_m = m.reindex(u["task"]).to_numpy(float)
-
-    # Observed: overlapping pairs of units of one label from different raters (each pair seen twice).
-    seg = u.assign(row=np.arange(len(u)))[["task", "label", "rater", "start", "end", "row"]]
-    pairs = seg.merge(seg, on=["task", "label"], suffixes=("", "_o"))
-    pairs = pairs[
-        (pairs["rater"] != pairs["rater_o"]) & (pairs["start"] < pairs["end_o"]) & (pairs["start_o"] < pairs["end"])
-    ]
-    both = ((pairs["start"] - pairs["start_o"]) ** 2 + (pairs["end"] - pairs["end_o"]) ** 2).to_numpy()
-    observed = np.bincount(pairs["label"].to_numpy(), weights=both, minlength=C) / 2
-    # A unit inside another rater's gap: every other rater with no overlapping unit of that label.
-    k = pairs.drop_duplicates(["row", "rater_o"]).groupby("row").size().reindex(np.arange(len(u)), fill_value=0)
-    alone = task_m - 1 - k.to_numpy()
-    observed += np.bincount(lab, weights=alone * length**2, minlength=C)
-    d_o = 2 * observed / (L * pair_len)
-
-    # Gaps of each label: the (task, rater)s with units of it get their actual gaps instead of the
-    # whole paragraph, which every other (task, rater) contributes as one gap.
-    prev_end = u.groupby(["task", "rater", "label"], sort=False)["end"].shift(1).fillna(0).to_numpy()
-    first_gap = start - prev_end
-    grp = u.drop_duplicates(["task", "rater", "label"], keep="last")
-    last_gap = L_p.reindex(grp["task"]).to_numpy() - grp["end"].to_numpy(float)
-    full = L_p.reindex(raters.loc[raters["task"].isin(m.index), "task"]).to_numpy()
-    gap_label = np.r_[lab, grp["label"].to_numpy(), grp["label"].to_numpy()]
-    gap_len = np.r_[first_gap, last_gap, L_p.reindex(grp["task"]).to_numpy()]
-    gap_sign = np.r_[np.ones(len(lab) + len(grp)), -np.ones(len(grp))]
-    keep = gap_len > 0
-    width = int(max(L_p.max(), 1)) + 2
-    gsum = _gap_sum(gap_label[keep], gap_len[keep], gap_sign[keep], lab, length, width)
-    # every label also has the full-paragraph gaps of all (task, rater)s
-    gsum += _gap_sum(
-        np.zeros(len(full), dtype=np.int64), full, np.ones(len(full)), np.zeros(len(lab), dtype=np.int64), length, width
-    )
-    n_c = np.bincount(lab, minlength=C).astype(float)
-    term = (n_c[lab] - 1) * (2 * length**3 - 3 * length**2 + length) / 3 + length**2 * gsum
-    num = np.bincount(lab, weights=term, minlength=C) * 2 / L
-    den = T * (T - 1) - np.bincount(lab, weights=length * (length - 1), minlength=C)
-    d_e = num / den
+    d_o = _observed_disagreement(u, m, L_p, C)
+    d_e, n_c = _expected_disagreement(u, raters, m, L_p, C)
 
     def alpha(o: float, e: float) -> float | None:
         return float(1 - o / e) if e > 0 and np.isfinite(e) else None
@@ -176,3 +125,73 @@ def unitizing_alpha(units: pd.DataFrame, raters: pd.DataFrame, lengths: pd.Serie
         "n_labels": C,
         "by_label": by_label,
     }
+
+
+def _segments(units: pd.DataFrame, raters: pd.DataFrame, m: pd.Series, L_p: pd.Series):
+    """The pairable units' segments, clipped to their paragraphs, labels coded 0..C-1 (sorted) and
+    each (task, rater, label)'s overlaps merged; and the labels those codes stand for."""
+    u = units[units["task"].isin(m.index)]
+    u = u.merge(raters[raters["task"].isin(m.index)][["task", "rater"]], on=["task", "rater"])
+    u = u.assign(
+        start=np.clip(u["start"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
+        end=np.clip(u["end"].to_numpy(float), 0, L_p.reindex(u["task"]).to_numpy()),
+    )
+    u = u[u["end"] >= u["start"]]
+    label_codes, label_keys = pd.factorize(u["label"], sort=True)
+    return _merge_overlaps(u.assign(label=label_codes)), label_keys
+
+
+def _observed_disagreement(u: pd.DataFrame, m: pd.Series, L_p: pd.Series, C: int) -> np.ndarray:
+    """D_o(c) for every label c."""
+    L = float(L_p.sum())
+    mp = m.astype(float)
+    pair_len = float((mp * (mp - 1) * L_p).sum())  # R (R - 1) L in the uniform case
+    lab = u["label"].to_numpy()
+    length = u["end"].to_numpy(float) - u["start"].to_numpy(float)
+    task_m = m.reindex(u["task"]).to_numpy(float)
+    # Overlapping pairs of units of one label from different raters (each pair seen twice).
+    seg = u.assign(row=np.arange(len(u)))[["task", "label", "rater", "start", "end", "row"]]
+    pairs = seg.merge(seg, on=["task", "label"], suffixes=("", "_o"))
+    pairs = pairs[
+        (pairs["rater"] != pairs["rater_o"]) & (pairs["start"] < pairs["end_o"]) & (pairs["start_o"] < pairs["end"])
+    ]
+    both = ((pairs["start"] - pairs["start_o"]) ** 2 + (pairs["end"] - pairs["end_o"]) ** 2).to_numpy()
+    observed = np.bincount(pairs["label"].to_numpy(), weights=both, minlength=C) / 2
+    # A unit inside another rater's gap: every other rater with no overlapping unit of that label.
+    k = pairs.drop_duplicates(["row", "rater_o"]).groupby("row").size().reindex(np.arange(len(u)), fill_value=0)
+    alone = task_m - 1 - k.to_numpy()
+    observed += np.bincount(lab, weights=alone * length**2, minlength=C)
+    return 2 * observed / (L * pair_len)
+
+
+def _expected_disagreement(
+    u: pd.DataFrame, raters: pd.DataFrame, m: pd.Series, L_p: pd.Series, C: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """D_e(c) for every label c, and N_c, the number of units of each label."""
+    L = float(L_p.sum())
+    T = float((m.astype(float) * L_p).sum())  # R L in the uniform case
+    lab = u["label"].to_numpy()
+    start, end = u["start"].to_numpy(float), u["end"].to_numpy(float)
+    length = end - start
+    # Gaps of each label: the (task, rater)s with units of it get their actual gaps instead of the
+    # whole paragraph, which every other (task, rater) contributes as one gap.
+    prev_end = u.groupby(["task", "rater", "label"], sort=False)["end"].shift(1).fillna(0).to_numpy()
+    first_gap = start - prev_end
+    grp = u.drop_duplicates(["task", "rater", "label"], keep="last")
+    last_gap = L_p.reindex(grp["task"]).to_numpy() - grp["end"].to_numpy(float)
+    full = L_p.reindex(raters.loc[raters["task"].isin(m.index), "task"]).to_numpy()
+    gap_label = np.r_[lab, grp["label"].to_numpy(), grp["label"].to_numpy()]
+    gap_len = np.r_[first_gap, last_gap, L_p.reindex(grp["task"]).to_numpy()]
+    gap_sign = np.r_[np.ones(len(lab) + len(grp)), -np.ones(len(grp))]
+    keep = gap_len > 0
+    width = int(max(L_p.max(), 1)) + 2
+    gsum = _gap_sum(gap_label[keep], gap_len[keep], gap_sign[keep], lab, length, width)
+    # every label also has the full-paragraph gaps of all (task, rater)s
+    gsum += _gap_sum(
+        np.zeros(len(full), dtype=np.int64), full, np.ones(len(full)), np.zeros(len(lab), dtype=np.int64), length, width
+    )
+    n_c = np.bincount(lab, minlength=C).astype(float)
+    term = (n_c[lab] - 1) * (2 * length**3 - 3 * length**2 + length) / 3 + length**2 * gsum
+    num = np.bincount(lab, weights=term, minlength=C) * 2 / L
+    den = T * (T - 1) - np.bincount(lab, weights=length * (length - 1), minlength=C)
+    return num / den, n_c
