@@ -145,94 +145,113 @@ def gold_from_rows(*, statement_rows, annotation_rows, project: Project, strateg
     votes, raters, named = _votes(statement_rows, annotation_rows)
     use_model = strategy in ("model", "adjudicated_then_model")
     model_labels = _dawid_skene(votes) if use_model else {}
+    by_task = _ranked_votes(votes)
     out: dict[int, GoldResult] = {}
-    by_task: dict[int, list] = defaultdict(list)
-    if not votes.empty:
-        # Vote counts per item and label, most voted first (vectorised; the loop below only reads them).
-        counts = (
-            votes.groupby(["task", "actor", "claim", "label"], sort=False)
-            .size()
-            .rename("n")
-            .reset_index()
-            .sort_values(["task", "actor", "claim", "n"], ascending=[True, True, True, False], kind="stable")
-        )
-        for (task, actor, claim), labels, ns in zip(
-            counts[["task", "actor", "claim"]].drop_duplicates().itertuples(index=False, name=None),
-            *_grouped_lists(counts),
-            strict=True,
-        ):
-            by_task[int(task)].append((int(actor), int(claim), list(zip(labels, ns, strict=True))))
     for task, annotators in raters.items():
-        statements, unresolved = [], []
-        for actor, claim, ranked in by_task.get(task, []):
-            infos = named[(task, actor, claim)]
-            if use_model:
-                label, score = model_labels[(task, actor, claim)]
-                if label != NONE:
-                    statements.append(_statement(task, actor, claim, label, "dawid_skene", infos, score=score))
-                continue
-            if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-                top = ranked[0][1]
-                unresolved.append(
-                    {
-                        "actor_id": actor if actor > 0 else None,
-                        "actor_role": next(iter(infos.values()))[4],
-                        "claim_id": claim,
-                        "votes": {("none" if k == NONE else k): int(v) for k, v in ranked if v == top},
-                    }
-                )
-                continue
-            if ranked[0][0] != NONE:
-                statements.append(_statement(task, actor, claim, ranked[0][0], "majority", infos))
-        method = "dawid_skene" if use_model else "majority"
+        out[task] = _aggregated(task, annotators, by_task.get(task, []), named, model_labels if use_model else None)
+    if strategy.startswith("adjudicated_then"):
+        out.update(_adjudicated(project, raters))
+    return dict(sorted(out.items()))
+
+
+def _ranked_votes(votes: pd.DataFrame) -> dict[int, list]:
+    """{task: [(actor, claim, [(label, votes), ...] most voted first)]}."""
+    by_task: dict[int, list] = defaultdict(list)
+    if votes.empty:
+        return by_task
+    # Vote counts per item and label, most voted first (vectorised; _aggregated only reads them).
+    counts = (
+        votes.groupby(["task", "actor", "claim", "label"], sort=False)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["task", "actor", "claim", "n"], ascending=[True, True, True, False], kind="stable")
+    )
+    for (task, actor, claim), labels, ns in zip(
+        counts[["task", "actor", "claim"]].drop_duplicates().itertuples(index=False, name=None),
+        *_grouped_lists(counts),
+        strict=True,
+    ):
+        by_task[int(task)].append((int(actor), int(claim), list(zip(labels, ns, strict=True))))
+    return by_task
+
+
+def _aggregated(task: int, annotators: list[int], ranked_items: list, named: dict, model_labels) -> GoldResult:
+    """One task's gold from its votes: Dawid-Skene's labels where ``model_labels`` is given, else the
+    majority, a tie at the top left unresolved."""
+    statements, unresolved = [], []
+    for actor, claim, ranked in ranked_items:
+        infos = named[(task, actor, claim)]
+        if model_labels is not None:
+            label, score = model_labels[(task, actor, claim)]
+            if label != NONE:
+                statements.append(_statement(task, actor, claim, label, "dawid_skene", infos, score=score))
+            continue
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            top = ranked[0][1]
+            unresolved.append(
+                {
+                    "actor_id": actor if actor > 0 else None,
+                    "actor_role": next(iter(infos.values()))[4],
+                    "claim_id": claim,
+                    "votes": {("none" if k == NONE else k): int(v) for k, v in ranked if v == top},
+                }
+            )
+            continue
+        if ranked[0][0] != NONE:
+            statements.append(_statement(task, actor, claim, ranked[0][0], "majority", infos))
+    return GoldResult(
+        task_id=task,
+        method="dawid_skene" if model_labels is not None else "majority",
+        no_statement=not statements and not unresolved,
+        statements=statements,
+        unresolved=unresolved,
+        n_annotators=len(annotators),
+    )
+
+
+def _adjudicated(project: Project, raters: dict[int, list[int]]) -> dict[int, GoldResult]:
+    """The gold of every adjudicated task of the project, as its manager adjudicated it."""
+    adjudicated = selectors.adjudications(project=project)
+    gold_statements: dict[int, list] = defaultdict(list)
+    for (
+        task,
+        _actor_key,
+        start,
+        end,
+        claim,
+        stance,
+        role,
+        ev_s,
+        ev_e,
+        _reason,
+        actor,
+    ) in selectors.gold_statement_rows(project=project):
+        gold_statements[task].append(
+            GoldStatementOut(
+                actor_role=role,
+                actor_id=actor,
+                actor_start=start,
+                actor_end=end,
+                claim_id=claim,
+                stance=stance,
+                method="adjudicated",
+                evidence_start=ev_s,
+                evidence_end=ev_e,
+            )
+        )
+    out = {}
+    for task in adjudicated:
+        statements = gold_statements.get(task, [])
         out[task] = GoldResult(
             task_id=task,
-            method=method,
-            no_statement=not statements and not unresolved,
+            method="adjudicated",
+            no_statement=not statements,
             statements=statements,
-            unresolved=unresolved,
-            n_annotators=len(annotators),
+            unresolved=[],
+            n_annotators=len(raters.get(task, ())),
         )
-    if strategy.startswith("adjudicated_then"):
-        adjudicated = selectors.adjudications(project=project)
-        gold_statements: dict[int, list] = defaultdict(list)
-        for (
-            task,
-            _actor_key,
-            start,
-            end,
-            claim,
-            stance,
-            role,
-            ev_s,
-            ev_e,
-            _reason,
-            actor,
-        ) in selectors.gold_statement_rows(project=project):
-            gold_statements[task].append(
-                GoldStatementOut(
-                    actor_role=role,
-                    actor_id=actor,
-                    actor_start=start,
-                    actor_end=end,
-                    claim_id=claim,
-                    stance=stance,
-                    method="adjudicated",
-                    evidence_start=ev_s,
-                    evidence_end=ev_e,
-                )
-            )
-        for task in adjudicated:
-            statements = gold_statements.get(task, [])
-            out[task] = GoldResult(
-                task_id=task,
-                method="adjudicated",
-                no_statement=not statements,
-                statements=statements,
-                unresolved=[],
-                n_annotators=len(raters.get(task, ())),
-            )
-    return dict(sorted(out.items()))
+    return out
 
 
 def gold_method_counts(results: dict[int, GoldResult]) -> dict:

@@ -105,6 +105,10 @@ def _statement(t, regs: Registries, text: str, with_note: bool = False) -> dict:
 
 
 def shape_row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_lookup, stats) -> dict | None:
+    """The row of one streamed SQL tuple, or None for a paragraph the export leaves out (no gold, or
+    agreement below ``params["min_agreement"]``), counted in ``stats``. Over 60 lines because the
+    unpacking of the 18 SQL columns takes 20 and the row literal spells out the output layout from
+    those names; annotations, gold and predictions are the functions below."""
     (
         task_id,
         par_id,
@@ -125,40 +129,15 @@ def shape_row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_looku
         anns,
         preds,
     ) = raw
-    annotations = []
-    for annotator_id, no_statement, statements in anns or ():
-        name = pseudonyms.get(annotator_id)
-        if name is None:
-            name = pseudonyms[annotator_id] = annotator_pseudonym(project_id, annotator_id)
-        annotations.append(
-            {
-                "annotator": name,
-                "no_statement": no_statement,
-                "statements": [_statement(s, regs, text, with_note=True) for s in statements or ()],
-            }
-        )
-    annotations.sort(key=lambda a: a["annotator"])
+    annotations = _annotations(anns, regs, text, project_id, pseudonyms)
     agreement = paragraph_agreement(annotations) if anns is not None else None
-    unresolved = 0
-    if adjudicated:
-        method, no_statement = "adjudicated", adj_no_statement
-        statements = [_statement(s, regs, text) for s in gold or ()]
-    elif (
-        gold_lookup is not None
-        and (found := gold_lookup.get(task_id)) is not None
-        and not (found["unresolved"] and not found["statements"])
-    ):
-        method, no_statement, statements = (
-            found["method"],
-            found["no_statement"],
-            [_statement(s, regs, text) for s in found["statements"]],
-        )
-        unresolved = found["unresolved"]
-    else:  # no aggregation, only ties, or the adjudicated-only strategy without an adjudication: no gold
+    found = _gold_of(task_id, text, regs, adjudicated, adj_no_statement, gold, gold_lookup)
+    if found is None:  # no aggregation, only ties, or the adjudicated-only strategy without an adjudication
         stats.skipped_without_gold += 1
         if not (params["include_annotations"] and annotations):
             return None
-        method, no_statement, statements = None, False, []  # only for writers that hand off annotations
+        found = (None, False, [], 0)  # only for writers that hand off annotations
+    method, no_statement, statements, unresolved = found
     if (
         method is not None
         and params["min_agreement"] is not None
@@ -192,24 +171,66 @@ def shape_row(raw, *, regs, split_of, project_id, pseudonyms, params, gold_looku
     if params["include_annotations"]:
         row["annotations"] = annotations
     if params["include_predictions"]:
-        row["predictions"] = [
-            {
-                "kind": k,
-                "model": m,
-                "model_version": mv,
-                "score": sc,
-                "actor_id": a,
-                "actor": regs.actors.get(a) if a else None,
-                "start": s,
-                "end": e,
-                "surface": surf,
-                "claim_id": c,
-                "claim": regs.claims.get(c) if c else None,
-                "stance": regs.stances.get(st) if st else None,
-            }
-            for k, m, mv, sc, a, s, e, surf, c, st in preds or ()
-        ]
+        row["predictions"] = _predictions(preds, regs)
     return row
+
+
+def _annotations(anns, regs: Registries, text: str, project_id, pseudonyms: dict) -> list[dict]:
+    """The paragraph's submitted annotations under their annotators' pseudonyms (cached in
+    ``pseudonyms``), sorted by pseudonym."""
+    annotations = []
+    for annotator_id, no_statement, statements in anns or ():
+        name = pseudonyms.get(annotator_id)
+        if name is None:
+            name = pseudonyms[annotator_id] = annotator_pseudonym(project_id, annotator_id)
+        annotations.append(
+            {
+                "annotator": name,
+                "no_statement": no_statement,
+                "statements": [_statement(s, regs, text, with_note=True) for s in statements or ()],
+            }
+        )
+    annotations.sort(key=lambda a: a["annotator"])
+    return annotations
+
+
+def _gold_of(task_id, text, regs, adjudicated, adj_no_statement, gold, gold_lookup) -> tuple | None:
+    """(method, no_statement, statements, unresolved ties) of the paragraph's gold: its adjudication,
+    else the aggregated gold of ``gold_lookup``; None when it has neither (or only unresolved ties)."""
+    if adjudicated:
+        return "adjudicated", adj_no_statement, [_statement(s, regs, text) for s in gold or ()], 0
+    if (
+        gold_lookup is not None
+        and (found := gold_lookup.get(task_id)) is not None
+        and not (found["unresolved"] and not found["statements"])
+    ):
+        return (
+            found["method"],
+            found["no_statement"],
+            [_statement(s, regs, text) for s in found["statements"]],
+            found["unresolved"],
+        )
+    return None
+
+
+def _predictions(preds, regs: Registries) -> list[dict]:
+    return [
+        {
+            "kind": k,
+            "model": m,
+            "model_version": mv,
+            "score": sc,
+            "actor_id": a,
+            "actor": regs.actors.get(a) if a else None,
+            "start": s,
+            "end": e,
+            "surface": surf,
+            "claim_id": c,
+            "claim": regs.claims.get(c) if c else None,
+            "stance": regs.stances.get(st) if st else None,
+        }
+        for k, m, mv, sc, a, s, e, surf, c, st in preds or ()
+    ]
 
 
 def _key(s: dict) -> tuple:
