@@ -139,7 +139,6 @@ class _Context:
 
 def _plan(ctx: _Context, tasks, offset: int, *, include_ground_truth, ls_users, summary, seen_ls_ids):
     """Plan a slice of the file's tasks (plain Python: it runs in the planning thread)."""
-    project, by_task, by_paragraph, regs = ctx.project, ctx.by_task, ctx.by_paragraph, ctx.regs
     planned, predictions = [], []
     for i, item in enumerate(tasks, start=offset):
         ref = f"#{i}" + (f" (id {item.get('id')})" if isinstance(item, dict) and item.get("id") is not None else "")
@@ -147,7 +146,7 @@ def _plan(ctx: _Context, tasks, offset: int, *, include_ground_truth, ls_users, 
             summary.refused.append(Refused(ref, "data", "each task needs a 'data' object"))
             continue
         anns = item.get("annotations") or []
-        task, problem = _task_of(item, ref, by_task, by_paragraph, project)
+        task, problem = _task_of(item, ref, ctx.by_task, ctx.by_paragraph, ctx.project)
         if problem or not isinstance(anns, list):
             fld, reason = problem or ("annotations", "must be a list")
             summary.refused.append(
@@ -155,90 +154,115 @@ def _plan(ctx: _Context, tasks, offset: int, *, include_ground_truth, ls_users, 
             )
             continue
         summary.tasks += 1
-        task_id, text = task
         meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
         meta_who = (meta.get("standpoint") or {}).get("annotators") or {}
         for j, ann in enumerate(anns):
-            where = f"annotations[{j}]"
-            if not isinstance(ann, dict):
-                summary.refused.append(Refused(ref, where, "must be an object"))
-                continue
-            if isinstance(ann.get("id"), int):
-                seen_ls_ids.add(ann["id"])
-            if ann.get("was_cancelled"):
-                summary.skipped_cancelled += 1
-                continue
-            who = _identity(ann, meta_who, ls_users)
-            is_gold = who == f"pseudonym:{GOLD}" or (ann.get("ground_truth") and not meta_who)
-            if is_gold and not include_ground_truth:
-                summary.skipped_ground_truth += 1
-                continue
-            if ann.get("_refused"):
-                summary.refused.append(Refused(ref, f"{where}.result", ann["_refused"]))
-                continue
-            if who is None:
-                summary.refused.append(Refused(ref, f"{where}.completed_by", "missing annotator"))
-                continue
-            try:
-                parsed = parse_annotation(ann.get("result"), text=text, task=ref, where=where)
-            except LabelStudioFormatError as exc:
-                summary.refused.append(Refused(ref, exc.field, exc.message))
-                continue
-            summary.ignored_regions += parsed.ignored_regions
-            clean, problem = _resolve(parsed, regs, text)
-            if problem:
-                summary.refused.append(Refused(ref, f"{where}.{problem[0]}", problem[1]))
-                continue
-            if not clean and not parsed.no_statement:
-                reason = (
-                    "only untouched pre-label regions, no statement and no 'no statement' choice"
-                    if parsed.ignored_regions
-                    else "no statement and no 'no statement' choice"
-                )
-                summary.refused.append(Refused(ref, f"{where}.result", reason))
-                continue
-            planned.append(
-                Planned(
-                    task_id,
-                    who,
-                    ann.get("id") if isinstance(ann.get("id"), int) else None,
-                    parsed.no_statement and not clean,
-                    clean,
-                    f"{ref} {where}",
-                )
+            one = _plan_annotation(
+                ann,
+                f"annotations[{j}]",
+                ref,
+                task,
+                ctx.regs,
+                meta_who,
+                include_ground_truth,
+                ls_users,
+                summary,
+                seen_ls_ids,
             )
-        for j, pred in enumerate(item.get("predictions") or []):
-            if isinstance(pred, int):  # Label Studio's own JSON export lists predictions by id only
-                continue
-            try:
-                name, version, sugg = parse_prediction(pred, text=text, task=ref, where=f"predictions[{j}]")
-            except LabelStudioFormatError as exc:
-                summary.refused.append(Refused(ref, exc.field, exc.message))
-                continue
-            rows = []
-            for s in sugg:
-                if (
-                    (s["actor"] and s["actor"] not in regs.actors)
-                    or (s["claim"] and s["claim"] not in regs.claims)
-                    or (s["stance"] and s["stance"] not in regs.stances)
-                ):
-                    summary.refused.append(
-                        Refused(
-                            ref,
-                            f"predictions[{j}]",
-                            "a suggestion names an actor, claim or stance this project does not have",
-                        )
-                    )
-                    rows = None
-                    break
-                rows.append(
-                    {
-                        **s,
-                        "actor_id": regs.actors.get(s["actor"]),
-                        "claim_id": regs.claims.get(s["claim"]),
-                        "stance_id": regs.stances.get(s["stance"]),
-                    }
-                )
-            if rows:
-                predictions.append(PlannedPredictions(task_id, name, version, rows))
+            if one is not None:
+                planned.append(one)
+        predictions += _plan_predictions(item, ref, task, ctx.regs, summary)
     return planned, predictions
+
+
+def _plan_annotation(ann, where, ref, task, regs, meta_who, include_ground_truth, ls_users, summary, seen_ls_ids):
+    """One annotation of a found task: Planned, or None when it is skipped or refused (counted in
+    ``summary``)."""
+    task_id, text = task
+    if not isinstance(ann, dict):
+        summary.refused.append(Refused(ref, where, "must be an object"))
+        return None
+    if isinstance(ann.get("id"), int):
+        seen_ls_ids.add(ann["id"])
+    if ann.get("was_cancelled"):
+        summary.skipped_cancelled += 1
+        return None
+    who = _identity(ann, meta_who, ls_users)
+    is_gold = who == f"pseudonym:{GOLD}" or (ann.get("ground_truth") and not meta_who)
+    if is_gold and not include_ground_truth:
+        summary.skipped_ground_truth += 1
+        return None
+    if ann.get("_refused"):
+        summary.refused.append(Refused(ref, f"{where}.result", ann["_refused"]))
+        return None
+    if who is None:
+        summary.refused.append(Refused(ref, f"{where}.completed_by", "missing annotator"))
+        return None
+    try:
+        parsed = parse_annotation(ann.get("result"), text=text, task=ref, where=where)
+    except LabelStudioFormatError as exc:
+        summary.refused.append(Refused(ref, exc.field, exc.message))
+        return None
+    summary.ignored_regions += parsed.ignored_regions
+    clean, problem = _resolve(parsed, regs, text)
+    if problem:
+        summary.refused.append(Refused(ref, f"{where}.{problem[0]}", problem[1]))
+        return None
+    if not clean and not parsed.no_statement:
+        reason = (
+            "only untouched pre-label regions, no statement and no 'no statement' choice"
+            if parsed.ignored_regions
+            else "no statement and no 'no statement' choice"
+        )
+        summary.refused.append(Refused(ref, f"{where}.result", reason))
+        return None
+    return Planned(
+        task_id,
+        who,
+        ann.get("id") if isinstance(ann.get("id"), int) else None,
+        parsed.no_statement and not clean,
+        clean,
+        f"{ref} {where}",
+    )
+
+
+def _plan_predictions(item, ref, task, regs, summary) -> list[PlannedPredictions]:
+    """The task's predictions whose suggestions all name this project's actors, claims and stances;
+    the others refused in ``summary``."""
+    task_id, text = task
+    out = []
+    for j, pred in enumerate(item.get("predictions") or []):
+        if isinstance(pred, int):  # Label Studio's own JSON export lists predictions by id only
+            continue
+        try:
+            name, version, sugg = parse_prediction(pred, text=text, task=ref, where=f"predictions[{j}]")
+        except LabelStudioFormatError as exc:
+            summary.refused.append(Refused(ref, exc.field, exc.message))
+            continue
+        rows = []
+        for s in sugg:
+            if (
+                (s["actor"] and s["actor"] not in regs.actors)
+                or (s["claim"] and s["claim"] not in regs.claims)
+                or (s["stance"] and s["stance"] not in regs.stances)
+            ):
+                summary.refused.append(
+                    Refused(
+                        ref,
+                        f"predictions[{j}]",
+                        "a suggestion names an actor, claim or stance this project does not have",
+                    )
+                )
+                rows = None
+                break
+            rows.append(
+                {
+                    **s,
+                    "actor_id": regs.actors.get(s["actor"]),
+                    "claim_id": regs.claims.get(s["claim"]),
+                    "stance_id": regs.stances.get(s["stance"]),
+                }
+            )
+        if rows:
+            out.append(PlannedPredictions(task_id, name, version, rows))
+    return out
