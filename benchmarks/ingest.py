@@ -33,14 +33,11 @@ import threading
 import time
 from pathlib import Path
 
+from support.scratch_db import copy_reference, scratch_database, use_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sp_bench_ingest" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DB_NAME = use_database("sp_bench_ingest")  # $BENCH_DB_SUFFIX keeps parallel runs apart
 
 SHARED = ROOT.parent / "shared" / "corpus"
 MIN_PARAGRAPHS, RUNS, ARTICLES_PER_JSONL, TXT_COPIES = 100_000, 3, 100, 25
@@ -108,13 +105,6 @@ class PeakRss:
     @property
     def peak_mb(self) -> float:
         return self.peak / 1e6
-
-
-def admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def variant(text: str, k: int, rng: random.Random) -> str:
@@ -204,41 +194,11 @@ def run_prepare_only(folder: Path) -> float:
 
 def run_copy_reference() -> float:
     """rows/s of COPY FROM STDIN of the imported paragraph rows into an identical table."""
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    with psycopg.connect(url, autocommit=True) as conn:
-        buffer = bytearray()
-        with conn.cursor().copy(f"COPY (SELECT {', '.join(COLUMNS)} FROM corpora_paragraph) TO STDOUT") as copy:
-            for chunk in copy:
-                buffer += chunk
-        conn.execute("DROP TABLE IF EXISTS bench_copy")
-        conn.execute(
-            "CREATE TABLE bench_copy (LIKE corpora_paragraph INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
-            "INCLUDING INDEXES)"
-        )
-        rows = conn.execute("SELECT count(*) FROM corpora_paragraph").fetchone()[0]
-        started = time.perf_counter()
-        with conn.transaction(), conn.cursor().copy(f"COPY bench_copy ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            view = memoryview(buffer)
-            for i in range(0, len(view), 1 << 20):
-                copy.write(view[i : i + (1 << 20)])
-        seconds = time.perf_counter() - started
-        conn.execute("DROP TABLE bench_copy")
-    return rows / seconds
+    return copy_reference("corpora_paragraph", COLUMNS)
 
 
 def main() -> int:
-    admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    admin(f"CREATE DATABASE {DB_NAME}")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-
+    with scratch_database(DB_NAME):
         with tempfile.TemporaryDirectory(prefix="sp_bench_ingest_") as tmp:
             folder = Path(tmp)
             articles, paragraphs = write_input(folder)
@@ -306,11 +266,6 @@ def main() -> int:
             )
         )
         return 0 if ok else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 if __name__ == "__main__":

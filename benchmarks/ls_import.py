@@ -28,14 +28,11 @@ import time
 from io import StringIO
 from pathlib import Path
 
+from support.scratch_db import copy_reference, scratch_database, use_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "sp_bench_ls_import" + os.environ.get("BENCH_DB_SUFFIX", "")  # a suffix keeps parallel runs apart
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DB_NAME = use_database("sp_bench_ls_import")  # $BENCH_DB_SUFFIX keeps parallel runs apart
 
 TASKS, ARTICLES, ANNOTATORS, RUNS = 10_000, 100, 3, 3
 TARGET_TPS, TARGET_APS, TARGET_MB = 700.0, 2100.0, 500.0
@@ -106,13 +103,6 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self.proc.memory_info().rss)
-
-
-def admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def build_project():
@@ -307,40 +297,15 @@ def run_import(project, path: Path) -> dict:
 
 def run_copy_reference() -> float:
     """rows/s of COPY FROM STDIN of the imported statement rows into an identical table."""
-    import psycopg
-
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        buffer = bytearray()
-        cols = ", ".join(STATEMENT_COLUMNS)
-        with conn.cursor().copy(f"COPY (SELECT {cols} FROM annotation_statement) TO STDOUT") as copy:
-            for chunk in copy:
-                buffer += chunk
-        conn.execute("DROP TABLE IF EXISTS bench_copy")
-        conn.execute(
-            "CREATE TABLE bench_copy (LIKE annotation_statement INCLUDING DEFAULTS INCLUDING IDENTITY "
-            "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
-        )
-        rows = conn.execute("SELECT count(*) FROM annotation_statement").fetchone()[0]
-        started = time.perf_counter()
-        with conn.transaction(), conn.cursor().copy(f"COPY bench_copy ({cols}) FROM STDIN") as copy:
-            view = memoryview(buffer)
-            for i in range(0, len(view), 1 << 20):
-                copy.write(view[i : i + (1 << 20)])
-        seconds = time.perf_counter() - started
-        conn.execute("DROP TABLE bench_copy")
-    return rows / seconds
+    return copy_reference(
+        "annotation_statement",
+        STATEMENT_COLUMNS,
+        like="INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES",
+    )
 
 
 def main() -> int:
-    admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    admin(f"CREATE DATABASE {DB_NAME}")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with scratch_database(DB_NAME):
         project, rows = build_project()
         with tempfile.TemporaryDirectory(prefix="sp_bench_ls_") as tmp:
             path = Path(tmp) / "label_studio.json"
@@ -400,11 +365,6 @@ def main() -> int:
             )
         )
         return 0 if ok else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 if __name__ == "__main__":
