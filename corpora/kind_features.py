@@ -156,7 +156,11 @@ def _key(tokens: list[str], n: int = 8) -> str:
 def article_features(
     texts: Sequence[str], decisions: Sequence[rules.Decision], languages: Sequence[tuple[str, bool]]
 ) -> list[list[float]]:
-    """One feature row per paragraph of one article (``NAMES`` order)."""
+    """One feature row per paragraph of one article (``NAMES`` order).
+
+    Kept as one function: the row literal lists the features in ``NAMES`` order, so one list in one
+    place keeps them aligned with their names, and the loop runs for every paragraph of an import,
+    where a helper per feature group would add calls per paragraph."""
     n = len(texts)
     tokens = [_WORDS.findall(t[:VOCABULARY_CHARS].casefold()) for t in texts]
     spread = Counter(chain.from_iterable(map(set, tokens)))  # in how many paragraphs each word occurs

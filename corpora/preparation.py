@@ -82,6 +82,9 @@ def article_prepare(
 
     ``model``: the learned kind model (``None``: the shipped one; a ``ModelChoice`` picks an
     installation's adapted model for the document's source).
+
+    Kept as one function: the paragraph loop also fills the article's title, author and date from
+    the paragraphs' kinds, so the article and its rows are built together.
     """
     text = document.text
     spans = split_paragraphs(text)

@@ -303,6 +303,9 @@ def zip_members(
     escape the extraction folder (zip slip), or when the uncompressed total is over ``max_bytes``
     (the declared sizes are checked first, then the bytes actually read, so a lying header does
     not help a zip bomb).
+
+    Kept as one function: the size budget is spent member by member as the bytes are read, and each
+    check is a short clause in the order the refusals and skips are listed here.
     """
     check_size(name, len(data), max_bytes)
     try:

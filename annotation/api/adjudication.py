@@ -41,6 +41,8 @@ def _statement(s, gold: bool = False) -> dict:
 
 
 def adjudication_out(task: Task) -> dict:
+    """The adjudication API's response for one task, from adjudication_view. Over 60 lines because
+    it is one literal, the response's layout, each part a comprehension over one list of the view."""
     view = adjudication_view(task=task)
     adj = view["adjudication"]
     return {

@@ -123,7 +123,10 @@ def train_stance_selected(
     one on every label. `author`: an AuthorModel (author.py), `claim_memory`: a ClaimMemory
     (claim_ranker.py), `holders`: a HolderModel (holders.py), each shipped in the same bundle, or None.
     The version's figures are the chosen model's, or the baseline's when none was chosen (then the
-    model serves nothing and params["reason"] says why)."""
+    model serves nothing and params["reason"] says why).
+
+    Over 60 lines because it spells out two records where they are written: the version's params
+    and the shipped bundle (format 2), which the serving code reads by these keys."""
     import joblib
 
     from .stance_select import CANDIDATES, select_stance_model

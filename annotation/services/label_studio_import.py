@@ -79,6 +79,11 @@ def label_studio_import(
 def _import(
     *, project, source, user, include_ground_truth, ls_users, ls_project_id, complete_export, batch_tasks
 ) -> ImportSummary:
+    """One import: a planning thread checks chunk after chunk (_plan) while this thread resolves the
+    people, refuses a second annotation by the same person on a task and writes each chunk.
+
+    Kept as one function: the planner closure and the writing loop share the queue, the thread, the
+    summary and the seen Label Studio ids, and the ``finally`` must drain the queue the planner fills."""
     summary = ImportSummary()
     if hasattr(source, "read_bytes"):
         source = source.read_bytes()

@@ -42,7 +42,11 @@ def write_batch(*, project, planned, predictions, users, changed_by, ls_project_
 
 
 def _slow(project, planned, predictions, users, changed_by, ls_project_id, batch) -> None:
-    """One annotation per savepoint through the workspace's own submit (the fallback path)."""
+    """One annotation per savepoint through the workspace's own submit (the fallback path).
+
+    Kept as one function: two loops in the order the fast path writes (annotations, then prediction
+    sets), most of the first being its ``except`` clauses, which turn each refusal of the savepoint into
+    the report's entry."""
     k = project.annotators_per_task
     for p in planned:
         uid = users[p.who]

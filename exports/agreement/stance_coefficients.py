@@ -29,7 +29,11 @@ def stance_figures(table: LabelTable, pair_table: LabelTable, *, missing_formula
     """``fleiss_kappa``, ``percent_agreement`` (each saying its formula and units) and ``chance_corrected``.
 
     ``table`` holds every stance unit (a unit rated once still counts in Gwet's category shares);
-    ``pair_table`` only the units rated by two or more, for the textbook formulas and the indices."""
+    ``pair_table`` only the units rated by two or more, for the textbook formulas and the indices.
+
+    Kept as one function: the reading at the end needs the κ and percent agreement the
+    ``missing_formula`` branch chose and the prevalence and bias computed after it, and all of them
+    go into the one result."""
     if missing_formula not in MISSING_FORMULAS:
         raise ValueError(f"Unknown missing_formula {missing_formula!r}; use one of {', '.join(MISSING_FORMULAS)}.")
     rt = rating_table(table)

@@ -31,7 +31,10 @@ def synthetic_annotations(
     n_articles: int | None = None,
     seed: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(annotations, statements) frames in the layout ``agreement_report`` reads."""
+    """(annotations, statements) frames in the layout ``agreement_report`` reads.
+
+    Kept as one function: one seeded generator draws every value, and a seed gives the same frames
+    only while the draws keep their order; split, that order would be spread over several functions."""
     rng = np.random.default_rng(seed)
     n_articles = n_articles or max(1, n_tasks // 12)
     tasks = np.arange(1, n_tasks + 1)

@@ -46,7 +46,10 @@ def agreement_report_build(
     missing_formula: str = "generalised",
 ) -> dict:
     """The full report as a JSON-ready dict. Reads only; filters restrict the paragraphs. ``missing_formula``:
-    "generalised" (Gwet) or "textbook" Fleiss' κ and percent agreement for units with different rater counts."""
+    "generalised" (Gwet) or "textbook" Fleiss' κ and percent agreement for units with different rater counts.
+
+    Over 60 lines: the call hands agreement_report its options one by one, and the rest puts names on
+    the report's ids (annotators, articles, actors) in place, a few lines each."""
     labels = selectors.stance_label_values(project=project)
     if label is not None and label not in labels:
         raise ValueError(f"Unknown stance label {label!r}; this project has {', '.join(labels)}.")

@@ -200,6 +200,11 @@ def _orm_tasks(f: RowFilters):
 
 
 def _orm_rows(f: RowFilters, *, annotations: bool, predictions: bool) -> Iterator[list]:
+    """The SQL statement's rows, in its column order, read through the ORM ORM_CHUNK tasks at a time
+    (databases other than PostgreSQL).
+
+    Kept as one function: ``st`` and ``flush`` are closures over the two flags, and the yielded list
+    has to spell out the 18 columns in the SQL's order in one place, which is most of its length."""
     from annotation.models import Adjudication, Annotation, GoldStatement, Prediction, Statement
 
     def st(s, note=False):
