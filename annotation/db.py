@@ -14,6 +14,11 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils.dateparse import parse_datetime
 
+# psycopg's default: a statement is prepared on its sixth execution on a connection. Django connects
+# with prepare_threshold=None (nothing prepared, for poolers' sake); its own cursors bind client-side
+# and never prepare, so setting it on the connection changes only this module's cursors.
+PREPARE_THRESHOLD = 5
+
 
 def cursor():
     """A Django cursor; on PostgreSQL one whose repeated statements are prepared (see the module doc)."""
@@ -23,6 +28,8 @@ def cursor():
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None:  # Django turns preparing off for its own cursors
+        connection.connection.prepare_threshold = PREPARE_THRESHOLD
     with connection.wrap_database_errors:
         raw = psycopg.Cursor(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
