@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.dateparse import parse_datetime
 
 # psycopg's default: a statement is prepared on its sixth execution on a connection. Django connects
@@ -22,17 +22,20 @@ PREPARE_THRESHOLD = 5
 
 def cursor():
     """A Django cursor; on PostgreSQL one whose repeated statements are prepared (see the module doc)."""
-    if connection.vendor != "postgresql" or not getattr(settings, "DB_PREPARED_STATEMENTS", True):
-        return connection.cursor()
-    import psycopg
+    db = connections[DEFAULT_DB_ALIAS]  # once: every `connection.x` is a lookup in asgiref's Local
+    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS:
+        return db.cursor()
+    if db.connection is None:
+        db.ensure_connection()
+    db.validate_thread_sharing()
+    raw_connection = db.connection
+    if raw_connection.prepare_threshold is None:  # Django turns preparing off for its own cursors
+        raw_connection.prepare_threshold = PREPARE_THRESHOLD
+    from psycopg import Cursor
 
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    if connection.connection.prepare_threshold is None:  # Django turns preparing off for its own cursors
-        connection.connection.prepare_threshold = PREPARE_THRESHOLD
-    with connection.wrap_database_errors:
-        raw = psycopg.Cursor(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with db.wrap_database_errors:
+        raw = Cursor(raw_connection)
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
 
 
 def aware(value) -> datetime | None:
